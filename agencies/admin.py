@@ -1,0 +1,94 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from agencies.audit import changes_between, record_event
+from agencies.models import Agency, AuditEvent, Invitation, Membership, User
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Changes go through the product's pages and services, which write the audit trail."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class AllAgenciesAdmin(ReadOnlyAdmin):
+    """Admin spans every agency, so it reads through the explicit cross-agency manager."""
+
+    def get_queryset(self, request):
+        return self.model.all_agencies.select_related("agency")
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "first_name", "last_name", "is_active", "locked_at"]
+    search_fields = ["email", "first_name", "last_name"]
+    list_filter = ["is_active", "groups"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        ("Name", {"fields": ["first_name", "last_name"]}),
+        ("Access", {"fields": ["is_active", "locked_at", "groups"]}),
+        ("Dates", {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [(None, {"fields": ["email", "password1", "password2"]})]
+    readonly_fields = ["last_login", "date_joined", "locked_at"]
+    filter_horizontal = ["groups"]
+
+    def save_related(self, request, form, formsets, change):
+        """Staff roles are groups: audit every change to them and to the account's status.
+
+        Admin runs this inside the transaction of the change, so the event commits with it.
+        """
+        super().save_related(request, form, formsets, change)
+        before = {
+            "is_active": form.initial.get("is_active"),
+            "groups": sorted(group.name for group in form.initial.get("groups", [])),
+        }
+        user = form.instance
+        after = {"is_active": user.is_active, "groups": sorted(g.name for g in user.groups.all())}
+        changes = changes_between(before, after)
+        if changes or not change:
+            record_event(
+                action="account.updated" if change else "account.created",
+                actor=request.user,
+                obj=user,
+                changes=changes,
+            )
+
+
+@admin.register(Agency)
+class AgencyAdmin(ReadOnlyAdmin):
+    list_display = ["name", "region", "agency_type", "verified", "created_at"]
+    list_filter = ["verified", "agency_type", "country"]
+    search_fields = ["name", "ori", "slug", "locality"]
+    readonly_fields = ["public_id", "verified", "verified_at", "verified_by", "created_at"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(AllAgenciesAdmin):
+    list_display = ["user", "agency", "role"]
+    list_filter = ["role"]
+    search_fields = ["user__email", "agency__name"]
+    raw_id_fields = ["user", "agency"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(AllAgenciesAdmin):
+    list_display = ["email", "agency", "role", "created_at", "expires_at", "accepted_at"]
+    search_fields = ["email", "agency__name"]
+    raw_id_fields = ["agency", "invited_by", "accepted_by"]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    list_display = ["at", "action", "actor_email", "agency", "object_repr", "ip"]
+    list_filter = ["action"]
+    search_fields = ["actor_email", "object_repr", "action"]
+    date_hierarchy = "at"

@@ -1,0 +1,71 @@
+"""Audit events: who changed what, where from, and when. Called by services inside their
+transaction, so a rolled-back change leaves no event and a committed one always has one."""
+
+from __future__ import annotations
+
+from contextvars import ContextVar
+from datetime import date, datetime
+from typing import Any
+
+from django.db import models
+
+from agencies.models import Agency, AuditEvent, User
+
+# The client address of the request being served; set by RequestContextMiddleware.
+request_ip: ContextVar[str | None] = ContextVar("request_ip", default=None)
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-ready form of a field value (dates as ISO text, objects as their text)."""
+    if value is None or isinstance(value, str | bool | int | float):
+        return value
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_plain(item) for item in value]
+    return str(value)
+
+
+def snapshot(instance: models.Model, fields: list[str]) -> dict[str, Any]:
+    """The values of `fields` on `instance`, in a form an audit row can hold."""
+    return {name: _plain(getattr(instance, name)) for name in fields}
+
+
+def changes_between(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """{field: [before, after]} for every field whose value differs."""
+    return {
+        name: [before.get(name), after[name]]
+        for name in after
+        if _plain(before.get(name)) != _plain(after[name])
+    }
+
+
+def record_event(
+    *,
+    action: str,
+    actor: User | None = None,
+    agency: Agency | None = None,
+    obj: models.Model | None = None,
+    changes: dict[str, list[Any]] | None = None,
+    values: dict[str, Any] | None = None,
+    actor_email: str = "",
+) -> AuditEvent:
+    """Append one audit event; call inside the transaction of the change it records.
+
+    `changes` holds {field: [before, after]}; `values` the facts of a new object or an event,
+    stored as {field: [None, value]} so every entry in the trail reads the same way.
+    """
+    entries = {name: [_plain(old), _plain(new)] for name, (old, new) in (changes or {}).items()}
+    entries.update({name: [None, _plain(value)] for name, value in (values or {}).items()})
+    actor = actor if actor is not None and actor.is_authenticated else None
+    return AuditEvent.objects.create(
+        action=action,
+        actor=actor,
+        actor_email=actor.email if actor else actor_email,
+        agency=agency,
+        object_type=obj._meta.label if obj is not None else "",
+        object_id=str(getattr(obj, "public_id", None) or getattr(obj, "pk", "")) if obj else "",
+        object_repr=str(obj)[:200] if obj is not None else "",
+        changes=entries,
+        ip=request_ip.get(),
+    )

@@ -1,0 +1,15 @@
+from agencies.queries import user_memberships
+from agencies.staff import is_program_staff
+
+
+def navigation(request) -> dict:
+    """What the header needs: the agencies the user can switch to, and the staff link."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {
+        "nav_memberships": user_memberships(user),
+        "nav_is_staff": is_program_staff(user),
+        "current_agency": getattr(request, "agency", None),
+        "current_membership": getattr(request, "membership", None),
+    }

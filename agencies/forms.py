@@ -1,0 +1,81 @@
+from django import forms
+from django.utils.text import slugify
+
+from agencies.models import Agency, Role
+from agencies.regions import normalize_region
+
+PROFILE_FIELDS = [
+    "name",
+    "agency_type",
+    "ori",
+    "country",
+    "region",
+    "locality",
+    "sworn_strength",
+    "time_zone",
+    "directory_opt_in",
+]
+
+
+class AgencyProfileForm(forms.ModelForm):
+    class Meta:
+        model = Agency
+        fields = PROFILE_FIELDS
+
+    def clean_ori(self) -> str:
+        return self.cleaned_data["ori"].strip().upper().replace(" ", "")
+
+    def clean(self):
+        cleaned = super().clean()
+        country = cleaned.get("country")
+        if country and "region" in cleaned:
+            try:
+                cleaned["region"] = normalize_region(country, cleaned["region"])
+            except ValueError as error:
+                self.add_error("region", str(error))
+        if str(country) in {"US", "CA"} and not cleaned.get("region"):
+            self.add_error("region", "Enter the agency's state or province.")
+        ori, region = cleaned.get("ori"), cleaned.get("region")
+        if ori and str(country) == "US" and region and not ori.startswith(region):
+            self.add_error(
+                "ori", f"A US ORI starts with the state code; this agency is in {region}."
+            )
+        return cleaned
+
+
+class AgencyRegistrationForm(AgencyProfileForm):
+    slug = forms.SlugField(
+        label="Web address",
+        required=False,
+        max_length=80,
+        help_text="The short name in your agency's pages' addresses, such as "
+        "“riverside-pd”. Leave blank to make one from the name.",
+    )
+    confirm = forms.BooleanField(
+        label="I am authorized to register this agency and coordinate its One Mind pledge.",
+    )
+
+    class Meta(AgencyProfileForm.Meta):
+        fields = ["name", "slug", *PROFILE_FIELDS[1:]]
+
+    def clean_slug(self) -> str:
+        slug = slugify(self.cleaned_data.get("slug", ""))
+        if slug and Agency.objects.filter(slug=slug).exists():
+            raise forms.ValidationError(
+                "That web address is already taken by another agency. Choose another."
+            )
+        return slug
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label="Email address")
+    role = forms.ChoiceField(
+        choices=Role.choices,
+        initial=Role.EDITOR,
+        help_text="Coordinators manage members and sign and submit the pledge; editors keep "
+        "the roster, training records and documents; viewers can only read.",
+    )
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(choices=Role.choices)

@@ -1,0 +1,116 @@
+"""Demo agencies and logins for trying the product; safe to run again and again."""
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from agencies import services
+from agencies.models import Agency, Membership, Role, User
+from agencies.staff import ADMINISTRATOR_GROUP, REVIEWER_GROUP
+
+DEMO_PASSWORD = "pledge-demo-2026"  # noqa: S105 - printed for local demo logins only
+
+AGENCIES = [
+    {
+        "slug": "millbrook-pd",
+        "name": "Millbrook Police Department",
+        "agency_type": "municipal",
+        "ori": "NY0140300",
+        "region": "NY",
+        "locality": "Millbrook",
+        "sworn_strength": 142,
+        "time_zone": "America/New_York",
+        "directory_opt_in": True,
+        "coordinator": ("dana.whitfield@millbrook.example", "Dana", "Whitfield"),
+    },
+    {
+        "slug": "harlan-county-so",
+        "name": "Harlan County Sheriff's Office",
+        "agency_type": "sheriff",
+        "ori": "KY0480000",
+        "region": "KY",
+        "locality": "Harlan County",
+        "sworn_strength": 38,
+        "time_zone": "America/New_York",
+        "directory_opt_in": True,
+        "coordinator": ("ray.combs@harlancounty.example", "Ray", "Combs"),
+    },
+    {
+        "slug": "lakeshore-state-university-pd",
+        "name": "Lakeshore State University Police",
+        "agency_type": "campus",
+        "ori": "",
+        "region": "MI",
+        "locality": "Marquette",
+        "sworn_strength": 24,
+        "time_zone": "America/Detroit",
+        "directory_opt_in": False,
+        "coordinator": ("p.okafor@lakeshore.example", "Priya", "Okafor"),
+    },
+    {
+        "slug": "cedar-valley-transit-police",
+        "name": "Cedar Valley Regional Transit Police",
+        "agency_type": "transit",
+        "ori": "",
+        "region": "IA",
+        "locality": "Cedar Rapids",
+        "sworn_strength": 11,
+        "time_zone": "America/Chicago",
+        "directory_opt_in": False,
+        "coordinator": ("m.lindqvist@cvtransit.example", "Maja", "Lindqvist"),
+    },
+]
+MILLBROOK_STAFF = [
+    ("sam.ortega@millbrook.example", "Sam", "Ortega", Role.EDITOR),
+    ("chief.harris@millbrook.example", "Angela", "Harris", Role.VIEWER),
+]
+PROGRAM_STAFF = [
+    ("reviewer@onemind.example", "Jordan", "Reyes", REVIEWER_GROUP),
+    ("administrator@onemind.example", "Casey", "Morgan", ADMINISTRATOR_GROUP),
+]
+
+
+def demo_user(email: str, first: str, last: str) -> User:
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User.objects.create_user(email, DEMO_PASSWORD, first_name=first, last_name=last)
+    EmailAddress.objects.update_or_create(
+        user=user, email=email, defaults={"verified": True, "primary": True}
+    )
+    return user
+
+
+class Command(BaseCommand):
+    help = "Create demo agencies, members and program staff (idempotent) and print the logins."
+
+    @transaction.atomic
+    def handle(self, *args, **options) -> None:
+        logins = []
+        for spec in AGENCIES:
+            spec = dict(spec)
+            email, first, last = spec.pop("coordinator")
+            coordinator = demo_user(email, first, last)
+            agency = Agency.objects.filter(slug=spec["slug"]).first()
+            if agency is None:
+                agency = services.agency_register(actor=coordinator, **spec)
+            logins.append((email, f"coordinator, {agency.name}"))
+        millbrook = Agency.objects.get(slug="millbrook-pd")
+        for email, first, last, role in MILLBROOK_STAFF:
+            user = demo_user(email, first, last)
+            Membership.all_agencies.get_or_create(
+                agency=millbrook, user=user, defaults={"role": role}
+            )
+            logins.append((email, f"{role}, {millbrook.name}"))
+        for email, first, last, group_name in PROGRAM_STAFF:
+            user = demo_user(email, first, last)
+            user.groups.add(Group.objects.get(name=group_name))
+            logins.append(
+                (email, f"{group_name.lower().rstrip('s')} (sets up two-factor at first sign-in)")
+            )
+
+        self.stdout.write(
+            self.style.SUCCESS("Demo logins (password for all: " + DEMO_PASSWORD + ")")
+        )
+        for email, what in logins:
+            self.stdout.write(f"  {email:<36} {what}")

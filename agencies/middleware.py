@@ -1,0 +1,142 @@
+"""Request plumbing: client address for the audit trail, session limits, staff MFA
+enrolment, and the one place that turns /a/<slug>/ into an agency scope."""
+
+from __future__ import annotations
+
+import time
+from urllib.parse import urlencode
+
+from allauth.account.adapter import get_adapter
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from agencies.adapters import SESSION_LOGIN_AT, SESSION_SEEN_AT
+from agencies.audit import request_ip
+from agencies.models import Membership
+from agencies.staff import has_mfa, is_program_staff
+from agencies.tenancy import enter_agency_scope, leave_agency_scope
+
+# How stale "last seen" may get before it is written again (saves a session write per request).
+SEEN_RESOLUTION_SECONDS = 60
+
+
+class RequestContextMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            ip = get_adapter(request).get_client_ip(request)
+        except PermissionDenied:
+            ip = None
+        token = request_ip.set(ip)
+        try:
+            return self.get_response(request)
+        finally:
+            request_ip.reset(token)
+
+
+class SessionLimitsMiddleware:
+    """Ends a session after 30 idle minutes, and every session 12 hours after sign-in."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = time.time()
+            session = request.session
+            login_at = session.setdefault(SESSION_LOGIN_AT, now)
+            seen_at = session.setdefault(SESSION_SEEN_AT, now)
+            if now - seen_at > settings.SESSION_IDLE_SECONDS:
+                return self._end(request, "Your session ended after 30 minutes without activity.")
+            if now - login_at > settings.SESSION_ABSOLUTE_SECONDS:
+                return self._end(request, "Your session ended: sessions last at most 12 hours.")
+            if now - seen_at > SEEN_RESOLUTION_SECONDS:
+                session[SESSION_SEEN_AT] = now
+        return self.get_response(request)
+
+    def _end(self, request, message: str):
+        next_url = request.get_full_path() if request.method == "GET" else ""
+        logout(request)
+        messages.info(request, f"{message} Please sign in again.")
+        query = f"?{urlencode({'next': next_url})}" if next_url else ""
+        return redirect(reverse("account_login") + query)
+
+
+class StaffMFAEnrolmentMiddleware:
+    """Program staff must enrol an authenticator before using anything but account pages."""
+
+    ALLOWED_PREFIXES = ("/accounts/", "/static/", "/healthz")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if (
+            user.is_authenticated
+            and not request.path.startswith(self.ALLOWED_PREFIXES)
+            and is_program_staff(user)
+            and not has_mfa(user)
+        ):
+            messages.warning(
+                request,
+                "Program staff accounts must use two-factor authentication. "
+                "Set up an authenticator app to continue.",
+            )
+            return redirect("mfa_activate_totp")
+        return self.get_response(request)
+
+
+class AgencyTenancyMiddleware:
+    """Resolves the agency of every /a/<slug>/ URL from the user's membership.
+
+    Not a member (or no such agency): 404, so nobody learns which agencies exist. A member
+    whose role lacks the view's declared capability: 403. The view then runs inside the
+    agency's scope with `request.agency` and `request.membership` set.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            return self.get_response(request)
+        finally:
+            token = getattr(request, "_agency_scope_token", None)
+            if token is not None:
+                leave_agency_scope(token)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        slug = view_kwargs.get("agency_slug")
+        if slug is None:
+            return None
+        capability = getattr(view_func, "agency_capability", None)
+        if capability is None:
+            raise ImproperlyConfigured(
+                f"{view_func.__module__}.{view_func.__name__} serves /a/<slug>/ but declares "
+                "no capability; decorate it with @agency_view(...)."
+            )
+        if not request.user.is_authenticated:
+            login_url = reverse("account_login")
+            return redirect(f"{login_url}?{urlencode({'next': request.get_full_path()})}")
+        membership = (
+            Membership.all_agencies.select_related("agency")
+            .filter(user=request.user, agency__slug=slug)
+            .first()
+        )
+        if membership is None:
+            raise Http404("No such agency.")
+        if not membership.can(capability):
+            raise PermissionDenied("Your role in this agency does not allow this.")
+        request.agency = membership.agency
+        request.membership = membership
+        request.session["onemind_agency"] = slug
+        request._agency_scope_token = enter_agency_scope(membership.agency)
+        return None

@@ -1,0 +1,267 @@
+import uuid
+import zoneinfo
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django_countries.fields import CountryField
+
+from agencies.tenancy import TenantModel
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra):
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra):
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractUser):
+    """A person who signs in with their email address."""
+
+    username = None
+    email = models.EmailField("email address", unique=True)
+    # Set after too many failed sign-ins; cleared by a coordinator, an administrator or a
+    # password reset (CJIS Security Policy AC-7).
+    locked_at = models.DateTimeField(null=True, blank=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email
+
+    @property
+    def is_locked(self) -> bool:
+        return self.locked_at is not None
+
+
+class AgencyType(models.TextChoices):
+    MUNICIPAL = "municipal", "Municipal police department"
+    SHERIFF = "sheriff", "Sheriff's office"
+    STATE = "state", "State police or highway patrol"
+    COUNTY = "county", "County police department"
+    CAMPUS = "campus", "Campus police department"
+    HOSPITAL = "hospital", "Hospital or health-system police"
+    TRIBAL = "tribal", "Tribal police department"
+    TRANSIT = "transit", "Transit police department"
+    OTHER = "other", "Other"
+
+
+ORI_VALIDATOR = RegexValidator(
+    r"^[A-Z]{2}[A-Z0-9]{7}$",
+    "An ORI is 9 characters: the two-letter state code followed by 7 letters or digits "
+    "(for example VA0010000).",
+)
+
+
+def time_zone_choices() -> list[tuple[str, str]]:
+    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
+
+
+class Agency(models.Model):
+    """A law-enforcement agency: the tenant that owns a pledge and all its evidence."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80, unique=True)
+    ori = models.CharField(
+        "ORI",
+        max_length=9,
+        blank=True,
+        validators=[ORI_VALIDATOR],
+        help_text="The 9-character NCIC Originating Agency Identifier, if the agency has one.",
+    )
+    agency_type = models.CharField("type", max_length=20, choices=AgencyType.choices)
+    country = CountryField(default="US")
+    region = models.CharField(
+        "state or province",
+        max_length=100,
+        blank=True,
+        help_text="Two-letter code for a US state or Canadian province (for example VA, ON).",
+    )
+    locality = models.CharField("city or county", max_length=120, blank=True)
+    sworn_strength = models.PositiveIntegerField(
+        "authorized sworn strength",
+        null=True,
+        blank=True,
+        help_text="The number of sworn positions the agency is authorized to fill.",
+    )
+    time_zone = models.CharField(
+        max_length=64, default="America/New_York", choices=time_zone_choices
+    )
+    directory_opt_in = models.BooleanField(
+        "list in the public directory",
+        default=False,
+        help_text="Show the agency's name, state and pledge status in the public directory.",
+    )
+    verified = models.BooleanField(default=False)
+    verified_at = models.DateTimeField(null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name_plural = "agencies"
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ori"], condition=~models.Q(ori=""), name="agency_ori_unique"
+            ),
+        ]
+        indexes = [models.Index(Lower("name"), name="agency_name_lower")]
+        permissions = [
+            ("review_agencies", "Can review agencies, pledges and submissions"),
+            ("administer_program", "Can administer program rules, courses and staff"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    COORDINATOR = "coordinator", "Coordinator"
+    EDITOR = "editor", "Editor"
+    VIEWER = "viewer", "Viewer"
+
+
+class Capability(models.TextChoices):
+    """What a view needs from the member's role."""
+
+    VIEW = "view"  # every member
+    EDIT = "edit"  # roster, records, documents
+    MANAGE = "manage"  # members, agency settings, signing, submitting
+
+
+ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
+    Role.COORDINATOR: frozenset({Capability.VIEW, Capability.EDIT, Capability.MANAGE}),
+    Role.EDITOR: frozenset({Capability.VIEW, Capability.EDIT}),
+    Role.VIEWER: frozenset({Capability.VIEW}),
+}
+
+
+class Membership(TenantModel):
+    """A user's role in one agency; a user may belong to several agencies."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta(TenantModel.Meta):
+        constraints = [
+            *TenantModel.Meta.constraints,
+            models.UniqueConstraint(fields=["agency", "user"], name="membership_agency_user"),
+        ]
+        indexes = [models.Index(fields=["agency", "role"], name="membership_agency_role")]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()})"
+
+    def can(self, capability: str) -> bool:
+        return capability in ROLE_CAPABILITIES[self.role]
+
+
+class Invitation(TenantModel):
+    """An emailed invitation to join an agency with a role; single use, expiring."""
+
+    email = models.EmailField()
+    role = models.CharField(max_length=20, choices=Role.choices)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta(TenantModel.Meta):
+        indexes = [models.Index(fields=["agency", "email"], name="invitation_agency_email")]
+
+    def __str__(self) -> str:
+        return f"Invitation of {self.email} to {self.agency_id} as {self.role}"
+
+    @property
+    def is_open(self) -> bool:
+        return (
+            self.accepted_at is None
+            and self.revoked_at is None
+            and self.expires_at > timezone.now()
+        )
+
+    @property
+    def state(self) -> str:
+        if self.accepted_at:
+            return "accepted"
+        if self.revoked_at:
+            return "revoked"
+        if self.expires_at <= timezone.now():
+            return "expired"
+        return "open"
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("Audit events are append-only.")
+
+    def delete(self):
+        raise TypeError("Audit events are append-only.")
+
+
+class AuditEvent(models.Model):
+    """One change or security event: append-only, written in the transaction of the change.
+
+    Not a tenant model: staff and sign-in events have no agency. Agency trails are read
+    through `agencies.queries.agency_audit_trail`.
+    """
+
+    at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # Kept as written, so the trail still reads right after an account changes its address.
+    actor_email = models.CharField(max_length=254, blank=True)
+    agency = models.ForeignKey(
+        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    action = models.CharField(max_length=64)
+    object_type = models.CharField(max_length=100, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    object_repr = models.CharField(max_length=200, blank=True)
+    changes = models.JSONField(default=dict, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["agency", "-at"], name="audit_agency_at")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.action} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("Audit events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Audit events are append-only.")

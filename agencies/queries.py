@@ -1,0 +1,60 @@
+"""Reads for agencies, members and the audit trail."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from agencies.models import Agency, AuditEvent, Invitation, Membership, User
+from agencies.tenancy import agency_scope
+
+
+def user_memberships(user: User) -> QuerySet[Membership]:
+    """Every agency the user belongs to (for the agency switcher and home page)."""
+    return (
+        Membership.all_agencies.filter(user=user).select_related("agency").order_by("agency__name")
+    )
+
+
+def agency_members(agency: Agency) -> QuerySet[Membership]:
+    with agency_scope(agency):
+        return Membership.objects.select_related("user").order_by("role", "user__email")
+
+
+def open_invitations(agency: Agency) -> QuerySet[Invitation]:
+    with agency_scope(agency):
+        return Invitation.objects.filter(
+            accepted_at=None, revoked_at=None, expires_at__gt=timezone.now()
+        ).order_by("-created_at")
+
+
+def agency_audit_trail(agency: Agency) -> QuerySet[AuditEvent]:
+    """The agency's events, newest first: changes to its data and to its members' accounts."""
+    return AuditEvent.objects.filter(agency=agency).select_related("actor")
+
+
+def all_audit_events() -> QuerySet[AuditEvent]:
+    return AuditEvent.objects.select_related("actor", "agency")
+
+
+def staff_agency_list(
+    *, search: str = "", verified: str = "", region: str = ""
+) -> QuerySet[Agency]:
+    """All agencies for program staff, filtered by name/ORI/place, verification and state."""
+    agencies = Agency.objects.all()
+    if search:
+        agencies = agencies.filter(
+            Q(name__icontains=search) | Q(ori__iexact=search) | Q(locality__icontains=search)
+        )
+    if verified in {"yes", "no"}:
+        agencies = agencies.filter(verified=verified == "yes")
+    if region:
+        agencies = agencies.filter(region__iexact=region)
+    return agencies.order_by("name")
+
+
+def locked_users(*, agency: Agency | None = None) -> QuerySet[User]:
+    users = User.objects.exclude(locked_at=None).order_by("-locked_at")
+    if agency is not None:
+        users = users.filter(memberships__agency=agency)
+    return users

@@ -1,0 +1,323 @@
+"""Writes for agencies, memberships, invitations and accounts: each in one transaction with
+its audit event, side effects scheduled on commit."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from agencies.audit import changes_between, record_event, snapshot
+from agencies.models import Agency, Invitation, Membership, Role, User
+from agencies.tenancy import agency_scope
+
+AGENCY_PROFILE_FIELDS = [
+    "name",
+    "ori",
+    "agency_type",
+    "country",
+    "region",
+    "locality",
+    "sworn_strength",
+    "time_zone",
+    "directory_opt_in",
+]
+INVITATION_SALT = "agencies.invitation"
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(name)[:70] or "agency"
+    slug, n = base, 2
+    while Agency.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _check_agency(agency: Agency) -> None:
+    try:
+        agency.full_clean()
+    except ValidationError as error:
+        raise ValidationError(error.message_dict) from error
+
+
+def agency_register(*, actor: User, slug: str = "", **profile: Any) -> Agency:
+    """Create an agency with `actor` as its coordinator; program staff verify it later."""
+    agency = Agency(slug=slug or _unique_slug(profile.get("name", "")), **profile)
+    _check_agency(agency)
+    try:
+        with transaction.atomic():
+            agency.save()
+            membership = Membership.all_agencies.create(
+                agency=agency, user=actor, role=Role.COORDINATOR
+            )
+            record_event(
+                action="agency.registered",
+                actor=actor,
+                agency=agency,
+                obj=agency,
+                values=snapshot(agency, ["slug", *AGENCY_PROFILE_FIELDS]),
+            )
+            record_event(
+                action="membership.created",
+                actor=actor,
+                agency=agency,
+                obj=membership,
+                values={"user": actor.email, "role": Role.COORDINATOR},
+            )
+    except IntegrityError as error:
+        # Two submissions racing for the same slug or ORI: the constraint decides.
+        raise ValidationError(
+            "An agency with this web address or ORI was registered a moment ago; "
+            "check the list of agencies or choose another address."
+        ) from error
+    return agency
+
+
+def agency_update(*, agency: Agency, actor: User, **profile: Any) -> Agency:
+    """Change the agency's profile (not its slug or verification)."""
+    before = snapshot(agency, AGENCY_PROFILE_FIELDS)
+    for name, value in profile.items():
+        if name not in AGENCY_PROFILE_FIELDS:
+            raise ValueError(f"{name} is not an editable agency field")
+        setattr(agency, name, value)
+    _check_agency(agency)
+    changes = changes_between(before, snapshot(agency, AGENCY_PROFILE_FIELDS))
+    if not changes:
+        return agency
+    try:
+        with transaction.atomic():
+            agency.save(update_fields=list(changes))
+            record_event(
+                action="agency.updated", actor=actor, agency=agency, obj=agency, changes=changes
+            )
+    except IntegrityError as error:
+        raise ValidationError({"ori": "Another agency already uses this ORI."}) from error
+    return agency
+
+
+def agency_set_verified(*, agency: Agency, actor: User, verified: bool) -> Agency:
+    """Program staff confirm (or withdraw confirmation) that the agency is who it says."""
+    if agency.verified == verified:
+        return agency
+    with transaction.atomic():
+        agency.verified = verified
+        agency.verified_at = timezone.now() if verified else None
+        agency.verified_by = actor if verified else None
+        agency.save(update_fields=["verified", "verified_at", "verified_by"])
+        record_event(
+            action="agency.verified" if verified else "agency.unverified",
+            actor=actor,
+            agency=agency,
+            obj=agency,
+            changes={"verified": [not verified, verified]},
+        )
+    return agency
+
+
+# Memberships
+
+
+def _coordinator_count(agency: Agency) -> int:
+    # Lock the agency's coordinator rows so two concurrent demotions cannot both pass.
+    return len(
+        Membership.all_agencies.select_for_update()
+        .filter(agency=agency, role=Role.COORDINATOR)
+        .values_list("pk", flat=True)
+    )
+
+
+def membership_change_role(
+    *, agency: Agency, actor: User, membership: Membership, role: str
+) -> Membership:
+    """Give a member another role; an agency always keeps at least one coordinator."""
+    if role not in Role.values:
+        raise ValidationError({"role": "Choose coordinator, editor or viewer."})
+    if membership.role == role:
+        return membership
+    with transaction.atomic():
+        if membership.role == Role.COORDINATOR and _coordinator_count(agency) <= 1:
+            raise ValidationError(
+                "This is the agency's only coordinator. Make someone else coordinator first."
+            )
+        before = membership.role
+        membership.role = role
+        membership.save(update_fields=["role"])
+        record_event(
+            action="membership.role_changed",
+            actor=actor,
+            agency=agency,
+            obj=membership,
+            changes={"role": [before, role]},
+        )
+    return membership
+
+
+def membership_remove(*, agency: Agency, actor: User, membership: Membership) -> None:
+    """Take a member out of the agency (their account and the trail stay)."""
+    with transaction.atomic():
+        if membership.role == Role.COORDINATOR and _coordinator_count(agency) <= 1:
+            raise ValidationError(
+                "This is the agency's only coordinator. Make someone else coordinator first."
+            )
+        record_event(
+            action="membership.removed",
+            actor=actor,
+            agency=agency,
+            obj=membership,
+            values={"user": membership.user.email, "role": membership.role},
+        )
+        membership.delete()
+
+
+# Invitations
+
+
+def invitation_token(invitation: Invitation) -> str:
+    """The signed token in the invitation link; nothing secret is stored in the database."""
+    return signing.dumps(str(invitation.public_id), salt=INVITATION_SALT)
+
+
+def invitation_create(*, agency: Agency, actor: User, email: str, role: str) -> Invitation:
+    """Invite an email address to the agency; replaces any open invitation for it."""
+    from agencies.tasks import send_invitation_email
+
+    email = email.strip().lower()
+    if role not in Role.values:
+        raise ValidationError({"role": "Choose coordinator, editor or viewer."})
+    with transaction.atomic(), agency_scope(agency):
+        if Membership.objects.filter(user__email__iexact=email).exists():
+            raise ValidationError({"email": f"{email} is already a member of this agency."})
+        now = timezone.now()
+        Invitation.objects.filter(
+            email=email, accepted_at=None, revoked_at=None, expires_at__gt=now
+        ).update(revoked_at=now)
+        invitation = Invitation.objects.create(
+            agency=agency,
+            email=email,
+            role=role,
+            invited_by=actor,
+            expires_at=now + timedelta(days=settings.INVITATION_VALID_DAYS),
+        )
+        record_event(
+            action="invitation.created",
+            actor=actor,
+            agency=agency,
+            obj=invitation,
+            values={"email": email, "role": role},
+        )
+        transaction.on_commit(lambda: send_invitation_email.delay(invitation.pk))
+    return invitation
+
+
+def invitation_revoke(*, agency: Agency, actor: User, invitation: Invitation) -> Invitation:
+    if invitation.state != "open":
+        raise ValidationError(f"This invitation is already {invitation.state}.")
+    with transaction.atomic():
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+        record_event(
+            action="invitation.revoked",
+            actor=actor,
+            agency=agency,
+            obj=invitation,
+            values={"email": invitation.email},
+        )
+    return invitation
+
+
+class InvitationError(ValidationError):
+    """The invitation link cannot be used; the message says why, in the user's words."""
+
+
+def invitation_from_token(token: str) -> Invitation:
+    """The invitation a link points to, whatever its state; a forged link is an error."""
+    try:
+        public_id = signing.loads(token, salt=INVITATION_SALT)
+        return Invitation.all_agencies.select_related("agency").get(public_id=public_id)
+    except (signing.BadSignature, Invitation.DoesNotExist, ValidationError) as error:
+        raise InvitationError(
+            "This invitation link is not valid. Check that you copied the whole link, "
+            "or ask your agency coordinator for a new invitation."
+        ) from error
+
+
+def invitation_accept(*, token: str, user: User) -> Membership:
+    """Join the agency the invitation names, as the invited address, once."""
+    with transaction.atomic():
+        invitation = invitation_from_token(token)
+        invitation = Invitation.all_agencies.select_for_update().get(pk=invitation.pk)
+        agency = invitation.agency
+        if invitation.accepted_at is not None:
+            raise InvitationError("This invitation has already been used.")
+        if invitation.revoked_at is not None:
+            raise InvitationError(
+                "This invitation was withdrawn or replaced by a newer one. "
+                "Use the most recent invitation email."
+            )
+        if invitation.expires_at <= timezone.now():
+            raise InvitationError(
+                "This invitation has expired. Ask your agency coordinator to send a new one."
+            )
+        if user.email.lower() != invitation.email.lower():
+            raise InvitationError(
+                f"This invitation was sent to {invitation.email}, but you are signed in as "
+                f"{user.email}. Sign out and sign in (or create an account) with the invited "
+                "address."
+            )
+        with agency_scope(agency):
+            if Membership.objects.filter(user=user).exists():
+                raise InvitationError(f"You are already a member of {agency.name}.")
+            membership = Membership.objects.create(agency=agency, user=user, role=invitation.role)
+        invitation.accepted_at = timezone.now()
+        invitation.accepted_by = user
+        invitation.save(update_fields=["accepted_at", "accepted_by"])
+        record_event(
+            action="invitation.accepted",
+            actor=user,
+            agency=agency,
+            obj=invitation,
+            values={"email": invitation.email, "role": invitation.role},
+        )
+        record_event(
+            action="membership.created",
+            actor=user,
+            agency=agency,
+            obj=membership,
+            values={"user": user.email, "role": invitation.role},
+        )
+    return membership
+
+
+# Accounts
+
+
+def account_lock(*, user: User) -> None:
+    """Lock the account after repeated failed sign-ins."""
+    with transaction.atomic():
+        updated = User.objects.filter(pk=user.pk, locked_at=None).update(locked_at=timezone.now())
+        if updated:
+            record_event(action="account.locked", obj=user, actor_email=user.email)
+
+
+def account_unlock(*, user: User, actor: User | None, agency: Agency | None = None) -> None:
+    """Release a locked account (by a coordinator, an administrator, or a password reset)."""
+    from agencies.lockout import clear_failures
+
+    with transaction.atomic():
+        updated = User.objects.filter(pk=user.pk).exclude(locked_at=None).update(locked_at=None)
+        if updated:
+            record_event(
+                action="account.unlocked",
+                actor=actor,
+                agency=agency,
+                obj=user,
+                actor_email=user.email if actor is None else "",
+            )
+    clear_failures(user.email)
+    user.locked_at = None

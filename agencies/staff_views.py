@@ -1,0 +1,76 @@
+"""The program staff area (/staff/): agencies to verify, locked accounts, the audit trail."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+
+from agencies import queries, services
+from agencies.models import Agency, User
+from agencies.staff import ADMINISTER, REVIEW, has_mfa, is_program_staff, staff_view
+
+PAGE_SIZE = 50
+
+
+@login_required
+@require_GET
+def mfa_required(request):
+    """Explains why a staff page needs a second factor, and where to give one."""
+    next_url = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = ""
+    context = {
+        "next": next_url,
+        "is_staff_member": is_program_staff(request.user),
+        "has_mfa": has_mfa(request.user),
+    }
+    return render(request, "staff/mfa_required.html", context)
+
+
+@staff_view(REVIEW)
+@require_GET
+def dashboard(request):
+    filters = {
+        "search": request.GET.get("q", "").strip(),
+        "verified": request.GET.get("verified", ""),
+        "region": request.GET.get("region", "").strip(),
+    }
+    page = Paginator(queries.staff_agency_list(**filters), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "staff/dashboard.html", {"page": page, "filters": filters})
+
+
+@staff_view(REVIEW)
+@require_POST
+def agency_verify(request, agency_id):
+    agency = get_object_or_404(Agency, public_id=agency_id)
+    verified = request.POST.get("verified") == "yes"
+    services.agency_set_verified(agency=agency, actor=request.user, verified=verified)
+    state = "verified" if verified else "marked as not verified"
+    messages.success(request, f"{agency.name} is {state}.")
+    return redirect("staff:dashboard")
+
+
+@staff_view(ADMINISTER)
+@require_GET
+def locked_accounts(request):
+    return render(request, "staff/locked.html", {"users": queries.locked_users()})
+
+
+@staff_view(ADMINISTER)
+@require_POST
+def account_unlock(request, user_id: int):
+    user = get_object_or_404(User, pk=user_id)
+    services.account_unlock(user=user, actor=request.user)
+    messages.success(request, f"{user.email} can sign in again.")
+    return redirect("staff:locked_accounts")
+
+
+@staff_view(REVIEW)
+@require_GET
+def audit(request):
+    page = Paginator(queries.all_audit_events(), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "staff/audit.html", {"page": page})

@@ -1,0 +1,21 @@
+"""Pages of one agency, under /a/<agency_slug>/. Object ids are random public ids."""
+
+from django.urls import path
+
+from agencies import views
+
+urlpatterns = [
+    path("", views.agency_dashboard, name="agency_dashboard"),
+    path("settings/", views.agency_settings, name="agency_settings"),
+    path("members/", views.member_list, name="member_list"),
+    path("members/invite/", views.member_invite, name="member_invite"),
+    path("members/<uuid:member_id>/", views.member_edit, name="member_edit"),
+    path("members/<uuid:member_id>/remove/", views.member_remove, name="member_remove"),
+    path("members/<uuid:member_id>/unlock/", views.member_unlock, name="member_unlock"),
+    path(
+        "invitations/<uuid:invitation_id>/revoke/",
+        views.invitation_revoke,
+        name="invitation_revoke",
+    ),
+    path("audit/", views.agency_audit, name="agency_audit"),
+]

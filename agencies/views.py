@@ -1,0 +1,215 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from agencies import queries, services
+from agencies.access import agency_view
+from agencies.forms import AgencyProfileForm, AgencyRegistrationForm, InvitationForm, RoleForm
+from agencies.models import Capability, Invitation, Membership
+from agencies.staff import is_program_staff
+
+AUDIT_PAGE_SIZE = 50
+
+
+def add_service_error(form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: on fields where it names them."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@require_GET
+def healthz(request):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def home(request):
+    """Sends each person where they work: staff to the staff area, members to their agency."""
+    if not request.user.is_authenticated:
+        return render(request, "home.html")
+    if is_program_staff(request.user):
+        return redirect("staff:dashboard")
+    memberships = list(queries.user_memberships(request.user))
+    if len(memberships) == 1:
+        return redirect("agency_dashboard", agency_slug=memberships[0].agency.slug)
+    last_slug = request.session.get("onemind_agency")
+    if last_slug and any(m.agency.slug == last_slug for m in memberships):
+        return redirect("agency_dashboard", agency_slug=last_slug)
+    return render(request, "agencies/choose.html", {"memberships": memberships})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agency_register(request):
+    form = AgencyRegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "confirm"}
+        try:
+            agency = services.agency_register(actor=request.user, **data)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(
+                request,
+                f"{agency.name} is registered and you are its coordinator. Program staff will "
+                "verify the agency; meanwhile you can invite colleagues and start your pledge.",
+            )
+            return redirect("agency_dashboard", agency_slug=agency.slug)
+    return render(request, "agencies/register.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request, token: str):
+    try:
+        invitation = services.invitation_from_token(token)
+    except services.InvitationError as error:
+        return render(request, "agencies/invitation.html", {"error": error.messages[0]}, status=404)
+    context = {"invitation": invitation, "agency": invitation.agency}
+    if request.method == "POST" and request.user.is_authenticated:
+        try:
+            membership = services.invitation_accept(token=token, user=request.user)
+        except services.InvitationError as error:
+            context["error"] = error.messages[0]
+        else:
+            messages.success(request, f"Welcome to {membership.agency.name}.")
+            return redirect("agency_dashboard", agency_slug=membership.agency.slug)
+    elif invitation.state != "open":
+        context["error"] = {
+            "accepted": "This invitation has already been used.",
+            "revoked": "This invitation was withdrawn or replaced by a newer one.",
+            "expired": "This invitation has expired. Ask your agency coordinator for a new one.",
+        }[invitation.state]
+    return render(request, "agencies/invitation.html", context)
+
+
+# Pages of one agency: /a/<slug>/… (the middleware has checked membership and role).
+
+
+@agency_view(Capability.VIEW, methods=("GET",))
+def agency_dashboard(request, agency_slug: str):
+    return render(request, "agencies/dashboard.html", {"agency": request.agency})
+
+
+@agency_view(Capability.MANAGE)
+def agency_settings(request, agency_slug: str):
+    agency = request.agency
+    form = AgencyProfileForm(request.POST or None, instance=agency)
+    if request.method == "POST" and form.is_valid():
+        profile = {name: form.cleaned_data[name] for name in form.fields}
+        agency.refresh_from_db()  # the form wrote onto the instance; the service decides
+        try:
+            services.agency_update(agency=agency, actor=request.user, **profile)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, "Agency details saved.")
+            return redirect("agency_settings", agency_slug=agency.slug)
+    return render(request, "agencies/settings.html", {"agency": agency, "form": form})
+
+
+@agency_view(Capability.VIEW, methods=("GET",))
+def member_list(request, agency_slug: str):
+    agency = request.agency
+    members = list(queries.agency_members(agency))
+    context = {
+        "agency": agency,
+        "members": members,
+        "invitations": queries.open_invitations(agency)
+        if request.membership.can(Capability.MANAGE)
+        else [],
+        "invite_form": InvitationForm(),
+    }
+    return render(request, "agencies/members.html", context)
+
+
+@agency_view(Capability.MANAGE)
+def member_invite(request, agency_slug: str):
+    agency = request.agency
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = services.invitation_create(
+                agency=agency, actor=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, f"Invitation sent to {invitation.email}.")
+            return redirect("member_list", agency_slug=agency.slug)
+    return render(request, "agencies/invite.html", {"agency": agency, "form": form})
+
+
+def _member(public_id) -> Membership:
+    return get_object_or_404(Membership.objects.select_related("user"), public_id=public_id)
+
+
+@agency_view(Capability.MANAGE)
+def member_edit(request, agency_slug: str, member_id):
+    agency = request.agency
+    membership = _member(member_id)
+    form = RoleForm(request.POST or None, initial={"role": membership.role})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.membership_change_role(
+                agency=agency, actor=request.user, membership=membership, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, f"{membership.user.email} is now {membership.role}.")
+            return redirect("member_list", agency_slug=agency.slug)
+    context = {"agency": agency, "membership": membership, "form": form}
+    return render(request, "agencies/member_edit.html", context)
+
+
+@agency_view(Capability.MANAGE, methods=("POST",))
+def member_remove(request, agency_slug: str, member_id):
+    agency = request.agency
+    membership = _member(member_id)
+    try:
+        services.membership_remove(agency=agency, actor=request.user, membership=membership)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, f"{membership.user.email} was removed from {agency.name}.")
+    return redirect("member_list", agency_slug=agency.slug)
+
+
+@agency_view(Capability.MANAGE, methods=("POST",))
+def member_unlock(request, agency_slug: str, member_id):
+    agency = request.agency
+    membership = _member(member_id)
+    services.account_unlock(user=membership.user, actor=request.user, agency=agency)
+    messages.success(request, f"{membership.user.email} can sign in again.")
+    return redirect("member_list", agency_slug=agency.slug)
+
+
+@agency_view(Capability.MANAGE, methods=("POST",))
+def invitation_revoke(request, agency_slug: str, invitation_id):
+    agency = request.agency
+    invitation = get_object_or_404(Invitation.objects, public_id=invitation_id)
+    try:
+        services.invitation_revoke(agency=agency, actor=request.user, invitation=invitation)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, f"The invitation to {invitation.email} was withdrawn.")
+    return redirect("member_list", agency_slug=agency.slug)
+
+
+@agency_view(Capability.MANAGE, methods=("GET",))
+def agency_audit(request, agency_slug: str):
+    agency = request.agency
+    page = Paginator(queries.agency_audit_trail(agency), AUDIT_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "agencies/audit.html", {"agency": agency, "page": page})

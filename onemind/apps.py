@@ -1,0 +1,5 @@
+from django.contrib.admin.apps import AdminConfig
+
+
+class OneMindAdminConfig(AdminConfig):
+    default_site = "onemind.admin.OneMindAdminSite"

@@ -1,0 +1,20 @@
+"""The Celery application: tasks live in each app's tasks.py; the beat schedule is kept here."""
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onemind.settings")
+
+app = Celery("onemind")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+# django-celery-beat has no release for Django 6.1, so the schedule is code.
+app.conf.beat_schedule = {
+    "purge-expired-sessions": {
+        "task": "agencies.tasks.purge_expired_sessions",
+        "schedule": crontab(hour=3, minute=17),
+    },
+}

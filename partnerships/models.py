@@ -1,0 +1,1 @@
+"""Mental-health organizations and the partnerships (MOUs) agencies sign with them."""

@@ -1,0 +1,1 @@
+"""Program rules, pledges, progress, reviews and certificates."""

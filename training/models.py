@@ -1,0 +1,1 @@
+"""People on the roster, the course catalogue and training records."""
