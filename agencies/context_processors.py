@@ -1,3 +1,4 @@
+from agencies.models import Capability
 from agencies.queries import user_memberships
 from agencies.staff import is_program_staff
 
@@ -7,9 +8,12 @@ def navigation(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    membership = getattr(request, "membership", None)
     return {
         "nav_memberships": user_memberships(user),
         "nav_is_staff": is_program_staff(user),
         "current_agency": getattr(request, "agency", None),
-        "current_membership": getattr(request, "membership", None),
+        "current_membership": membership,
+        "can_manage": membership is not None and membership.can(Capability.MANAGE),
+        "can_edit": membership is not None and membership.can(Capability.EDIT),
     }

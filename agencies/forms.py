@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.text import slugify
 
-from agencies.models import Agency, Role
+from agencies.models import ORI_VALIDATOR, Agency, Role
 from agencies.regions import normalize_region
 
 PROFILE_FIELDS = [
@@ -23,7 +23,16 @@ class AgencyProfileForm(forms.ModelForm):
         fields = PROFILE_FIELDS
 
     def clean_ori(self) -> str:
-        return self.cleaned_data["ori"].strip().upper().replace(" ", "")
+        ori = self.cleaned_data["ori"].strip().upper().replace(" ", "")
+        if not ori:
+            return ori
+        ORI_VALIDATOR(ori)
+        if Agency.objects.filter(ori=ori).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(
+                "Another agency already uses this ORI. If it is yours, ask its coordinator to "
+                "invite you, or contact program staff."
+            )
+        return ori
 
     def clean(self):
         cleaned = super().clean()
@@ -36,7 +45,7 @@ class AgencyProfileForm(forms.ModelForm):
         if str(country) in {"US", "CA"} and not cleaned.get("region"):
             self.add_error("region", "Enter the agency's state or province.")
         ori, region = cleaned.get("ori"), cleaned.get("region")
-        if ori and str(country) == "US" and region and not ori.startswith(region):
+        if ori and str(country) == "US" and region and ori[:2] != region:
             self.add_error(
                 "ori", f"A US ORI starts with the state code; this agency is in {region}."
             )

@@ -126,7 +126,6 @@ def member_list(request, agency_slug: str):
         "invitations": queries.open_invitations(agency)
         if request.membership.can(Capability.MANAGE)
         else [],
-        "invite_form": InvitationForm(),
     }
     return render(request, "agencies/members.html", context)
 

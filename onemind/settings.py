@@ -261,17 +261,28 @@ SECURE_CSP = {
 # Email: console in the quick start; SMTP when EMAIL_HOST is set.
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "One Mind Pledge Tracker <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-EMAIL_HOST = env("EMAIL_HOST")
-if EMAIL_HOST:
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    EMAIL_PORT = envint("EMAIL_PORT", 587)
-    EMAIL_HOST_USER = env("EMAIL_HOST_USER")
-    EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
-    EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", EMAIL_PORT == 587)
-    EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", EMAIL_PORT == 465)
-    EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 30)
+if env("EMAIL_HOST"):
+    email_port = envint("EMAIL_PORT", 587)
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": env("EMAIL_HOST"),
+                "port": email_port,
+                "username": env("EMAIL_HOST_USER"),
+                "password": env("EMAIL_HOST_PASSWORD"),
+                "use_tls": envbool("EMAIL_USE_TLS", email_port == 587),
+                "use_ssl": envbool("EMAIL_USE_SSL", email_port == 465),
+                "timeout": envint("EMAIL_TIMEOUT", 30),
+            },
+        }
+    }
 else:
-    EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+    MAILERS = {
+        "default": {
+            "BACKEND": env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+        }
+    }
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

@@ -1,0 +1,152 @@
+"""Invitations: emailed, single use, expiring, bound to the invited address."""
+
+import re
+
+import pytest
+import time_machine
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from agencies.models import AuditEvent, Invitation, Membership, Role
+from agencies.services import invitation_token
+from tests.conftest import login
+from tests.factories import InvitationFactory, UserFactory
+
+
+@pytest.fixture
+def invite(client, django_capture_on_commit_callbacks):
+    """Post the invitation form; the email goes out when the transaction commits."""
+
+    def post(agency, email, role="editor"):
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(
+                reverse("member_invite", kwargs={"agency_slug": agency.slug}),
+                {"email": email, "role": role},
+            )
+
+    return post
+
+
+def link_in_last_email() -> str:
+    return re.search(r"https?://\S+(/invitations/\S+/)", mail.outbox[-1].body).group(1)
+
+
+def test_coordinator_invites_and_the_invitee_joins(client, invite, agency_a, coordinator):
+    login(client, coordinator)
+    assert invite(agency_a, "New.Editor@Millbrook.example").status_code == 302
+    message = mail.outbox[-1]
+    assert message.to == ["new.editor@millbrook.example"]
+    assert agency_a.name in message.subject
+    assert message.alternatives[0].mimetype == "text/html"
+    path = link_in_last_email()
+
+    invitee = UserFactory(email="new.editor@millbrook.example")
+    login(client, invitee)
+    page = client.get(path)
+    assert "Accept invitation" in page.content.decode()
+    response = client.post(path)
+    assert response.status_code == 302
+    membership = Membership.all_agencies.get(user=invitee)
+    assert (membership.agency, membership.role) == (agency_a, Role.EDITOR)
+    actions = set(AuditEvent.objects.filter(agency=agency_a).values_list("action", flat=True))
+    assert {"invitation.created", "invitation.accepted", "membership.created"} <= actions
+
+
+def test_a_used_invitation_cannot_be_used_again(client, agency_a, coordinator):
+    invitation = InvitationFactory(agency=agency_a, email="twice@millbrook.example")
+    path = reverse("invitation_accept", args=[invitation_token(invitation)])
+    user = UserFactory(email="twice@millbrook.example")
+    login(client, user)
+    client.post(path)
+    Membership.all_agencies.filter(user=user).delete()
+    response = client.post(path)
+    assert "already been used" in response.content.decode()
+    assert not Membership.all_agencies.filter(user=user).exists()
+
+
+def test_an_expired_invitation_is_refused(client, agency_a):
+    invitation = InvitationFactory(agency=agency_a, email="late@millbrook.example")
+    path = reverse("invitation_accept", args=[invitation_token(invitation)])
+    login(client, UserFactory(email="late@millbrook.example"))
+    with time_machine.travel(timezone.now() + timezone.timedelta(days=8)):
+        response = client.post(path)
+    assert "expired" in response.content.decode()
+    assert Membership.all_agencies.filter(agency=agency_a).count() == 0
+
+
+def test_the_wrong_account_cannot_accept(client, agency_a):
+    invitation = InvitationFactory(agency=agency_a, email="intended@millbrook.example")
+    path = reverse("invitation_accept", args=[invitation_token(invitation)])
+    login(client, UserFactory(email="someone.else@millbrook.example"))
+    response = client.post(path)
+    assert "was sent to intended@millbrook.example" in response.content.decode()
+    assert Membership.all_agencies.filter(agency=agency_a).count() == 0
+    invitation.refresh_from_db()
+    assert invitation.accepted_at is None
+
+
+def test_a_forged_token_is_a_clear_404(client, agency_a, stranger):
+    invitation = InvitationFactory(agency=agency_a, email=stranger.email)
+    login(client, stranger)
+    forged = invitation_token(invitation)[:-3] + "abc"
+    response = client.post(reverse("invitation_accept", args=[forged]))
+    assert response.status_code == 404
+    assert "not valid" in response.content.decode()
+    assert not Membership.all_agencies.filter(user=stranger).exists()
+
+
+def test_inviting_an_existing_member_says_so_and_sends_nothing(
+    client, invite, agency_a, coordinator, editor
+):
+    login(client, coordinator)
+    response = invite(agency_a, editor.email.upper())
+    assert response.status_code == 200
+    assert "already a member" in response.content.decode()
+    assert mail.outbox == []
+    assert not Invitation.all_agencies.exists()
+
+
+def test_accepting_when_already_a_member_changes_nothing(client, agency_a, editor):
+    invitation = InvitationFactory(agency=agency_a, email=editor.email, role=Role.COORDINATOR)
+    login(client, editor)
+    response = client.post(reverse("invitation_accept", args=[invitation_token(invitation)]))
+    assert "already a member" in response.content.decode()
+    assert Membership.all_agencies.get(user=editor).role == Role.EDITOR
+
+
+def test_a_new_invitation_replaces_the_open_one(client, invite, agency_a, coordinator):
+    login(client, coordinator)
+    invite(agency_a, "again@millbrook.example")
+    first = Invitation.all_agencies.get()
+    invite(agency_a, "again@millbrook.example", role="viewer")
+    first.refresh_from_db()
+    assert first.state == "revoked"
+    user = UserFactory(email="again@millbrook.example")
+    login(client, user)
+    response = client.post(reverse("invitation_accept", args=[invitation_token(first)]))
+    assert "withdrawn" in response.content.decode()
+    client.post(link_in_last_email())
+    assert Membership.all_agencies.get(user=user).role == Role.VIEWER
+
+
+def test_anonymous_visitors_are_asked_to_sign_in_as_the_invited_address(client, agency_a):
+    invitation = InvitationFactory(agency=agency_a, email="fresh@millbrook.example")
+    page = client.get(reverse("invitation_accept", args=[invitation_token(invitation)]))
+    text = page.content.decode()
+    assert "fresh@millbrook.example" in text and "Sign in" in text
+    assert client.post(reverse("invitation_accept", args=[invitation_token(invitation)]))
+    assert not Membership.all_agencies.exists()
+
+
+def test_coordinator_withdraws_an_invitation(client, agency_a, coordinator):
+    login(client, coordinator)
+    invitation = InvitationFactory(agency=agency_a)
+    client.post(
+        reverse(
+            "invitation_revoke",
+            kwargs={"agency_slug": agency_a.slug, "invitation_id": invitation.public_id},
+        )
+    )
+    invitation.refresh_from_db()
+    assert invitation.state == "revoked"

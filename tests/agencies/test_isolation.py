@@ -1,0 +1,101 @@
+"""DESIGN.md §Tenancy 6: every agency URL, every role, another agency's objects → 404.
+
+The URL patterns are walked from the resolver, so a new agency page is covered the day it
+is added; a new kind of object id in a URL fails here until it is given a maker below.
+"""
+
+import re
+import uuid
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from agencies.models import Role
+from tests.conftest import login
+from tests.factories import InvitationFactory, MembershipFactory, UserFactory
+
+# How to make an object of agency B for each object id a URL can carry.
+OBJECT_MAKERS = {
+    "member_id": lambda agency: MembershipFactory(agency=agency).public_id,
+    "invitation_id": lambda agency: InvitationFactory(agency=agency).public_id,
+}
+ROLES = [Role.COORDINATOR, Role.EDITOR, Role.VIEWER]
+
+
+def agency_patterns(patterns=None, prefix=""):
+    """(name, route) of every named URL under /a/<agency_slug>/."""
+    for entry in patterns if patterns is not None else get_resolver().url_patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            namespace = f"{entry.namespace}:" if entry.namespace else ""
+            for name, sub_route in agency_patterns(entry.url_patterns, route):
+                yield namespace + name, sub_route
+        elif isinstance(entry, URLPattern) and "<slug:agency_slug>" in route:
+            assert entry.name, f"agency URL {route} needs a name"
+            yield entry.name, route
+
+
+AGENCY_URLS = sorted(set(agency_patterns()))
+
+
+def test_the_walk_finds_the_agency_pages():
+    names = {name for name, _ in AGENCY_URLS}
+    assert {"agency_dashboard", "member_list", "member_edit", "agency_audit"} <= names
+
+
+def urls_for(name, route, own_agency, other_agency):
+    """The URL with the caller's own slug and B's objects, and with B's slug outright."""
+    params = re.findall(r"<(?:\w+:)?(\w+)>", route)
+    unknown = set(params) - {"agency_slug", *OBJECT_MAKERS}
+    assert not unknown, f"{name}: add a maker for {unknown} to OBJECT_MAKERS"
+    kwargs = {p: OBJECT_MAKERS[p](other_agency) for p in params if p != "agency_slug"}
+    urls = [reverse(name, kwargs={"agency_slug": other_agency.slug, **kwargs})]
+    if kwargs:
+        urls.append(reverse(name, kwargs={"agency_slug": own_agency.slug, **kwargs}))
+    return urls
+
+
+def assert_not_found(client, method, url):
+    """404 — or, where the page never takes this method (405) or never lets this role act
+    (403), that same answer for a made-up id: nothing tells that B's object exists."""
+    status = getattr(client, method)(url, {"role": "viewer", "email": "x@y.example"}).status_code
+    if status in {403, 405}:
+        made_up = re.sub(r"[0-9a-f]{8}-[0-9a-f-]{27}", str(uuid.uuid4()), url)
+        assert made_up != url, f"{method.upper()} {url}: {status} for a page of the agency itself"
+        assert getattr(client, method)(made_up).status_code == status
+        return
+    assert status == 404, f"{method.upper()} {url}: {status}"
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("name", "route"), AGENCY_URLS)
+def test_members_of_another_agency_get_404(client, agency_a, agency_b, name, route, role):
+    user = MembershipFactory(agency=agency_a, role=role, user=UserFactory()).user
+    login(client, user)
+    for url in urls_for(name, route, agency_a, agency_b):
+        assert_not_found(client, "get", url)
+        assert_not_found(client, "post", url)
+
+
+@pytest.mark.parametrize(("name", "route"), AGENCY_URLS)
+def test_strangers_get_404_and_anonymous_visitors_are_sent_to_sign_in(
+    client, agency_a, agency_b, stranger, name, route
+):
+    urls = urls_for(name, route, agency_a, agency_b)
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+        assert client.post(url).status_code == 302
+    login(client, stranger)
+    for url in urls:
+        assert_not_found(client, "get", url)
+        assert_not_found(client, "post", url)
+
+
+@pytest.mark.parametrize(("name", "route"), AGENCY_URLS)
+def test_program_staff_do_not_use_agency_pages(client, agency_b, reviewer, name, route):
+    """Staff see agencies through the staff area, never by walking into a tenant's pages."""
+    login(client, reviewer, mfa=True)
+    for url in urls_for(name, route, agency_b, agency_b):
+        assert_not_found(client, "get", url)
+        assert_not_found(client, "post", url)

@@ -1,0 +1,111 @@
+"""Registering an agency, editing its details, and staff verification."""
+
+import pytest
+from django.urls import reverse
+
+from agencies.models import Agency, AuditEvent, Membership, Role
+from tests.conftest import login
+from tests.factories import AgencyFactory
+
+VALID = {
+    "name": "Fairview Police Department",
+    "slug": "",
+    "agency_type": "municipal",
+    "ori": "or0260500",
+    "country": "US",
+    "region": "Oregon",
+    "locality": "Fairview",
+    "sworn_strength": "27",
+    "time_zone": "America/Los_Angeles",
+    "confirm": "on",
+}
+
+
+def register(client, **changes):
+    return client.post(reverse("agency_register"), {**VALID, **changes})
+
+
+def test_registering_makes_the_user_coordinator_of_an_unverified_agency(client, stranger):
+    login(client, stranger)
+    response = register(client)
+    agency = Agency.objects.get(name="Fairview Police Department")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("agency_dashboard", kwargs={"agency_slug": agency.slug})
+    assert (agency.slug, agency.ori, agency.region) == (
+        "fairview-police-department",
+        "OR0260500",
+        "OR",
+    )
+    assert not agency.verified
+    assert Membership.all_agencies.get(agency=agency).role == Role.COORDINATOR
+    assert AuditEvent.objects.filter(agency=agency, action="agency.registered").exists()
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"ori": "12345"}, "ori", "9 characters"),
+        ({"ori": "VA0010000"}, "ori", "starts with the state code"),
+        ({"region": "Atlantis"}, "region", "is not a US state"),
+        ({"region": ""}, "region", "Enter the agency"),
+        ({"confirm": ""}, "confirm", "required"),
+        ({"name": ""}, "name", "required"),
+    ],
+)
+def test_bad_input_is_explained_on_the_form_and_nothing_is_created(
+    client, stranger, changes, field, message
+):
+    login(client, stranger)
+    response = register(client, **changes)
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert message in " ".join(form.errors[field])
+    assert f'href="#id_{field}"' in response.content.decode(), "error summary links to the field"
+    assert not Agency.objects.exists() and not Membership.all_agencies.exists()
+    assert not AuditEvent.objects.exists()
+
+
+def test_a_taken_web_address_is_refused(client, stranger):
+    AgencyFactory(slug="fairview-pd")
+    login(client, stranger)
+    response = register(client, slug="fairview-pd")
+    assert "already taken" in " ".join(response.context["form"].errors["slug"])
+    assert Agency.objects.count() == 1
+
+
+def test_a_second_agency_with_the_same_name_gets_its_own_address(client, stranger):
+    AgencyFactory(slug="fairview-police-department")
+    login(client, stranger)
+    register(client)
+    assert Agency.objects.filter(slug="fairview-police-department-2").exists()
+
+
+def test_canadian_agencies_register_with_a_province(client, stranger):
+    login(client, stranger)
+    register(client, country="CA", region="ontario", ori="", time_zone="America/Toronto")
+    assert Agency.objects.get().region == "ON"
+
+
+def test_a_duplicate_ori_is_refused(client, stranger):
+    AgencyFactory(ori="OR0260500", region="OR")
+    login(client, stranger)
+    response = register(client)
+    assert response.status_code == 200
+    assert "ORI" in " ".join(response.context["form"].errors["ori"])
+
+
+def test_coordinator_edits_details_with_an_audited_diff(client, agency_a, coordinator):
+    login(client, coordinator)
+    data = {**VALID, "name": agency_a.name, "region": "NY", "ori": "", "sworn_strength": "150"}
+    response = client.post(reverse("agency_settings", kwargs={"agency_slug": agency_a.slug}), data)
+    assert response.status_code == 302
+    agency_a.refresh_from_db()
+    assert agency_a.sworn_strength == 150
+    event = AuditEvent.objects.get(action="agency.updated")
+    assert event.changes["sworn_strength"] == [40, 150]
+    assert event.actor == coordinator
+
+
+def test_registration_needs_a_signed_in_user(client, db):
+    response = client.get(reverse("agency_register"))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]

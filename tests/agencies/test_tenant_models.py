@@ -1,0 +1,61 @@
+"""Every agency-owned model is a tenant model, built so that a mistake fails closed."""
+
+import pytest
+from django.apps import apps
+from django.db import models
+
+from agencies.models import Agency, AuditEvent, Membership
+from agencies.tenancy import TenantManager, TenantModel, TenantScopeError, agency_scope
+from tests.factories import MembershipFactory
+
+# Rows that point at an agency without belonging to it, and why.
+NOT_TENANT_OWNED = {
+    AuditEvent: "the trail also holds staff and sign-in events that belong to no agency",
+}
+
+
+def models_pointing_at_agency():
+    for model in apps.get_models():
+        for field in model._meta.get_fields():
+            if isinstance(field, models.ForeignKey) and field.related_model is Agency:
+                yield model
+                break
+
+
+def tenant_models():
+    return [m for m in models_pointing_at_agency() if m not in NOT_TENANT_OWNED]
+
+
+def test_there_are_tenant_models_to_check():
+    assert Membership in tenant_models()
+
+
+@pytest.mark.parametrize("model", tenant_models(), ids=lambda m: m._meta.label)
+def test_tenant_model_has_scoped_manager_and_agency_key(model):
+    assert issubclass(model, TenantModel), f"{model.__name__} must extend TenantModel"
+    assert isinstance(model._default_manager, TenantManager), "default manager must be scoped"
+    assert type(model.all_agencies) is models.Manager
+    agency = model._meta.get_field("agency")
+    assert not agency.null and agency.default is models.NOT_PROVIDED
+    for constraint in model._meta.constraints:
+        if isinstance(constraint, models.UniqueConstraint):
+            assert "agency" in constraint.fields, f"{constraint.name} must include agency"
+    assert not model._meta.unique_together, "use UniqueConstraint including agency"
+    for index in model._meta.indexes:
+        assert index.fields[0] == "agency", f"index {index.name} must lead with agency"
+    for field in model._meta.fields:
+        assert not field.unique or field.primary_key, f"{field.name}: unique without agency"
+
+
+def test_default_manager_raises_outside_a_scope(db):
+    MembershipFactory()
+    with pytest.raises(TenantScopeError):
+        list(Membership.objects.all())
+
+
+def test_default_manager_returns_only_the_scoped_agency(db):
+    mine, theirs = MembershipFactory(), MembershipFactory()
+    with agency_scope(mine.agency):
+        assert list(Membership.objects.all()) == [mine]
+        assert not Membership.objects.filter(pk=theirs.pk).exists()
+    assert Membership.all_agencies.count() == 2

@@ -1,0 +1,137 @@
+"""Personas, as the product's users are: a coordinator, an editor and a viewer of agency A;
+a coordinator of agency B; a program reviewer and administrator; a stranger."""
+
+import os
+import time
+
+import pytest
+from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.contrib.auth.models import Group
+
+from agencies.models import Role
+from agencies.staff import ADMINISTRATOR_GROUP, REVIEWER_GROUP
+from onemind.celery import app as celery_app
+from tests.factories import AgencyFactory, MembershipFactory, UserFactory
+
+SERVICES = {
+    "postgres": ("PostgreSQL", lambda: os.environ.get("DATABASE_URL", "").startswith("postgres")),
+    "redis": ("Redis", lambda: bool(os.environ.get("REDIS_URL"))),
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests that need a service run when it is configured, and are deselected (with a
+    line saying so) when it is not. REQUIRE_SERVICES=true makes a missing one an error."""
+    missing = {marker for marker, (_, available) in SERVICES.items() if not available()}
+    if not missing:
+        return
+    deselected = [item for item in items if missing & {m.name for m in item.iter_markers()}]
+    if not deselected:
+        return
+    names = ", ".join(SERVICES[m][0] for m in sorted(missing))
+    if os.environ.get("REQUIRE_SERVICES", "").lower() in {"1", "true", "yes"}:
+        raise pytest.UsageError(f"REQUIRE_SERVICES is set but {names} is not configured.")
+    config.hook.pytest_deselected(items=deselected)
+    items[:] = [item for item in items if item not in deselected]
+    config._service_note = (
+        f"{len(deselected)} tests need {names}: set DATABASE_URL / REDIS_URL to run them."
+    )
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    note = getattr(config, "_service_note", None)
+    if note:
+        terminalreporter.write_line(note)
+
+
+@pytest.fixture(autouse=True)
+def _celery_eager():
+    """Tasks run in-process in tests, except where a test starts a real worker."""
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = False
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def agency_a(db):
+    return AgencyFactory(name="Millbrook Police Department", slug="millbrook-pd", region="NY")
+
+
+@pytest.fixture
+def agency_b(db):
+    return AgencyFactory(name="Harlan County Sheriff's Office", slug="harlan-so", region="KY")
+
+
+def member(agency, role, email):
+    return MembershipFactory(agency=agency, role=role, user=UserFactory(email=email)).user
+
+
+@pytest.fixture
+def coordinator(agency_a):
+    return member(agency_a, Role.COORDINATOR, "coordinator@millbrook.example")
+
+
+@pytest.fixture
+def editor(agency_a):
+    return member(agency_a, Role.EDITOR, "editor@millbrook.example")
+
+
+@pytest.fixture
+def viewer(agency_a):
+    return member(agency_a, Role.VIEWER, "viewer@millbrook.example")
+
+
+@pytest.fixture
+def coordinator_b(agency_b):
+    return member(agency_b, Role.COORDINATOR, "coordinator@harlan.example")
+
+
+@pytest.fixture
+def stranger(db):
+    return UserFactory(email="stranger@elsewhere.example")
+
+
+def with_totp(user):
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    user.totp_secret = secret
+    return user
+
+
+@pytest.fixture
+def reviewer(db):
+    user = UserFactory(email="reviewer@onemind.example")
+    user.groups.add(Group.objects.get(name=REVIEWER_GROUP))
+    return with_totp(user)
+
+
+@pytest.fixture
+def administrator(db):
+    user = UserFactory(email="administrator@onemind.example")
+    user.groups.add(Group.objects.get(name=ADMINISTRATOR_GROUP))
+    return with_totp(user)
+
+
+def login(client, user, *, mfa: bool = False):
+    """Sign `user` in; with mfa=True the session carries allauth's record of a second factor."""
+    client.force_login(user)
+    session = client.session
+    records = [{"method": "password", "at": time.time(), "email": user.email}]
+    if mfa:
+        authenticator = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
+        records.append({"method": "mfa", "at": time.time(), "id": authenticator.pk, "type": "totp"})
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = records
+    session["account_authentication_methods_user"] = str(user.pk)
+    session.save()
+    return client

@@ -1,0 +1,68 @@
+"""Test data that reads like the product's own: agencies, people and their roles."""
+
+import factory
+from allauth.account.models import EmailAddress
+from django.utils import timezone
+
+from agencies.models import Agency, AgencyType, Invitation, Membership, Role, User
+
+PASSWORD = "a-long-test-password-42"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@agency.example")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    password = factory.django.Password(PASSWORD)
+
+    @factory.post_generation
+    def verified_email(user, create, extracted, **kwargs):
+        if create and extracted is not False:
+            EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+
+
+class AgencyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Agency
+
+    name = factory.Sequence(lambda n: f"Town {n} Police Department")
+    slug = factory.Sequence(lambda n: f"town-{n}-pd")
+    agency_type = AgencyType.MUNICIPAL
+    region = "VA"
+    locality = factory.Faker("city")
+    sworn_strength = 40
+
+
+class TenantFactory(factory.django.DjangoModelFactory):
+    """Test set-up writes across agencies, so it uses the explicit cross-agency manager."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _get_manager(cls, model_class):
+        return model_class.all_agencies
+
+
+class MembershipFactory(TenantFactory):
+    class Meta:
+        model = Membership
+
+    agency = factory.SubFactory(AgencyFactory)
+    user = factory.SubFactory(UserFactory)
+    role = Role.EDITOR
+
+
+class InvitationFactory(TenantFactory):
+    class Meta:
+        model = Invitation
+
+    agency = factory.SubFactory(AgencyFactory)
+    email = factory.Sequence(lambda n: f"invitee{n}@agency.example")
+    role = Role.EDITOR
+    invited_by = factory.SubFactory(UserFactory)
+    expires_at = factory.LazyFunction(lambda: timezone.now() + timezone.timedelta(days=7))
