@@ -1,0 +1,107 @@
+"""Staff pages and Django admin need a staff role and a session that passed MFA."""
+
+import time
+
+import pytest
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+from django.urls import reverse
+
+from agencies.models import AuditEvent
+from tests.conftest import login
+from tests.factories import PASSWORD, AgencyFactory, UserFactory
+
+STAFF_PAGES = ["staff:dashboard", "staff:audit"]
+
+
+def totp_code(secret: str) -> str:
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
+@pytest.mark.parametrize("name", STAFF_PAGES)
+def test_agency_members_and_strangers_are_refused(client, coordinator, name):
+    login(client, coordinator, mfa=False)
+    assert client.get(reverse(name)).status_code == 403
+
+
+@pytest.mark.parametrize("name", STAFF_PAGES)
+def test_anonymous_visitors_are_sent_to_sign_in(client, db, name):
+    response = client.get(reverse(name))
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.parametrize("name", STAFF_PAGES)
+def test_a_reviewer_without_mfa_in_this_session_is_asked_for_it(client, reviewer, name):
+    login(client, reviewer, mfa=False)
+    response = client.get(reverse(name))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("staff:mfa_required"))
+
+
+def test_a_reviewer_who_never_enrolled_must_set_up_an_authenticator(client, db):
+    from django.contrib.auth.models import Group
+
+    user = UserFactory(email="new.reviewer@onemind.example")
+    user.groups.add(Group.objects.get(name="Program reviewers"))
+    login(client, user)
+    response = client.get(reverse("staff:dashboard"))
+    assert response["Location"] == reverse("mfa_activate_totp")
+
+
+def test_signing_in_with_password_and_totp_opens_the_staff_area(client, reviewer):
+    response = client.post("/accounts/login/", {"login": reviewer.email, "password": PASSWORD})
+    assert response["Location"] == reverse("mfa_authenticate")
+    assert client.get(reverse("staff:dashboard")).status_code == 302  # not signed in yet
+    response = client.post(reverse("mfa_authenticate"), {"code": totp_code(reviewer.totp_secret)})
+    assert response.status_code == 302
+    assert client.get(reverse("staff:dashboard")).status_code == 200
+    assert AuditEvent.objects.filter(action="login.succeeded", actor=reviewer).exists()
+
+
+def test_a_wrong_totp_code_keeps_the_staff_area_closed(client, reviewer):
+    client.post("/accounts/login/", {"login": reviewer.email, "password": PASSWORD})
+    client.post(reverse("mfa_authenticate"), {"code": "000000"})
+    assert client.get(reverse("staff:dashboard")).status_code == 302
+
+
+def test_reviewer_verifies_an_agency(client, reviewer):
+    agency = AgencyFactory()
+    login(client, reviewer, mfa=True)
+    client.post(
+        reverse("staff:agency_verify", kwargs={"agency_id": agency.public_id}), {"verified": "yes"}
+    )
+    agency.refresh_from_db()
+    assert agency.verified and agency.verified_by == reviewer
+    assert AuditEvent.objects.filter(action="agency.verified", agency=agency).exists()
+
+
+def test_staff_list_filters_agencies(client, reviewer):
+    AgencyFactory(name="Fairview Police Department", region="OR")
+    AgencyFactory(name="Harlan County Sheriff", region="KY", verified=True)
+    login(client, reviewer, mfa=True)
+    page = client.get(reverse("staff:dashboard"), {"verified": "no", "region": "or"})
+    text = page.content.decode()
+    assert "Fairview" in text and "Harlan" not in text
+
+
+def test_reviewers_cannot_release_locked_accounts(client, reviewer):
+    login(client, reviewer, mfa=True)
+    assert client.get(reverse("staff:locked_accounts")).status_code == 403
+
+
+def test_admin_needs_the_administrator_role_and_mfa(client, administrator, reviewer):
+    assert client.get("/admin/").status_code == 302
+    response = client.get("/admin/login/?next=/admin/")
+    assert response["Location"].startswith("/accounts/login/")
+    login(client, reviewer, mfa=True)
+    assert client.get("/admin/").status_code == 302
+    login(client, administrator, mfa=False)
+    assert client.get("/admin/").status_code == 302
+    login(client, administrator, mfa=True)
+    assert client.get("/admin/").status_code == 200
+    assert client.get("/admin/agencies/auditevent/").status_code == 200
+
+
+def test_staff_are_never_superusers(administrator, reviewer):
+    assert not administrator.is_superuser and not reviewer.is_superuser
+    assert administrator.has_perm("agencies.administer_program")
+    assert not reviewer.has_perm("agencies.administer_program")
