@@ -1,0 +1,72 @@
+"""Behaviour that needs PostgreSQL's row locks: concurrent changes that must not both win."""
+
+import threading
+import time
+from unittest import mock
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+
+from agencies import services
+from agencies.models import Membership, Role
+from tests.factories import MembershipFactory
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+def wait_until(condition, seconds=10.0):
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "condition not reached in time"
+        time.sleep(0.01)
+
+
+def a_backend_waits_for_a_lock() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        )
+        return cursor.fetchone()[0] > 0
+
+
+def test_two_coordinators_demoting_each_other_at_once_leave_one(agency_a):
+    assert connection.vendor == "postgresql"
+    first, second = MembershipFactory.create_batch(2, agency=agency_a, role=Role.COORDINATOR)
+    counted, release = threading.Event(), threading.Event()
+    original_count = services._coordinator_count
+    outcomes = {}
+
+    def count_then_hold(agency):
+        count = original_count(agency)
+        if threading.current_thread().name == "first":
+            counted.set()
+            release.wait(10)  # keep the first transaction (and its row locks) open
+        return count
+
+    def demote(membership, name):
+        try:
+            services.membership_change_role(
+                agency=agency_a, actor=membership.user, membership=membership, role=Role.EDITOR
+            )
+            outcomes[name] = "demoted"
+        except ValidationError:
+            outcomes[name] = "refused"
+        finally:
+            connection.close()
+
+    with mock.patch.object(services, "_coordinator_count", count_then_hold):
+        one = threading.Thread(target=demote, args=(first, "first"), name="first")
+        one.start()
+        assert counted.wait(10)
+        two = threading.Thread(target=demote, args=(second, "second"), name="second")
+        two.start()
+        wait_until(a_backend_waits_for_a_lock)  # the second blocks on the first's locks
+        release.set()
+        one.join(10)
+        two.join(10)
+
+    assert outcomes == {"first": "demoted", "second": "refused"}
+    roles = sorted(Membership.all_agencies.filter(agency=agency_a).values_list("role", flat=True))
+    assert roles == [Role.COORDINATOR, Role.EDITOR]
