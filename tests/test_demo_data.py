@@ -1,0 +1,30 @@
+from io import StringIO
+
+from django.core.management import call_command
+
+from agencies.models import Agency, AuditEvent, Membership, User
+
+
+def test_demo_data_is_idempotent_and_prints_logins(db):
+    first = StringIO()
+    call_command("demo_data", stdout=first)
+    counts = (Agency.objects.count(), User.objects.count(), Membership.all_agencies.count())
+    events = AuditEvent.objects.count()
+    call_command("demo_data", stdout=StringIO())
+    assert counts == (4, 8, 6)
+    assert (Agency.objects.count(), User.objects.count(), Membership.all_agencies.count()) == counts
+    assert AuditEvent.objects.count() == events
+    assert "dana.whitfield@millbrook.example" in first.getvalue()
+    assert "reviewer@onemind.example" in first.getvalue()
+
+
+def test_demo_logins_work(client, db):
+    call_command("demo_data", stdout=StringIO())
+    from agencies.management.commands.demo_data import DEMO_PASSWORD
+
+    response = client.post(
+        "/accounts/login/",
+        {"login": "sam.ortega@millbrook.example", "password": DEMO_PASSWORD},
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == "/a/millbrook-pd/"

@@ -1,0 +1,132 @@
+"""Every page shares one accessible layout: language, title, landmarks, skip link, one
+heading 1, and a label for every form control."""
+
+from html.parser import HTMLParser
+
+import pytest
+from django.urls import reverse
+
+from agencies.models import Membership
+from tests.conftest import login
+
+
+class PageStructure(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+        self.labels_for: set[str] = set()
+        self.h1_count = 0
+        self.title = ""
+        self._in_title = False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        self.tags.append((tag, attrs))
+        if tag == "label" and attrs.get("for"):
+            self.labels_for.add(attrs["for"])
+        self.h1_count += tag == "h1"
+        self._in_title = tag == "title"
+
+    def handle_endtag(self, tag):
+        self._in_title = False
+
+    def handle_data(self, data):
+        if self._in_title:
+            self.title += data
+
+    def controls_without_label(self):
+        return [
+            attrs.get("name")
+            for tag, attrs in self.tags
+            if tag in {"input", "select", "textarea"}
+            and attrs.get("type") not in {"hidden", "submit"}
+            and attrs.get("id") not in self.labels_for
+            and not attrs.get("aria-label")
+        ]
+
+
+def check_page(html: str) -> PageStructure:
+    page = PageStructure()
+    page.feed(html)
+    tags = page.tags
+    assert tags[0] == ("html", {"lang": "en"}), "html lang"
+    assert page.title.strip().endswith("One Mind Pledge Tracker"), page.title
+    first_link = next(attrs for tag, attrs in tags if tag == "a")
+    assert first_link == {"class": "usa-skipnav", "href": "#main-content"}, "skip link first"
+    assert ("main", {"id": "main-content", "tabindex": "-1"}) in tags
+    assert any(tag == "header" for tag, _ in tags) and any(tag == "footer" for tag, _ in tags)
+    assert any(tag == "nav" and attrs.get("aria-label") for tag, attrs in tags)
+    assert page.h1_count == 1, f"{page.h1_count} h1 elements"
+    assert page.controls_without_label() == []
+    assert not any("style" in attrs for _, attrs in tags), "inline styles break the CSP"
+    assert not any(
+        tag == "script" and "src" not in attrs and attrs.get("type") != "application/json"
+        for tag, attrs in tags
+    ), "inline scripts break the CSP"
+    return page
+
+
+PUBLIC_PAGES = ["/", "/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"]
+
+
+@pytest.mark.parametrize("path", PUBLIC_PAGES)
+def test_public_pages(client, db, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    check_page(response.content.decode())
+
+
+def test_agency_pages_for_a_coordinator(client, agency_a, coordinator, editor):
+    login(client, coordinator)
+    member = Membership.all_agencies.get(user=editor)
+    for name, kwargs in [
+        ("agency_dashboard", {}),
+        ("member_list", {}),
+        ("member_invite", {}),
+        ("member_edit", {"member_id": member.public_id}),
+        ("agency_settings", {}),
+        ("agency_audit", {}),
+    ]:
+        response = client.get(reverse(name, kwargs={"agency_slug": agency_a.slug, **kwargs}))
+        assert response.status_code == 200, name
+        check_page(response.content.decode())
+    for path in ["/agencies/new/", "/accounts/email/", "/accounts/2fa/"]:
+        check_page(client.get(path).content.decode())
+
+
+def test_staff_pages(client, administrator):
+    login(client, administrator, mfa=True)
+    for name in ["staff:dashboard", "staff:audit", "staff:locked_accounts"]:
+        check_page(client.get(reverse(name)).content.decode())
+
+
+def test_error_pages_use_the_layout(client, agency_a, stranger):
+    login(client, stranger)
+    response = client.get(reverse("agency_dashboard", kwargs={"agency_slug": agency_a.slug}))
+    assert response.status_code == 404
+    assert "Page not found" in check_page(response.content.decode()).title
+
+
+def test_a_form_with_errors_starts_with_a_linked_summary(client, agency_a, coordinator):
+    login(client, coordinator)
+    response = client.post(
+        reverse("member_invite", kwargs={"agency_slug": agency_a.slug}),
+        {"email": "not-an-address", "role": "editor"},
+    )
+    html = response.content.decode()
+    check_page(html)
+    assert "data-error-summary" in html
+    assert 'href="#id_email"' in html
+    assert 'aria-invalid="true"' in html and 'aria-describedby="id_email_error"' in html
+
+
+def test_security_headers(client, db):
+    response = client.get("/")
+    assert "default-src 'self'" in response["Content-Security-Policy"]
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_health_check(client, db):
+    assert client.get("/healthz").content == b"ok"
