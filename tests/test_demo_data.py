@@ -28,3 +28,13 @@ def test_demo_logins_work(client, db):
         follow=True,
     )
     assert response.redirect_chain[-1][0] == "/a/millbrook-pd/"
+
+
+def test_create_staff_user_makes_an_administrator_without_superuser(db, monkeypatch):
+    monkeypatch.setattr(
+        "agencies.management.commands.create_staff_user.getpass", lambda prompt: "x7-long-enough-pw"
+    )
+    call_command("create_staff_user", "Lead@OneMind.example", stdout=StringIO())
+    user = User.objects.get(email="lead@onemind.example")
+    assert user.has_perm("agencies.administer_program") and not user.is_superuser
+    assert AuditEvent.objects.filter(action="account.staff_role_granted").exists()
