@@ -7,7 +7,12 @@ class AgenciesConfig(AppConfig):
 
     def ready(self) -> None:
         from allauth.account.signals import password_reset
+        from allauth.mfa import signals as mfa_signals
 
-        from agencies.signals import unlock_after_password_reset
+        from agencies import signals
 
-        password_reset.connect(unlock_after_password_reset, dispatch_uid="unlock_after_reset")
+        password_reset.connect(signals.unlock_after_password_reset, dispatch_uid="unlock_reset")
+        mfa_signals.authenticator_added.connect(signals.authenticator_added, dispatch_uid="mfa_add")
+        mfa_signals.authenticator_removed.connect(
+            signals.authenticator_removed, dispatch_uid="mfa_remove"
+        )

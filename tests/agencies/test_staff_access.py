@@ -105,3 +105,21 @@ def test_staff_are_never_superusers(administrator, reviewer):
     assert not administrator.is_superuser and not reviewer.is_superuser
     assert administrator.has_perm("agencies.administer_program")
     assert not reviewer.has_perm("agencies.administer_program")
+
+
+@pytest.mark.django_db(transaction=True)  # allauth announces the new factor on commit
+def test_a_new_reviewer_enrols_totp_and_goes_straight_to_work(client):
+    from django.contrib.auth.models import Group
+
+    user = UserFactory(email="first.day@onemind.example")
+    user.groups.add(Group.objects.get(name="Program reviewers"))
+    client.post("/accounts/login/", {"login": user.email, "password": PASSWORD})
+    assert client.get(reverse("staff:dashboard"))["Location"] == reverse("mfa_activate_totp")
+    response = client.get(reverse("mfa_activate_totp"))
+    if response.status_code == 302:  # allauth asks for the password again before enrolment
+        client.post(response["Location"], {"password": PASSWORD})
+        response = client.get(reverse("mfa_activate_totp"))
+    secret = client.session["mfa.totp.secret"]
+    client.post(reverse("mfa_activate_totp"), {"code": totp_code(secret)})
+    assert client.get(reverse("staff:dashboard")).status_code == 200
+    assert AuditEvent.objects.filter(action="mfa.added", actor=user).exists()

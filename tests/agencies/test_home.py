@@ -1,0 +1,51 @@
+"""The home page sends each person where they work."""
+
+from django.urls import reverse
+
+from agencies.models import Role
+from tests.conftest import login
+from tests.factories import MembershipFactory
+
+
+def test_visitors_see_the_welcome_page(client, db):
+    assert "Create an account" in client.get("/").content.decode()
+
+
+def test_a_member_of_one_agency_goes_to_its_dashboard(client, agency_a, editor):
+    login(client, editor)
+    assert client.get("/")["Location"] == reverse(
+        "agency_dashboard", kwargs={"agency_slug": agency_a.slug}
+    )
+
+
+def test_a_member_of_several_agencies_chooses_then_returns_to_the_last(
+    client, agency_a, agency_b, editor
+):
+    MembershipFactory(agency=agency_b, user=editor, role=Role.VIEWER)
+    login(client, editor)
+    page = client.get("/").content.decode()
+    assert "Millbrook Police Department" in page and "Harlan County Sheriff" in page
+    client.get(reverse("agency_dashboard", kwargs={"agency_slug": agency_b.slug}))
+    assert client.get("/")["Location"] == reverse(
+        "agency_dashboard", kwargs={"agency_slug": agency_b.slug}
+    )
+    switcher = client.get(reverse("agency_dashboard", kwargs={"agency_slug": agency_b.slug}))
+    assert f'href="/a/{agency_a.slug}/"' in switcher.content.decode()
+
+
+def test_someone_without_an_agency_is_offered_registration(client, stranger):
+    login(client, stranger)
+    page = client.get("/").content.decode()
+    assert "not a member of any agency" in page and reverse("agency_register") in page
+
+
+def test_program_staff_go_to_the_staff_area(client, reviewer):
+    login(client, reviewer, mfa=True)
+    assert client.get("/")["Location"] == reverse("staff:dashboard")
+
+
+def test_the_two_factor_page_offers_totp_passkeys_and_recovery_codes(client, editor):
+    login(client, editor)
+    page = client.get("/accounts/2fa/").content.decode()
+    for offer in ["Authenticator App", "Security Keys", "Recovery Codes"]:
+        assert offer in page
