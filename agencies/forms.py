@@ -3,24 +3,13 @@ from django.utils.text import slugify
 
 from agencies.models import ORI_VALIDATOR, Agency, Role
 from agencies.regions import normalize_region
-
-PROFILE_FIELDS = [
-    "name",
-    "agency_type",
-    "ori",
-    "country",
-    "region",
-    "locality",
-    "sworn_strength",
-    "time_zone",
-    "directory_opt_in",
-]
+from agencies.services import AGENCY_PROFILE_FIELDS
 
 
 class AgencyProfileForm(forms.ModelForm):
     class Meta:
         model = Agency
-        fields = PROFILE_FIELDS
+        fields = AGENCY_PROFILE_FIELDS
 
     def clean_ori(self) -> str:
         ori = self.cleaned_data["ori"].strip().upper().replace(" ", "")
@@ -65,7 +54,7 @@ class AgencyRegistrationForm(AgencyProfileForm):
     )
 
     class Meta(AgencyProfileForm.Meta):
-        fields = ["name", "slug", *PROFILE_FIELDS[1:]]
+        fields = ["name", "slug", *AGENCY_PROFILE_FIELDS[1:]]
 
     def clean_slug(self) -> str:
         slug = slugify(self.cleaned_data.get("slug", ""))

@@ -19,8 +19,8 @@ from agencies.tenancy import agency_scope
 
 AGENCY_PROFILE_FIELDS = [
     "name",
-    "ori",
     "agency_type",
+    "ori",
     "country",
     "region",
     "locality",
@@ -53,9 +53,6 @@ def agency_register(*, actor: User, slug: str = "", **profile: Any) -> Agency:
     try:
         with transaction.atomic():
             agency.save()
-            membership = Membership.all_agencies.create(
-                agency=agency, user=actor, role=Role.COORDINATOR
-            )
             record_event(
                 action="agency.registered",
                 actor=actor,
@@ -63,13 +60,7 @@ def agency_register(*, actor: User, slug: str = "", **profile: Any) -> Agency:
                 obj=agency,
                 values=snapshot(agency, ["slug", *AGENCY_PROFILE_FIELDS]),
             )
-            record_event(
-                action="membership.created",
-                actor=actor,
-                agency=agency,
-                obj=membership,
-                values={"user": actor.email, "role": Role.COORDINATOR},
-            )
+            _membership_create(agency=agency, user=actor, role=Role.COORDINATOR, actor=actor)
     except IntegrityError as error:
         # Two submissions racing for the same slug or ORI: the constraint decides.
         raise ValidationError(
@@ -121,6 +112,18 @@ def agency_set_verified(*, agency: Agency, actor: User, verified: bool) -> Agenc
 
 
 # Memberships
+
+
+def _membership_create(*, agency: Agency, user: User, role: str, actor: User) -> Membership:
+    membership = Membership.all_agencies.create(agency=agency, user=user, role=role)
+    record_event(
+        action="membership.created",
+        actor=actor,
+        agency=agency,
+        obj=membership,
+        values={"user": user.email, "role": role},
+    )
+    return membership
 
 
 def _coordinator_count(agency: Agency) -> int:
@@ -273,7 +276,6 @@ def invitation_accept(*, token: str, user: User) -> Membership:
         with agency_scope(agency):
             if Membership.objects.filter(user=user).exists():
                 raise InvitationError(f"You are already a member of {agency.name}.")
-            membership = Membership.objects.create(agency=agency, user=user, role=invitation.role)
         invitation.accepted_at = timezone.now()
         invitation.accepted_by = user
         invitation.save(update_fields=["accepted_at", "accepted_by"])
@@ -284,13 +286,7 @@ def invitation_accept(*, token: str, user: User) -> Membership:
             obj=invitation,
             values={"email": invitation.email, "role": invitation.role},
         )
-        record_event(
-            action="membership.created",
-            actor=user,
-            agency=agency,
-            obj=membership,
-            values={"user": user.email, "role": invitation.role},
-        )
+        membership = _membership_create(agency=agency, user=user, role=invitation.role, actor=user)
     return membership
 
 
