@@ -123,3 +123,29 @@ def test_a_new_reviewer_enrols_totp_and_goes_straight_to_work(client):
     client.post(reverse("mfa_activate_totp"), {"code": totp_code(secret)})
     assert client.get(reverse("staff:dashboard")).status_code == 200
     assert AuditEvent.objects.filter(action="mfa.added", actor=user).exists()
+
+
+def test_granting_a_staff_role_in_admin_is_audited(client, administrator, editor):
+    from django.contrib.auth.models import Group
+
+    login(client, administrator, mfa=True)
+    reviewers = Group.objects.get(name="Program reviewers")
+    response = client.post(
+        f"/admin/agencies/user/{editor.pk}/change/",
+        {
+            "email": editor.email,
+            "first_name": editor.first_name,
+            "last_name": editor.last_name,
+            "is_active": "on",
+            "groups": [reviewers.pk],
+            "last_login_0": "",
+            "last_login_1": "",
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "00:00:00",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert editor.has_perm("agencies.review_agencies")
+    event = AuditEvent.objects.get(action="account.updated")
+    assert event.changes == {"groups": [[], ["Program reviewers"]]}
+    assert event.actor == administrator
