@@ -32,10 +32,10 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def pre_authenticate(self, request, **credentials) -> None:
         email = credentials.get("email", "")
-        user = self._user_for(email) if email else None
-        # Unknown addresses get the same answer after the same count, so the message does
-        # not reveal which addresses have accounts.
-        if (user and user.is_locked) or (email and lockout.limit_reached(email)):
+        if email and lockout.is_locked(email):
+            record_event(
+                action="login.refused_locked", obj=self._user_for(email), actor_email=email[:254]
+            )
             raise ValidationError(locked_message(), code="account_locked")
         super().pre_authenticate(request, **credentials)
 
@@ -52,13 +52,12 @@ class AccountAdapter(DefaultAccountAdapter):
             values={"failures_in_window": count},
         )
         if count >= settings.LOGIN_FAILURE_LIMIT:
-            if user is not None:
-                account_lock(user=user)
+            account_lock(email=email, user=user)
             raise ValidationError(locked_message(), code="account_locked")
 
     def pre_login(self, request, user, **kwargs):
-        # Every way in (password, passkey, emailed code) stops at a locked account.
-        if user.is_locked:
+        # Every way in (password, passkey, emailed code, email confirmation) stops here.
+        if lockout.is_locked(user.email):
             return render(request, "account/locked.html", {"message": locked_message()}, status=403)
         return super().pre_login(request, user, **kwargs)
 

@@ -28,17 +28,17 @@ class AllAgenciesAdmin(ReadOnlyAdmin):
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     ordering = ["email"]
-    list_display = ["email", "first_name", "last_name", "is_active", "locked_at"]
+    list_display = ["email", "first_name", "last_name", "is_active"]
     search_fields = ["email", "first_name", "last_name"]
     list_filter = ["is_active", "groups"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         ("Name", {"fields": ["first_name", "last_name"]}),
-        ("Access", {"fields": ["is_active", "locked_at", "groups"]}),
+        ("Access", {"fields": ["is_active", "groups"]}),
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"fields": ["email", "password1", "password2"]})]
-    readonly_fields = ["last_login", "date_joined", "locked_at"]
+    readonly_fields = ["last_login", "date_joined"]
     filter_horizontal = ["groups"]
 
     def save_related(self, request, form, formsets, change):

@@ -1,54 +1,65 @@
-"""Failed sign-in counting (CJIS Security Policy AC-7).
+"""Failed sign-ins and locks (CJIS Security Policy AC-7).
 
-Counts live in the shared cache (Redis in production), so every web process sees the same
-number; the lock itself is stored on the user, so it outlasts the cache until released.
+Five failures for one address within any 15 minutes (a sliding window) lock the address.
+Failures and locks live in the database, so every web process sees the same state and the
+window runs on the application's clock; a success or a release clears the failures.
 """
 
 from __future__ import annotations
 
-import hashlib
-import time
+from datetime import timedelta
 
 from django.conf import settings
-from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from agencies.models import SignInFailure, SignInLock
 
 
-def _key(email: str) -> str:
-    digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()
-    return f"login-failures:{digest}"
+def _normal(email: str) -> str:
+    return email.strip().lower()[:254]
 
 
 def record_failure(email: str) -> int:
-    """Count one failed sign-in for this address; returns the count inside the window.
-
-    The window opens at the first failure and lasts LOGIN_FAILURE_WINDOW_SECONDS by the
-    application's clock; the cache's own expiry only tidies up afterwards.
-    """
-    key, window = _key(email), settings.LOGIN_FAILURE_WINDOW_SECONDS
-    now = time.time()
-    cache.add(f"{key}:opened", now, timeout=window)
-    if now - cache.get(f"{key}:opened", now) >= window:
-        cache.set_many({f"{key}:opened": now, key: 0}, timeout=window)
-    cache.add(key, 0, timeout=window)
-    try:
-        return cache.incr(key)  # atomic in Redis: concurrent failures are all counted
-    except ValueError:  # the key expired between add() and incr()
-        cache.set(key, 1, timeout=window)
-        return 1
+    """Count one failed sign-in; returns the failures within the window, this one included."""
+    email = _normal(email)
+    SignInFailure.objects.create(email=email)
+    return failure_count(email)
 
 
 def failure_count(email: str) -> int:
-    key = _key(email)
-    opened = cache.get(f"{key}:opened")
-    if opened is None or time.time() - opened >= settings.LOGIN_FAILURE_WINDOW_SECONDS:
-        return 0
-    return cache.get(key, 0)
+    since = timezone.now() - timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
+    return SignInFailure.objects.filter(email=_normal(email), at__gt=since).count()
 
 
 def clear_failures(email: str) -> None:
-    key = _key(email)
-    cache.delete_many([key, f"{key}:opened"])
+    SignInFailure.objects.filter(email=_normal(email)).delete()
 
 
-def limit_reached(email: str) -> bool:
-    return failure_count(email) >= settings.LOGIN_FAILURE_LIMIT
+def is_locked(email: str) -> bool:
+    return SignInLock.objects.filter(email=_normal(email)).exists()
+
+
+def lock(email: str) -> bool:
+    """Lock the address; False when it was locked already."""
+    try:
+        with transaction.atomic():
+            SignInLock.objects.create(email=_normal(email))
+    except IntegrityError:
+        return False
+    return True
+
+
+def unlock(email: str) -> bool:
+    """Release the address and forget its failures; False when it was not locked."""
+    email = _normal(email)
+    clear_failures(email)
+    deleted, _ = SignInLock.objects.filter(email=email).delete()
+    return bool(deleted)
+
+
+def purge_old_failures() -> int:
+    """Failures older than the window no longer count; the nightly job removes them."""
+    since = timezone.now() - timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
+    deleted, _ = SignInFailure.objects.filter(at__lte=since).delete()
+    return deleted

@@ -32,9 +32,6 @@ class User(AbstractUser):
 
     username = None
     email = models.EmailField("email address", unique=True)
-    # Set after too many failed sign-ins; cleared by a coordinator, an administrator or a
-    # password reset (CJIS Security Policy AC-7).
-    locked_at = models.DateTimeField(null=True, blank=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -46,7 +43,35 @@ class User(AbstractUser):
 
     @property
     def is_locked(self) -> bool:
-        return self.locked_at is not None
+        return SignInLock.objects.filter(email=self.email.lower()).exists()
+
+
+class SignInFailure(models.Model):
+    """One failed sign-in for an address (known or not); counted in a sliding window."""
+
+    email = models.CharField(max_length=254)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["email", "at"], name="signin_failure_email_at")]
+
+    def __str__(self) -> str:
+        return f"{self.email} failed at {self.at:%Y-%m-%d %H:%M:%S}"
+
+
+class SignInLock(models.Model):
+    """An address locked after too many failed sign-ins (CJIS Security Policy AC-7).
+
+    Keyed by address, not account, so an unknown address locks and answers exactly like a
+    real one. Released by the agency's coordinator, a program administrator, or a password
+    reset by email.
+    """
+
+    email = models.CharField(max_length=254, unique=True)
+    locked_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.email} locked at {self.locked_at:%Y-%m-%d %H:%M}"
 
 
 class AgencyType(models.TextChoices):

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Lower
 from django.utils import timezone
 
-from agencies.models import Agency, AuditEvent, Invitation, Membership, User
+from agencies.models import Agency, AuditEvent, Invitation, Membership, SignInLock, User
 from agencies.tenancy import agency_scope
 
 
@@ -16,9 +17,18 @@ def user_memberships(user: User) -> QuerySet[Membership]:
     )
 
 
+def _locked(email_path: str) -> Exists:
+    return Exists(SignInLock.objects.filter(email=Lower(OuterRef(email_path))))
+
+
 def agency_members(agency: Agency) -> QuerySet[Membership]:
+    """The agency's members with their accounts, each marked `locked` when sign-in is locked."""
     with agency_scope(agency):
-        return Membership.objects.select_related("user").order_by("role", "user__email")
+        return (
+            Membership.objects.select_related("user")
+            .annotate(locked=_locked("user__email"))
+            .order_by("role", "user__email")
+        )
 
 
 def open_invitations(agency: Agency) -> QuerySet[Invitation]:
@@ -53,8 +63,11 @@ def staff_agency_list(
     return agencies.order_by("name")
 
 
-def locked_users(*, agency: Agency | None = None) -> QuerySet[User]:
-    users = User.objects.exclude(locked_at=None).order_by("-locked_at")
-    if agency is not None:
-        users = users.filter(memberships__agency=agency)
-    return users
+def locked_accounts() -> QuerySet[User]:
+    """Accounts whose sign-in is locked, most recently locked first, with `locked_at`."""
+    lock = SignInLock.objects.filter(email=Lower(OuterRef("email")))
+    return (
+        User.objects.annotate(locked_at=Subquery(lock.values("locked_at")[:1]))
+        .filter(locked_at__isnull=False)
+        .order_by("-locked_at")
+    )

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from agencies import lockout
 from agencies.audit import changes_between, record_event, snapshot
 from agencies.models import Agency, Invitation, Membership, Role, User
 from agencies.tenancy import agency_scope
@@ -293,21 +294,17 @@ def invitation_accept(*, token: str, user: User) -> Membership:
 # Accounts
 
 
-def account_lock(*, user: User) -> None:
-    """Lock the account after repeated failed sign-ins."""
+def account_lock(*, email: str, user: User | None) -> None:
+    """Lock an address after repeated failed sign-ins (an unknown one too, alike)."""
     with transaction.atomic():
-        updated = User.objects.filter(pk=user.pk, locked_at=None).update(locked_at=timezone.now())
-        if updated:
-            record_event(action="account.locked", obj=user, actor_email=user.email)
+        if lockout.lock(email):
+            record_event(action="account.locked", obj=user, actor_email=email[:254])
 
 
 def account_unlock(*, user: User, actor: User | None, agency: Agency | None = None) -> None:
     """Release a locked account (by a coordinator, an administrator, or a password reset)."""
-    from agencies.lockout import clear_failures
-
     with transaction.atomic():
-        updated = User.objects.filter(pk=user.pk).exclude(locked_at=None).update(locked_at=None)
-        if updated:
+        if lockout.unlock(user.email):
             record_event(
                 action="account.unlocked",
                 actor=actor,
@@ -315,5 +312,3 @@ def account_unlock(*, user: User, actor: User | None, agency: Agency | None = No
                 obj=user,
                 actor_email=user.email if actor is None else "",
             )
-    clear_failures(user.email)
-    user.locked_at = None

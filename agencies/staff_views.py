@@ -57,7 +57,7 @@ def agency_verify(request, agency_id):
 @staff_view(ADMINISTER)
 @require_GET
 def locked_accounts(request):
-    return render(request, "staff/locked.html", {"users": queries.locked_users()})
+    return render(request, "staff/locked.html", {"users": queries.locked_accounts()})
 
 
 @staff_view(ADMINISTER)

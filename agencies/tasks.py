@@ -1,6 +1,7 @@
 from celery import shared_task
 from django.core.management import call_command
 
+from agencies import lockout
 from agencies.emails import send_templated_email
 from agencies.models import Invitation
 
@@ -28,4 +29,6 @@ def send_invitation_email(invitation_id: int) -> None:
 
 @shared_task
 def purge_expired_sessions() -> None:
+    """Nightly housekeeping: expired sessions and sign-in failures outside the window."""
     call_command("clearsessions")
+    lockout.purge_old_failures()

@@ -175,7 +175,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Authentication
 AUTH_USER_MODEL = "agencies.User"
 AUTHENTICATION_BACKENDS = [
-    "agencies.auth_backends.LockoutAwareAuthenticationBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"

@@ -1,4 +1,4 @@
-"""Behaviour that needs Redis: a lockout count shared between processes, and background
+"""Behaviour that needs Redis: sign-in throttling shared between processes, and background
 jobs delivered through the real broker to a real worker."""
 
 import os
@@ -10,25 +10,37 @@ import pytest
 from celery.contrib.testing.worker import start_worker
 from django.core import mail
 
-from agencies import lockout, services
+from agencies import services
 from onemind.celery import app as celery_app
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.redis
 
 
-def test_failed_sign_ins_counted_in_another_process_count_here(settings, db):
+def test_sign_in_throttling_is_shared_between_processes(client, settings, editor):
+    """Failures another web process counted for an address throttle sign-ins here too."""
     assert "Redis" in settings.CACHES["default"]["BACKEND"]
-    email = "shared.count@agency.example"
     script = (
         "import django; django.setup();"
-        "from agencies.lockout import record_failure;"
-        f"[record_failure({email!r}) for _ in range(3)]"
+        "from django.test import RequestFactory;"
+        "from allauth.core import ratelimit;"
+        "request = RequestFactory().post('/accounts/login/', REMOTE_ADDR='203.0.113.7');"
+        "[ratelimit.consume(request, action='login_failed') for _ in range(10)]"
     )
     subprocess.run([sys.executable, "-c", script], check=True, env=os.environ.copy())
-    assert lockout.failure_count(email) == 3
-    lockout.record_failure(email)
-    lockout.record_failure(email)
-    assert lockout.limit_reached(email)
+    response = client.post(
+        "/accounts/login/",
+        {"login": editor.email, "password": PASSWORD},
+        REMOTE_ADDR="203.0.113.7",
+    )
+    assert "Too many failed login attempts" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    other = client.post(
+        "/accounts/login/",
+        {"login": editor.email, "password": PASSWORD},
+        REMOTE_ADDR="198.51.100.4",
+    )
+    assert other.status_code == 302
 
 
 @pytest.mark.django_db(transaction=True)
