@@ -1,8 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied
 
 from agencies.audit import changes_between, record_event
 from agencies.models import Agency, AuditEvent, Invitation, Membership, User
+
+ACCOUNT_FIELDS = ["email", "first_name", "last_name", "is_active"]
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -41,18 +44,28 @@ class UserAdmin(BaseUserAdmin):
     readonly_fields = ["last_login", "date_joined"]
     filter_horizontal = ["groups"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # An address is changed by its owner, confirmed by email (allauth), never here.
+        return [*self.readonly_fields, "email"] if obj else self.readonly_fields
+
+    def user_change_password(self, request, id, form_url=""):
+        raise PermissionDenied("Passwords are reset by their owners, by email.")
+
     def save_related(self, request, form, formsets, change):
         """Staff roles are groups: audit every change to them and to the account's status.
 
         Admin runs this inside the transaction of the change, so the event commits with it.
         """
         super().save_related(request, form, formsets, change)
-        before = {
-            "is_active": form.initial.get("is_active"),
-            "groups": sorted(group.name for group in form.initial.get("groups", [])),
-        }
         user = form.instance
-        after = {"is_active": user.is_active, "groups": sorted(g.name for g in user.groups.all())}
+        # Read-only fields are not on the form: on a change they kept their value.
+        before = {
+            name: form.initial.get(name, getattr(user, name) if change else None)
+            for name in ACCOUNT_FIELDS
+        }
+        before["groups"] = sorted(group.name for group in form.initial.get("groups", []))
+        after = {name: getattr(user, name) for name in ACCOUNT_FIELDS}
+        after["groups"] = sorted(group.name for group in user.groups.all())
         changes = changes_between(before, after)
         if changes or not change:
             record_event(

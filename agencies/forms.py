@@ -2,7 +2,7 @@ from django import forms
 from django.utils.text import slugify
 
 from agencies.models import ORI_VALIDATOR, Agency, Role
-from agencies.regions import normalize_region
+from agencies.regions import REGIONS_BY_COUNTRY, normalize_region, ori_matches_state
 from agencies.services import AGENCY_PROFILE_FIELDS
 
 
@@ -25,18 +25,19 @@ class AgencyProfileForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        country = cleaned.get("country")
+        country = str(cleaned.get("country", ""))
         if country and "region" in cleaned:
             try:
                 cleaned["region"] = normalize_region(country, cleaned["region"])
             except ValueError as error:
                 self.add_error("region", str(error))
-        if str(country) in {"US", "CA"} and not cleaned.get("region"):
-            self.add_error("region", "Enter the agency's state or province.")
+            else:
+                if country in REGIONS_BY_COUNTRY and not cleaned["region"]:
+                    self.add_error("region", "Enter the agency's state or province.")
         ori, region = cleaned.get("ori"), cleaned.get("region")
-        if ori and str(country) == "US" and region and ori[:2] != region:
+        if ori and country == "US" and region and not ori_matches_state(ori, region):
             self.add_error(
-                "ori", f"A US ORI starts with the state code; this agency is in {region}."
+                "ori", f"A US ORI starts with the state's NCIC code; this agency is in {region}."
             )
         return cleaned
 

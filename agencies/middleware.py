@@ -137,6 +137,7 @@ class AgencyTenancyMiddleware:
             raise PermissionDenied("Your role in this agency does not allow this.")
         request.agency = membership.agency
         request.membership = membership
-        request.session["onemind_agency"] = slug
+        if request.session.get("onemind_agency") != slug:
+            request.session["onemind_agency"] = slug
         request._agency_scope_token = enter_agency_scope(membership.agency)
         return None

@@ -93,8 +93,45 @@ ORI_VALIDATOR = RegexValidator(
 )
 
 
-def time_zone_choices() -> list[tuple[str, str]]:
-    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
+NORTH_AMERICAN_TIME_ZONES = [
+    ("America/New_York", "Eastern (New York)"),
+    ("America/Detroit", "Eastern (Detroit)"),
+    ("America/Indiana/Indianapolis", "Eastern (Indianapolis)"),
+    ("America/Chicago", "Central (Chicago)"),
+    ("America/Denver", "Mountain (Denver)"),
+    ("America/Phoenix", "Mountain, no daylight saving (Phoenix)"),
+    ("America/Los_Angeles", "Pacific (Los Angeles)"),
+    ("America/Anchorage", "Alaska (Anchorage)"),
+    ("America/Adak", "Hawaii-Aleutian (Adak)"),
+    ("Pacific/Honolulu", "Hawaii (Honolulu)"),
+    ("America/Puerto_Rico", "Atlantic (Puerto Rico, U.S. Virgin Islands)"),
+    ("Pacific/Guam", "Chamorro (Guam, Northern Mariana Islands)"),
+    ("Pacific/Pago_Pago", "Samoa (American Samoa)"),
+    ("America/St_Johns", "Newfoundland (St. John's)"),
+    ("America/Halifax", "Atlantic (Halifax)"),
+    ("America/Toronto", "Eastern (Toronto)"),
+    ("America/Winnipeg", "Central (Winnipeg)"),
+    ("America/Regina", "Central, no daylight saving (Regina)"),
+    ("America/Edmonton", "Mountain (Edmonton)"),
+    ("America/Vancouver", "Pacific (Vancouver)"),
+    ("America/Whitehorse", "Yukon (Whitehorse)"),
+]
+
+
+def time_zone_choices() -> list:
+    """North American zones first, then every other named zone (no aliases like Etc/GMT+5)."""
+    listed = {name for name, _ in NORTH_AMERICAN_TIME_ZONES}
+    others = sorted(
+        name
+        for name in zoneinfo.available_timezones()
+        if "/" in name
+        and name not in listed
+        and not name.startswith(("Etc/", "SystemV/", "US/", "posix/", "right/"))
+    )
+    return [
+        ("United States and Canada", NORTH_AMERICAN_TIME_ZONES),
+        ("Other time zones", [(name, name.replace("_", " ")) for name in others]),
+    ]
 
 
 class Agency(models.Model):

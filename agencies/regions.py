@@ -44,3 +44,16 @@ def normalize_region(country: str, value: str) -> str:
         return by_name[value.lower()]
     kind = "US state or territory" if str(country) == "US" else "Canadian province or territory"
     raise ValueError(f"“{value}” is not a {kind}. Use its two-letter code (for example VA, ON).")
+
+
+# NCIC's ORI prefixes are the postal codes except where NCIC kept its own (Nebraska: NB).
+ORI_PREFIX_EXCEPTIONS = {"NE": "NB"}
+# Territories whose NCIC prefixes vary; their ORIs are checked for format only.
+ORI_PREFIX_UNCHECKED = {"AS", "GU", "MP"}
+
+
+def ori_matches_state(ori: str, state: str) -> bool:
+    """Whether a US ORI begins with the NCIC prefix of the agency's state."""
+    if state in ORI_PREFIX_UNCHECKED:
+        return True
+    return ori[:2] == ORI_PREFIX_EXCEPTIONS.get(state, state)

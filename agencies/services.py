@@ -29,6 +29,8 @@ AGENCY_PROFILE_FIELDS = [
     "time_zone",
     "directory_opt_in",
 ]
+# Changing any of these withdraws program staff's verification of the agency.
+IDENTITY_FIELDS = {"name", "ori", "country", "region"}
 INVITATION_SALT = "agencies.invitation"
 
 
@@ -82,9 +84,15 @@ def agency_update(*, agency: Agency, actor: User, **profile: Any) -> Agency:
     changes = changes_between(before, snapshot(agency, AGENCY_PROFILE_FIELDS))
     if not changes:
         return agency
+    update_fields = list(changes)
+    if agency.verified and IDENTITY_FIELDS & changes.keys():
+        # Staff verified who the agency is; a new identity needs verifying again.
+        agency.verified, agency.verified_at, agency.verified_by = False, None, None
+        changes["verified"] = [True, False]
+        update_fields += ["verified", "verified_at", "verified_by"]
     try:
         with transaction.atomic():
-            agency.save(update_fields=list(changes))
+            agency.save(update_fields=update_fields)
             record_event(
                 action="agency.updated", actor=actor, agency=agency, obj=agency, changes=changes
             )
@@ -198,9 +206,10 @@ def invitation_create(*, agency: Agency, actor: User, email: str, role: str) -> 
         if Membership.objects.filter(user__email__iexact=email).exists():
             raise ValidationError({"email": f"{email} is already a member of this agency."})
         now = timezone.now()
-        Invitation.objects.filter(
+        for earlier in Invitation.objects.select_for_update().filter(
             email=email, accepted_at=None, revoked_at=None, expires_at__gt=now
-        ).update(revoked_at=now)
+        ):
+            _invitation_withdraw(agency=agency, actor=actor, invitation=earlier, reason="replaced")
         invitation = Invitation.objects.create(
             agency=agency,
             email=email,
@@ -219,20 +228,32 @@ def invitation_create(*, agency: Agency, actor: User, email: str, role: str) -> 
     return invitation
 
 
-def invitation_revoke(*, agency: Agency, actor: User, invitation: Invitation) -> Invitation:
-    if invitation.state != "open":
-        raise ValidationError(f"This invitation is already {invitation.state}.")
-    with transaction.atomic():
-        invitation.revoked_at = timezone.now()
-        invitation.save(update_fields=["revoked_at"])
+def _invitation_withdraw(
+    *, agency: Agency, actor: User, invitation: Invitation, reason: str
+) -> bool:
+    """Withdraw an invitation unless it was used or withdrawn meanwhile; audited."""
+    withdrawn = Invitation.all_agencies.filter(
+        pk=invitation.pk, accepted_at=None, revoked_at=None
+    ).update(revoked_at=timezone.now())
+    if withdrawn:
         record_event(
             action="invitation.revoked",
             actor=actor,
             agency=agency,
             obj=invitation,
-            values={"email": invitation.email},
+            values={"email": invitation.email, "reason": reason},
         )
-    return invitation
+    return bool(withdrawn)
+
+
+def invitation_revoke(*, agency: Agency, actor: User, invitation: Invitation) -> None:
+    """Withdraw an open invitation, so its link stops working."""
+    with transaction.atomic():
+        if invitation.state == "expired" or not _invitation_withdraw(
+            agency=agency, actor=actor, invitation=invitation, reason="withdrawn"
+        ):
+            invitation.refresh_from_db()
+            raise ValidationError(f"This invitation is already {invitation.state}.")
 
 
 class InvitationError(ValidationError):

@@ -40,7 +40,10 @@ def dashboard(request):
     page = Paginator(queries.staff_agency_list(**filters), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    return render(request, "staff/dashboard.html", {"page": page, "filters": filters})
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"page": page, "filters": filters, "query": query.urlencode()}
+    return render(request, "staff/dashboard.html", context)
 
 
 @staff_view(REVIEW)

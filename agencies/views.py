@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from agencies import queries, services
 from agencies.access import agency_view
 from agencies.forms import AgencyProfileForm, AgencyRegistrationForm, InvitationForm, RoleForm
-from agencies.models import Capability, Invitation, Membership
+from agencies.models import Agency, Capability, Invitation, Membership
 from agencies.staff import is_program_staff
 
 AUDIT_PAGE_SIZE = 50
@@ -102,10 +102,10 @@ def agency_dashboard(request, agency_slug: str):
 @agency_view(Capability.MANAGE)
 def agency_settings(request, agency_slug: str):
     agency = request.agency
-    form = AgencyProfileForm(request.POST or None, instance=agency)
+    # The form validates a copy: the service, not the form, changes the agency.
+    form = AgencyProfileForm(request.POST or None, instance=Agency.objects.get(pk=agency.pk))
     if request.method == "POST" and form.is_valid():
         profile = {name: form.cleaned_data[name] for name in form.fields}
-        agency.refresh_from_db()  # the form wrote onto the instance; the service decides
         try:
             services.agency_update(agency=agency, actor=request.user, **profile)
         except ValidationError as error:

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -25,6 +26,8 @@ class OneMindAdminSite(admin.AdminSite):
 
     def login(self, request, extra_context=None):
         next_url = request.GET.get("next") or reverse("admin:index")
-        if request.user.is_authenticated:
-            return redirect(f"{reverse('staff:mfa_required')}?{urlencode({'next': next_url})}")
-        return redirect(f"{reverse('account_login')}?{urlencode({'next': next_url})}")
+        if not request.user.is_authenticated:
+            return redirect(f"{reverse('account_login')}?{urlencode({'next': next_url})}")
+        if not request.user.has_perm("agencies.administer_program"):
+            raise PermissionDenied("Administration is for program administrators.")
+        return redirect(f"{reverse('staff:mfa_required')}?{urlencode({'next': next_url})}")

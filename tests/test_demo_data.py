@@ -38,3 +38,13 @@ def test_create_staff_user_makes_an_administrator_without_superuser(db, monkeypa
     user = User.objects.get(email="lead@onemind.example")
     assert user.has_perm("agencies.administer_program") and not user.is_superuser
     assert AuditEvent.objects.filter(action="account.staff_role_granted").exists()
+
+
+def test_demo_data_refuses_to_run_in_production(db, settings):
+    import pytest
+    from django.core.management.base import CommandError
+
+    settings.HTTPS = True
+    with pytest.raises(CommandError, match="not loaded where HTTPS=true"):
+        call_command("demo_data", stdout=StringIO())
+    assert not User.objects.exists()

@@ -1,13 +1,16 @@
 """Invitations: emailed, single use, expiring, bound to the invited address."""
 
 import re
+from urllib.parse import quote
 
 import pytest
 import time_machine
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from agencies import services
 from agencies.models import AuditEvent, Invitation, Membership, Role
 from agencies.services import invitation_token
 from tests.conftest import login
@@ -132,11 +135,35 @@ def test_a_new_invitation_replaces_the_open_one(client, invite, agency_a, coordi
 
 def test_anonymous_visitors_are_asked_to_sign_in_as_the_invited_address(client, agency_a):
     invitation = InvitationFactory(agency=agency_a, email="fresh@millbrook.example")
-    page = client.get(reverse("invitation_accept", args=[invitation_token(invitation)]))
-    text = page.content.decode()
-    assert "fresh@millbrook.example" in text and "Sign in" in text
-    assert client.post(reverse("invitation_accept", args=[invitation_token(invitation)]))
+    path = reverse("invitation_accept", args=[invitation_token(invitation)])
+    text = client.get(path).content.decode()
+    assert "fresh@millbrook.example" in text
+    assert f'href="/accounts/login/?next={quote(path)}"' in text
+    response = client.post(path)
+    assert response.status_code == 200 and "Accept invitation" not in response.content.decode()
     assert not Membership.all_agencies.exists()
+    invitation.refresh_from_db()
+    assert invitation.state == "open"
+
+
+def test_a_replaced_invitation_is_audited_as_withdrawn(client, invite, agency_a, coordinator):
+    login(client, coordinator)
+    invite(agency_a, "twice.invited@millbrook.example")
+    invite(agency_a, "twice.invited@millbrook.example")
+    event = AuditEvent.objects.get(action="invitation.revoked")
+    assert event.changes["reason"] == [None, "replaced"]
+
+
+def test_an_accepted_invitation_cannot_be_withdrawn_afterwards(client, agency_a, coordinator):
+    invitation = InvitationFactory(agency=agency_a, email="quick@millbrook.example")
+    stale = Invitation.all_agencies.get(pk=invitation.pk)  # the coordinator's page, loaded earlier
+    login(client, UserFactory(email="quick@millbrook.example"))
+    client.post(reverse("invitation_accept", args=[invitation_token(invitation)]))
+    with pytest.raises(ValidationError, match="already accepted"):
+        services.invitation_revoke(agency=agency_a, actor=coordinator, invitation=stale)
+    invitation.refresh_from_db()
+    assert invitation.state == "accepted"
+    assert not AuditEvent.objects.filter(action="invitation.revoked").exists()
 
 
 def test_coordinator_withdraws_an_invitation(client, agency_a, coordinator):

@@ -45,7 +45,7 @@ def test_registering_makes_the_user_coordinator_of_an_unverified_agency(client, 
     ("changes", "field", "message"),
     [
         ({"ori": "12345"}, "ori", "9 characters"),
-        ({"ori": "VA0010000"}, "ori", "starts with the state code"),
+        ({"ori": "VA0010000"}, "ori", "starts with the state's NCIC code"),
         ({"region": "Atlantis"}, "region", "is not a US state"),
         ({"region": ""}, "region", "Enter the agency"),
         ({"confirm": ""}, "confirm", "required"),
@@ -109,3 +109,45 @@ def test_coordinator_edits_details_with_an_audited_diff(client, agency_a, coordi
 def test_registration_needs_a_signed_in_user(client, db):
     response = client.get(reverse("agency_register"))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_nebraska_oris_use_ncic_code_nb(client, stranger):
+    login(client, stranger)
+    register(client, region="NE", ori="NB0280100", time_zone="America/Chicago")
+    assert Agency.objects.get().ori == "NB0280100"
+
+
+def test_an_unknown_state_is_one_clear_error(client, stranger):
+    login(client, stranger)
+    response = register(client, region="Atlantis")
+    assert response.context["form"].errors["region"] == [
+        "“Atlantis” is not a US state or territory. Use its two-letter code (for example VA, ON)."
+    ]
+
+
+def test_changing_who_the_agency_is_withdraws_verification(client, agency_a, coordinator):
+    Agency.objects.filter(pk=agency_a.pk).update(verified=True)
+    login(client, coordinator)
+    data = {**VALID, "name": "Millbrook City Police", "region": "NY", "ori": ""}
+    client.post(reverse("agency_settings", kwargs={"agency_slug": agency_a.slug}), data)
+    agency_a.refresh_from_db()
+    assert agency_a.name == "Millbrook City Police" and not agency_a.verified
+    assert AuditEvent.objects.get(action="agency.updated").changes["verified"] == [True, False]
+
+
+def test_a_refused_settings_form_changes_nothing_on_screen(client, agency_a, coordinator):
+    login(client, coordinator)
+    data = {**VALID, "name": "Renamed Police", "region": "NY", "ori": "12"}
+    response = client.post(reverse("agency_settings", kwargs={"agency_slug": agency_a.slug}), data)
+    assert response.status_code == 200
+    header = response.content.decode().split("<main")[0]
+    assert "Renamed Police" not in header and "Millbrook Police Department" in header
+    agency_a.refresh_from_db()
+    assert agency_a.name == "Millbrook Police Department"
+
+
+def test_time_zones_offer_north_america_first_and_no_aliases(client, stranger):
+    login(client, stranger)
+    page = client.get(reverse("agency_register")).content.decode()
+    assert page.index("America/Chicago") < page.index("Europe/London")
+    assert "Etc/GMT" not in page and "Factory" not in page

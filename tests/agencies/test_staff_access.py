@@ -18,8 +18,9 @@ def totp_code(secret: str) -> str:
 
 
 @pytest.mark.parametrize("name", STAFF_PAGES)
-def test_agency_members_and_strangers_are_refused(client, coordinator, name):
-    login(client, coordinator, mfa=False)
+@pytest.mark.parametrize("persona", ["coordinator", "stranger"])
+def test_agency_members_and_strangers_are_refused(client, request, persona, name):
+    login(client, request.getfixturevalue(persona), mfa=False)
     assert client.get(reverse(name)).status_code == 403
 
 
@@ -93,7 +94,7 @@ def test_admin_needs_the_administrator_role_and_mfa(client, administrator, revie
     response = client.get("/admin/login/?next=/admin/")
     assert response["Location"].startswith("/accounts/login/")
     login(client, reviewer, mfa=True)
-    assert client.get("/admin/").status_code == 302
+    assert client.get("/admin/", follow=True).status_code == 403
     login(client, administrator, mfa=False)
     assert client.get("/admin/").status_code == 302
     login(client, administrator, mfa=True)
@@ -149,3 +150,17 @@ def test_granting_a_staff_role_in_admin_is_audited(client, administrator, editor
     event = AuditEvent.objects.get(action="account.updated")
     assert event.changes == {"groups": [[], ["Program reviewers"]]}
     assert event.actor == administrator
+
+
+def test_admin_cannot_change_an_address_or_set_a_password(client, administrator, editor):
+    login(client, administrator, mfa=True)
+    form = client.get(f"/admin/agencies/user/{editor.pk}/change/").content.decode()
+    assert 'name="email"' not in form
+    assert client.get(f"/admin/agencies/user/{editor.pk}/password/").status_code == 403
+
+
+def test_staff_pagination_keeps_the_filters(client, reviewer):
+    AgencyFactory.create_batch(51, region="OR")
+    login(client, reviewer, mfa=True)
+    page = client.get(reverse("staff:dashboard"), {"region": "OR", "q": "Town"}).content.decode()
+    assert 'href="?region=OR&amp;q=Town&amp;page=2"' in page

@@ -26,6 +26,23 @@ def tenant_models():
     return [m for m in models_pointing_at_agency() if m not in NOT_TENANT_OWNED]
 
 
+# Apps whose every model belongs to one agency, unless listed here with the reason.
+TENANT_APPS = {"training", "partnerships", "pledges"}
+SHARED_MODELS: dict[str, str] = {}
+
+
+def test_agency_data_apps_hold_only_tenant_models():
+    """Catches the model that forgot its agency key: it would not point at Agency at all."""
+    offenders = [
+        model._meta.label
+        for model in apps.get_models()
+        if model._meta.app_label in TENANT_APPS
+        and model._meta.label not in SHARED_MODELS
+        and not issubclass(model, TenantModel)
+    ]
+    assert offenders == [], "extend TenantModel, or list in SHARED_MODELS with the reason"
+
+
 def test_there_are_tenant_models_to_check():
     assert Membership in tenant_models()
 

@@ -1,8 +1,9 @@
 """Demo agencies and logins for trying the product; safe to run again and again."""
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth.models import Group
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from agencies import services
@@ -86,6 +87,10 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options) -> None:
+        if settings.HTTPS:
+            raise CommandError(
+                "Demo data has well-known passwords; it is not loaded where HTTPS=true."
+            )
         logins = []
         for spec in AGENCIES:
             spec = dict(spec)
