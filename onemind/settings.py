@@ -281,11 +281,7 @@ if env("EMAIL_HOST"):
         }
     }
 else:
-    MAILERS = {
-        "default": {
-            "BACKEND": env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-        }
-    }
+    MAILERS = {"default": {"BACKEND": env("EMAIL_BACKEND", "onemind.mail.ReadableConsoleBackend")}}
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
