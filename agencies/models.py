@@ -182,10 +182,23 @@ class Agency(models.Model):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["ori"], condition=~models.Q(ori=""), name="agency_ori_unique"
+                fields=["ori"],
+                condition=~models.Q(ori=""),
+                name="agency_ori_unique",
+                violation_error_message="Another agency already uses this ORI.",
+            ),
+            # One agency per name and place: also what stops a double-submitted registration.
+            models.UniqueConstraint(
+                Lower("name"),
+                "country",
+                Lower("region"),
+                Lower("locality"),
+                name="agency_name_place_unique",
+                violation_error_code="duplicate_agency",
+                violation_error_message="An agency with this name is already registered in "
+                "this place. If it is yours, ask its coordinator to invite you.",
             ),
         ]
-        indexes = [models.Index(Lower("name"), name="agency_name_lower")]
         permissions = [
             ("review_agencies", "Can review agencies, pledges and submissions"),
             ("administer_program", "Can administer program rules, courses and staff"),

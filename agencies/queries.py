@@ -21,6 +21,17 @@ def _locked(email_path: str) -> Exists:
     return Exists(SignInLock.objects.filter(email=Lower(OuterRef(email_path))))
 
 
+def own_agency_like(user: User, profile: dict) -> Agency | None:
+    """The user's agency with this name and place, if they belong to one."""
+    return Agency.objects.filter(
+        name__iexact=profile.get("name", ""),
+        country=profile.get("country", ""),
+        region__iexact=profile.get("region", ""),
+        locality__iexact=profile.get("locality", ""),
+        pk__in=Membership.all_agencies.filter(user=user).values("agency"),
+    ).first()
+
+
 def agency_members(agency: Agency) -> QuerySet[Membership]:
     """The agency's members with their accounts, each marked `locked` when sign-in is locked."""
     with agency_scope(agency):

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpResponse
@@ -51,6 +51,12 @@ def home(request):
 @require_http_methods(["GET", "POST"])
 def agency_register(request):
     form = AgencyRegistrationForm(request.POST or None)
+    if request.method == "POST" and not form.is_valid():
+        # A second click on "Register" finds the agency the first one made: go there.
+        mine = queries.own_agency_like(request.user, form.cleaned_data)
+        if mine is not None and form.has_error(NON_FIELD_ERRORS, "duplicate_agency"):
+            messages.info(request, f"{mine.name} is registered already.")
+            return redirect("agency_dashboard", agency_slug=mine.slug)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "confirm"}
         try:

@@ -1,7 +1,18 @@
-// Move focus to a form's error summary so screen-reader and keyboard users hear it first.
 document.addEventListener("DOMContentLoaded", function () {
+  // Move focus to a form's error summary so screen-reader and keyboard users hear it first.
   var summary = document.querySelector("[data-error-summary]");
   if (summary) {
     summary.focus();
   }
+  // A second click on a submit button while the first is on its way sends nothing more.
+  document.querySelectorAll("form[method=post], form[method=POST]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      if (form.dataset.submitted) {
+        event.preventDefault();
+        return;
+      }
+      form.dataset.submitted = "true";
+      form.setAttribute("aria-busy", "true");
+    });
+  });
 });

@@ -151,3 +151,23 @@ def test_time_zones_offer_north_america_first_and_no_aliases(client, stranger):
     page = client.get(reverse("agency_register")).content.decode()
     assert page.index("America/Chicago") < page.index("Europe/London")
     assert "Etc/GMT" not in page and "Factory" not in page
+
+
+def test_a_double_submitted_registration_makes_one_agency(client, stranger):
+    login(client, stranger)
+    first = register(client)
+    second = register(client)
+    assert Agency.objects.count() == 1 and Membership.all_agencies.count() == 1
+    assert second.status_code == 302 and second["Location"] == first["Location"]
+
+
+def test_someone_else_registering_the_same_agency_is_told_to_ask_for_an_invitation(
+    client, stranger, coordinator_b
+):
+    login(client, stranger)
+    register(client)
+    login(client, coordinator_b)
+    response = register(client, ori="")
+    assert response.status_code == 200
+    assert "ask its coordinator to invite you" in response.content.decode()
+    assert Agency.objects.filter(name="Fairview Police Department").count() == 1
