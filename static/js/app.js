@@ -16,3 +16,13 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   });
 });
+
+// Coming back to a page from the browser's history makes its forms usable again.
+window.addEventListener("pageshow", function (event) {
+  if (event.persisted) {
+    document.querySelectorAll("form[data-submitted]").forEach(function (form) {
+      delete form.dataset.submitted;
+      form.removeAttribute("aria-busy");
+    });
+  }
+});
