@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -65,10 +66,10 @@ def agency_register(*, actor: User, slug: str = "", **profile: Any) -> Agency:
             )
             _membership_create(agency=agency, user=actor, role=Role.COORDINATOR, actor=actor)
     except IntegrityError as error:
-        # Two submissions racing for the same slug or ORI: the constraint decides.
+        # Two submissions racing for the same address, ORI or name: the constraints decide.
         raise ValidationError(
-            "An agency with this web address or ORI was registered a moment ago; "
-            "check the list of agencies or choose another address."
+            "An agency with this web address, ORI or name and place was registered a moment "
+            "ago. If it is yours, ask its coordinator to invite you."
         ) from error
     return agency
 
@@ -97,7 +98,9 @@ def agency_update(*, agency: Agency, actor: User, **profile: Any) -> Agency:
                 action="agency.updated", actor=actor, agency=agency, obj=agency, changes=changes
             )
     except IntegrityError as error:
-        raise ValidationError({"ori": "Another agency already uses this ORI."}) from error
+        raise ValidationError(
+            "Another agency was saved with this ORI, or this name and place, a moment ago."
+        ) from error
     return agency
 
 
@@ -289,7 +292,9 @@ def invitation_accept(*, token: str, user: User) -> Membership:
             raise InvitationError(
                 "This invitation has expired. Ask your agency coordinator to send a new one."
             )
-        if user.email.lower() != invitation.email.lower():
+        if not EmailAddress.objects.filter(
+            user=user, email__iexact=invitation.email, verified=True
+        ).exists():
             raise InvitationError(
                 f"This invitation was sent to {invitation.email}, but you are signed in as "
                 f"{user.email}. Sign out and sign in (or create an account) with the invited "

@@ -177,3 +177,17 @@ def test_coordinator_withdraws_an_invitation(client, agency_a, coordinator):
     )
     invitation.refresh_from_db()
     assert invitation.state == "revoked"
+
+
+def test_an_unconfirmed_address_of_the_account_cannot_accept(client, agency_a):
+    from allauth.account.models import EmailAddress
+
+    user = UserFactory(email="main@millbrook.example")
+    EmailAddress.objects.create(user=user, email="second@millbrook.example", verified=False)
+    invitation = InvitationFactory(agency=agency_a, email="second@millbrook.example")
+    login(client, user)
+    path = reverse("invitation_accept", args=[invitation_token(invitation)])
+    assert "was sent to second@millbrook.example" in client.post(path).content.decode()
+    EmailAddress.objects.filter(email="second@millbrook.example").update(verified=True)
+    assert client.post(path).status_code == 302
+    assert Membership.all_agencies.filter(user=user, agency=agency_a).exists()
