@@ -51,10 +51,10 @@ def home(request):
 @require_http_methods(["GET", "POST"])
 def agency_register(request):
     form = AgencyRegistrationForm(request.POST or None)
-    if request.method == "POST" and not form.is_valid():
+    if request.method == "POST" and form.has_error(NON_FIELD_ERRORS, "duplicate_agency"):
         # A second click on "Register" finds the agency the first one made: go there.
         mine = queries.own_agency_like(request.user, form.cleaned_data)
-        if mine is not None and form.has_error(NON_FIELD_ERRORS, "duplicate_agency"):
+        if mine is not None:
             messages.info(request, f"{mine.name} is registered already.")
             return redirect("agency_dashboard", agency_slug=mine.slug)
     if request.method == "POST" and form.is_valid():
