@@ -1,1 +1,320 @@
 """People on the roster, the course catalogue and training records."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from agencies.tenancy import TenantModel
+
+
+class Category(models.TextChoices):
+    SWORN = "sworn", "Sworn"
+    NON_SWORN = "non_sworn", "Non-sworn"
+
+
+class Position(models.TextChoices):
+    PATROL = "patrol", "Patrol"
+    INVESTIGATIONS = "investigations", "Investigations"
+    DISPATCH = "dispatch", "Dispatcher / telecommunicator"
+    CORRECTIONS = "corrections", "Corrections"
+    COMMAND = "command", "Command"
+    CIVILIAN = "civilian", "Civilian"
+    OTHER = "other", "Other"
+
+
+class Status(models.TextChoices):
+    ACTIVE = "active", "Active"
+    LEAVE = "leave", "Extended leave"
+    SEPARATED = "separated", "Separated"
+
+
+# Who the pledge counts: active sworn officers and the non-sworn staff the agency selected.
+IN_SCOPE = Q(status=Status.ACTIVE) & (Q(category=Category.SWORN) | Q(selected=True))
+
+
+class Person(TenantModel):
+    """Someone on the agency's roster. Never deleted: separation keeps the history."""
+
+    employee_id = models.CharField("employee ID", max_length=64)
+    first_name = models.CharField(max_length=100, blank=True)
+    last_name = models.CharField(max_length=100)
+    email = models.EmailField(blank=True)
+    rank = models.CharField("rank or title", max_length=100, blank=True)
+    category = models.CharField(max_length=20, choices=Category.choices)
+    position = models.CharField(max_length=20, choices=Position.choices, default=Position.OTHER)
+    selected = models.BooleanField(
+        "in scope (non-sworn)",
+        default=False,
+        help_text="Non-sworn staff, such as dispatchers, whom the agency brings into the pledge.",
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    status_changed_on = models.DateField("status since", null=True, blank=True)
+    hire_date = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta(TenantModel.Meta):
+        verbose_name_plural = "people"
+        constraints = [
+            *TenantModel.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["agency", "employee_id"],
+                name="person_agency_employee_id",
+                violation_error_message="Someone on the roster already has this employee ID.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["agency", "last_name", "first_name"], name="person_agency_name"),
+            models.Index(fields=["agency", "status", "category"], name="person_agency_scope"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} ({self.employee_id})"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def in_scope(self) -> bool:
+        return self.status == Status.ACTIVE and (self.category == Category.SWORN or self.selected)
+
+
+class CourseKind(models.TextChoices):
+    CIT = "cit", "Crisis Intervention Team (CIT)"
+    CIT_EQUIVALENT = "cit_equivalent", "CIT equivalent"
+    MHFA = "mhfa", "Mental Health First Aid (MHFA)"
+    MHFA_EQUIVALENT = "mhfa_equivalent", "MHFA equivalent"
+    OTHER = "other", "Other"
+
+
+CIT_KINDS = (CourseKind.CIT, CourseKind.CIT_EQUIVALENT)
+MHFA_KINDS = (CourseKind.MHFA, CourseKind.MHFA_EQUIVALENT)
+
+
+class CourseStatus(models.TextChoices):
+    APPROVED = "approved", "Approved"
+    PROPOSED = "proposed", "Awaiting program approval"
+    REJECTED = "rejected", "Not approved"
+
+
+class CourseQuerySet(models.QuerySet):
+    def available_to(self, agency) -> CourseQuerySet:
+        """The program catalogue plus the agency's own proposed courses."""
+        return self.filter(Q(agency=None) | Q(agency=agency))
+
+    def counting(self) -> CourseQuerySet:
+        """Courses whose records count toward the pledge: approved ones only."""
+        return self.filter(status=CourseStatus.APPROVED)
+
+
+class Course(models.Model):
+    """A course in the program catalogue, or one an agency proposes as an equivalent.
+
+    Not a tenant model: the catalogue is program-wide; an agency's proposal carries the
+    agency and is reached only through `Course.objects.available_to(agency)`.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=CourseKind.choices)
+    hours = models.DecimalField(max_digits=5, decimal_places=1)
+    validity_months = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="How long a completion counts. Blank: it does not expire."
+    )
+    provider = models.CharField(max_length=200, blank=True)
+    description = models.TextField(blank=True)
+    refresher_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="refreshers",
+        help_text="For in-service refreshers: the course they refresh.",
+    )
+    refresh_after_months = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="A refresher is recommended this long after completion."
+    )
+    agency = models.ForeignKey(
+        "agencies.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        max_length=20, choices=CourseStatus.choices, default=CourseStatus.PROPOSED
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = CourseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                "name",
+                models.F("agency"),
+                name="course_name_per_catalogue",
+                nulls_distinct=False,
+                violation_error_message="A course with this name is already in the catalogue.",
+            ),
+        ]
+        indexes = [models.Index(fields=["agency", "status"], name="course_agency_status")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def counts(self) -> bool:
+        return self.status == CourseStatus.APPROVED and self.kind != CourseKind.OTHER
+
+    def valid_until(self, completed_on: date) -> date | None:
+        """The last day a completion on `completed_on` counts; None when it never expires."""
+        if self.validity_months is None:
+            return None
+        return add_months(completed_on, self.validity_months)
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later (the month's last day where that day does not exist)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=candidate)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+class Source(models.TextChoices):
+    ENTERED = "entered", "Entered"
+    IMPORTED = "imported", "Imported"
+    API = "api", "API"
+
+
+class TrainingRecord(TenantModel):
+    """One person's completion of one course on one day."""
+
+    # Served by the agency-led indexes below rather than single-column ones.
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="records", db_index=False
+    )
+    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="+", db_index=False)
+    completed_on = models.DateField("completed")
+    # Derived from the course's validity when the record is written; kept for set-wise SQL.
+    valid_until = models.DateField(null=True, blank=True, editable=False)
+    hours = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
+    credential_number = models.CharField(
+        "certificate or credential number", max_length=100, blank=True
+    )
+    source = models.CharField(max_length=20, choices=Source.choices, default=Source.ENTERED)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    import_batch = models.ForeignKey(
+        "training.ImportBatch", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta(TenantModel.Meta):
+        constraints = [
+            *TenantModel.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["agency", "person", "course", "completed_on"],
+                name="record_once_per_day",
+                violation_error_message="This person already has this course on this date.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["agency", "course", "valid_until"], name="record_agency_course"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.course} on {self.completed_on:%Y-%m-%d}"
+
+
+class ImportKind(models.TextChoices):
+    ROSTER = "roster", "Roster"
+    TRAINING = "training", "Training records"
+
+
+class ImportState(models.TextChoices):
+    PREVIEWED = "previewed", "Checked, waiting for confirmation"
+    QUEUED = "queued", "Waiting to run"
+    RUNNING = "running", "Running"
+    DONE = "done", "Imported"
+    FAILED = "failed", "Failed, nothing imported"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class ImportBatch(TenantModel):
+    """One uploaded file, from preview to result. Its file is kept privately."""
+
+    kind = models.CharField(max_length=20, choices=ImportKind.choices)
+    state = models.CharField(
+        max_length=20, choices=ImportState.choices, default=ImportState.PREVIEWED
+    )
+    filename = models.CharField(max_length=255)
+    file = models.FileField(upload_to="imports/%Y/%m/", max_length=255)
+    sha256 = models.CharField(max_length=64)
+    mapping = models.JSONField(default=dict)
+    preview = models.JSONField(default=dict)
+    result = models.JSONField(default=dict)
+    progress = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta(TenantModel.Meta):
+        indexes = [models.Index(fields=["agency", "-created_at"], name="import_agency_created")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} import of {self.filename}"
+
+
+class ImportMapping(TenantModel):
+    """The column mapping an agency used last time, offered again for its next file."""
+
+    kind = models.CharField(max_length=20, choices=ImportKind.choices)
+    columns = models.JSONField(default=dict)  # field -> header text
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta(TenantModel.Meta):
+        constraints = [
+            *TenantModel.Meta.constraints,
+            models.UniqueConstraint(fields=["agency", "kind"], name="import_mapping_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} columns"
+
+
+class ImportTouch(TenantModel):
+    """That an import created or changed a person or their records: the person's history."""
+
+    batch = models.ForeignKey(
+        ImportBatch, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+", db_index=False)
+    action = models.CharField(max_length=20)
+
+    class Meta(TenantModel.Meta):
+        indexes = [models.Index(fields=["agency", "person"], name="import_touch_person")]
+
+    def __str__(self) -> str:
+        return f"{self.action} by batch {self.batch_id}"
