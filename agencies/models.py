@@ -1,5 +1,6 @@
 import uuid
 import zoneinfo
+from datetime import date
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
@@ -206,6 +207,10 @@ class Agency(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def today(self) -> date:
+        """Today's date where the agency is: what "valid on" and "days left" are judged by."""
+        return timezone.localdate(timezone=zoneinfo.ZoneInfo(self.time_zone))
 
 
 class Role(models.TextChoices):

@@ -2,7 +2,6 @@ from django.urls import path
 
 from agencies import staff_views
 
-app_name = "staff"
 urlpatterns = [
     path("", staff_views.dashboard, name="dashboard"),
     path("mfa-required/", staff_views.mfa_required, name="mfa_required"),

@@ -1,7 +1,9 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from agencies import staff_urls as agency_staff_urls
 from agencies import views as agency_views
+from training import staff_urls as training_staff_urls
 
 urlpatterns = [
     path("", agency_views.home, name="home"),
@@ -14,6 +16,14 @@ urlpatterns = [
         name="invitation_accept",
     ),
     path("a/<slug:agency_slug>/", include("agencies.urls")),
-    path("staff/", include("agencies.staff_urls")),
+    path("a/<slug:agency_slug>/", include("training.urls")),
+    # One staff area, composed here so the apps stay independent of each other.
+    path(
+        "staff/",
+        include(
+            (agency_staff_urls.urlpatterns + training_staff_urls.urlpatterns, "staff"),
+            namespace="staff",
+        ),
+    ),
     path("admin/", admin.site.urls),
 ]

@@ -5,6 +5,7 @@ from allauth.account.models import EmailAddress
 from django.utils import timezone
 
 from agencies.models import Agency, AgencyType, Invitation, Membership, Role, User
+from training.models import Category, Course, CourseKind, Person, Position, TrainingRecord
 
 PASSWORD = "a-long-test-password-42"
 
@@ -66,3 +67,31 @@ class InvitationFactory(TenantFactory):
     role = Role.EDITOR
     invited_by = factory.SubFactory(UserFactory)
     expires_at = factory.LazyFunction(lambda: timezone.now() + timezone.timedelta(days=7))
+
+
+class PersonFactory(TenantFactory):
+    class Meta:
+        model = Person
+
+    agency = factory.SubFactory(AgencyFactory)
+    employee_id = factory.Sequence(lambda n: f"E{n:05d}")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    category = Category.SWORN
+    position = Position.PATROL
+
+
+def course(kind: str) -> Course:
+    """The program catalogue's course of this kind (seeded by migration)."""
+    return Course.objects.get(agency=None, kind=kind)
+
+
+class TrainingRecordFactory(TenantFactory):
+    class Meta:
+        model = TrainingRecord
+
+    person = factory.SubFactory(PersonFactory)
+    agency = factory.SelfAttribute("person.agency")
+    course = factory.LazyFunction(lambda: course(CourseKind.CIT))
+    completed_on = factory.LazyFunction(lambda: timezone.localdate() - timezone.timedelta(days=30))
+    valid_until = factory.LazyAttribute(lambda r: r.course.valid_until(r.completed_on))

@@ -48,3 +48,15 @@ def test_demo_data_refuses_to_run_in_production(db, settings):
     with pytest.raises(CommandError, match="not loaded where HTTPS=true"):
         call_command("demo_data", stdout=StringIO())
     assert not User.objects.exists()
+
+
+def test_demo_rosters_are_filled_once(db):
+    from training.models import Person, TrainingRecord
+
+    call_command("demo_data", stdout=StringIO())
+    call_command("demo_roster", stdout=StringIO())
+    people, records = Person.all_agencies.count(), TrainingRecord.all_agencies.count()
+    call_command("demo_roster", stdout=StringIO())
+    assert people == 142 + 12 + 38 + 4 + 24 + 3 + 11 + 2
+    assert (Person.all_agencies.count(), TrainingRecord.all_agencies.count()) == (people, records)
+    assert 0 < records < people

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from agencies.models import Membership
 from tests.conftest import login
+from tests.factories import PersonFactory, TrainingRecordFactory
 
 
 class PageStructure(HTMLParser):
@@ -79,7 +80,18 @@ def test_public_pages(client, db, path):
 def test_agency_pages_for_a_coordinator(client, agency_a, coordinator, editor):
     login(client, coordinator)
     member = Membership.all_agencies.get(user=editor)
+    person = PersonFactory(agency=agency_a)
+    TrainingRecordFactory(person=person)
     for name, kwargs in [
+        ("roster", {}),
+        ("person_create", {}),
+        ("person_detail", {"person_id": person.public_id}),
+        ("person_edit", {"person_id": person.public_id}),
+        ("person_status", {"person_id": person.public_id}),
+        ("record_create", {"person_id": person.public_id}),
+        ("class_create", {}),
+        ("course_list", {}),
+        ("course_propose", {}),
         ("agency_dashboard", {}),
         ("member_list", {}),
         ("member_invite", {}),
@@ -96,7 +108,12 @@ def test_agency_pages_for_a_coordinator(client, agency_a, coordinator, editor):
 
 def test_staff_pages(client, administrator):
     login(client, administrator, mfa=True)
-    for name in ["staff:dashboard", "staff:audit", "staff:locked_accounts"]:
+    for name in [
+        "staff:dashboard",
+        "staff:audit",
+        "staff:locked_accounts",
+        "staff:course_proposals",
+    ]:
         check_page(client.get(reverse(name)).content.decode())
 
 

@@ -163,11 +163,16 @@ class Course(models.Model):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
-                "name",
-                models.F("agency"),
-                name="course_name_per_catalogue",
-                nulls_distinct=False,
+                fields=["name"],
+                condition=Q(agency=None),
+                name="course_name_in_program_catalogue",
                 violation_error_message="A course with this name is already in the catalogue.",
+            ),
+            models.UniqueConstraint(
+                fields=["agency", "name"],
+                condition=Q(agency__isnull=False),
+                name="course_name_per_agency",
+                violation_error_message="Your agency already proposed a course with this name.",
             ),
         ]
         indexes = [models.Index(fields=["agency", "status"], name="course_agency_status")]

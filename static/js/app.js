@@ -26,3 +26,16 @@ window.addEventListener("pageshow", function (event) {
     });
   }
 });
+
+// A text box that narrows a long checklist (record a class) without losing the ticks.
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("[data-filter-target]").forEach(function (box) {
+    var list = document.getElementById(box.dataset.filterTarget);
+    box.addEventListener("input", function () {
+      var term = box.value.trim().toLowerCase();
+      list.querySelectorAll("[data-filter-text]").forEach(function (item) {
+        item.hidden = term !== "" && item.dataset.filterText.indexOf(term) === -1;
+      });
+    });
+  });
+});

@@ -1,0 +1,88 @@
+"""Recording a class: course and date, the attendees, one submission, one transaction."""
+
+from datetime import timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+
+from agencies.models import AuditEvent
+from tests.conftest import login
+from tests.factories import PersonFactory, TrainingRecordFactory, course
+from training.models import CourseKind, Status, TrainingRecord
+
+
+def class_url(agency):
+    return reverse("class_create", kwargs={"agency_slug": agency.slug})
+
+
+def post_class(client, agency, people=(), ids="", when=None):
+    when = when or timezone.localdate() - timedelta(days=1)
+    return client.post(
+        class_url(agency),
+        {
+            "course": course(CourseKind.MHFA).pk,
+            "completed_on": when.isoformat(),
+            "attendees": [p.pk for p in people],
+            "employee_ids": ids,
+        },
+    )
+
+
+def test_a_class_records_every_attendee_once(client, agency_a, editor):
+    people = PersonFactory.create_batch(3, agency=agency_a)
+    pasted = PersonFactory(agency=agency_a, employee_id="D-17")
+    login(client, editor)
+    response = post_class(client, agency_a, people[:2], ids="D-17, ")
+    assert response.status_code == 200
+    assert len(response.context["result"].created) == 3
+    recorded = set(TrainingRecord.all_agencies.values_list("person_id", flat=True))
+    assert recorded == {people[0].pk, people[1].pk, pasted.pk}
+    record = TrainingRecord.all_agencies.filter(person=pasted).get()
+    assert record.valid_until == record.completed_on.replace(year=record.completed_on.year + 3)
+    assert AuditEvent.objects.get(action="class.recorded").changes["attendees"][1] == [
+        p.employee_id for p in response.context["result"].created
+    ]
+
+
+def test_people_who_already_hold_the_record_are_reported_not_duplicated(client, agency_a, editor):
+    when = timezone.localdate() - timedelta(days=3)
+    holder, newcomer = PersonFactory.create_batch(2, agency=agency_a)
+    TrainingRecordFactory(person=holder, course=course(CourseKind.MHFA), completed_on=when)
+    login(client, editor)
+    response = post_class(client, agency_a, [holder, newcomer], when=when)
+    result = response.context["result"]
+    assert result.created == [newcomer] and result.already_recorded == [holder]
+    assert TrainingRecord.all_agencies.filter(person=holder).count() == 1
+    assert "Already recorded" in response.content.decode()
+
+
+def test_another_agencys_person_cannot_be_ticked_or_pasted(client, agency_a, agency_b, editor):
+    outsider = PersonFactory(agency=agency_b, employee_id="B-1")
+    login(client, editor)
+    response = post_class(client, agency_a, [outsider])
+    assert response.status_code == 200 and "result" not in response.context
+    response = post_class(client, agency_a, ids="B-1")
+    assert "Not on the active roster: B-1" in response.content.decode()
+    assert not TrainingRecord.all_agencies.exists()
+
+
+def test_separated_people_are_not_offered(client, agency_a, editor):
+    gone = PersonFactory(agency=agency_a, status=Status.SEPARATED, last_name="Gone")
+    login(client, editor)
+    page = client.get(class_url(agency_a)).content.decode()
+    assert "Gone" not in page
+    assert post_class(client, agency_a, [gone]).context.get("result") is None
+
+
+def test_a_class_in_the_future_is_refused_and_nothing_is_written(client, agency_a, editor):
+    person = PersonFactory(agency=agency_a)
+    login(client, editor)
+    response = post_class(client, agency_a, [person], when=timezone.localdate() + timedelta(days=5))
+    assert "cannot be in the future" in response.content.decode()
+    assert not TrainingRecord.all_agencies.exists()
+
+
+def test_a_class_with_nobody_ticked_says_so(client, agency_a, editor):
+    login(client, editor)
+    response = post_class(client, agency_a)
+    assert "Tick at least one attendee" in response.content.decode()

@@ -1,0 +1,148 @@
+"""The roster page: search, filters by scope and training status, sort, pages, export."""
+
+import csv
+import io
+from datetime import timedelta
+
+import openpyxl
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.conftest import login
+from tests.factories import PersonFactory, TrainingRecordFactory, course
+from training.models import CourseKind, CourseStatus, Status
+
+
+def roster_url(agency):
+    return reverse("roster", kwargs={"agency_slug": agency.slug})
+
+
+@pytest.fixture
+def squad(agency_a):
+    """Five people whose training a coordinator would tell apart at a glance."""
+    today = timezone.localdate()
+    people = {
+        "cit": PersonFactory(agency=agency_a, last_name="Adams", employee_id="100"),
+        "mhfa": PersonFactory(agency=agency_a, last_name="Baker", employee_id="200"),
+        "expiring": PersonFactory(agency=agency_a, last_name="Chen", employee_id="300"),
+        "expired": PersonFactory(agency=agency_a, last_name="Diaz", employee_id="400"),
+        "none": PersonFactory(agency=agency_a, last_name="Evans", employee_id="500"),
+    }
+    TrainingRecordFactory(person=people["cit"], course=course(CourseKind.CIT))
+    TrainingRecordFactory(person=people["mhfa"], course=course(CourseKind.MHFA))
+    # MHFA lasts 36 months: done 35 months ago, it expires within 90 days.
+    TrainingRecordFactory(
+        person=people["expiring"],
+        course=course(CourseKind.MHFA),
+        completed_on=today - timedelta(days=35 * 30 + 20),
+    )
+    TrainingRecordFactory(
+        person=people["expired"],
+        course=course(CourseKind.MHFA),
+        completed_on=today - timedelta(days=4 * 365),
+    )
+    return people
+
+
+def names(response):
+    return [p.last_name for p in response.context["page"]]
+
+
+@pytest.mark.parametrize(
+    ("training", "expected"),
+    [
+        ("cit", ["Adams"]),
+        ("mhfa_only", ["Baker", "Chen"]),
+        ("untrained", ["Diaz", "Evans"]),
+        ("expiring", ["Chen"]),
+    ],
+)
+def test_filter_by_training_status(client, agency_a, viewer, squad, training, expected):
+    login(client, viewer)
+    assert names(client.get(roster_url(agency_a), {"training": training})) == expected
+
+
+def test_an_unapproved_equivalent_does_not_count(client, agency_a, viewer, squad):
+    from training.models import Course
+
+    own = Course.objects.create(
+        name="County crisis course",
+        kind=CourseKind.CIT_EQUIVALENT,
+        hours=24,
+        agency=agency_a,
+        status=CourseStatus.PROPOSED,
+    )
+    TrainingRecordFactory(person=squad["none"], course=own)
+    login(client, viewer)
+    assert names(client.get(roster_url(agency_a), {"training": "cit"})) == ["Adams"]
+    own.status = CourseStatus.APPROVED
+    own.save()
+    assert names(client.get(roster_url(agency_a), {"training": "cit"})) == ["Adams", "Evans"]
+
+
+def test_search_by_name_or_employee_id(client, agency_a, viewer, squad):
+    login(client, viewer)
+    assert names(client.get(roster_url(agency_a), {"q": "chen"})) == ["Chen"]
+    assert names(client.get(roster_url(agency_a), {"q": "400"})) == ["Diaz"]
+
+
+def test_scope_and_status_filters(client, agency_a, viewer, squad):
+    squad["none"].status = Status.SEPARATED
+    squad["none"].save()
+    PersonFactory(agency=agency_a, last_name="Fox", category="non_sworn", selected=False)
+    login(client, viewer)
+    out = names(client.get(roster_url(agency_a), {"scope": "out"}))
+    assert out == ["Evans", "Fox"]
+    assert names(client.get(roster_url(agency_a), {"status": "separated"})) == ["Evans"]
+
+
+def test_sorting_and_paging_keep_the_filters(client, agency_a, viewer):
+    PersonFactory.create_batch(60, agency=agency_a)
+    login(client, viewer)
+    first = client.get(roster_url(agency_a), {"sort": "-employee_id", "scope": "in"})
+    ids = [p.employee_id for p in first.context["page"]]
+    assert ids == sorted(ids, reverse=True) and len(ids) == 50
+    assert 'href="?sort=-employee_id&amp;scope=in&amp;page=2"' in first.content.decode()
+
+
+def test_another_agencys_people_never_appear(client, agency_a, agency_b, viewer, squad):
+    PersonFactory(agency=agency_b, last_name="Outsider")
+    login(client, viewer)
+    assert "Outsider" not in names(client.get(roster_url(agency_a)))
+
+
+def test_roster_queries_do_not_grow_with_the_roster(
+    client, agency_a, viewer, django_assert_max_num_queries
+):
+    login(client, viewer)
+    PersonFactory.create_batch(3, agency=agency_a)
+    with django_assert_max_num_queries(20) as few:
+        client.get(roster_url(agency_a), {"training": "untrained"})
+    for person in PersonFactory.create_batch(120, agency=agency_a):
+        TrainingRecordFactory(person=person)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(roster_url(agency_a), {"training": "untrained"})
+
+
+def test_csv_export_has_training_status_and_neutralises_formulas(client, agency_a, viewer, squad):
+    PersonFactory(agency=agency_a, last_name='=HYPERLINK("http://evil")', employee_id="-5")
+    login(client, viewer)
+    response = client.get(reverse("roster_csv", kwargs={"agency_slug": agency_a.slug}))
+    assert response["Content-Disposition"].startswith('attachment; filename="millbrook-pd-roster-')
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    header, body = rows[0], rows[1:]
+    by_id = {row[0]: dict(zip(header, row, strict=True)) for row in body}
+    assert by_id["100"]["CIT or equivalent"] == "yes"
+    assert by_id["300"]["Expires within 90 days"] == "yes"
+    assert by_id["'-5"]["Last name"].startswith("'=")
+
+
+def test_xlsx_export_holds_no_formulas(client, agency_a, viewer):
+    PersonFactory(agency=agency_a, last_name="@SUM(A1)", rank="+1")
+    login(client, viewer)
+    response = client.get(reverse("roster_xlsx", kwargs={"agency_slug": agency_a.slug}))
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    cells = [cell for row in sheet.iter_rows() for cell in row]
+    assert all(cell.data_type != "f" for cell in cells)
+    assert "'@SUM(A1)" in [cell.value for cell in cells]

@@ -1,0 +1,114 @@
+import re
+
+from django import forms
+from django.utils import timezone
+
+from training.models import Course, CourseKind, Person, Status
+from training.services import PERSON_FIELDS
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class PersonForm(forms.ModelForm):
+    class Meta:
+        model = Person
+        fields = PERSON_FIELDS
+        widgets = {"hire_date": DATE_INPUT}
+
+    def clean_employee_id(self) -> str:
+        return self.cleaned_data["employee_id"].strip()
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(choices=Status.choices)
+    since = forms.DateField(label="Since", widget=DATE_INPUT, initial=timezone.localdate)
+
+
+class RecordForm(forms.Form):
+    course = forms.ModelChoiceField(queryset=Course.objects.none())
+    completed_on = forms.DateField(label="Completed on", widget=DATE_INPUT)
+    hours = forms.DecimalField(
+        max_digits=5,
+        decimal_places=1,
+        min_value=0,
+        required=False,
+        help_text="Leave blank to use the course's hours.",
+    )
+    credential_number = forms.CharField(
+        label="Certificate or credential number", max_length=100, required=False
+    )
+
+    def __init__(self, *args, courses, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["course"].queryset = courses
+
+
+class ClassForm(forms.Form):
+    course = forms.ModelChoiceField(queryset=Course.objects.none())
+    completed_on = forms.DateField(label="Class date", widget=DATE_INPUT)
+    hours = forms.DecimalField(
+        max_digits=5,
+        decimal_places=1,
+        min_value=0,
+        required=False,
+        help_text="Leave blank to use the course's hours.",
+    )
+    attendees = forms.ModelMultipleChoiceField(
+        queryset=Person.all_agencies.none(),  # set per agency in __init__
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Attendees",
+    )
+    employee_ids = forms.CharField(
+        label="Or paste employee IDs",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="From a sign-in sheet: one per line, or separated by commas or spaces.",
+    )
+
+    def __init__(self, *args, courses, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["course"].queryset = courses
+        self.fields["attendees"].queryset = people
+        self._people = people
+
+    def clean(self):
+        cleaned = super().clean()
+        ids = [i for i in re.split(r"[\s,;]+", cleaned.get("employee_ids", "")) if i]
+        pasted = list(self._people.filter(employee_id__in=ids))
+        unknown = sorted(set(ids) - {p.employee_id for p in pasted})
+        if unknown:
+            self.add_error(
+                "employee_ids",
+                "Not on the active roster: "
+                + ", ".join(unknown[:20])
+                + (f" and {len(unknown) - 20} more" if len(unknown) > 20 else ""),
+            )
+        chosen = {p.pk: p for p in [*cleaned.get("attendees", []), *pasted]}
+        if not chosen and not self.errors:
+            self.add_error("attendees", "Tick at least one attendee, or paste employee IDs.")
+        cleaned["people"] = list(chosen.values())
+        return cleaned
+
+
+class CourseProposalForm(forms.ModelForm):
+    kind = forms.ChoiceField(
+        choices=[
+            (CourseKind.CIT_EQUIVALENT, "Equivalent to CIT"),
+            (CourseKind.MHFA_EQUIVALENT, "Equivalent to MHFA"),
+        ],
+        label="Proposed as",
+    )
+
+    class Meta:
+        model = Course
+        fields = ["name", "kind", "hours", "validity_months", "provider", "description"]
+
+
+class CourseDecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", "Approve"), ("reject", "Reject")])
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text="Required to reject: the agency sees it.",
+    )

@@ -1,0 +1,136 @@
+"""Reads for the roster and training records: training status computed in SQL."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from agencies.models import Agency
+from agencies.tenancy import agency_scope
+from training.models import (
+    CIT_KINDS,
+    IN_SCOPE,
+    MHFA_KINDS,
+    Course,
+    CourseStatus,
+    ImportBatch,
+    ImportTouch,
+    Person,
+    TrainingRecord,
+)
+
+EXPIRY_HORIZON_DAYS = 90
+
+
+def valid_records(on: date) -> QuerySet[TrainingRecord]:
+    """Records that count on `on`: completed by then, not expired, of an approved course."""
+    return TrainingRecord.objects.filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gte=on),
+        completed_on__lte=on,
+        course__status=CourseStatus.APPROVED,
+    )
+
+
+def with_training_status(people: QuerySet[Person], on: date) -> QuerySet[Person]:
+    """Annotate has_cit, has_mhfa and expiring_soon (within 90 days) for each person."""
+    mine = valid_records(on).filter(person=OuterRef("pk"))
+    horizon = on + timedelta(days=EXPIRY_HORIZON_DAYS)
+    return people.annotate(
+        has_cit=Exists(mine.filter(course__kind__in=CIT_KINDS)),
+        has_mhfa=Exists(mine.filter(course__kind__in=MHFA_KINDS)),
+        expiring_soon=Exists(
+            mine.filter(course__kind__in=CIT_KINDS + MHFA_KINDS, valid_until__lte=horizon)
+        ),
+    )
+
+
+TRAINING_FILTERS = {
+    "cit": Q(has_cit=True),
+    "mhfa_only": Q(has_mhfa=True, has_cit=False),
+    "untrained": Q(has_cit=False, has_mhfa=False),
+    "expiring": Q(expiring_soon=True),
+}
+SORTS = {
+    "name": ("last_name", "first_name", "employee_id"),
+    "-name": ("-last_name", "-first_name", "-employee_id"),
+    "employee_id": ("employee_id",),
+    "-employee_id": ("-employee_id",),
+    "hire_date": ("hire_date", "last_name"),
+    "-hire_date": ("-hire_date", "last_name"),
+    "status": ("status", "last_name", "first_name"),
+}
+
+
+@dataclass(frozen=True)
+class RosterFilters:
+    search: str = ""
+    category: str = ""
+    status: str = ""
+    scope: str = ""  # "in" or "out"
+    training: str = ""  # a key of TRAINING_FILTERS
+    sort: str = "name"
+
+
+def roster(agency: Agency, filters: RosterFilters, on: date) -> QuerySet[Person]:
+    """The agency's people, filtered, sorted and annotated with their training status."""
+    with agency_scope(agency):
+        people = Person.objects.all()
+    if filters.search:
+        term = filters.search.strip()
+        people = people.filter(
+            Q(last_name__icontains=term)
+            | Q(first_name__icontains=term)
+            | Q(employee_id__iexact=term)
+            | Q(employee_id__istartswith=term)
+        )
+    if filters.category:
+        people = people.filter(category=filters.category)
+    if filters.status:
+        people = people.filter(status=filters.status)
+    if filters.scope == "in":
+        people = people.filter(IN_SCOPE)
+    elif filters.scope == "out":
+        people = people.exclude(IN_SCOPE)
+    people = with_training_status(people, on)
+    if filters.training in TRAINING_FILTERS:
+        people = people.filter(TRAINING_FILTERS[filters.training])
+    return people.order_by(*SORTS.get(filters.sort, SORTS["name"]))
+
+
+def person_history(person: Person) -> QuerySet[TrainingRecord]:
+    """The person's training records, newest first, with their courses."""
+    with agency_scope(person.agency):
+        return (
+            TrainingRecord.objects.filter(person=person)
+            .select_related("course", "entered_by", "import_batch")
+            .order_by("-completed_on", "course__name")
+        )
+
+
+def person_imports(person: Person) -> QuerySet[ImportBatch]:
+    """The import batches that created or changed this person or their records."""
+    with agency_scope(person.agency):
+        touched = ImportTouch.objects.filter(person=person).values("batch")
+        return ImportBatch.objects.filter(pk__in=touched).order_by("-created_at")
+
+
+def catalogue(agency: Agency) -> QuerySet[Course]:
+    """Courses an agency can record: the program's and its own (approved or not)."""
+    return Course.objects.available_to(agency).select_related("refresher_of")
+
+
+def recordable_courses(agency: Agency) -> QuerySet[Course]:
+    """Courses offered when recording training: not the agency's rejected proposals."""
+    return catalogue(agency).exclude(status=CourseStatus.REJECTED)
+
+
+def proposed_courses() -> QuerySet[Course]:
+    """Courses agencies proposed, awaiting a program administrator, oldest first."""
+    return (
+        Course.objects.filter(status=CourseStatus.PROPOSED)
+        .exclude(agency=None)
+        .select_related("agency", "proposed_by")
+        .order_by("created_at")
+    )

@@ -1,0 +1,304 @@
+"""Writes for the roster, training records and proposed courses: each in one transaction
+with its audit event, announcing the agency's changed evidence on commit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from agencies.audit import changes_between, record_event, snapshot
+from agencies.hooks import announce_evidence_changed
+from agencies.models import Agency, User
+from agencies.tenancy import agency_scope
+from training.models import (
+    Course,
+    CourseKind,
+    CourseStatus,
+    Person,
+    Source,
+    Status,
+    TrainingRecord,
+)
+
+PERSON_FIELDS = [
+    "employee_id",
+    "first_name",
+    "last_name",
+    "email",
+    "rank",
+    "category",
+    "position",
+    "selected",
+    "hire_date",
+]
+
+
+def _clean(instance) -> None:
+    try:
+        instance.full_clean()
+    except ValidationError as error:
+        raise ValidationError(error.message_dict) from error
+
+
+def _save_unique(instance, **kwargs) -> None:
+    """Save; a uniqueness race lost to another request becomes the constraint's message."""
+    try:
+        with transaction.atomic():
+            instance.save(**kwargs)
+    except IntegrityError as error:
+        _clean(instance)  # names the rule that the other request's row now breaks
+        raise ValidationError("This was saved by someone else a moment ago.") from error
+
+
+# People
+
+
+def person_create(*, agency: Agency, actor: User, **fields: Any) -> Person:
+    """Add someone to the roster."""
+    person = Person(agency=agency, **fields)
+    person.status_changed_on = person.status_changed_on or timezone.localdate()
+    with agency_scope(agency), transaction.atomic():
+        _clean(person)
+        _save_unique(person)
+        record_event(
+            action="person.created",
+            actor=actor,
+            agency=agency,
+            obj=person,
+            values=snapshot(person, [*PERSON_FIELDS, "status"]),
+        )
+        announce_evidence_changed(agency)
+    return person
+
+
+def person_update(*, agency: Agency, actor: User, person: Person, **fields: Any) -> Person:
+    """Change a person's details (their status has its own service)."""
+    _same_agency(agency, person)
+    before = snapshot(person, PERSON_FIELDS)
+    for name, value in fields.items():
+        if name not in PERSON_FIELDS:
+            raise ValueError(f"{name} is not an editable person field")
+        setattr(person, name, value)
+    changes = changes_between(before, snapshot(person, PERSON_FIELDS))
+    if not changes:
+        return person
+    person.updated_at = timezone.now()
+    with agency_scope(agency), transaction.atomic():
+        _clean(person)
+        _save_unique(person, update_fields=[*changes, "updated_at"])
+        record_event(
+            action="person.updated", actor=actor, agency=agency, obj=person, changes=changes
+        )
+        announce_evidence_changed(agency)
+    return person
+
+
+def person_change_status(
+    *, agency: Agency, actor: User, person: Person, status: str, since: date
+) -> Person:
+    """Active, on extended leave, or separated; separation keeps every record."""
+    _same_agency(agency, person)
+    if status not in Status.values:
+        raise ValidationError({"status": "Choose active, extended leave or separated."})
+    if since > timezone.localdate():
+        raise ValidationError({"since": "The date cannot be in the future."})
+    if status == person.status and since == person.status_changed_on:
+        return person
+    changes = {
+        "status": [person.status, status],
+        "status_changed_on": [person.status_changed_on, since],
+    }
+    with transaction.atomic():
+        person.status, person.status_changed_on = status, since
+        person.updated_at = timezone.now()
+        person.save(update_fields=["status", "status_changed_on", "updated_at"])
+        record_event(
+            action="person.status_changed",
+            actor=actor,
+            agency=agency,
+            obj=person,
+            changes=changes,
+        )
+        announce_evidence_changed(agency)
+    return person
+
+
+def _same_agency(agency: Agency, person: Person) -> None:
+    # Views fetch through the agency scope; this guards every other caller.
+    if person.agency_id != agency.pk:
+        raise ValidationError("This person is not on this agency's roster.")
+
+
+def _course_for(agency: Agency, course: Course) -> Course:
+    if course.agency_id not in (None, agency.pk):
+        raise ValidationError({"course": "This course is not in your catalogue."})
+    return course
+
+
+# Training records
+
+
+def record_add(
+    *,
+    agency: Agency,
+    actor: User,
+    person: Person,
+    course: Course,
+    completed_on: date,
+    hours: Decimal | None = None,
+    credential_number: str = "",
+) -> TrainingRecord:
+    """Record one completion for one person."""
+    _same_agency(agency, person)
+    _course_for(agency, course)
+    record = TrainingRecord(
+        agency=agency,
+        person=person,
+        course=course,
+        completed_on=completed_on,
+        valid_until=course.valid_until(completed_on),
+        hours=hours if hours is not None else course.hours,
+        credential_number=credential_number,
+        source=Source.ENTERED,
+        entered_by=actor,
+    )
+    with agency_scope(agency), transaction.atomic():
+        _check_completion_date(completed_on)
+        _clean(record)
+        _save_unique(record)
+        record_event(
+            action="record.created",
+            actor=actor,
+            agency=agency,
+            obj=record,
+            values={
+                "person": str(person),
+                "course": course.name,
+                "completed_on": completed_on,
+                "credential_number": credential_number,
+            },
+        )
+        announce_evidence_changed(agency)
+    return record
+
+
+def _check_completion_date(completed_on: date) -> None:
+    if completed_on > timezone.localdate():
+        raise ValidationError({"completed_on": "The completion date cannot be in the future."})
+
+
+@dataclass(frozen=True)
+class ClassResult:
+    created: list[Person]
+    already_recorded: list[Person]
+
+
+def class_record(
+    *,
+    agency: Agency,
+    actor: User,
+    course: Course,
+    completed_on: date,
+    people: list[Person],
+    hours: Decimal | None = None,
+) -> ClassResult:
+    """Record a class: one completion for each attendee, all in one transaction.
+
+    Attendees who already hold this course on this date are reported, not duplicated.
+    """
+    _course_for(agency, course)
+    _check_completion_date(completed_on)
+    if not people:
+        raise ValidationError({"attendees": "Tick at least one attendee."})
+    for person in people:
+        _same_agency(agency, person)
+    with agency_scope(agency), transaction.atomic():
+        holders = set(
+            TrainingRecord.objects.filter(
+                course=course, completed_on=completed_on, person__in=people
+            ).values_list("person_id", flat=True)
+        )
+        attendees = [p for p in people if p.pk not in holders]
+        TrainingRecord.objects.bulk_create(
+            [
+                TrainingRecord(
+                    agency=agency,
+                    person=person,
+                    course=course,
+                    completed_on=completed_on,
+                    valid_until=course.valid_until(completed_on),
+                    hours=hours if hours is not None else course.hours,
+                    source=Source.ENTERED,
+                    entered_by=actor,
+                )
+                for person in attendees
+            ]
+        )
+        record_event(
+            action="class.recorded",
+            actor=actor,
+            agency=agency,
+            obj=course,
+            values={
+                "completed_on": completed_on,
+                "attendees": [p.employee_id for p in attendees],
+                "already_recorded": [p.employee_id for p in people if p.pk in holders],
+            },
+        )
+        if attendees:
+            announce_evidence_changed(agency)
+    return ClassResult(created=attendees, already_recorded=[p for p in people if p.pk in holders])
+
+
+# Courses an agency proposes as equivalents
+
+
+def course_propose(*, agency: Agency, actor: User, **fields: Any) -> Course:
+    """An agency's own course, offered as CIT- or MHFA-equivalent; it counts once approved."""
+    if fields.get("kind") not in (CourseKind.CIT_EQUIVALENT, CourseKind.MHFA_EQUIVALENT):
+        raise ValidationError({"kind": "Propose the course as a CIT or an MHFA equivalent."})
+    course = Course(agency=agency, proposed_by=actor, status=CourseStatus.PROPOSED, **fields)
+    with transaction.atomic():
+        _clean(course)
+        _save_unique(course)
+        record_event(
+            action="course.proposed",
+            actor=actor,
+            agency=agency,
+            obj=course,
+            values=snapshot(course, ["name", "kind", "hours", "validity_months", "provider"]),
+        )
+    return course
+
+
+def course_decide(*, course: Course, actor: User, approve: bool, reason: str = "") -> Course:
+    """A program administrator approves or rejects a proposed course (a reason to reject)."""
+    if course.agency_id is None:
+        raise ValidationError("Program catalogue courses are not decided here.")
+    reason = reason.strip()
+    if not approve and not reason:
+        raise ValidationError({"reason": "Say why the course is not approved."})
+    status = CourseStatus.APPROVED if approve else CourseStatus.REJECTED
+    with transaction.atomic():
+        decided = Course.objects.filter(pk=course.pk, status=course.status).update(
+            status=status, decided_by=actor, decided_at=timezone.now(), decision_reason=reason
+        )
+        if not decided:
+            raise ValidationError("Someone decided on this course a moment ago; reload the page.")
+        record_event(
+            action="course.approved" if approve else "course.rejected",
+            actor=actor,
+            agency=course.agency,
+            obj=course,
+            changes={"status": [course.status, status]},
+            values={"reason": reason} if reason else None,
+        )
+        announce_evidence_changed(course.agency)
+    course.refresh_from_db()
+    return course

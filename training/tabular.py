@@ -1,0 +1,280 @@
+"""Reading roster and training files that agencies export from HR, RMS and learning systems."""
+
+import csv
+import datetime
+import io
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from openpyxl import load_workbook
+from openpyxl.workbook import Workbook
+
+ACCEPTED_FORMATS = "a CSV file (.csv) or an Excel workbook (.xlsx)"
+DATE_FORMATS_HINT = "use MM/DD/YYYY or YYYY-MM-DD"
+
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0"
+_PDF_MAGIC = b"%PDF"
+_DELIMITERS = (",", ";", "\t")
+# Excel counts 1900-02-29 as a day (serial 60) although it never existed.
+_EXCEL_FAKE_LEAP_DAY = 60
+_EXCEL_MAX_SERIAL = 2958465  # 9999-12-31
+_NAME_SUFFIXES = {"jr", "sr", "ii", "iii", "iv", "v"}
+
+_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_ISO_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ].+")
+_US_DATE = re.compile(
+    r"(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})"
+    r"(?:\s+(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d)?(?:\s*[AaPp][Mm])?)?"
+)
+_US_DASHED_DATE = re.compile(r"(\d{1,2})-(\d{1,2})-(\d{4})")
+_EXCEL_SERIAL = re.compile(r"(\d{1,7})(?:\.\d+)?")
+_NOT_ALPHANUMERIC = re.compile(r"[\W_]+")
+
+
+class TableError(Exception):
+    """A problem with the whole file; the message is written for the person who uploaded it."""
+
+
+@dataclass(frozen=True)
+class Row:
+    number: int
+    cells: list[str]
+
+
+@dataclass(frozen=True)
+class Table:
+    headers: list[str]
+    rows: list[Row]
+
+
+def read_table(data: bytes, filename: str, *, max_rows: int = 100_000) -> Table:
+    """Read an uploaded CSV or XLSX file into a header row and its data rows."""
+    if data.startswith(_ZIP_MAGIC) or filename.lower().endswith(".xlsx"):
+        return _read_xlsx(data, max_rows)
+    if data.startswith(_OLE_MAGIC):
+        raise TableError(
+            "This looks like an older Excel file (.xls), which can't be read. In Excel, choose "
+            f"File › Save As and save it as {ACCEPTED_FORMATS}."
+        )
+    if data.startswith(_PDF_MAGIC) or b"\x00" in data:
+        raise TableError(f"This file can't be read. Upload {ACCEPTED_FORMATS}.")
+    return _read_csv(data, max_rows)
+
+
+def _read_csv(data: bytes, max_rows: int) -> Table:
+    text = _decode(data)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text))
+    records = enumerate(reader, start=1)
+    try:
+        return _table_from_records(records, max_rows, count_all=True)
+    except csv.Error as error:
+        raise TableError(
+            f"The file could not be read as CSV near row {reader.line_num}; check that every "
+            "quotation mark is closed."
+        ) from error
+
+
+def _decode(data: bytes) -> str:
+    # Excel saves "CSV UTF-8" with a BOM and plain "CSV" in the Windows code page.
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1")
+
+
+def _sniff_delimiter(text: str) -> str:
+    """The delimiter used most often, outside quotes, on the first line that has content."""
+    counts = dict.fromkeys(_DELIMITERS, 0)
+    in_quotes = has_content = False
+    for char in text:
+        if char == '"':
+            in_quotes = not in_quotes
+        elif in_quotes:
+            has_content = True
+        elif char in counts:
+            counts[char] += 1
+        elif char in "\r\n":
+            if has_content:
+                break
+            counts = dict.fromkeys(_DELIMITERS, 0)
+        elif not char.isspace():
+            has_content = True
+    # max() keeps the first of equal counts, so a tie (or no delimiter at all) means comma.
+    return max(_DELIMITERS, key=lambda delimiter: counts[delimiter])
+
+
+def _read_xlsx(data: bytes, max_rows: int) -> Table:
+    # A damaged or mislabelled file can fail deep inside openpyxl in many ways, and in
+    # read-only mode some only show while the rows are read.
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as error:
+        raise _unreadable_workbook() from error
+    try:
+        return _table_from_records(_sheet_records(workbook), max_rows, count_all=False)
+    except TableError:
+        raise
+    except Exception as error:
+        raise _unreadable_workbook() from error
+    finally:
+        workbook.close()
+
+
+def _sheet_records(workbook: Workbook) -> Iterator[tuple[int, list[str]]]:
+    if not workbook.worksheets:
+        raise TableError("The Excel workbook has no worksheet.")
+    sheet = workbook.worksheets[0]
+    # Some exporters write a wrong sheet size, which would cut rows off in read-only mode.
+    sheet.reset_dimensions()
+    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        yield number, [_excel_text(value) for value in values]
+
+
+def _unreadable_workbook() -> TableError:
+    return TableError(
+        "The file could not be read as an Excel workbook (.xlsx). It may be damaged; open it in "
+        "Excel and save it again, or export it as CSV."
+    )
+
+
+def _excel_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, datetime.datetime):
+        if value.time() == datetime.time(0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ", timespec="seconds")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        # Excel stores every number as a float, so employee ID 1042 arrives as 1042.0.
+        return str(int(value)) if value.is_integer() else f"{value:.15g}"
+    return str(value)
+
+
+def _table_from_records(
+    records: Iterable[tuple[int, list[str]]], max_rows: int, *, count_all: bool
+) -> Table:
+    filled = _non_blank(records)
+    header = next(filled, None)
+    if header is None:
+        raise TableError("The file is empty: it needs a row of column names and rows of data.")
+    headers = _clean_headers(header[1])
+    width = len(headers)
+    rows = []
+    for number, cells in filled:
+        if len(rows) == max_rows:
+            raise _too_many_rows(max_rows, rest=filled if count_all else None)
+        rows.append(Row(number=number, cells=(cells + [""] * width)[:width]))
+    return Table(headers=headers, rows=rows)
+
+
+def _non_blank(records: Iterable[tuple[int, list[str]]]) -> Iterator[tuple[int, list[str]]]:
+    for number, raw in records:
+        # str.strip() also removes the non-breaking spaces that web-based exports leave.
+        cells = [cell.strip() for cell in raw]
+        if any(cells):
+            yield number, cells
+
+
+def _clean_headers(cells: list[str]) -> list[str]:
+    headers = list(cells)
+    while headers and not headers[-1]:
+        headers.pop()
+    counts = Counter(header.casefold() for header in headers if header)
+    repeated = list(dict.fromkeys(h for h in headers if h and counts[h.casefold()] > 1))
+    if repeated:
+        names = ", ".join(f"“{name}”" for name in repeated)
+        raise TableError(
+            f"These column names appear more than once: {names}. Give each column a different "
+            "name and upload the file again."
+        )
+    return headers
+
+
+def _too_many_rows(max_rows: int, rest: Iterator | None) -> TableError:
+    if rest is None:
+        found = f"more than {max_rows:,}"
+    else:
+        found = f"{max_rows + 1 + sum(1 for _ in rest):,}"
+    return TableError(
+        f"The file has {found} rows of data; the limit is {max_rows:,}. "
+        "Split it into smaller files and upload each one."
+    )
+
+
+def parse_date(value: str) -> datetime.date:
+    """A date as people type it in US spreadsheets, or as an Excel serial number."""
+    text = value.strip()
+    try:
+        if match := _ISO_DATE.fullmatch(text):
+            year, month, day = match.groups()
+            return datetime.date(int(year), int(month), int(day))
+        if _ISO_DATETIME.fullmatch(text):
+            return datetime.datetime.fromisoformat(text).date()
+        if match := _US_DATE.fullmatch(text) or _US_DASHED_DATE.fullmatch(text):
+            month, day, year = match.groups()[:3]
+            return datetime.date(_full_year(year), int(month), int(day))
+        if match := _EXCEL_SERIAL.fullmatch(text):
+            return _excel_serial_date(int(match.group(1)))
+    except ValueError:
+        pass
+    if not text:
+        raise ValueError(f"A date is required; {DATE_FORMATS_HINT}")
+    shown = text if len(text) <= 40 else text[:40] + "…"
+    raise ValueError(f"“{shown}” is not a date; {DATE_FORMATS_HINT}")
+
+
+def _full_year(year: str) -> int:
+    if len(year) == 4:
+        return int(year)
+    # The same pivot as Excel: 00–69 are this century, 70–99 the last.
+    short = int(year)
+    return 2000 + short if short < 70 else 1900 + short
+
+
+def _excel_serial_date(serial: int) -> datetime.date:
+    if not 1 <= serial <= _EXCEL_MAX_SERIAL or serial == _EXCEL_FAKE_LEAP_DAY:
+        raise ValueError(serial)
+    if serial < _EXCEL_FAKE_LEAP_DAY:
+        return datetime.date(1899, 12, 31) + datetime.timedelta(days=serial)
+    return datetime.date(1899, 12, 30) + datetime.timedelta(days=serial)
+
+
+def split_name(value: str) -> tuple[str, str]:
+    """A full name as (first, last), from "Last, First" or "First Last"."""
+    name = " ".join(value.split())
+    if "," in name:
+        last, _, first = name.partition(",")
+        return first.strip(), last.strip()
+    words = name.split(" ")
+    # "John Smith Jr." keeps the suffix with the last name rather than making "Jr." the surname.
+    if len(words) > 2 and words[-1].rstrip(".").casefold() in _NAME_SUFFIXES:
+        words[-2:] = [" ".join(words[-2:])]
+    return " ".join(words[:-1]), words[-1]
+
+
+def guess_mapping(headers: list[str], synonyms: dict[str, list[str]]) -> dict[str, int]:
+    """For each field, the index of the column whose header matches its name or a synonym."""
+    normalized = [_normalize_header(header) for header in headers]
+    used: set[int] = set()
+    mapping = {}
+    for field, names in synonyms.items():
+        wanted = [_normalize_header(name) for name in [field, *names]]
+        free = [(i, header) for i, header in enumerate(normalized) if header and i not in used]
+        index = next((i for candidate in wanted for i, header in free if header == candidate), None)
+        if index is not None:
+            mapping[field] = index
+            used.add(index)
+    return mapping
+
+
+def _normalize_header(header: str) -> str:
+    return _NOT_ALPHANUMERIC.sub("", header.casefold())

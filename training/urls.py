@@ -1,0 +1,19 @@
+"""Roster and training pages of one agency, under /a/<agency_slug>/."""
+
+from django.urls import path
+
+from training import views
+
+urlpatterns = [
+    path("people/", views.roster, name="roster"),
+    path("people/export.csv", views.roster_csv, name="roster_csv"),
+    path("people/export.xlsx", views.roster_xlsx, name="roster_xlsx"),
+    path("people/new/", views.person_create, name="person_create"),
+    path("people/<uuid:person_id>/", views.person_detail, name="person_detail"),
+    path("people/<uuid:person_id>/edit/", views.person_edit, name="person_edit"),
+    path("people/<uuid:person_id>/status/", views.person_status, name="person_status"),
+    path("people/<uuid:person_id>/records/new/", views.record_create, name="record_create"),
+    path("classes/new/", views.class_create, name="class_create"),
+    path("courses/", views.course_list, name="course_list"),
+    path("courses/propose/", views.course_propose, name="course_propose"),
+]
