@@ -5,7 +5,17 @@ from allauth.account.models import EmailAddress
 from django.utils import timezone
 
 from agencies.models import Agency, AgencyType, Invitation, Membership, Role, User
-from training.models import Category, Course, CourseKind, Person, Position, TrainingRecord
+from training.models import (
+    Category,
+    Course,
+    CourseKind,
+    ImportBatch,
+    ImportKind,
+    ImportState,
+    Person,
+    Position,
+    TrainingRecord,
+)
 
 PASSWORD = "a-long-test-password-42"
 
@@ -95,3 +105,19 @@ class TrainingRecordFactory(TenantFactory):
     course = factory.LazyFunction(lambda: course(CourseKind.CIT))
     completed_on = factory.LazyFunction(lambda: timezone.localdate() - timezone.timedelta(days=30))
     valid_until = factory.LazyAttribute(lambda r: r.course.valid_until(r.completed_on))
+
+
+class ImportBatchFactory(TenantFactory):
+    class Meta:
+        model = ImportBatch
+
+    agency = factory.SubFactory(AgencyFactory)
+    kind = ImportKind.ROSTER
+    state = ImportState.PREVIEWED
+    filename = "roster.csv"
+    file = factory.django.FileField(filename="roster.csv", data=b"Employee ID,Last name\n1,Ng\n")
+    sha256 = "0" * 64
+    uploaded_by = factory.SubFactory(UserFactory)
+    preview = factory.LazyFunction(
+        lambda: {"headers": ["Employee ID", "Last name"], "rows": 1, "counts": {"errors": 0}}
+    )

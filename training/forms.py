@@ -3,7 +3,7 @@ import re
 from django import forms
 from django.utils import timezone
 
-from training.models import Course, CourseKind, Person, Status
+from training.models import Category, Course, CourseKind, ImportKind, Person, Status
 from training.services import PERSON_FIELDS
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -112,3 +112,44 @@ class CourseDecisionForm(forms.Form):
         required=False,
         help_text="Required to reject: the agency sees it.",
     )
+
+
+class ImportUploadForm(forms.Form):
+    kind = forms.ChoiceField(
+        choices=ImportKind.choices,
+        widget=forms.RadioSelect,
+        label="What the file holds",
+        initial=ImportKind.ROSTER,
+    )
+    file = forms.FileField(
+        label="File",
+        help_text="A CSV file or an Excel workbook (.xlsx), up to 20 MB and 100,000 rows, "
+        "with a header row.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,.txt"}),
+    )
+
+
+class ImportMappingForm(forms.Form):
+    """For each field of the import, which of the file's columns holds it."""
+
+    def __init__(self, *args, columns, headers, initial_mapping, kind, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", "— not in this file —"), *[(h, h) for h in headers if h]]
+        for column in columns:
+            self.fields[column.field] = forms.ChoiceField(
+                label=column.label,
+                choices=choices,
+                required=False,
+                initial=initial_mapping.get(column.field, ""),
+                help_text="Required." if column.required else "",
+            )
+        if kind == ImportKind.ROSTER:
+            self.fields["default_category"] = forms.ChoiceField(
+                label="People new to the roster without a sworn/non-sworn column are",
+                choices=[("", "— an error: the file must say —"), *Category.choices],
+                required=False,
+            )
+        self.column_fields = [c.field for c in columns]
+
+    def mapping(self) -> dict[str, str]:
+        return {f: self.cleaned_data[f] for f in self.column_fields if self.cleaned_data[f]}

@@ -256,6 +256,7 @@ class ImportKind(models.TextChoices):
 
 
 class ImportState(models.TextChoices):
+    UPLOADED = "uploaded", "Uploaded, columns to confirm"
     PREVIEWED = "previewed", "Checked, waiting for confirmation"
     QUEUED = "queued", "Waiting to run"
     RUNNING = "running", "Running"
@@ -264,15 +265,21 @@ class ImportState(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
+def import_file_path(batch: ImportBatch, filename: str) -> str:
+    """A server-made name in the agency's private folder; the user's name is kept apart."""
+    extension = ".xlsx" if filename.lower().endswith(".xlsx") else ".csv"
+    return f"imports/{batch.agency.public_id}/{uuid.uuid4().hex}{extension}"
+
+
 class ImportBatch(TenantModel):
     """One uploaded file, from preview to result. Its file is kept privately."""
 
     kind = models.CharField(max_length=20, choices=ImportKind.choices)
     state = models.CharField(
-        max_length=20, choices=ImportState.choices, default=ImportState.PREVIEWED
+        max_length=20, choices=ImportState.choices, default=ImportState.UPLOADED
     )
     filename = models.CharField(max_length=255)
-    file = models.FileField(upload_to="imports/%Y/%m/", max_length=255)
+    file = models.FileField(upload_to=import_file_path, max_length=255)
     sha256 = models.CharField(max_length=64)
     mapping = models.JSONField(default=dict)
     preview = models.JSONField(default=dict)

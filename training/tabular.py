@@ -66,7 +66,9 @@ def read_table(data: bytes, filename: str, *, max_rows: int = 100_000) -> Table:
 
 def _read_csv(data: bytes, max_rows: int) -> Table:
     text = _decode(data)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text))
+    reader = csv.reader(
+        io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text), skipinitialspace=True
+    )
     records = enumerate(reader, start=1)
     try:
         return _table_from_records(records, max_rows, count_all=True)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from training import views
+from training import import_views, views
 
 urlpatterns = [
     path("people/", views.roster, name="roster"),
@@ -16,4 +16,15 @@ urlpatterns = [
     path("classes/new/", views.class_create, name="class_create"),
     path("courses/", views.course_list, name="course_list"),
     path("courses/propose/", views.course_propose, name="course_propose"),
+]
+
+urlpatterns += [
+    path("imports/", import_views.import_list, name="import_list"),
+    path("imports/new/", import_views.import_upload, name="import_upload"),
+    path("imports/<uuid:batch_id>/", import_views.import_detail, name="import_detail"),
+    path("imports/<uuid:batch_id>/preview/", import_views.import_preview, name="import_preview"),
+    path("imports/<uuid:batch_id>/confirm/", import_views.import_confirm, name="import_confirm"),
+    path("imports/<uuid:batch_id>/cancel/", import_views.import_cancel, name="import_cancel"),
+    path("imports/<uuid:batch_id>/progress/", import_views.import_progress, name="import_progress"),
+    path("imports/<uuid:batch_id>/errors.csv", import_views.import_errors, name="import_errors"),
 ]

@@ -39,3 +39,29 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   });
 });
+
+// An import's progress bar follows the background job, then shows the result.
+document.addEventListener("DOMContentLoaded", function () {
+  var box = document.querySelector("[data-import-progress]");
+  if (!box) {
+    return;
+  }
+  var bar = box.querySelector("progress");
+  var status = box.querySelector("[data-import-status]");
+  var poll = function () {
+    fetch(box.dataset.importProgress, { headers: { Accept: "application/json" } })
+      .then(function (response) { return response.json(); })
+      .then(function (data) {
+        bar.value = data.progress;
+        bar.textContent = data.progress + "%";
+        status.textContent = data.state_label + ": " + data.progress + "%";
+        if (data.finished) {
+          window.location.reload();
+        } else {
+          window.setTimeout(poll, 1000);
+        }
+      })
+      .catch(function () { window.setTimeout(poll, 5000); });
+  };
+  window.setTimeout(poll, 1000);
+});

@@ -12,13 +12,20 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from agencies.models import Role
 from tests.conftest import login
-from tests.factories import InvitationFactory, MembershipFactory, PersonFactory, UserFactory
+from tests.factories import (
+    ImportBatchFactory,
+    InvitationFactory,
+    MembershipFactory,
+    PersonFactory,
+    UserFactory,
+)
 
 # How to make an object of agency B for each object id a URL can carry.
 OBJECT_MAKERS = {
     "member_id": lambda agency: MembershipFactory(agency=agency).public_id,
     "invitation_id": lambda agency: InvitationFactory(agency=agency).public_id,
     "person_id": lambda agency: PersonFactory(agency=agency).public_id,
+    "batch_id": lambda agency: ImportBatchFactory(agency=agency).public_id,
 }
 ROLES = [Role.COORDINATOR, Role.EDITOR, Role.VIEWER]
 

@@ -369,3 +369,8 @@ def test_guess_mapping_uses_each_column_once():
 
 def test_guess_mapping_never_matches_blank_headers():
     assert guess_mapping(["", "#", "Notes"], {"remarks": ["", "#"]}) == {}
+
+
+def test_a_space_before_a_quoted_field_is_not_part_of_it():
+    table = read_table(b'ID, Name, Rank\n7, "Ng, Lily", Officer\n', "roster.csv")
+    assert table.rows[0].cells == ["7", "Ng, Lily", "Officer"]

@@ -1,0 +1,278 @@
+"""Roster and training imports, end to end through the pages a coordinator uses."""
+
+import io
+from datetime import date
+from unittest import mock
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from agencies.models import AuditEvent
+from tests.conftest import login
+from tests.factories import PersonFactory, TrainingRecordFactory, course
+from training import import_services
+from training.models import (
+    CourseKind,
+    ImportBatch,
+    ImportMapping,
+    ImportState,
+    ImportTouch,
+    Person,
+    TrainingRecord,
+)
+
+ROSTER_CSV = (
+    "\ufeffEmployee ID,Name,Rank,Sworn,Status,Hire Date\r\n"
+    '1001,"Delgado, Maria",Officer,Sworn,Active,06/03/2019\r\n'
+    '1002,"O\'Brien, Sean",Sergeant,Sworn,Active,2011-09-14\r\n'
+    "\r\n"
+    '  1003 , "Ng, Lily ",Telecommunicator,Civilian,LOA,3/1/21\r\n'
+).encode()
+
+
+def url(name, agency, **kwargs):
+    return reverse(name, kwargs={"agency_slug": agency.slug, **kwargs})
+
+
+@pytest.fixture
+def importer(client, agency_a, editor, django_capture_on_commit_callbacks):
+    """Upload a file, check it with the proposed columns, and (optionally) confirm it."""
+    login(client, editor)
+
+    class Importer:
+        def upload(self, data, name="roster.csv", kind="roster"):
+            file = SimpleUploadedFile(name, data)
+            response = client.post(url("import_upload", agency_a), {"kind": kind, "file": file})
+            if response.status_code != 302:
+                return response
+            return ImportBatch.all_agencies.latest("created_at")
+
+        def check(self, batch, mapping=None, **extra):
+            mapping = mapping if mapping is not None else batch.mapping
+            client.post(
+                url("import_preview", agency_a, batch_id=batch.public_id), {**mapping, **extra}
+            )
+            batch.refresh_from_db()
+            return batch
+
+        def confirm(self, batch):
+            with django_capture_on_commit_callbacks(execute=True):
+                client.post(url("import_confirm", agency_a, batch_id=batch.public_id))
+            batch.refresh_from_db()
+            return batch
+
+        def run(self, data, name="roster.csv", kind="roster", **extra):
+            return self.confirm(self.check(self.upload(data, name, kind), **extra))
+
+    return Importer()
+
+
+def test_a_roster_csv_is_guessed_previewed_and_imported(client, importer, agency_a):
+    batch = importer.upload(ROSTER_CSV)
+    assert batch.mapping == {
+        "employee_id": "Employee ID", "full_name": "Name", "rank": "Rank",
+        "category": "Sworn", "status": "Status", "hire_date": "Hire Date",
+    }  # fmt: skip
+    batch = importer.check(batch)
+    assert batch.preview["counts"] == {
+        "create": 3, "update": 0, "unchanged": 0, "errors": 0, "rows_with_errors": 0,
+    }  # fmt: skip
+    assert not Person.all_agencies.exists(), "the preview changes nothing"
+    batch = importer.confirm(batch)
+    assert batch.state == ImportState.DONE
+    people = {p.employee_id: p for p in Person.all_agencies.filter(agency=agency_a)}
+    assert (people["1001"].first_name, people["1001"].last_name) == ("Maria", "Delgado")
+    assert people["1001"].hire_date == date(2019, 6, 3)
+    assert (people["1003"].category, people["1003"].status) == ("non_sworn", "leave")
+    assert people["1003"].hire_date == date(2021, 3, 1)
+    event = AuditEvent.objects.get(action="import.committed")
+    assert event.changes["create"] == [None, 3] and event.object_id == str(batch.public_id)
+    assert ImportTouch.all_agencies.filter(batch=batch).count() == 3
+    page = client.get(url("person_detail", agency_a, person_id=people["1002"].public_id))
+    assert "roster.csv" in page.content.decode()
+
+
+def test_importing_the_same_file_twice_changes_nothing(importer, agency_a):
+    importer.run(ROSTER_CSV)
+    before = list(Person.all_agencies.values_list("pk", "updated_at", "status_changed_on"))
+    second = importer.run(ROSTER_CSV)
+    assert second.preview["counts"]["unchanged"] == 3
+    assert second.result["create"] == second.result["update"] == 0
+    after = list(Person.all_agencies.values_list("pk", "updated_at", "status_changed_on"))
+    assert after == before
+    assert ImportTouch.all_agencies.filter(batch=second).count() == 0
+
+
+def test_a_changed_row_updates_only_that_person(importer, agency_a):
+    importer.run(ROSTER_CSV)
+    promoted = ROSTER_CSV.replace(
+        b'1001,"Delgado, Maria",Officer', b'1001,"Delgado, Maria",Sergeant'
+    )
+    batch = importer.run(promoted)
+    assert batch.result["update"] == 1 and batch.result["unchanged"] == 2
+    assert Person.all_agencies.get(employee_id="1001").rank == "Sergeant"
+
+
+@pytest.mark.parametrize(
+    ("data", "name"),
+    [
+        (
+            "Employee ID;Last name;First name;Sworn\r\n7;Müller;José;S\r\n".encode("cp1252"),
+            "hr.csv",
+        ),
+        (
+            "Employee ID\tLast name\tFirst name\tSworn\n7\tMüller\tJosé\tS\n".encode("latin-1"),
+            "hr.txt",
+        ),
+        ("Employee ID,Last name,First name,Sworn\n7,Müller,José,S\n".encode(), "hr.csv"),
+    ],
+    ids=["windows-1252-semicolon", "latin-1-tab", "utf-8-comma"],
+)
+def test_encodings_and_delimiters_from_real_systems(importer, data, name):
+    importer.run(data, name=name)
+    person = Person.all_agencies.get(employee_id="7")
+    assert (person.first_name, person.last_name) == ("José", "Müller")
+
+
+def test_an_excel_roster_with_date_cells_and_numeric_ids(importer):
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["Emp #", "Last Name", "First Name", "Employee Type", "Date Hired"])
+    sheet.append([2001.0, "Okafor", "Chidi", "Sworn", date(2015, 4, 20)])
+    sheet.append([2002, "Walsh", "Erin", "Sworn", 42005])  # an Excel serial: 2015-01-01
+    stream = io.BytesIO()
+    workbook.save(stream)
+    batch = importer.run(stream.getvalue(), name="Roster Export.xlsx")
+    assert batch.state == ImportState.DONE
+    people = {p.employee_id: p for p in Person.all_agencies.all()}
+    assert people["2001"].hire_date == date(2015, 4, 20)
+    assert people["2002"].hire_date == date(2015, 1, 1)
+
+
+def test_row_errors_name_the_row_and_column_and_block_the_import(client, importer, agency_a):
+    data = (
+        "Employee ID,Last name,Sworn,Hire date\n"
+        "1,Adams,Sworn,13/45/2020\n"
+        "2,,Sworn,01/02/2020\n"
+        "1,Baker,Sworn,01/02/2020\n"
+        "3,Chen,Maybe,01/02/2020\n"
+        "4,Diaz,Sworn,01/02/2999\n"
+    ).encode()
+    batch = importer.check(importer.upload(data))
+    errors = {(row, column) for row, column, _ in batch.preview["errors"]}
+    assert errors == {
+        (2, "Hire date"), (2, "Employee ID"), (3, "Last name"), (4, "Employee ID"),
+        (5, "Sworn or non-sworn"), (6, "Hire date"),
+    }  # fmt: skip
+    assert batch.preview["counts"]["rows_with_errors"] == 5
+    batch = importer.confirm(batch)
+    assert batch.state == ImportState.PREVIEWED
+    assert not Person.all_agencies.exists()
+    download = client.get(url("import_errors", agency_a, batch_id=batch.public_id))
+    text = download.content.decode("utf-8-sig")
+    assert "Row,Column,Problem" in text and "13/45/2020" in text
+
+
+def test_a_failure_while_writing_rolls_back_the_whole_import(importer, agency_a):
+    PersonFactory(agency=agency_a, employee_id="1001", rank="Officer", last_name="Delgado")
+    batch = importer.check(importer.upload(ROSTER_CSV))
+    with mock.patch.object(Person.objects, "bulk_update", side_effect=RuntimeError("disk full")):
+        batch = importer.confirm(batch)
+    assert batch.state == ImportState.FAILED and "nothing was imported" in batch.error
+    assert Person.all_agencies.count() == 1
+    assert not AuditEvent.objects.filter(action="import.committed").exists()
+
+
+def test_new_people_need_a_category_unless_a_default_is_chosen(importer):
+    data = b"Employee ID,Last name\n9,Ito\n"
+    batch = importer.check(importer.upload(data))
+    assert batch.preview["errors"] == [
+        [2, "Sworn or non-sworn", "is needed for someone new to the roster"]
+    ]
+    batch = importer.check(batch, default_category="sworn")
+    assert batch.preview["counts"]["errors"] == 0
+    importer.confirm(batch)
+    assert Person.all_agencies.get(employee_id="9").category == "sworn"
+
+
+def test_the_column_mapping_is_remembered_for_the_next_file(importer, agency_a):
+    data = b"Badge,Surname,Type\n5,Ng,Sworn\n"
+    batch = importer.upload(data)
+    mapping = {"employee_id": "Badge", "last_name": "Surname", "category": "Type"}
+    importer.confirm(importer.check(batch, mapping=mapping))
+    assert ImportMapping.all_agencies.get(agency=agency_a).columns == mapping
+    assert importer.upload(b"Badge,Surname,Type\n6,Li,Sworn\n").mapping == mapping
+
+
+def test_training_import_records_courses_by_name_or_short_name(importer, agency_a):
+    PersonFactory(agency=agency_a, employee_id="1001")
+    PersonFactory(agency=agency_a, employee_id="1002")
+    data = (
+        b"Employee ID,Course,Completed,Hours,Certificate\n"
+        b"1001,CIT,2024-05-10,40,CIT-77\n"
+        b"1002,Mental Health First Aid for Public Safety,5/10/24,,\n"
+    )
+    batch = importer.run(data, name="lms.csv", kind="training")
+    assert batch.state == ImportState.DONE and batch.result["create"] == 2
+    record = TrainingRecord.all_agencies.get(person__employee_id="1002")
+    assert record.course == course(CourseKind.MHFA) and record.valid_until == date(2027, 5, 10)
+    assert record.source == "imported" and record.import_batch == batch
+    again = importer.run(data, name="lms.csv", kind="training")
+    assert again.result == {**again.result, "create": 0, "update": 0, "unchanged": 2}
+
+
+def test_training_import_errors_for_unknown_people_courses_and_repeats(
+    importer, agency_a, agency_b
+):
+    PersonFactory(agency=agency_a, employee_id="1001")
+    PersonFactory(agency=agency_b, employee_id="B-9")  # another agency's officer
+    data = (
+        b"Employee ID,Course,Completed\n"
+        b"B-9,CIT,2024-05-10\n"
+        b"1001,Basket weaving,2024-05-10\n"
+        b"1001,CIT,2024-05-10\n"
+        b"1001,cit,2024-05-10\n"
+    )
+    batch = importer.check(importer.upload(data, name="lms.csv", kind="training"))
+    messages = {row: message for row, _, message in batch.preview["errors"]}
+    assert messages[2] == "B-9 is not on the roster"
+    assert messages[3].startswith("“Basket weaving” is not a known course; known courses: ")
+    assert "Mental Health First Aid for Public Safety" in messages[3]
+    assert "more than once" in messages[4] and "more than once" in messages[5]
+    assert not TrainingRecord.all_agencies.exists()
+
+
+def test_caps_on_size_and_rows_are_explained(importer, settings):
+    big = b"Employee ID,Last name\n" + b"1,Ng\n" * 10
+    with mock.patch.object(import_services, "MAX_FILE_BYTES", 50):
+        response = importer.upload(big)
+    assert "the limit is 0 MB" in response.content.decode() or "limit" in response.content.decode()
+    with mock.patch.object(import_services, "MAX_ROWS", 5):
+        response = importer.upload(big)
+    assert "the limit is 5" in response.content.decode()
+    assert not ImportBatch.all_agencies.exists()
+
+
+def test_a_file_that_is_not_a_spreadsheet_is_refused(importer):
+    response = importer.upload(b"%PDF-1.7 binary", name="roster.pdf")
+    assert response.status_code == 200
+    assert "CSV file (.csv) or an Excel workbook (.xlsx)" in response.content.decode()
+
+
+def test_a_confirmed_import_runs_once_even_if_delivered_twice(importer, agency_a):
+    batch = importer.run(ROSTER_CSV)
+    import_services.import_run(batch_id=batch.pk)  # a second delivery of the same task
+    assert Person.all_agencies.count() == 3
+    assert AuditEvent.objects.filter(action="import.committed").count() == 1
+
+
+def test_viewers_can_see_imports_but_not_upload(client, agency_a, viewer):
+    login(client, viewer)
+    assert client.get(url("import_list", agency_a)).status_code == 200
+    file = SimpleUploadedFile("r.csv", ROSTER_CSV)
+    assert (
+        client.post(url("import_upload", agency_a), {"kind": "roster", "file": file}).status_code
+        == 403
+    )
