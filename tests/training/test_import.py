@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from agencies.models import AuditEvent
 from tests.conftest import login
-from tests.factories import PersonFactory, TrainingRecordFactory, course
+from tests.factories import PersonFactory, course
 from training import import_services
 from training.models import (
     CourseKind,
@@ -153,13 +153,13 @@ def test_an_excel_roster_with_date_cells_and_numeric_ids(importer):
 
 def test_row_errors_name_the_row_and_column_and_block_the_import(client, importer, agency_a):
     data = (
-        "Employee ID,Last name,Sworn,Hire date\n"
-        "1,Adams,Sworn,13/45/2020\n"
-        "2,,Sworn,01/02/2020\n"
-        "1,Baker,Sworn,01/02/2020\n"
-        "3,Chen,Maybe,01/02/2020\n"
-        "4,Diaz,Sworn,01/02/2999\n"
-    ).encode()
+        b"Employee ID,Last name,Sworn,Hire date\n"
+        b"1,Adams,Sworn,13/45/2020\n"
+        b"2,,Sworn,01/02/2020\n"
+        b"1,Baker,Sworn,01/02/2020\n"
+        b"3,Chen,Maybe,01/02/2020\n"
+        b"4,Diaz,Sworn,01/02/2999\n"
+    )
     batch = importer.check(importer.upload(data))
     errors = {(row, column) for row, column, _ in batch.preview["errors"]}
     assert errors == {
