@@ -70,3 +70,22 @@ def test_two_coordinators_demoting_each_other_at_once_leave_one(agency_a):
     assert outcomes == {"first": "demoted", "second": "refused"}
     roles = sorted(Membership.all_agencies.filter(agency=agency_a).values_list("role", flat=True))
     assert roles == [Role.COORDINATOR, Role.EDITOR]
+
+
+def test_bulk_inserts_keep_every_character_and_null(agency_a):
+    from datetime import date
+
+    from training.bulk import insert_rows
+    from training.models import Person
+
+    tricky = 'O\\Brien\t"Jr"\nline; é'
+    insert_rows(
+        Person,
+        [{"agency_id": agency_a.pk, "employee_id": "X1", "last_name": tricky, "first_name": "",
+          "category": "sworn", "selected": True, "hire_date": None,
+          "status_changed_on": date(2024, 2, 29)}],
+    )  # fmt: skip
+    person = Person.all_agencies.get(employee_id="X1")
+    assert (person.last_name, person.first_name, person.selected) == (tricky, "", True)
+    assert (person.hire_date, person.status_changed_on) == (None, date(2024, 2, 29))
+    assert person.public_id is not None and person.status == "active"

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from agencies.models import Agency
 from agencies.tenancy import agency_scope
+from training.bulk import insert_rows
 from training.import_rows import ParsedRow, RowError, columns_for, mapping_problems, parse_row
 from training.models import (
     Course,
@@ -240,11 +241,10 @@ def apply_plan(
             touched = _apply_roster(agency, batch, plan, progress)
         else:
             touched = _apply_training(agency, batch, plan, progress)
-        ImportTouch.objects.bulk_create(
-            [ImportTouch(agency=agency, batch=batch, person_id=pk, action=action)
-             for pk, action in touched.items()],
-            batch_size=BATCH_SIZE,
-        )  # fmt: skip
+        insert_rows(ImportTouch, [
+            {"agency_id": agency.pk, "batch_id": batch.pk, "person_id": pk, "action": action}
+            for pk, action in touched.items()
+        ])  # fmt: skip
     progress(100)
     return plan.counts
 
@@ -259,8 +259,8 @@ def _apply_roster(agency, batch, plan, progress) -> dict[int, str]:
     total = max(len(plan.create) + len(plan.update), 1)
     done = 0
     for chunk in _chunks(plan.create):
-        Person.objects.bulk_create(
-            [Person(agency=agency, status_changed_on=today, **values) for values in chunk]
+        insert_rows(
+            Person, [{"agency_id": agency.pk, "status_changed_on": today, **v} for v in chunk]
         )
         done += len(chunk)
         progress(int(90 * done / total))
@@ -292,9 +292,9 @@ def _apply_training(agency, batch, plan, progress) -> dict[int, str]:
     total = max(len(plan.create) + len(plan.update), 1)
     done = 0
     for chunk in _chunks(plan.create):
-        TrainingRecord.objects.bulk_create([
-            TrainingRecord(agency=agency, source=Source.IMPORTED, entered_by=batch.uploaded_by,
-                           import_batch=batch, **values)
+        insert_rows(TrainingRecord, [
+            {"agency_id": agency.pk, "source": Source.IMPORTED,
+             "entered_by_id": batch.uploaded_by_id, "import_batch_id": batch.pk, **values}
             for values in chunk
         ])  # fmt: skip
         done += len(chunk)
