@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from agencies.models import Membership
 from tests.conftest import login
-from tests.factories import PersonFactory, TrainingRecordFactory
+from tests.factories import ImportBatchFactory, PersonFactory, TrainingRecordFactory
 
 
 class PageStructure(HTMLParser):
@@ -82,7 +82,11 @@ def test_agency_pages_for_a_coordinator(client, agency_a, coordinator, editor):
     member = Membership.all_agencies.get(user=editor)
     person = PersonFactory(agency=agency_a)
     TrainingRecordFactory(person=person)
+    batch = ImportBatchFactory(agency=agency_a, uploaded_by=coordinator)
     for name, kwargs in [
+        ("import_list", {}),
+        ("import_upload", {}),
+        ("import_detail", {"batch_id": batch.public_id}),
         ("roster", {}),
         ("person_create", {}),
         ("person_detail", {"person_id": person.public_id}),
