@@ -9,6 +9,16 @@ from training.services import PERSON_FIELDS
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+def hours_field() -> forms.DecimalField:
+    return forms.DecimalField(
+        max_digits=5,
+        decimal_places=1,
+        min_value=0,
+        required=False,
+        help_text="Leave blank to use the course's hours.",
+    )
+
+
 class PersonForm(forms.ModelForm):
     class Meta:
         model = Person
@@ -27,13 +37,7 @@ class StatusForm(forms.Form):
 class RecordForm(forms.Form):
     course = forms.ModelChoiceField(queryset=Course.objects.none())
     completed_on = forms.DateField(label="Completed on", widget=DATE_INPUT)
-    hours = forms.DecimalField(
-        max_digits=5,
-        decimal_places=1,
-        min_value=0,
-        required=False,
-        help_text="Leave blank to use the course's hours.",
-    )
+    hours = hours_field()
     credential_number = forms.CharField(
         label="Certificate or credential number", max_length=100, required=False
     )
@@ -46,13 +50,7 @@ class RecordForm(forms.Form):
 class ClassForm(forms.Form):
     course = forms.ModelChoiceField(queryset=Course.objects.none())
     completed_on = forms.DateField(label="Class date", widget=DATE_INPUT)
-    hours = forms.DecimalField(
-        max_digits=5,
-        decimal_places=1,
-        min_value=0,
-        required=False,
-        help_text="Leave blank to use the course's hours.",
-    )
+    hours = hours_field()
     attendees = forms.ModelMultipleChoiceField(
         queryset=Person.all_agencies.none(),  # set per agency in __init__
         required=False,
