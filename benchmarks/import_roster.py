@@ -50,6 +50,34 @@ def training_csv(people: int, records: int, rng: random.Random) -> bytes:
     return ("\r\n".join(lines) + "\r\n").encode()
 
 
+def roster_page_timings(agency, user, repeats: int = 15) -> dict[str, float]:
+    """Median time of the roster page of this agency, first page and filtered views."""
+    import statistics
+
+    from django.test import Client
+
+    from agencies.models import Membership
+
+    Membership.all_agencies.create(agency=agency, user=user, role="viewer")
+    client = Client()
+    client.force_login(user)
+    timings = {}
+    for label, query in [
+        ("first_page", ""),
+        ("untrained", "?training=untrained"),
+        ("search", "?q=Last123"),
+        ("last_page_by_id", "?sort=-employee_id&page=last"),
+    ]:
+        samples = []
+        for _ in range(repeats):
+            start = time.perf_counter()
+            response = client.get(f"/a/{agency.slug}/people/{query}")
+            samples.append((time.perf_counter() - start) * 1000)
+            assert response.status_code == 200
+        timings[label] = round(statistics.median(samples), 1)
+    return timings
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--people", type=int, default=36_000)
@@ -125,6 +153,10 @@ def main() -> None:
     assert TrainingRecord.all_agencies.count() == args.records
     again = run("roster", roster, "roster.csv")  # idempotent: nothing to write
 
+    if os.environ.get("BENCH_STOP_AFTER_IMPORT"):
+        return
+    page_ms = roster_page_timings(agency, actor)
+
     with connection.cursor() as cursor:
         cursor.execute("CREATE TEMP TABLE copy_roster (id text, name text, rank text, "
                        "sworn text, status text, hired text)")  # fmt: skip
@@ -147,6 +179,7 @@ def main() -> None:
         "rows_per_second": round(rows / total),
         "copy_seconds": round(copy_seconds, 3),
         "copy_rows_per_second": round(rows / copy_seconds),
+        "roster_page_median_ms": page_ms,
         "peak_memory_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
     }
     connection.close()
