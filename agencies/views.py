@@ -9,20 +9,17 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from agencies import queries, services
 from agencies.access import agency_view
-from agencies.forms import AgencyProfileForm, AgencyRegistrationForm, InvitationForm, RoleForm
+from agencies.forms import (
+    AgencyProfileForm,
+    AgencyRegistrationForm,
+    InvitationForm,
+    RoleForm,
+    add_service_error,
+)
 from agencies.models import Agency, Capability, Invitation, Membership
 from agencies.staff import is_program_staff
 
 AUDIT_PAGE_SIZE = 50
-
-
-def add_service_error(form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: on fields where it names them."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @require_GET

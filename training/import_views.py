@@ -8,8 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 
 from agencies.access import agency_view
+from agencies.forms import add_service_error
 from agencies.models import Capability
-from agencies.views import add_service_error
 from training import import_services
 from training.forms import ImportMappingForm, ImportUploadForm
 from training.import_rows import columns_for

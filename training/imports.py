@@ -26,6 +26,7 @@ from training.models import (
     ImportKind,
     ImportTouch,
     Person,
+    Position,
     Source,
     Status,
     TrainingRecord,
@@ -33,7 +34,7 @@ from training.models import (
 from training.tabular import Table
 
 BATCH_SIZE = 2000
-PERSON_DEFAULTS = {"first_name": "", "email": "", "rank": "", "position": "other",
+PERSON_DEFAULTS = {"first_name": "", "email": "", "rank": "", "position": Position.OTHER,
                    "selected": False, "status": Status.ACTIVE}  # fmt: skip
 
 

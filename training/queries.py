@@ -104,7 +104,7 @@ def person_history(person: Person) -> QuerySet[TrainingRecord]:
     with agency_scope(person.agency):
         return (
             TrainingRecord.objects.filter(person=person)
-            .select_related("course", "entered_by", "import_batch")
+            .select_related("course", "entered_by")
             .order_by("-completed_on", "course__name")
         )
 

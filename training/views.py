@@ -7,8 +7,8 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from agencies.access import agency_view
+from agencies.forms import add_service_error
 from agencies.models import Capability
-from agencies.views import add_service_error
 from training import queries, services
 from training.exports import roster_export
 from training.forms import ClassForm, CourseProposalForm, PersonForm, RecordForm, StatusForm
@@ -98,7 +98,6 @@ def person_detail(request, agency_slug: str, person_id):
         "records": queries.person_history(person),
         "imports": queries.person_imports(person),
         "today": request.agency.today(),
-        "status_form": StatusForm(initial={"status": person.status}),
     }
     return render(request, "training/person_detail.html", context)
 
