@@ -105,6 +105,7 @@ class TrainingRecordFactory(TenantFactory):
     course = factory.LazyFunction(lambda: course(CourseKind.CIT))
     completed_on = factory.LazyFunction(lambda: timezone.localdate() - timezone.timedelta(days=30))
     valid_until = factory.LazyAttribute(lambda r: r.course.valid_until(r.completed_on))
+    refresher_due_on = factory.LazyAttribute(lambda r: r.course.refresher_due(r.completed_on))
 
 
 class ImportBatchFactory(TenantFactory):

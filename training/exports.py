@@ -23,6 +23,7 @@ HEADERS = [
     "CIT or equivalent",
     "MHFA or equivalent",
     "Expires within 90 days",
+    "CIT refresher due",
 ]
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -53,6 +54,7 @@ def roster_rows(people: QuerySet[Person]):
             _yes(person.has_cit),
             _yes(person.has_mhfa),
             _yes(person.expiring_soon),
+            _yes(person.refresher_due),
         ]
 
 

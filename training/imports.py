@@ -211,7 +211,7 @@ def _plan_training(plan: ImportPlan, rows: list[ParsedRow], agency: Agency, bad:
                     "person_id": key[0],
                     "course_id": course.pk,
                     "completed_on": key[2],
-                    "valid_until": course.valid_until(key[2]),
+                    **course.derived_dates(key[2]),
                     "hours": hours,
                     "credential_number": credential,
                 }

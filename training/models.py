@@ -190,6 +190,19 @@ class Course(models.Model):
             return None
         return add_months(completed_on, self.validity_months)
 
+    def refresher_due(self, completed_on: date) -> date | None:
+        """When a refresher is recommended after a completion; None when none is."""
+        if self.refresh_after_months is None:
+            return None
+        return add_months(completed_on, self.refresh_after_months)
+
+    def derived_dates(self, completed_on: date) -> dict[str, date | None]:
+        """A record's dates that follow from its course: stored for set-wise SQL."""
+        return {
+            "valid_until": self.valid_until(completed_on),
+            "refresher_due_on": self.refresher_due(completed_on),
+        }
+
 
 def add_months(day: date, months: int) -> date:
     """The same day `months` later (the month's last day where that day does not exist)."""
@@ -218,8 +231,9 @@ class TrainingRecord(TenantModel):
     )
     course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="+", db_index=False)
     completed_on = models.DateField("completed")
-    # Derived from the course's validity when the record is written; kept for set-wise SQL.
+    # Derived from the course when the record is written (`Course.derived_dates`).
     valid_until = models.DateField(null=True, blank=True, editable=False)
+    refresher_due_on = models.DateField(null=True, blank=True, editable=False)
     hours = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
     credential_number = models.CharField(
         "certificate or credential number", max_length=100, blank=True

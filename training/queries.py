@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 
 from agencies.models import Agency
 from agencies.tenancy import agency_scope
@@ -34,14 +34,25 @@ def valid_records(on: date) -> QuerySet[TrainingRecord]:
 
 
 def with_training_status(people: QuerySet[Person], on: date) -> QuerySet[Person]:
-    """Annotate has_cit, has_mhfa and expiring_soon (within 90 days) for each person."""
+    """Annotate has_cit, has_mhfa, expiring_soon (within 90 days) and refresher_due.
+
+    A refresher is due when the person holds a course that calls for one (CIT, or a
+    refresher itself) and none of their records puts the next one after `on`.
+    """
     mine = valid_records(on).filter(person=OuterRef("pk"))
     horizon = on + timedelta(days=EXPIRY_HORIZON_DAYS)
+    refreshable = TrainingRecord.objects.filter(
+        person=OuterRef("pk"), completed_on__lte=on, refresher_due_on__isnull=False
+    )
     return people.annotate(
         has_cit=Exists(mine.filter(course__kind__in=CIT_KINDS)),
         has_mhfa=Exists(mine.filter(course__kind__in=MHFA_KINDS)),
         expiring_soon=Exists(
             mine.filter(course__kind__in=CIT_KINDS + MHFA_KINDS, valid_until__lte=horizon)
+        ),
+        refresher_due=ExpressionWrapper(
+            Exists(refreshable) & ~Exists(refreshable.filter(refresher_due_on__gt=on)),
+            output_field=BooleanField(),
         ),
     )
 
@@ -51,6 +62,7 @@ TRAINING_FILTERS = {
     "mhfa_only": Q(has_mhfa=True, has_cit=False),
     "untrained": Q(has_cit=False, has_mhfa=False),
     "expiring": Q(expiring_soon=True),
+    "refresher_due": Q(refresher_due=True),
 }
 SORTS = {
     "name": ("last_name", "first_name", "employee_id"),
@@ -107,6 +119,11 @@ def person_history(person: Person) -> QuerySet[TrainingRecord]:
             .select_related("course", "entered_by")
             .order_by("-completed_on", "course__name")
         )
+
+
+def next_refresher(records) -> date | None:
+    """When the person's next CIT refresher is recommended, from their records."""
+    return max((r.refresher_due_on for r in records if r.refresher_due_on), default=None)
 
 
 def person_imports(person: Person) -> QuerySet[ImportBatch]:

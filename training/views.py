@@ -92,10 +92,12 @@ def _person(person_id) -> Person:
 @agency_view(Capability.VIEW, methods=("GET",))
 def person_detail(request, agency_slug: str, person_id):
     person = _person(person_id)
+    records = list(queries.person_history(person))
     context = {
         "agency": request.agency,
         "person": person,
-        "records": queries.person_history(person),
+        "records": records,
+        "next_refresher": queries.next_refresher(records),
         "imports": queries.person_imports(person),
         "today": request.agency.today(),
     }

@@ -146,3 +146,32 @@ def test_xlsx_export_holds_no_formulas(client, agency_a, viewer):
     cells = [cell for row in sheet.iter_rows() for cell in row]
     assert all(cell.data_type != "f" for cell in cells)
     assert "'@SUM(A1)" in [cell.value for cell in cells]
+
+
+def test_cit_refresher_due_two_years_after_cit_until_a_refresher(client, agency_a, viewer):
+    today = timezone.localdate()
+    two_years_ago = today.replace(year=today.year - 2) - timedelta(days=1)
+    recent = PersonFactory(agency=agency_a, last_name="Recent")
+    due = PersonFactory(agency=agency_a, last_name="Due")
+    refreshed = PersonFactory(agency=agency_a, last_name="Refreshed")
+    mhfa_only = PersonFactory(agency=agency_a, last_name="Mhfa")
+    TrainingRecordFactory(person=recent, course=course(CourseKind.CIT))
+    TrainingRecordFactory(person=due, course=course(CourseKind.CIT), completed_on=two_years_ago)
+    TrainingRecordFactory(
+        person=refreshed, course=course(CourseKind.CIT), completed_on=two_years_ago
+    )
+    TrainingRecordFactory(person=refreshed, course=course(CourseKind.OTHER))  # the refresher
+    TrainingRecordFactory(
+        person=mhfa_only, course=course(CourseKind.MHFA), completed_on=two_years_ago
+    )
+    login(client, viewer)
+
+    response = client.get(roster_url(agency_a), {"training": "refresher_due"})
+
+    assert names(response) == ["Due"]
+    assert "CIT refresher due" in response.content.decode()
+    page = client.get(
+        reverse("person_detail", kwargs={"agency_slug": agency_a.slug, "person_id": due.public_id})
+    )
+    assert "Due</span> since" in page.content.decode()
+    assert page.context["next_refresher"] == two_years_ago.replace(year=two_years_ago.year + 2)

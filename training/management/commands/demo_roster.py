@@ -137,7 +137,7 @@ class Command(BaseCommand):
                     person=person,
                     course=course,
                     completed_on=completed,
-                    valid_until=course.valid_until(completed),
+                    **course.derived_dates(completed),
                     hours=course.hours,
                     source=Source.IMPORTED,
                 )
