@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.text import slugify
 
+from agencies import documents
 from agencies.models import ORI_VALIDATOR, Agency, Role
 from agencies.regions import REGIONS_BY_COUNTRY, normalize_region, ori_matches_state
 from agencies.services import AGENCY_PROFILE_FIELDS
@@ -88,3 +89,18 @@ def add_service_error(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+class DocumentField(forms.FileField):
+    """A file upload checked by `agencies.documents`; cleans to a CheckedUpload."""
+
+    def __init__(self, *, types, **kwargs):
+        self.types = types
+        kwargs.setdefault("help_text", f"{documents.accepted_list(types)}, up to 20 MB.")
+        extensions = ",".join(e for t in types for e in t.extensions)
+        kwargs.setdefault("widget", forms.FileInput(attrs={"accept": extensions}))
+        super().__init__(allow_empty_file=True, **kwargs)  # documents says which file is empty
+
+    def clean(self, data, initial=None):
+        upload = super().clean(data, initial)
+        return documents.check_upload(upload, self.types) if upload else None

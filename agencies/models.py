@@ -298,6 +298,42 @@ class Invitation(TenantModel):
         return "open"
 
 
+class DocumentKind(models.TextChoices):
+    EVIDENCE = "evidence", "Training evidence"
+    PARTNERSHIP = "partnership", "Partnership agreement"
+    POLICY = "policy", "Policy"
+
+
+def document_path(document: "Document", filename: str) -> str:
+    """A server-made name in the agency's private folder; the user's name is kept apart."""
+    return f"documents/{document.agency.public_id}/{uuid.uuid4().hex}{document.extension}"
+
+
+class Document(TenantModel):
+    """An uploaded file, checked to be what it claims, kept privately and never changed.
+
+    Created only through `agencies.documents.store`; served only by `document_download`.
+    """
+
+    kind = models.CharField(max_length=20, choices=DocumentKind.choices)
+    file = models.FileField(upload_to=document_path, max_length=255)
+    filename = models.CharField("file name", max_length=255)  # sanitised, for display
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField("SHA-256", max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    def __str__(self) -> str:
+        return self.filename
+
+    @property
+    def extension(self) -> str:
+        return "." + self.filename.rsplit(".", 1)[-1].lower() if "." in self.filename else ""
+
+
 class AuditEventQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise TypeError("Audit events are append-only.")

@@ -1,7 +1,7 @@
 from celery import shared_task
 from django.core.management import call_command
 
-from agencies import lockout
+from agencies import documents, lockout
 from agencies.emails import send_templated_email
 from agencies.models import Invitation
 
@@ -32,3 +32,9 @@ def purge_expired_sessions() -> None:
     """Nightly housekeeping: expired sessions and sign-in failures outside the window."""
     call_command("clearsessions")
     lockout.purge_old_failures()
+
+
+@shared_task
+def sweep_orphan_documents() -> int:
+    """Nightly housekeeping: files whose document's transaction rolled back."""
+    return documents.sweep_orphans()

@@ -18,4 +18,5 @@ urlpatterns = [
         name="invitation_revoke",
     ),
     path("audit/", views.agency_audit, name="agency_audit"),
+    path("documents/<uuid:document_id>/", views.document_download, name="document_download"),
 ]

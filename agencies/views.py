@@ -7,7 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from agencies import queries, services
+from agencies import documents, queries, services
 from agencies.access import agency_view
 from agencies.forms import (
     AgencyProfileForm,
@@ -16,7 +16,7 @@ from agencies.forms import (
     RoleForm,
     add_service_error,
 )
-from agencies.models import Agency, Capability, Invitation, Membership
+from agencies.models import Agency, Capability, Document, Invitation, Membership
 from agencies.staff import is_program_staff
 
 AUDIT_PAGE_SIZE = 50
@@ -215,3 +215,10 @@ def agency_audit(request, agency_slug: str):
         request.GET.get("page")
     )
     return render(request, "agencies/audit.html", {"agency": agency, "page": page})
+
+
+@agency_view(Capability.VIEW, methods=("GET",))
+def document_download(request, agency_slug: str, document_id):
+    """Any of the agency's documents, to its members only (the scope hides the rest)."""
+    document = get_object_or_404(Document.objects.all(), public_id=document_id)
+    return documents.serve(document)

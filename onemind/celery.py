@@ -17,4 +17,8 @@ app.conf.beat_schedule = {
         "task": "agencies.tasks.purge_expired_sessions",
         "schedule": crontab(hour=3, minute=17),
     },
+    "sweep-orphan-documents": {
+        "task": "agencies.tasks.sweep_orphan_documents",
+        "schedule": crontab(hour=3, minute=47),
+    },
 }

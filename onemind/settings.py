@@ -294,8 +294,8 @@ STATIC_ROOT = Path(env("STATIC_ROOT", str(VAR_DIR / "staticfiles")))
 STORAGES = {
     # Uploaded documents: never under a public URL; served by permission-checked views.
     "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": env("MEDIA_ROOT", str(VAR_DIR / "private")), "base_url": None},
+        "BACKEND": "onemind.storage.PrivateFileSystemStorage",
+        "OPTIONS": {"location": env("MEDIA_ROOT", str(VAR_DIR / "private"))},
     },
     "staticfiles": {
         # Hashed, compressed files after collectstatic in production; straight from the
@@ -305,6 +305,8 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage",
     },
 }
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 WHITENOISE_USE_FINDERS = not envbool("STATIC_MANIFEST", HTTPS)
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 

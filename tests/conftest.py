@@ -64,6 +64,21 @@ def _fresh_cache():
 
 
 @pytest.fixture
+def private_files(tmp_path, settings):
+    """A fresh private storage folder for the test; returns the paths stored in it."""
+    root = tmp_path / "private"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {**settings.STORAGES["default"], "OPTIONS": {"location": str(root)}},
+    }
+
+    def stored() -> list[str]:
+        return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
+
+    return stored
+
+
+@pytest.fixture
 def agency_a(db):
     return AgencyFactory(name="Millbrook Police Department", slug="millbrook-pd", region="NY")
 

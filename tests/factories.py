@@ -4,7 +4,16 @@ import factory
 from allauth.account.models import EmailAddress
 from django.utils import timezone
 
-from agencies.models import Agency, AgencyType, Invitation, Membership, Role, User
+from agencies.models import (
+    Agency,
+    AgencyType,
+    Document,
+    DocumentKind,
+    Invitation,
+    Membership,
+    Role,
+    User,
+)
 from training.models import (
     Category,
     Course,
@@ -77,6 +86,20 @@ class InvitationFactory(TenantFactory):
     role = Role.EDITOR
     invited_by = factory.SubFactory(UserFactory)
     expires_at = factory.LazyFunction(lambda: timezone.now() + timezone.timedelta(days=7))
+
+
+class DocumentFactory(TenantFactory):
+    class Meta:
+        model = Document
+
+    agency = factory.SubFactory(AgencyFactory)
+    kind = DocumentKind.POLICY
+    filename = "policy.pdf"
+    file = factory.django.FileField(filename="policy.pdf", data=b"%PDF-1.7\n%%EOF\n")
+    content_type = "application/pdf"
+    size = 15
+    sha256 = "0" * 64
+    uploaded_by = factory.SubFactory(UserFactory)
 
 
 class PersonFactory(TenantFactory):

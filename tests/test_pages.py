@@ -81,7 +81,7 @@ def test_agency_pages_for_a_coordinator(client, agency_a, coordinator, editor):
     login(client, coordinator)
     member = Membership.all_agencies.get(user=editor)
     person = PersonFactory(agency=agency_a)
-    TrainingRecordFactory(person=person)
+    record = TrainingRecordFactory(person=person)
     batch = ImportBatchFactory(agency=agency_a, uploaded_by=coordinator)
     for name, kwargs in [
         ("import_list", {}),
@@ -93,6 +93,7 @@ def test_agency_pages_for_a_coordinator(client, agency_a, coordinator, editor):
         ("person_edit", {"person_id": person.public_id}),
         ("person_status", {"person_id": person.public_id}),
         ("record_create", {"person_id": person.public_id}),
+        ("record_evidence", {"person_id": person.public_id, "record_id": record.public_id}),
         ("class_create", {}),
         ("course_list", {}),
         ("course_propose", {}),

@@ -3,6 +3,8 @@ import re
 from django import forms
 from django.utils import timezone
 
+from agencies.documents import EVIDENCE_TYPES
+from agencies.forms import DocumentField
 from training.models import Category, Course, CourseKind, ImportKind, Person, Status
 from training.services import PERSON_FIELDS
 
@@ -41,6 +43,12 @@ class RecordForm(forms.Form):
     credential_number = forms.CharField(
         label="Certificate or credential number", max_length=100, required=False
     )
+    evidence = DocumentField(
+        types=EVIDENCE_TYPES,
+        label="Certificate (optional)",
+        required=False,
+        help_text="A scan or photo of the certificate: PDF, PNG or JPEG, up to 20 MB.",
+    )
 
     def __init__(self, *args, courses, **kwargs):
         super().__init__(*args, **kwargs)
@@ -62,6 +70,12 @@ class ClassForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="From a sign-in sheet: one per line, or separated by commas or spaces.",
+    )
+    sign_in_sheet = DocumentField(
+        types=EVIDENCE_TYPES,
+        label="Signed attendance sheet (optional)",
+        required=False,
+        help_text="Kept as every new record's evidence: PDF, PNG or JPEG, up to 20 MB.",
     )
 
     def __init__(self, *args, courses, people, **kwargs):
@@ -87,6 +101,14 @@ class ClassForm(forms.Form):
             self.add_error("attendees", "Tick at least one attendee, or paste employee IDs.")
         cleaned["people"] = list(chosen.values())
         return cleaned
+
+
+class EvidenceForm(forms.Form):
+    evidence = DocumentField(
+        types=EVIDENCE_TYPES,
+        label="Certificate",
+        help_text="A scan or photo of the certificate: PDF, PNG or JPEG, up to 20 MB.",
+    )
 
 
 class CourseProposalForm(forms.ModelForm):

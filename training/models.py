@@ -238,6 +238,9 @@ class TrainingRecord(TenantModel):
     credential_number = models.CharField(
         "certificate or credential number", max_length=100, blank=True
     )
+    evidence = models.ForeignKey(
+        "agencies.Document", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     source = models.CharField(max_length=20, choices=Source.choices, default=Source.ENTERED)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -116,7 +116,7 @@ def person_history(person: Person) -> QuerySet[TrainingRecord]:
     with agency_scope(person.agency):
         return (
             TrainingRecord.objects.filter(person=person)
-            .select_related("course", "entered_by")
+            .select_related("course", "entered_by", "evidence")
             .order_by("-completed_on", "course__name")
         )
 

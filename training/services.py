@@ -12,9 +12,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from agencies import documents
 from agencies.audit import changes_between, record_event, snapshot
+from agencies.documents import CheckedUpload
 from agencies.hooks import announce_evidence_changed
-from agencies.models import Agency, User
+from agencies.models import Agency, DocumentKind, User
 from agencies.tenancy import agency_scope
 from training.models import (
     Course,
@@ -153,8 +155,9 @@ def record_add(
     completed_on: date,
     hours: Decimal | None = None,
     credential_number: str = "",
+    evidence: CheckedUpload | None = None,
 ) -> TrainingRecord:
-    """Record one completion for one person."""
+    """Record one completion for one person, with its certificate as evidence if given."""
     _same_agency(agency, person)
     _course_for(agency, course)
     record = TrainingRecord(
@@ -171,6 +174,8 @@ def record_add(
     with agency_scope(agency), transaction.atomic():
         _check_completion_date(completed_on)
         _clean(record)
+        if evidence:
+            record.evidence = _store_evidence(evidence, agency=agency, actor=actor)
         _save_unique(record)
         record_event(
             action="record.created",
@@ -182,9 +187,39 @@ def record_add(
                 "course": course.name,
                 "completed_on": completed_on,
                 "credential_number": credential_number,
+                "evidence": documents.audit_value(record.evidence),
             },
         )
         announce_evidence_changed(agency)
+    return record
+
+
+def _store_evidence(evidence: CheckedUpload, *, agency: Agency, actor: User):
+    return documents.store(evidence, agency=agency, actor=actor, kind=DocumentKind.EVIDENCE)
+
+
+def record_attach_evidence(
+    *, agency: Agency, actor: User, record: TrainingRecord, evidence: CheckedUpload
+) -> TrainingRecord:
+    """Attach a certificate to a record, or replace one; the earlier file is kept."""
+    if record.agency_id != agency.pk:
+        raise ValidationError("This record is not one of this agency's.")
+    with agency_scope(agency), transaction.atomic():
+        before = record.evidence
+        record.evidence = _store_evidence(evidence, agency=agency, actor=actor)
+        record.save(update_fields=["evidence"])
+        record_event(
+            action="record.evidence_attached",
+            actor=actor,
+            agency=agency,
+            obj=record,
+            changes={
+                "evidence": [
+                    documents.audit_value(before),
+                    documents.audit_value(record.evidence),
+                ]
+            },
+        )
     return record
 
 
@@ -207,10 +242,12 @@ def class_record(
     completed_on: date,
     people: list[Person],
     hours: Decimal | None = None,
+    sign_in_sheet: CheckedUpload | None = None,
 ) -> ClassResult:
     """Record a class: one completion for each attendee, all in one transaction.
 
     Attendees who already hold this course on this date are reported, not duplicated.
+    The class's sign-in sheet, if given, is every new record's evidence.
     """
     _course_for(agency, course)
     _check_completion_date(completed_on)
@@ -225,6 +262,11 @@ def class_record(
             ).values_list("person_id", flat=True)
         )
         attendees = [p for p in people if p.pk not in holders]
+        sheet = (
+            _store_evidence(sign_in_sheet, agency=agency, actor=actor)
+            if sign_in_sheet and attendees
+            else None
+        )
         TrainingRecord.objects.bulk_create(
             [
                 TrainingRecord(
@@ -234,6 +276,7 @@ def class_record(
                     completed_on=completed_on,
                     **course.derived_dates(completed_on),
                     hours=hours if hours is not None else course.hours,
+                    evidence=sheet,
                     source=Source.ENTERED,
                     entered_by=actor,
                 )
@@ -249,6 +292,7 @@ def class_record(
                 "completed_on": completed_on,
                 "attendees": [p.employee_id for p in attendees],
                 "already_recorded": [p.employee_id for p in people if p.pk in holders],
+                "sign_in_sheet": documents.audit_value(sheet),
             },
         )
         if attendees:

@@ -13,6 +13,11 @@ urlpatterns = [
     path("people/<uuid:person_id>/edit/", views.person_edit, name="person_edit"),
     path("people/<uuid:person_id>/status/", views.person_status, name="person_status"),
     path("people/<uuid:person_id>/records/new/", views.record_create, name="record_create"),
+    path(
+        "people/<uuid:person_id>/records/<uuid:record_id>/evidence/",
+        views.record_evidence,
+        name="record_evidence",
+    ),
     path("classes/new/", views.class_create, name="class_create"),
     path("courses/", views.course_list, name="course_list"),
     path("courses/propose/", views.course_propose, name="course_propose"),

@@ -11,8 +11,15 @@ from agencies.forms import add_service_error
 from agencies.models import Capability
 from training import queries, services
 from training.exports import roster_export
-from training.forms import ClassForm, CourseProposalForm, PersonForm, RecordForm, StatusForm
-from training.models import Category, Person, Status
+from training.forms import (
+    ClassForm,
+    CourseProposalForm,
+    EvidenceForm,
+    PersonForm,
+    RecordForm,
+    StatusForm,
+)
+from training.models import Category, Person, Status, TrainingRecord
 
 ROSTER_PAGE_SIZE = 50
 
@@ -144,7 +151,7 @@ def person_status(request, agency_slug: str, person_id):
 def record_create(request, agency_slug: str, person_id):
     person = _person(person_id)
     courses = queries.recordable_courses(request.agency)
-    form = RecordForm(request.POST or None, courses=courses)
+    form = RecordForm(request.POST or None, request.FILES or None, courses=courses)
     if request.method == "POST" and form.is_valid():
         try:
             services.record_add(
@@ -159,11 +166,32 @@ def record_create(request, agency_slug: str, person_id):
 
 
 @agency_view(Capability.EDIT)
+def record_evidence(request, agency_slug: str, person_id, record_id):
+    """Attach the certificate to a record entered or imported without it."""
+    person = _person(person_id)
+    record = get_object_or_404(
+        TrainingRecord.objects.select_related("course", "evidence"),
+        person=person,
+        public_id=record_id,
+    )
+    form = EvidenceForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        services.record_attach_evidence(
+            agency=request.agency, actor=request.user, record=record, **form.cleaned_data
+        )
+        messages.success(request, f"The certificate was attached to {record.course.name}.")
+        return redirect("person_detail", agency_slug=agency_slug, person_id=person.public_id)
+    context = {"agency": request.agency, "form": form, "person": person, "record": record}
+    return render(request, "training/record_evidence.html", context)
+
+
+@agency_view(Capability.EDIT)
 def class_create(request, agency_slug: str):
     """Record a class: course and date, tick the attendees, submit once."""
     active = Person.objects.filter(status=Status.ACTIVE).order_by("last_name", "first_name")
     form = ClassForm(
         request.POST or None,
+        request.FILES or None,
         courses=queries.recordable_courses(request.agency),
         people=active,
     )
@@ -177,6 +205,7 @@ def class_create(request, agency_slug: str):
                 completed_on=data["completed_on"],
                 hours=data["hours"],
                 people=data["people"],
+                sign_in_sheet=data["sign_in_sheet"],
             )
         except ValidationError as error:
             add_service_error(form, error)

@@ -13,10 +13,12 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from agencies.models import Role
 from tests.conftest import login
 from tests.factories import (
+    DocumentFactory,
     ImportBatchFactory,
     InvitationFactory,
     MembershipFactory,
     PersonFactory,
+    TrainingRecordFactory,
     UserFactory,
 )
 
@@ -26,6 +28,8 @@ OBJECT_MAKERS = {
     "invitation_id": lambda agency: InvitationFactory(agency=agency).public_id,
     "person_id": lambda agency: PersonFactory(agency=agency).public_id,
     "batch_id": lambda agency: ImportBatchFactory(agency=agency).public_id,
+    "record_id": lambda agency: TrainingRecordFactory(person__agency=agency).public_id,
+    "document_id": lambda agency: DocumentFactory(agency=agency).public_id,
 }
 ROLES = [Role.COORDINATOR, Role.EDITOR, Role.VIEWER]
 

@@ -1,0 +1,291 @@
+"""Uploaded documents: accepted only when the content is what the file claims to be,
+stored privately under server-made names, and served only to the agency's members.
+
+Every upload in the product goes through here: `check_upload` in the form (or any other
+caller), `store` inside the service's transaction, `serve` from a permission-checked view.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+import zipfile
+import zlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
+from django.http import FileResponse
+from django.utils import timezone
+from PIL import Image, UnidentifiedImageError
+
+from agencies.models import Agency, Document, User
+
+MAX_BYTES = 20 * 1024 * 1024
+MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024  # what a Word document may expand to
+MAX_ZIP_ENTRIES = 5000
+MAX_IMAGE_PIXELS = 50_000_000
+CHUNK = 64 * 1024
+
+OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .doc, .xls, password-protected Office
+
+
+@dataclass(frozen=True)
+class FileType:
+    label: str
+    content_type: str
+    extensions: tuple[str, ...]
+    check: Callable[[UploadedFile, str], None]  # raises ValidationError
+
+    @property
+    def extension(self) -> str:
+        return self.extensions[0]
+
+
+def _check_pdf(upload: UploadedFile, name: str) -> None:
+    head = _read(upload, 0, 1024)
+    start = head.find(b"%PDF-")
+    # Readers allow a few bytes before the header; markup there is a disguised web page.
+    if start < 0 or b"<" in head[:start]:
+        raise ValidationError(f"“{name}” is not a PDF: its contents are not a PDF document.")
+    if b"%%EOF" not in _read(upload, max(upload.size - 8192, 0), 8192):
+        raise ValidationError(f"“{name}” looks cut short: the end of the PDF is missing.")
+
+
+def _check_docx(upload: UploadedFile, name: str) -> None:
+    if _read(upload, 0, 8) == OLE_SIGNATURE:
+        raise ValidationError(
+            f"“{name}” is an older Word (.doc) file or a password-protected document. "
+            "Save it as PDF, or as a Word document (.docx) without a password."
+        )
+    not_word = ValidationError(f"“{name}” is not a Word document (.docx).")
+    upload.seek(0)
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            entries = archive.infolist()
+            names = {entry.filename for entry in entries}
+            if "[Content_Types].xml" not in names or "word/document.xml" not in names:
+                raise not_word
+            if len(entries) > MAX_ZIP_ENTRIES:
+                raise ValidationError(f"“{name}” holds too many parts to be a Word document.")
+            content_types = archive.read("[Content_Types].xml")
+            if b"wordprocessingml.document.main+xml" not in content_types:
+                raise ValidationError(
+                    f"“{name}” is not a plain Word document (.docx); documents with macros "
+                    "and templates are not accepted. Save it as PDF or .docx."
+                )
+            _expand_within_limit(archive, entries, name)
+    except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError):
+        raise ValidationError(f"“{name}” is damaged or is not a Word document (.docx).") from None
+    finally:
+        upload.seek(0)
+
+
+def _expand_within_limit(archive: zipfile.ZipFile, entries, name: str) -> None:
+    """Decompress every part, counting real bytes: sizes declared in a zip can lie."""
+    budget = MAX_UNCOMPRESSED_BYTES
+    for entry in entries:
+        with archive.open(entry) as member:
+            while chunk := member.read(CHUNK):
+                budget -= len(chunk)
+                if budget < 0:
+                    raise ValidationError(
+                        f"“{name}” expands to more than {MAX_UNCOMPRESSED_BYTES // 2**20} MB "
+                        "when opened, which no policy or agreement needs."
+                    )
+
+
+def _image_check(format_name: str, signature: bytes) -> Callable[[UploadedFile, str], None]:
+    def check(upload: UploadedFile, name: str) -> None:
+        if _read(upload, 0, len(signature)) != signature:
+            raise ValidationError(f"“{name}” is not a {format_name} image.")
+        upload.seek(0)
+        try:
+            with Image.open(upload) as image:
+                if image.width * image.height > MAX_IMAGE_PIXELS:
+                    raise ValidationError(f"“{name}” is too large an image.")
+                image.verify()
+        except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError):
+            raise ValidationError(f"“{name}” is damaged or is not a {format_name} image.") from None
+        finally:
+            upload.seek(0)
+
+    return check
+
+
+PDF = FileType("PDF", "application/pdf", (".pdf",), _check_pdf)
+DOCX = FileType(
+    "Word (.docx)",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    (".docx",),
+    _check_docx,
+)
+PNG = FileType("PNG", "image/png", (".png",), _image_check("PNG", b"\x89PNG\r\n\x1a\n"))
+JPEG = FileType("JPEG", "image/jpeg", (".jpg", ".jpeg"), _image_check("JPEG", b"\xff\xd8\xff"))
+
+AGREEMENT_TYPES = (PDF, DOCX)
+EVIDENCE_TYPES = (PDF, PNG, JPEG)
+KNOWN_TYPES = (PDF, DOCX, PNG, JPEG)
+
+
+@dataclass(frozen=True)
+class CheckedUpload:
+    """An upload that passed `check_upload`: the only thing `store` accepts."""
+
+    upload: UploadedFile
+    file_type: FileType
+    filename: str
+    size: int
+    sha256: str
+
+
+def accepted_list(types: Sequence[FileType]) -> str:
+    labels = [t.label for t in types]
+    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " or " + labels[-1]
+
+
+def check_upload(upload: UploadedFile, types: Sequence[FileType]) -> CheckedUpload:
+    """The upload as a CheckedUpload, or a ValidationError saying what is wrong with it."""
+    name = display_name(upload.name or "")
+    if not upload.size:
+        raise ValidationError(f"“{name}” is empty.")
+    if upload.size > MAX_BYTES:
+        raise ValidationError(
+            f"“{name}” is {upload.size / 2**20:.1f} MB; files can be at most "
+            f"{MAX_BYTES // 2**20} MB."
+        )
+    file_type = _claimed_type(name, types) or _sniffed_type(upload, types)
+    if file_type is None:
+        raise ValidationError(f"Upload a {accepted_list(types)} file.")
+    file_type.check(upload, name)
+    return CheckedUpload(
+        upload=upload,
+        file_type=file_type,
+        filename=_with_extension(name, file_type),
+        size=upload.size,
+        sha256=_sha256(upload),
+    )
+
+
+def _claimed_type(name: str, types: Sequence[FileType]) -> FileType | None:
+    """The type the name's extension claims; a ValidationError for one not accepted here."""
+    extension = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if not re.fullmatch(r"\.[a-z0-9]{1,5}", extension):
+        return None  # no extension ("Policy v2.1 final"): the content decides
+    for file_type in types:
+        if extension in file_type.extensions:
+            return file_type
+    raise ValidationError(
+        f"“{name}” cannot be uploaded here. Upload a {accepted_list(types)} file."
+    )
+
+
+def _sniffed_type(upload: UploadedFile, types: Sequence[FileType]) -> FileType | None:
+    """For a name without an extension: the accepted type its content passes, if any."""
+    for file_type in types:
+        try:
+            file_type.check(upload, "")
+        except ValidationError:
+            continue
+        return file_type
+    return None
+
+
+def display_name(name: str) -> str:
+    """The user's file name made safe to show and to send back in a header."""
+    name = unicodedata.normalize("NFKC", name)
+    name = re.split(r"[\\/]", name)[-1]
+    # Control and format characters (including right-to-left overrides) go.
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] not in "CZ" or ch == " ")
+    name = re.sub(r'[<>:"|?*;]', "", name)
+    name = " ".join(name.split()).rstrip(". ")
+    return name[-200:] or "document"
+
+
+def _with_extension(name: str, file_type: FileType) -> str:
+    stem, dot, extension = name.rpartition(".")
+    if dot and "." + extension.lower() in file_type.extensions:
+        name = stem.rstrip(". ")
+    return f"{name[:150] or 'document'}{file_type.extension}"
+
+
+def _read(upload: UploadedFile, offset: int, size: int) -> bytes:
+    upload.seek(offset)
+    data = upload.read(size)
+    upload.seek(0)
+    return data
+
+
+def _sha256(upload: UploadedFile) -> str:
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in upload.chunks(CHUNK):
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
+
+
+def store(checked: CheckedUpload, *, agency: Agency, actor: User, kind: str) -> Document:
+    """Write the file under a server-made name and its row; call inside the transaction.
+
+    If the transaction then rolls back, the file stays behind without a row;
+    `sweep_orphans` removes such files.
+    """
+    document = Document(
+        agency=agency,
+        kind=kind,
+        filename=checked.filename,
+        content_type=checked.file_type.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        uploaded_by=actor,
+    )
+    checked.upload.seek(0)
+    document.file.save(checked.filename, checked.upload, save=False)
+    document.save()
+    return document
+
+
+def sweep_orphans(min_age: timedelta = timedelta(days=1)) -> int:
+    """Delete stored files that no document row names (left by a rolled-back change)."""
+    cutoff = timezone.now() - min_age
+    removed = 0
+    try:
+        folders, _ = default_storage.listdir("documents")
+    except FileNotFoundError:
+        return 0
+    for folder in folders:
+        prefix = f"documents/{folder}/"
+        known = set(
+            Document.all_agencies.filter(file__startswith=prefix).values_list("file", flat=True)
+        )
+        for name in default_storage.listdir(prefix)[1]:
+            path = prefix + name
+            if path not in known and default_storage.get_modified_time(path) < cutoff:
+                default_storage.delete(path)
+                removed += 1
+    return removed
+
+
+def serve(document: Document) -> FileResponse:
+    """The file as a download; PDFs open in the browser. Never sniffed, never cached."""
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=document.content_type != PDF.content_type,
+        filename=document.filename,
+        content_type=document.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def audit_value(document: Document | None) -> str | None:
+    """How a document appears in an audit event: its name and its fingerprint."""
+    if document is None:
+        return None
+    return f"{document.filename} (SHA-256 {document.sha256})"

@@ -1,0 +1,206 @@
+"""Uploaded documents: checked to be what they claim, stored privately, served to members."""
+
+import hashlib
+import os
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.urls import reverse
+
+from agencies import documents
+from agencies.documents import AGREEMENT_TYPES, EVIDENCE_TYPES, check_upload
+from agencies.models import DocumentKind
+from tests import files
+from tests.conftest import login
+
+
+def error_of(upload, types=AGREEMENT_TYPES) -> str:
+    with pytest.raises(ValidationError) as raised:
+        check_upload(upload, types)
+    return " ".join(raised.value.messages)
+
+
+@pytest.mark.parametrize(
+    ("make", "types", "content_type", "filename"),
+    [
+        (files.pdf, AGREEMENT_TYPES, "application/pdf", "certificate.pdf"),
+        (files.docx, AGREEMENT_TYPES, documents.DOCX.content_type, "agreement.docx"),
+        (files.png, EVIDENCE_TYPES, "image/png", "certificate.png"),
+        (files.jpeg, EVIDENCE_TYPES, "image/jpeg", "certificate.jpg"),
+    ],
+)
+def test_real_documents_are_accepted_and_hashed(make, types, content_type, filename):
+    upload = make()
+    checked = check_upload(upload, types)
+
+    assert checked.file_type.content_type == content_type
+    assert checked.filename == filename
+    assert checked.size == upload.size
+    upload.seek(0)
+    assert checked.sha256 == hashlib.sha256(upload.read()).hexdigest()
+
+
+def test_an_html_page_renamed_pdf_is_refused():
+    assert "is not a PDF" in error_of(files.html_as_pdf())
+
+
+def test_a_zip_bomb_renamed_docx_is_refused():
+    assert "expands to more than 100 MB" in error_of(files.zip_bomb_as_docx())
+
+
+def test_an_empty_file_is_refused():
+    assert "“policy.pdf” is empty" in error_of(files.upload("policy.pdf", b""))
+
+
+def test_a_file_over_20_mb_is_refused():
+    big = files.upload("policy.pdf", b"%PDF-1.7\n" + b"0" * (20 * 2**20) + b"%%EOF")
+    assert "at most 20 MB" in error_of(big)
+
+
+def test_a_pdf_cut_short_is_refused():
+    cut = files.upload("policy.pdf", files.pdf_bytes()[:2000])
+    assert "cut short" in error_of(cut)
+
+
+def test_an_old_word_file_gets_advice_rather_than_a_puzzle():
+    ole = files.upload("policy.docx", documents.OLE_SIGNATURE + b"\0" * 600)
+    assert "older Word (.doc) file or a password-protected document" in error_of(ole)
+
+
+def test_a_macro_enabled_document_is_refused():
+    macro = files.upload(
+        "policy.docx",
+        files.docx_bytes(content_type="application/vnd.ms-word.document.macroEnabled.main+xml"),
+    )
+    assert "macros" in error_of(macro)
+
+
+def test_a_plain_zip_renamed_docx_is_refused():
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("notes.txt", "hello")
+    assert "is not a Word document" in error_of(files.upload("policy.docx", buffer.getvalue()))
+
+
+def test_types_not_accepted_here_are_named():
+    assert "Upload a PDF or Word (.docx) file" in error_of(files.upload("run.exe", b"MZ" * 50))
+    assert "Upload a PDF, PNG or JPEG file" in error_of(files.docx(), EVIDENCE_TYPES)
+
+
+def test_a_name_without_an_extension_is_judged_by_its_content():
+    checked = check_upload(files.upload("Policy v2.1 final", files.pdf_bytes()), AGREEMENT_TYPES)
+    assert checked.filename == "Policy v2.1 final.pdf"
+    assert "Upload a PDF or Word (.docx) file" in error_of(files.upload("notes", b"hello there"))
+
+
+def test_a_damaged_image_is_refused():
+    broken = files.upload("certificate.png", files.image_bytes("PNG")[:60])
+    assert "damaged or is not a PNG image" in error_of(broken, EVIDENCE_TYPES)
+
+
+@pytest.mark.parametrize(
+    ("given", "shown"),
+    [
+        ("../../etc/passwd.pdf", "passwd.pdf"),
+        ("C:\\Users\\chief\\MOU signed.PDF", "MOU signed.pdf"),
+        ("inv\u202egpj.pdf", "invgpj.pdf"),  # a right-to-left override
+        ('a<b>"c".pdf', "abc.pdf"),
+        ("   .pdf", "document.pdf"),
+    ],
+)
+def test_file_names_are_made_safe_for_display(given, shown):
+    assert check_upload(files.upload(given, files.pdf_bytes()), AGREEMENT_TYPES).filename == shown
+
+
+def test_stored_under_a_server_made_name_in_the_agency_folder(agency_a, coordinator, private_files):
+    checked = check_upload(files.pdf("../../MOU with Harbor Crisis Center.pdf"), AGREEMENT_TYPES)
+
+    document = documents.store(
+        checked, agency=agency_a, actor=coordinator, kind=DocumentKind.PARTNERSHIP
+    )
+
+    [path] = private_files()
+    assert path == document.file.name
+    folder, name = os.path.split(path)
+    assert folder == f"documents/{agency_a.public_id}"
+    assert "Harbor" not in name and name.endswith(".pdf") and len(name) == 36
+    assert document.filename == "MOU with Harbor Crisis Center.pdf"
+    assert document.sha256 == checked.sha256
+    with pytest.raises(ValueError):
+        document.file.url  # no public URL exists for private files  # noqa: B018
+
+
+def download_url(document):
+    return reverse(
+        "document_download",
+        kwargs={"agency_slug": document.agency.slug, "document_id": document.public_id},
+    )
+
+
+def stored(agency, actor, upload, types=AGREEMENT_TYPES):
+    return documents.store(
+        check_upload(upload, types), agency=agency, actor=actor, kind=DocumentKind.POLICY
+    )
+
+
+def test_a_member_opens_a_pdf_in_the_browser(client, agency_a, coordinator, viewer, private_files):
+    document = stored(agency_a, coordinator, files.pdf("Crisis policy.pdf"))
+    login(client, viewer)
+
+    response = client.get(download_url(document))
+
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == files.pdf_bytes()
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'inline; filename="Crisis policy.pdf"'
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_other_files_are_downloaded_never_displayed(client, agency_a, coordinator, private_files):
+    document = stored(agency_a, coordinator, files.docx("MOU – signed.docx"))
+    login(client, coordinator)
+
+    response = client.get(download_url(document))
+
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert "filename*=utf-8''MOU%20%E2%80%93%20signed.docx" in response["Content-Disposition"]
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_another_agency_cannot_download_even_with_the_exact_url(
+    client, agency_a, agency_b, coordinator, coordinator_b, private_files
+):
+    document = stored(agency_a, coordinator, files.pdf())
+    login(client, coordinator_b)
+
+    assert client.get(download_url(document)).status_code == 404
+    under_own_agency = reverse(
+        "document_download",
+        kwargs={"agency_slug": agency_b.slug, "document_id": document.public_id},
+    )
+    assert client.get(under_own_agency).status_code == 404
+
+
+def test_signed_out_visitors_are_sent_to_sign_in(client, agency_a, coordinator, private_files):
+    document = stored(agency_a, coordinator, files.pdf())
+
+    response = client.get(download_url(document))
+
+    assert response.status_code == 302
+    assert reverse("account_login") in response["Location"]
+
+
+def test_sweep_removes_files_left_by_a_rolled_back_change(agency_a, coordinator, private_files):
+    kept = stored(agency_a, coordinator, files.pdf())
+    orphan = default_storage.save(f"documents/{agency_a.public_id}/{'0' * 32}.pdf", files.pdf())
+
+    assert documents.sweep_orphans() == 0  # too recent: its transaction may still be open
+    assert orphan in private_files()
+    assert documents.sweep_orphans(min_age=timedelta(0)) == 1
+    assert private_files() == [kept.file.name]
