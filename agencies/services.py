@@ -18,6 +18,7 @@ from agencies import lockout
 from agencies.audit import changes_between, record_event, snapshot
 from agencies.models import Agency, Invitation, Membership, Role, User
 from agencies.tenancy import agency_scope
+from agencies.validation import validate
 
 AGENCY_PROFILE_FIELDS = [
     "name",
@@ -43,17 +44,10 @@ def _unique_slug(name: str) -> str:
     return slug
 
 
-def _check_agency(agency: Agency) -> None:
-    try:
-        agency.full_clean()
-    except ValidationError as error:
-        raise ValidationError(error.message_dict) from error
-
-
 def agency_register(*, actor: User, slug: str = "", **profile: Any) -> Agency:
     """Create an agency with `actor` as its coordinator; program staff verify it later."""
     agency = Agency(slug=slug or _unique_slug(profile.get("name", "")), **profile)
-    _check_agency(agency)
+    validate(agency)
     try:
         with transaction.atomic():
             agency.save()
@@ -81,7 +75,7 @@ def agency_update(*, agency: Agency, actor: User, **profile: Any) -> Agency:
         if name not in AGENCY_PROFILE_FIELDS:
             raise ValueError(f"{name} is not an editable agency field")
         setattr(agency, name, value)
-    _check_agency(agency)
+    validate(agency)
     changes = changes_between(before, snapshot(agency, AGENCY_PROFILE_FIELDS))
     if not changes:
         return agency

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from agencies import documents
@@ -18,6 +18,7 @@ from agencies.documents import CheckedUpload
 from agencies.hooks import announce_evidence_changed
 from agencies.models import Agency, DocumentKind, User
 from agencies.tenancy import agency_scope
+from agencies.validation import save_unique, validate
 from training.models import (
     Course,
     CourseKind,
@@ -41,23 +42,6 @@ PERSON_FIELDS = [
 ]
 
 
-def _clean(instance) -> None:
-    try:
-        instance.full_clean()
-    except ValidationError as error:
-        raise ValidationError(error.message_dict) from error
-
-
-def _save_unique(instance, **kwargs) -> None:
-    """Save; a uniqueness race lost to another request becomes the constraint's message."""
-    try:
-        with transaction.atomic():
-            instance.save(**kwargs)
-    except IntegrityError as error:
-        _clean(instance)  # names the rule that the other request's row now breaks
-        raise ValidationError("This was saved by someone else a moment ago.") from error
-
-
 # People
 
 
@@ -66,8 +50,8 @@ def person_create(*, agency: Agency, actor: User, **fields: Any) -> Person:
     person = Person(agency=agency, **fields)
     person.status_changed_on = person.status_changed_on or timezone.localdate()
     with agency_scope(agency), transaction.atomic():
-        _clean(person)
-        _save_unique(person)
+        validate(person)
+        save_unique(person)
         record_event(
             action="person.created",
             actor=actor,
@@ -92,8 +76,8 @@ def person_update(*, agency: Agency, actor: User, person: Person, **fields: Any)
         return person
     person.updated_at = timezone.now()
     with agency_scope(agency), transaction.atomic():
-        _clean(person)
-        _save_unique(person, update_fields=[*changes, "updated_at"])
+        validate(person)
+        save_unique(person, update_fields=[*changes, "updated_at"])
         record_event(
             action="person.updated", actor=actor, agency=agency, obj=person, changes=changes
         )
@@ -173,10 +157,10 @@ def record_add(
     )
     with agency_scope(agency), transaction.atomic():
         _check_completion_date(completed_on)
-        _clean(record)
+        validate(record)
         if evidence:
             record.evidence = _store_evidence(evidence, agency=agency, actor=actor)
-        _save_unique(record)
+        save_unique(record)
         record_event(
             action="record.created",
             actor=actor,
@@ -309,8 +293,8 @@ def course_propose(*, agency: Agency, actor: User, **fields: Any) -> Course:
         raise ValidationError({"kind": "Propose the course as a CIT or an MHFA equivalent."})
     course = Course(agency=agency, proposed_by=actor, status=CourseStatus.PROPOSED, **fields)
     with transaction.atomic():
-        _clean(course)
-        _save_unique(course)
+        validate(course)
+        save_unique(course)
         record_event(
             action="course.proposed",
             actor=actor,

@@ -1,0 +1,22 @@
+"""Model validation for services: the same rules and messages the forms show."""
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+
+
+def validate(instance: models.Model) -> None:
+    """Run the model's checks and constraints; errors keyed by field for the form."""
+    try:
+        instance.full_clean()
+    except ValidationError as error:
+        raise ValidationError(error.message_dict) from error
+
+
+def save_unique(instance: models.Model, **kwargs) -> None:
+    """Save; a uniqueness race lost to another request becomes the constraint's message."""
+    try:
+        with transaction.atomic():
+            instance.save(**kwargs)
+    except IntegrityError as error:
+        validate(instance)  # names the rule that the other request's row now breaks
+        raise ValidationError("This was saved by someone else a moment ago.") from error
