@@ -23,6 +23,8 @@ def _plain(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, list | tuple | set | frozenset):
         return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): _plain(item) for key, item in value.items()}
     return str(value)
 
 

@@ -51,7 +51,7 @@ def partnership(agency: Agency, public_id) -> Partnership:
 
 
 def partnership_finding(agency: Agency, on: date) -> Finding:
-    """"A partnership in force on `on`": signed, effective, not expired or terminated, and
+    """ "A partnership in force on `on`": signed, effective, not expired or terminated, and
     naming an alternative to arrest or civil commitment — with the reasons when not."""
     rows = partnerships(agency, on)
     if any(row.standing.in_force and row.standing.counts for row in rows):
@@ -93,6 +93,4 @@ def versions_in_force(on: date) -> QuerySet[PartnershipVersion]:
 
 def agencies_with_partnership_in_force(on: date) -> QuerySet[Agency]:
     """Agencies meeting the partnership requirement on `on`, as one query."""
-    return Agency.objects.filter(
-        Exists(versions_in_force(on).filter(agency=OuterRef("pk")))
-    )
+    return Agency.objects.filter(Exists(versions_in_force(on).filter(agency=OuterRef("pk"))))

@@ -7,10 +7,16 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db import models
+from django.utils.dateformat import format as format_date
 
 from partnerships.models import Partnership, PartnershipVersion
 
 EXPIRY_WARNING_DAYS = 60
+
+
+def day(value: date) -> str:
+    """A date as the pages write it: Mar 1, 2026."""
+    return format_date(value, "M j, Y")
 
 
 class Status(models.TextChoices):
@@ -65,22 +71,20 @@ def standing(
             Status.TERMINATED,
             current or latest,
             terminated_on - timedelta(days=1),
-            f"{name} was terminated on {terminated_on:%b %-d, %Y}.",
+            f"{name} was terminated on {day(terminated_on)}.",
         )
     if current is None:
         upcoming = [v for v in versions if v.signed_on]
         if upcoming:
-            starts = min(v.effective_on for v in upcoming)
-            return Standing(
-                Status.PENDING, latest, None, f"{name} takes effect on {starts:%b %-d, %Y}."
-            )
+            starts = min(max(v.effective_on, v.signed_on) for v in upcoming)
+            return Standing(Status.PENDING, latest, None, f"{name} takes effect on {day(starts)}.")
         return Standing(Status.DRAFT, latest, None, f"{name} is a draft: it is not signed yet.")
     ends_on = None if current.auto_renews else current.expires_on
     if terminated_on:
         last_day = terminated_on - timedelta(days=1)
         ends_on = min(ends_on or last_day, last_day)
     if ends_on and ends_on < on:
-        return Standing(Status.EXPIRED, current, ends_on, f"{name} expired on {ends_on:%b %-d, %Y}.")
+        return Standing(Status.EXPIRED, current, ends_on, f"{name} expired on {day(ends_on)}.")
     problem = (
         ""
         if current.alternative.strip()

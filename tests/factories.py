@@ -14,6 +14,13 @@ from agencies.models import (
     Role,
     User,
 )
+from partnerships.models import (
+    MentalHealthOrganization,
+    OrganizationType,
+    Partnership,
+    PartnershipVersion,
+    VersionKind,
+)
 from training.models import (
     Category,
     Course,
@@ -145,3 +152,42 @@ class ImportBatchFactory(TenantFactory):
     preview = factory.LazyFunction(
         lambda: {"headers": ["Employee ID", "Last name"], "rows": 1, "counts": {"errors": 0}}
     )
+
+
+class OrganizationFactory(TenantFactory):
+    class Meta:
+        model = MentalHealthOrganization
+
+    agency = factory.SubFactory(AgencyFactory)
+    name = factory.Sequence(lambda n: f"Harbor Crisis Center {n}")
+    organization_type = OrganizationType.CRISIS_CENTER
+    services = factory.LazyFunction(lambda: ["crisis_stabilization", "drop_off"])
+
+
+class PartnershipFactory(TenantFactory):
+    class Meta:
+        model = Partnership
+
+    organization = factory.SubFactory(OrganizationFactory)
+    agency = factory.SelfAttribute("organization.agency")
+    title = "Crisis stabilization MOU"
+    created_by = factory.SubFactory(UserFactory)
+
+
+class PartnershipVersionFactory(TenantFactory):
+    """A signed original agreement in force since a year ago, open-ended."""
+
+    class Meta:
+        model = PartnershipVersion
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    agency = factory.SelfAttribute("partnership.agency")
+    kind = VersionKind.ORIGINAL
+    signed_on = factory.LazyFunction(lambda: timezone.localdate() - timezone.timedelta(days=370))
+    effective_on = factory.LazyFunction(lambda: timezone.localdate() - timezone.timedelta(days=365))
+    alternative = "24/7 drop-off at the crisis stabilization unit instead of jail or an ER hold."
+    signatories = factory.LazyFunction(lambda: [{"name": "Chief A. Rivera", "title": "Chief"}])
+    document = factory.SubFactory(
+        DocumentFactory, agency=factory.SelfAttribute("..agency"), kind="partnership"
+    )
+    created_by = factory.SubFactory(UserFactory)

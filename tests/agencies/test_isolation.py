@@ -17,6 +17,9 @@ from tests.factories import (
     ImportBatchFactory,
     InvitationFactory,
     MembershipFactory,
+    OrganizationFactory,
+    PartnershipFactory,
+    PartnershipVersionFactory,
     PersonFactory,
     TrainingRecordFactory,
     UserFactory,
@@ -30,6 +33,13 @@ OBJECT_MAKERS = {
     "batch_id": lambda agency: ImportBatchFactory(agency=agency).public_id,
     "record_id": lambda agency: TrainingRecordFactory(person__agency=agency).public_id,
     "document_id": lambda agency: DocumentFactory(agency=agency).public_id,
+    "organization_id": lambda agency: OrganizationFactory(agency=agency).public_id,
+    "partnership_id": lambda agency: PartnershipFactory(organization__agency=agency).public_id,
+    "version_id": lambda agency: (
+        PartnershipVersionFactory(
+            partnership__organization__agency=agency, signed_on=None
+        ).public_id
+    ),
 }
 ROLES = [Role.COORDINATOR, Role.EDITOR, Role.VIEWER]
 

@@ -1,0 +1,296 @@
+"""Writes for organizations and partnerships: each in one transaction with its audit event;
+partnership changes announce the agency's changed evidence on commit.
+
+Signed versions are never changed: a renewal or an amendment is a new version.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from agencies import documents
+from agencies.audit import changes_between, record_event, snapshot
+from agencies.documents import CheckedUpload
+from agencies.hooks import announce_evidence_changed
+from agencies.models import Agency, DocumentKind, User
+from agencies.tenancy import agency_scope
+from agencies.validation import save_unique, validate
+from partnerships.models import (
+    VERSION_TERMS,
+    AlternativeService,
+    MentalHealthOrganization,
+    Partnership,
+    PartnershipVersion,
+    ProgramModel,
+    VersionKind,
+)
+from partnerships.standing import day
+
+ORGANIZATION_FIELDS = [
+    "name",
+    "organization_type",
+    "address",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+    "services",
+]
+
+
+def _same_agency(agency: Agency, *objects) -> None:
+    # Views fetch through the agency scope; this guards every other caller.
+    for obj in objects:
+        if obj.agency_id != agency.pk:
+            raise ValidationError("This belongs to another agency.")
+
+
+# Organizations
+
+
+def organization_create(*, agency: Agency, actor: User, **fields: Any) -> MentalHealthOrganization:
+    organization = MentalHealthOrganization(agency=agency, **fields)
+    _check_choices(organization.services, AlternativeService, "services")
+    with agency_scope(agency), transaction.atomic():
+        validate(organization)
+        save_unique(organization)
+        record_event(
+            action="organization.created",
+            actor=actor,
+            agency=agency,
+            obj=organization,
+            values=snapshot(organization, ORGANIZATION_FIELDS),
+        )
+    return organization
+
+
+def organization_update(
+    *, agency: Agency, actor: User, organization: MentalHealthOrganization, **fields: Any
+) -> MentalHealthOrganization:
+    _same_agency(agency, organization)
+    before = snapshot(organization, ORGANIZATION_FIELDS)
+    for name, value in fields.items():
+        if name not in ORGANIZATION_FIELDS:
+            raise ValueError(f"{name} is not an editable organization field")
+        setattr(organization, name, value)
+    _check_choices(organization.services, AlternativeService, "services")
+    changes = changes_between(before, snapshot(organization, ORGANIZATION_FIELDS))
+    if not changes:
+        return organization
+    organization.updated_at = timezone.now()
+    with agency_scope(agency), transaction.atomic():
+        validate(organization)
+        save_unique(organization, update_fields=[*changes, "updated_at"])
+        record_event(
+            action="organization.updated",
+            actor=actor,
+            agency=agency,
+            obj=organization,
+            changes=changes,
+        )
+        announce_evidence_changed(agency)  # reasons name the organization
+    return organization
+
+
+# Partnerships and their versions
+
+
+def partnership_create(
+    *,
+    agency: Agency,
+    actor: User,
+    organization: MentalHealthOrganization,
+    title: str,
+    terms: dict[str, Any],
+    document: CheckedUpload | None = None,
+) -> Partnership:
+    """A new partnership with its original agreement (a draft until it has a signed date)."""
+    _same_agency(agency, organization)
+    partnership = Partnership(
+        agency=agency, organization=organization, title=title.strip(), created_by=actor
+    )
+    with agency_scope(agency), transaction.atomic():
+        validate(partnership)
+        partnership.save()
+        version = _add_version(
+            agency, actor, partnership, VersionKind.ORIGINAL, terms, "", document
+        )
+        record_event(
+            action="partnership.created",
+            actor=actor,
+            agency=agency,
+            obj=partnership,
+            values={
+                "organization": organization.name,
+                "title": partnership.title,
+                **_version_values(version),
+            },
+        )
+        announce_evidence_changed(agency)
+    return partnership
+
+
+def version_add(
+    *,
+    agency: Agency,
+    actor: User,
+    partnership: Partnership,
+    kind: str,
+    terms: dict[str, Any],
+    summary: str = "",
+    document: CheckedUpload | None = None,
+) -> PartnershipVersion:
+    """A renewal or an amendment: a new version in force from its effective date."""
+    _same_agency(agency, partnership)
+    if kind not in (VersionKind.RENEWAL, VersionKind.AMENDMENT):
+        raise ValidationError("Add a renewal or an amendment.")
+    if partnership.terminated_on:
+        raise ValidationError("This partnership was terminated; start a new one instead.")
+    with agency_scope(agency), transaction.atomic():
+        Partnership.objects.select_for_update().get(pk=partnership.pk)  # one change at a time
+        version = _add_version(agency, actor, partnership, kind, terms, summary, document)
+        record_event(
+            action=f"partnership.{kind}_added",
+            actor=actor,
+            agency=agency,
+            obj=partnership,
+            values={"summary": summary, **_version_values(version)},
+        )
+        announce_evidence_changed(agency)
+    return version
+
+
+def draft_update(
+    *,
+    agency: Agency,
+    actor: User,
+    version: PartnershipVersion,
+    terms: dict[str, Any],
+    summary: str = "",
+    document: CheckedUpload | None = None,
+) -> PartnershipVersion:
+    """Change a version that is not signed yet, or sign it by giving its signed date."""
+    _same_agency(agency, version)
+    with agency_scope(agency), transaction.atomic():
+        # Locked and re-read: two people signing the same draft at once sign it once.
+        locked = PartnershipVersion.objects.select_for_update().get(pk=version.pk)
+        if not locked.is_draft:
+            raise ValidationError("This version is signed and can no longer change.")
+        before = {**snapshot(locked, VERSION_TERMS), "summary": locked.summary}
+        _apply_terms(locked, terms)
+        locked.summary = summary.strip()
+        _check_version(locked, has_document=bool(document or locked.document_id))
+        if document:
+            locked.document = _store(document, agency, actor)
+        validate(locked)
+        locked.save()
+        after = {**snapshot(locked, VERSION_TERMS), "summary": locked.summary}
+        changes = changes_between(before, after)
+        if document:
+            changes["document"] = [None, documents.audit_value(locked.document)]
+        record_event(
+            action="partnership.signed" if not locked.is_draft else "partnership.draft_updated",
+            actor=actor,
+            agency=agency,
+            obj=locked.partnership,
+            changes=changes,
+        )
+        announce_evidence_changed(agency)
+    return locked
+
+
+def partnership_terminate(
+    *, agency: Agency, actor: User, partnership: Partnership, on: date, reason: str
+) -> Partnership:
+    """End a partnership from `on` (the first day it is no longer in force), with a reason."""
+    _same_agency(agency, partnership)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the partnership ends."})
+    with agency_scope(agency), transaction.atomic():
+        locked = Partnership.objects.select_for_update().get(pk=partnership.pk)
+        if locked.terminated_on:
+            raise ValidationError(
+                f"This partnership was already terminated on {day(locked.terminated_on)}."
+            )
+        locked.terminated_on, locked.termination_reason = on, reason
+        locked.save(update_fields=["terminated_on", "termination_reason"])
+        record_event(
+            action="partnership.terminated",
+            actor=actor,
+            agency=agency,
+            obj=locked,
+            changes={"terminated_on": [None, on]},
+            values={"reason": reason},
+        )
+        announce_evidence_changed(agency)
+    return locked
+
+
+def _add_version(agency, actor, partnership, kind, terms, summary, document):
+    version = PartnershipVersion(
+        agency=agency,
+        partnership=partnership,
+        kind=kind,
+        summary=summary.strip(),
+        created_by=actor,
+    )
+    _apply_terms(version, terms)
+    _check_version(version, has_document=document is not None)
+    if document:
+        version.document = _store(document, agency, actor)
+    validate(version)
+    version.save()
+    return version
+
+
+def _apply_terms(version: PartnershipVersion, terms: dict[str, Any]) -> None:
+    for name, value in terms.items():
+        if name not in VERSION_TERMS:
+            raise ValueError(f"{name} is not a term of a partnership")
+        setattr(version, name, value.strip() if isinstance(value, str) else value)
+    version.signatories = [
+        {key: (s.get(key) or "").strip() for key in ("name", "title", "organization")}
+        for s in version.signatories
+        if (s.get("name") or "").strip()
+    ]
+
+
+def _check_version(version: PartnershipVersion, *, has_document: bool) -> None:
+    """The rules of a version, checked before its document is stored."""
+    _check_choices(version.program_models, ProgramModel, "program_models")
+    errors = {}
+    if version.expires_on and version.effective_on and version.expires_on < version.effective_on:
+        errors["expires_on"] = "The expiry date cannot be before the effective date."
+    if version.signed_on:
+        if version.signed_on > timezone.localdate():
+            errors["signed_on"] = "The signed date cannot be in the future."
+        if not version.effective_on:
+            errors["effective_on"] = "Give the date the signed agreement takes effect."
+        if not has_document:
+            errors["document"] = "Attach the signed agreement."
+        if not version.signatories:
+            errors["signatories"] = "Name at least one person who signed it."
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_choices(values: list, choices, field: str) -> None:
+    if not isinstance(values, list) or not set(values) <= set(choices.values):
+        raise ValidationError({field: "Choose from the list."})
+
+
+def _store(document: CheckedUpload, agency: Agency, actor: User):
+    return documents.store(document, agency=agency, actor=actor, kind=DocumentKind.PARTNERSHIP)
+
+
+def _version_values(version: PartnershipVersion) -> dict[str, Any]:
+    return {
+        "kind": version.kind,
+        **snapshot(version, VERSION_TERMS),
+        "document": documents.audit_value(version.document),
+    }

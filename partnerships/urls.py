@@ -1,0 +1,45 @@
+"""Partnership pages of one agency, under /a/<agency_slug>/partnerships/."""
+
+from django.urls import path
+
+from partnerships import views
+
+urlpatterns = [
+    path("partnerships/", views.partnership_list, name="partnership_list"),
+    path("partnerships/new/", views.partnership_create, name="partnership_create"),
+    path(
+        "partnerships/organizations/new/",
+        views.organization_create,
+        name="organization_create",
+    ),
+    path(
+        "partnerships/organizations/<uuid:organization_id>/",
+        views.organization_edit,
+        name="organization_edit",
+    ),
+    path(
+        "partnerships/<uuid:partnership_id>/",
+        views.partnership_detail,
+        name="partnership_detail",
+    ),
+    path(
+        "partnerships/<uuid:partnership_id>/renew/",
+        views.partnership_renew,
+        name="partnership_renew",
+    ),
+    path(
+        "partnerships/<uuid:partnership_id>/amend/",
+        views.partnership_amend,
+        name="partnership_amend",
+    ),
+    path(
+        "partnerships/<uuid:partnership_id>/drafts/<uuid:version_id>/",
+        views.draft_edit,
+        name="partnership_draft_edit",
+    ),
+    path(
+        "partnerships/<uuid:partnership_id>/terminate/",
+        views.partnership_terminate,
+        name="partnership_terminate",
+    ),
+]
