@@ -53,7 +53,11 @@ def partnership(agency: Agency, public_id) -> Partnership:
 def partnership_finding(agency: Agency, on: date) -> Finding:
     """ "A partnership in force on `on`": signed, effective, not expired or terminated, and
     naming an alternative to arrest or civil commitment — with the reasons when not."""
-    rows = partnerships(agency, on)
+    return finding_from(partnerships(agency, on))
+
+
+def finding_from(rows: list[PartnershipRow]) -> Finding:
+    """The partnership requirement judged from an agency's rows of `partnerships`."""
     if any(row.standing.in_force and row.standing.counts for row in rows):
         return Finding(met=True)
     if not rows:

@@ -22,10 +22,11 @@ from partnerships.standing import standing, version_in_force
 @agency_view(Capability.VIEW, methods=("GET",))
 def partnership_list(request, agency_slug: str):
     today = request.agency.today()
+    rows = queries.partnerships(request.agency, today)
     context = {
-        "rows": queries.partnerships(request.agency, today),
+        "rows": rows,
         "organizations": queries.organizations(request.agency),
-        "finding": queries.partnership_finding(request.agency, today),
+        "finding": queries.finding_from(rows),
         "today": today,
     }
     return render(request, "partnerships/list.html", context)

@@ -8,7 +8,12 @@ from django.urls import reverse
 
 from agencies.models import Membership
 from tests.conftest import login
-from tests.factories import ImportBatchFactory, PersonFactory, TrainingRecordFactory
+from tests.factories import (
+    ImportBatchFactory,
+    PartnershipVersionFactory,
+    PersonFactory,
+    TrainingRecordFactory,
+)
 
 
 class PageStructure(HTMLParser):
@@ -83,6 +88,9 @@ def test_agency_pages_for_a_coordinator(client, agency_a, coordinator, editor):
     person = PersonFactory(agency=agency_a)
     record = TrainingRecordFactory(person=person)
     batch = ImportBatchFactory(agency=agency_a, uploaded_by=coordinator)
+    version = PartnershipVersionFactory(partnership__organization__agency=agency_a)
+    draft = PartnershipVersionFactory(partnership=version.partnership, signed_on=None)
+    partnership = {"partnership_id": version.partnership.public_id}
     for name, kwargs in [
         ("import_list", {}),
         ("import_upload", {}),
@@ -97,6 +105,15 @@ def test_agency_pages_for_a_coordinator(client, agency_a, coordinator, editor):
         ("class_create", {}),
         ("course_list", {}),
         ("course_propose", {}),
+        ("partnership_list", {}),
+        ("partnership_create", {}),
+        ("organization_create", {}),
+        ("organization_edit", {"organization_id": version.partnership.organization.public_id}),
+        ("partnership_detail", partnership),
+        ("partnership_renew", partnership),
+        ("partnership_amend", partnership),
+        ("partnership_draft_edit", {**partnership, "version_id": draft.public_id}),
+        ("partnership_terminate", partnership),
         ("agency_dashboard", {}),
         ("member_list", {}),
         ("member_invite", {}),

@@ -1,0 +1,245 @@
+"""Keeping MOUs: add the organization and the agreement, renew, amend, sign, terminate."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from agencies.hooks import evidence_changed
+from agencies.models import AuditEvent, Document
+from partnerships.models import MentalHealthOrganization, Partnership, PartnershipVersion
+from tests import files
+from tests.conftest import login
+from tests.factories import OrganizationFactory, PartnershipVersionFactory
+
+TODAY = timezone.localdate()
+
+
+def url(name, agency, **kwargs):
+    return reverse(name, kwargs={"agency_slug": agency.slug, **kwargs})
+
+
+def agreement_form(organization, **overrides):
+    form = {
+        "organization": organization.pk,
+        "title": "Crisis stabilization MOU",
+        "program_models": ["cit", "drop_off"],
+        "alternative": "24/7 drop-off at the crisis stabilization unit.",
+        "referral_criteria": "Adults in crisis with no violent felony charge.",
+        "custody_transfer": "The officer leaves once the clinician accepts the person.",
+        "information_sharing": "Minimum necessary under HIPAA; no 42 CFR Part 2 records.",
+        "review_cadence": "quarterly",
+        "signed_on": (TODAY - timedelta(days=5)).isoformat(),
+        "effective_on": (TODAY - timedelta(days=1)).isoformat(),
+        "expires_on": (TODAY + timedelta(days=3 * 365)).isoformat(),
+        "signatory_1_name": "Chief Ana Rivera",
+        "signatory_1_title": "Chief of Police",
+        "signatory_1_organization": "Millbrook PD",
+        "signatory_2_name": "Dr. Lee Park",
+        "signatory_2_title": "Director",
+        "document": files.pdf("MOU signed.pdf"),
+    }
+    form.update(overrides)
+    return {k: v for k, v in form.items() if v is not None}
+
+
+@pytest.fixture
+def announced():
+    heard = []
+
+    def listener(sender, agency, **kwargs):
+        heard.append(agency.pk)
+
+    evidence_changed.connect(listener)
+    yield heard
+    evidence_changed.disconnect(listener)
+
+
+def test_an_editor_adds_an_organization_and_a_signed_mou(
+    client, agency_a, editor, private_files, announced, django_capture_on_commit_callbacks
+):
+    login(client, editor)
+    response = client.post(
+        url("organization_create", agency_a),
+        {
+            "name": "Harbor Crisis Center",
+            "organization_type": "crisis_center",
+            "services": ["crisis_stabilization", "drop_off"],
+            "contact_name": "Lee Park",
+        },
+    )
+    assert response.status_code == 302
+    organization = MentalHealthOrganization.all_agencies.get()
+    assert organization.services == ["crisis_stabilization", "drop_off"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url("partnership_create", agency_a), agreement_form(organization))
+
+    partnership = Partnership.all_agencies.get()
+    assert response["Location"] == url(
+        "partnership_detail", agency_a, partnership_id=partnership.public_id
+    )
+    version = PartnershipVersion.all_agencies.get()
+    assert version.signatories == [
+        {"name": "Chief Ana Rivera", "title": "Chief of Police", "organization": "Millbrook PD"},
+        {"name": "Dr. Lee Park", "title": "Director", "organization": ""},
+    ]
+    assert version.document.filename == "MOU signed.pdf"
+    assert announced == [agency_a.pk]
+    event = AuditEvent.objects.get(action="partnership.created")
+    assert event.changes["alternative"][1] == "24/7 drop-off at the crisis stabilization unit."
+    page = client.get(response["Location"]).content.decode()
+    assert "Active" in page and "MOU signed.pdf" in page
+    listing = client.get(url("partnership_list", agency_a)).content.decode()
+    assert "Pledge requirement today: met" in listing
+
+
+def test_a_signed_agreement_needs_its_document_and_sensible_dates(
+    client, agency_a, editor, private_files
+):
+    organization = OrganizationFactory(agency=agency_a)
+    login(client, editor)
+
+    response = client.post(
+        url("partnership_create", agency_a),
+        agreement_form(
+            organization,
+            document=None,
+            expires_on=(TODAY - timedelta(days=30)).isoformat(),
+        ),
+    )
+
+    page = response.content.decode()
+    assert "Attach the signed agreement." in page
+    assert "The expiry date cannot be before the effective date." in page
+    assert not Partnership.all_agencies.exists() and private_files() == []
+
+
+def test_a_disguised_document_is_refused_and_nothing_is_saved(
+    client, agency_a, editor, private_files
+):
+    organization = OrganizationFactory(agency=agency_a)
+    login(client, editor)
+
+    response = client.post(
+        url("partnership_create", agency_a),
+        agreement_form(organization, document=files.zip_bomb_as_docx("MOU.docx")),
+    )
+
+    assert "“MOU.docx” expands to more than 100 MB" in response.content.decode()
+    assert not Partnership.all_agencies.exists()
+    assert not Document.all_agencies.exists() and private_files() == []
+
+
+def test_a_draft_is_kept_until_it_is_signed(client, agency_a, editor, private_files):
+    organization = OrganizationFactory(agency=agency_a)
+    login(client, editor)
+    client.post(
+        url("partnership_create", agency_a),
+        agreement_form(organization, signed_on="", effective_on="", document=None),
+    )
+    partnership = Partnership.all_agencies.get()
+    draft = PartnershipVersion.all_agencies.get()
+    assert draft.is_draft
+    detail = url("partnership_detail", agency_a, partnership_id=partnership.public_id)
+    assert "Draft" in client.get(detail).content.decode()
+
+    edit = url(
+        "partnership_draft_edit",
+        agency_a,
+        partnership_id=partnership.public_id,
+        version_id=draft.public_id,
+    )
+    form = agreement_form(organization)
+    del form["organization"], form["title"]
+    client.post(edit, form)
+
+    draft.refresh_from_db()
+    assert not draft.is_draft and draft.document.filename == "MOU signed.pdf"
+    assert AuditEvent.objects.filter(action="partnership.signed").exists()
+    # Signed now: the same page refuses to change it.
+    response = client.post(edit, {**form, "alternative": "Nothing", "document": files.pdf()})
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.alternative == "24/7 drop-off at the crisis stabilization unit."
+
+
+def test_a_renewal_is_added_and_the_original_is_kept_unchanged(
+    client, agency_a, editor, private_files
+):
+    original = PartnershipVersionFactory(
+        partnership__organization__agency=agency_a,
+        expires_on=TODAY + timedelta(days=20),
+    )
+    partnership = original.partnership
+    login(client, editor)
+    listing = client.get(url("partnership_list", agency_a)).content.decode()
+    assert 'class="row-attention"' in listing and "Expiring within 60 days" in listing
+
+    renew = url("partnership_renew", agency_a, partnership_id=partnership.public_id)
+    form_page = client.get(renew)
+    assert form_page.context["form"].initial["alternative"] == original.alternative
+    form = agreement_form(
+        original.partnership.organization,
+        summary="Three more years, same terms.",
+        signed_on=TODAY.isoformat(),
+        effective_on=(TODAY + timedelta(days=21)).isoformat(),
+        expires_on=(TODAY + timedelta(days=21 + 3 * 365)).isoformat(),
+        document=files.pdf("MOU renewal.pdf"),
+    )
+    del form["organization"], form["title"]
+    client.post(renew, form)
+
+    versions = PartnershipVersion.all_agencies.filter(partnership=partnership).order_by("pk")
+    assert [v.kind for v in versions] == ["original", "renewal"]
+    kept = versions[0]
+    assert (kept.expires_on, kept.document_id) == (original.expires_on, original.document_id)
+    assert versions[1].summary == "Three more years, same terms."
+    assert AuditEvent.objects.filter(action="partnership.renewal_added").exists()
+
+
+def test_terminating_needs_a_reason_and_keeps_the_history(client, agency_a, editor):
+    version = PartnershipVersionFactory(partnership__organization__agency=agency_a)
+    partnership = version.partnership
+    terminate = url("partnership_terminate", agency_a, partnership_id=partnership.public_id)
+    login(client, editor)
+
+    refused = client.post(terminate, {"on": TODAY.isoformat(), "reason": "  "})
+    assert "This field is required." in refused.content.decode()
+
+    client.post(terminate, {"on": TODAY.isoformat(), "reason": "The center closed."})
+
+    partnership.refresh_from_db()
+    assert partnership.terminated_on == TODAY
+    assert PartnershipVersion.all_agencies.filter(partnership=partnership).count() == 1
+    page = client.get(url("partnership_detail", agency_a, partnership_id=partnership.public_id))
+    assert "Terminated" in page.content.decode()
+    assert "The center closed." in page.content.decode()
+    again = client.post(terminate, {"on": TODAY.isoformat(), "reason": "Twice"})
+    assert "already terminated" in again.content.decode()
+
+
+def test_a_viewer_reads_but_cannot_change(client, agency_a, viewer):
+    version = PartnershipVersionFactory(partnership__organization__agency=agency_a)
+    login(client, viewer)
+    detail = url("partnership_detail", agency_a, partnership_id=version.partnership.public_id)
+    page = client.get(detail).content.decode()
+    assert "Record a renewal" not in page
+    renew = url("partnership_renew", agency_a, partnership_id=version.partnership.public_id)
+    assert client.get(renew).status_code == 403
+    assert client.post(url("organization_create", agency_a), {"name": "X"}).status_code == 403
+
+
+def test_the_list_page_query_count_does_not_grow_with_partnerships(
+    client, agency_a, viewer, django_assert_max_num_queries
+):
+    PartnershipVersionFactory(partnership__organization__agency=agency_a)
+    login(client, viewer)
+    client.get(url("partnership_list", agency_a))  # warm the session
+    with django_assert_max_num_queries(14) as few:
+        client.get(url("partnership_list", agency_a))
+    for _ in range(4):
+        PartnershipVersionFactory(partnership__organization__agency=agency_a)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(url("partnership_list", agency_a))
