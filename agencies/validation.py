@@ -4,10 +4,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 
 
-def validate(instance: models.Model) -> None:
-    """Run the model's checks and constraints; errors keyed by field for the form."""
+def validate(instance: models.Model, exclude: list[str] | None = None) -> None:
+    """Run the model's checks and constraints (but those of `exclude`d fields); errors
+    keyed by field for the form."""
     try:
-        instance.full_clean()
+        instance.full_clean(exclude=exclude)
     except ValidationError as error:
         raise ValidationError(error.message_dict) from error
 

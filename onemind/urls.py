@@ -18,6 +18,7 @@ urlpatterns = [
     path("a/<slug:agency_slug>/", include("agencies.urls")),
     path("a/<slug:agency_slug>/", include("training.urls")),
     path("a/<slug:agency_slug>/", include("partnerships.urls")),
+    path("a/<slug:agency_slug>/", include("pledges.urls")),
     # One staff area, composed here so the apps stay independent of each other.
     path(
         "staff/",

@@ -21,6 +21,7 @@ from partnerships.models import (
     PartnershipVersion,
     VersionKind,
 )
+from pledges.models import CrisisPolicy
 from training.models import (
     Category,
     Course,
@@ -189,5 +190,28 @@ class PartnershipVersionFactory(TenantFactory):
     signatories = factory.LazyFunction(lambda: [{"name": "Chief A. Rivera", "title": "Chief"}])
     document = factory.SubFactory(
         DocumentFactory, agency=factory.SelfAttribute("..agency"), kind="partnership"
+    )
+    created_by = factory.SubFactory(UserFactory)
+
+
+class CrisisPolicyFactory(TenantFactory):
+    """An adopted policy covering all six elements, in force since a year ago."""
+
+    class Meta:
+        model = CrisisPolicy
+
+    agency = factory.SubFactory(AgencyFactory)
+    title = "Response to persons affected by mental illness or in crisis"
+    adopted_on = factory.LazyFunction(lambda: timezone.localdate() - timezone.timedelta(days=380))
+    effective_on = factory.LazyFunction(lambda: timezone.localdate() - timezone.timedelta(days=365))
+    based_on_iacp_model = True
+    definitions_at = "§ 2"
+    signs_and_symptoms_at = "§ 3.A"
+    risk_assessment_at = "§ 3.B"
+    referrals_at = "§ 4"
+    care_providers_at = "Appendix A"
+    training_at = "§ 6"
+    document = factory.SubFactory(
+        DocumentFactory, agency=factory.SelfAttribute("..agency"), kind="policy"
     )
     created_by = factory.SubFactory(UserFactory)

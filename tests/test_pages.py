@@ -9,6 +9,7 @@ from django.urls import reverse
 from agencies.models import Membership
 from tests.conftest import login
 from tests.factories import (
+    CrisisPolicyFactory,
     ImportBatchFactory,
     PartnershipVersionFactory,
     PersonFactory,
@@ -91,6 +92,7 @@ def test_agency_pages_for_a_coordinator(client, agency_a, coordinator, editor):
     version = PartnershipVersionFactory(partnership__organization__agency=agency_a)
     draft = PartnershipVersionFactory(partnership=version.partnership, signed_on=None)
     partnership = {"partnership_id": version.partnership.public_id}
+    CrisisPolicyFactory(agency=agency_a)
     for name, kwargs in [
         ("import_list", {}),
         ("import_upload", {}),
@@ -114,6 +116,8 @@ def test_agency_pages_for_a_coordinator(client, agency_a, coordinator, editor):
         ("partnership_amend", partnership),
         ("partnership_draft_edit", {**partnership, "version_id": draft.public_id}),
         ("partnership_terminate", partnership),
+        ("policy_detail", {}),
+        ("policy_create", {}),
         ("agency_dashboard", {}),
         ("member_list", {}),
         ("member_invite", {}),

@@ -1,0 +1,165 @@
+"""The crisis-response policy: versions, the six elements, and the requirement on a day —
+the Python rule (one agency, with reasons) and the SQL rule (all agencies) agree."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from agencies.models import AuditEvent, Document
+from pledges import policy
+from pledges.models import CrisisPolicy
+from tests import files
+from tests.conftest import login
+from tests.factories import AgencyFactory, CrisisPolicyFactory
+
+D = date(2026, 6, 15)
+DAY = timedelta(days=1)
+TODAY = timezone.localdate()
+
+
+def assert_sql_agrees(agency, on):
+    met = policy.policy_finding(agency, on).met
+    assert policy.agencies_with_complete_policy(on).filter(pk=agency.pk).exists() == met
+
+
+def test_a_complete_adopted_policy_meets_the_requirement(db):
+    adopted = CrisisPolicyFactory(adopted_on=D - DAY, effective_on=D)
+    assert policy.policy_finding(adopted.agency, D).met
+    assert not policy.policy_finding(adopted.agency, D - DAY).met  # adopted, not yet effective
+    assert_sql_agrees(adopted.agency, D)
+    assert_sql_agrees(adopted.agency, D - DAY)
+
+
+def test_one_missing_element_is_named(db):
+    incomplete = CrisisPolicyFactory(adopted_on=D - DAY, effective_on=D, care_providers_at="")
+    finding = policy.policy_finding(incomplete.agency, D)
+    assert not finding.met
+    assert finding.reasons == [
+        f"The policy in force (“{incomplete.title}”) does not cover: a list of care providers."
+    ]
+    assert_sql_agrees(incomplete.agency, D)
+
+
+def test_no_policy_is_said_plainly(db):
+    agency = AgencyFactory()
+    assert policy.policy_finding(agency, D).reasons == [
+        "No policy on responding to people in crisis is on record."
+    ]
+    assert_sql_agrees(agency, D)
+
+
+def test_a_new_version_supersedes_from_its_effective_date(db):
+    first = CrisisPolicyFactory(adopted_on=date(2025, 1, 1), effective_on=date(2025, 1, 1))
+    CrisisPolicyFactory(
+        agency=first.agency,
+        adopted_on=D - 10 * DAY,
+        effective_on=D,
+        training_at="",  # the new text dropped the training section
+    )
+    assert policy.policy_finding(first.agency, D - DAY).met
+    assert not policy.policy_finding(first.agency, D).met
+    for day in (D - DAY, D):
+        assert_sql_agrees(first.agency, day)
+    assert CrisisPolicy.all_agencies.filter(agency=first.agency).count() == 2
+
+
+def test_the_sql_rule_is_one_query_for_every_agency(db, django_assert_num_queries):
+    for _ in range(3):
+        CrisisPolicyFactory()
+    with django_assert_num_queries(1):
+        assert len(policy.agencies_with_complete_policy(TODAY)) == 3
+
+
+def policy_form(**overrides):
+    form = {
+        "title": "Responding to persons in crisis",
+        "adopted_on": (TODAY - 20 * DAY).isoformat(),
+        "effective_on": (TODAY - 10 * DAY).isoformat(),
+        "based_on_iacp_model": "on",
+        "definitions_at": "§ 2",
+        "signs_and_symptoms_at": "§ 3.A",
+        "risk_assessment_at": "§ 3.B",
+        "referrals_at": "§ 4",
+        "care_providers_at": "Appendix A",
+        "training_at": "§ 6",
+        "document": files.docx("Crisis policy 2026.docx"),
+    }
+    form.update(overrides)
+    return {k: v for k, v in form.items() if v is not None}
+
+
+def url(name, agency):
+    return reverse(name, kwargs={"agency_slug": agency.slug})
+
+
+def test_an_editor_records_the_policy_and_then_a_new_version(
+    client, agency_a, editor, private_files
+):
+    login(client, editor)
+
+    response = client.post(url("policy_create", agency_a), policy_form())
+
+    assert response["Location"] == url("policy_detail", agency_a)
+    first = CrisisPolicy.all_agencies.get()
+    assert first.document.filename == "Crisis policy 2026.docx"
+    page = client.get(url("policy_detail", agency_a)).content.decode()
+    assert "Pledge requirement today: met" in page and "Appendix A" in page
+
+    client.post(
+        url("policy_create", agency_a),
+        policy_form(
+            document=None,
+            effective_on=TODAY.isoformat(),
+            care_providers_at="",
+            change_summary="Provider list moved to a separate directory.",
+        ),
+    )
+
+    second = CrisisPolicy.all_agencies.exclude(pk=first.pk).get()
+    assert second.document_id == first.document_id  # kept without a new upload
+    first.refresh_from_db()
+    assert first.care_providers_at == "Appendix A"  # history is never rewritten
+    page = client.get(url("policy_detail", agency_a)).content.decode()
+    assert "does not cover: a list of care providers" in page
+    assert AuditEvent.objects.filter(action="policy.adopted").count() == 2
+    assert len(private_files()) == 1
+
+
+def test_the_first_version_needs_its_document(client, agency_a, editor, private_files):
+    login(client, editor)
+    response = client.post(url("policy_create", agency_a), policy_form(document=None))
+    assert "This field is required." in response.content.decode()
+    assert not CrisisPolicy.all_agencies.exists()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        (
+            {"adopted_on": (TODAY + DAY).isoformat(), "effective_on": (TODAY + DAY).isoformat()},
+            "Record the policy once it is adopted.",
+        ),
+        (
+            {"effective_on": (TODAY - 30 * DAY).isoformat()},
+            "The effective date cannot be before the adoption date.",
+        ),
+        ({"document": files.html_as_pdf("policy.pdf")}, "“policy.pdf” is not a PDF"),
+    ],
+)
+def test_bad_policies_are_refused_and_nothing_is_stored(
+    client, agency_a, editor, private_files, overrides, message
+):
+    login(client, editor)
+    response = client.post(url("policy_create", agency_a), policy_form(**overrides))
+    assert message in response.content.decode()
+    assert not CrisisPolicy.all_agencies.exists()
+    assert not Document.all_agencies.exists() and private_files() == []
+
+
+def test_a_viewer_reads_the_policy_but_cannot_record_one(client, agency_a, viewer):
+    CrisisPolicyFactory(agency=agency_a)
+    login(client, viewer)
+    assert "Record a new version" not in client.get(url("policy_detail", agency_a)).content.decode()
+    assert client.get(url("policy_create", agency_a)).status_code == 403
