@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied
 
 from agencies.audit import changes_between, record_event
-from agencies.models import Agency, AuditEvent, Invitation, Membership, User
+from agencies.models import Agency, AuditEvent, Document, Invitation, Membership, User
 
 ACCOUNT_FIELDS = ["email", "first_name", "last_name", "is_active"]
 
@@ -105,3 +105,11 @@ class AuditEventAdmin(ReadOnlyAdmin):
     list_filter = ["action"]
     search_fields = ["actor_email", "object_repr", "action"]
     date_hierarchy = "at"
+
+
+@admin.register(Document)
+class DocumentAdmin(AllAgenciesAdmin):
+    list_display = ["filename", "agency", "kind", "size", "uploaded_at"]
+    list_filter = ["kind"]
+    search_fields = ["filename", "sha256", "agency__name"]
+    exclude = ["file"]  # files are served by the agency's pages only

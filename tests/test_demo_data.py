@@ -60,3 +60,25 @@ def test_demo_rosters_are_filled_once(db):
     assert people == 142 + 12 + 38 + 4 + 24 + 3 + 11 + 2
     assert (Person.all_agencies.count(), TrainingRecord.all_agencies.count()) == (people, records)
     assert 0 < records < people
+
+
+def test_demo_agreements_are_added_once_and_meet_or_miss_as_shown(db, private_files):
+    from agencies.models import Agency
+    from partnerships.queries import partnership_finding
+    from pledges.models import CrisisPolicy
+    from pledges.policy import policy_finding
+
+    call_command("demo_data", stdout=StringIO())
+    call_command("demo_agreements", stdout=StringIO())
+    call_command("demo_agreements", stdout=StringIO())
+
+    millbrook = Agency.objects.get(slug="millbrook-pd")
+    harlan = Agency.objects.get(slug="harlan-county-so")
+    assert CrisisPolicy.all_agencies.count() == 2
+    assert partnership_finding(millbrook, millbrook.today()).met
+    assert policy_finding(millbrook, millbrook.today()).met
+    assert policy_finding(harlan, harlan.today()).reasons == [
+        "The policy in force (“Mental health calls for service”) does not cover: "
+        "a list of care providers."
+    ]
+    assert len(private_files()) == 3

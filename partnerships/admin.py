@@ -1,0 +1,23 @@
+from django.contrib import admin
+
+from agencies.admin import AllAgenciesAdmin
+from partnerships.models import MentalHealthOrganization, Partnership, PartnershipVersion
+
+
+@admin.register(MentalHealthOrganization)
+class OrganizationAdmin(AllAgenciesAdmin):
+    list_display = ["name", "agency", "organization_type"]
+    list_filter = ["organization_type"]
+    search_fields = ["name", "agency__name"]
+
+
+@admin.register(Partnership)
+class PartnershipAdmin(AllAgenciesAdmin):
+    list_display = ["title", "organization", "agency", "terminated_on"]
+    search_fields = ["title", "organization__name", "agency__name"]
+
+
+@admin.register(PartnershipVersion)
+class PartnershipVersionAdmin(AllAgenciesAdmin):
+    list_display = ["partnership", "kind", "signed_on", "effective_on", "expires_on"]
+    list_filter = ["kind"]
