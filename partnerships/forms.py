@@ -49,6 +49,16 @@ def text_area(label: str, help_text: str = "", required: bool = False) -> forms.
 class VersionForm(forms.Form):
     """The terms of one version of a partnership, its signatories and its signed document."""
 
+    field_order = [
+        "summary",
+        "signed_on",
+        "effective_on",
+        "expires_on",
+        "auto_renews",
+        "program_models",
+        "alternative",
+    ]
+
     summary = text_area("What this version changes")
     program_models = checkboxes(ProgramModel.choices, "Program models")
     alternative = text_area(
@@ -180,12 +190,11 @@ class PartnershipForm(VersionForm):
     title = forms.CharField(
         max_length=200, help_text="For example: “Crisis stabilization MOU”.", label="Title"
     )
-    field_order = ["organization", "title"]
+    field_order = ["organization", "title", *VersionForm.field_order]
 
     def __init__(self, *args, organizations, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organization"].queryset = organizations
-        self.order_fields(self.field_order)
 
 
 class TerminationForm(forms.Form):
