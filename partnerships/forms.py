@@ -14,6 +14,17 @@ from partnerships.services import ORGANIZATION_FIELDS
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 SIGNATORY_SLOTS = 4
 SIGNATORY_PARTS = ("name", "title", "organization")
+# Terms a renewal or amendment starts from; its dates are its own.
+CARRIED_TERMS = [
+    "program_models",
+    "alternative",
+    "referral_criteria",
+    "custody_transfer",
+    "information_sharing",
+    "review_cadence",
+    "auto_renews",
+]
+DATES = ["signed_on", "effective_on", "expires_on"]
 
 
 def checkboxes(choices, label: str, help_text: str = "") -> forms.MultipleChoiceField:
@@ -135,21 +146,7 @@ class VersionForm(forms.Form):
 
     def terms(self) -> dict:
         data = self.cleaned_data
-        terms = {
-            name: data[name]
-            for name in (
-                "program_models",
-                "alternative",
-                "referral_criteria",
-                "custody_transfer",
-                "information_sharing",
-                "review_cadence",
-                "signed_on",
-                "effective_on",
-                "expires_on",
-                "auto_renews",
-            )
-        }
+        terms = {name: data[name] for name in [*CARRIED_TERMS, *DATES]}
         terms["signatories"] = [
             {part: data[f"signatory_{slot}_{part}"] for part in SIGNATORY_PARTS}
             for slot in range(1, SIGNATORY_SLOTS + 1)
@@ -161,17 +158,7 @@ class VersionForm(forms.Form):
         """Initial values copied from an earlier version (its dates only when asked)."""
         if version is None:
             return {}
-        names = [
-            "program_models",
-            "alternative",
-            "referral_criteria",
-            "custody_transfer",
-            "information_sharing",
-            "review_cadence",
-            "auto_renews",
-        ]
-        if dates:
-            names += ["signed_on", "effective_on", "expires_on"]
+        names = [*CARRIED_TERMS, *DATES] if dates else CARRIED_TERMS
         initial = {name: getattr(version, name) for name in names}
         if dates:
             initial["summary"] = version.summary

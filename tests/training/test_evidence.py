@@ -24,6 +24,17 @@ def person_url(person):
     )
 
 
+def evidence_url(record):
+    return reverse(
+        "record_evidence",
+        kwargs={
+            "agency_slug": record.agency.slug,
+            "person_id": record.person.public_id,
+            "record_id": record.public_id,
+        },
+    )
+
+
 def record_form(evidence):
     return {
         "course": course(CourseKind.CIT).pk,
@@ -74,14 +85,7 @@ def test_a_certificate_attached_later_replaces_the_shown_one_and_keeps_the_first
     client, agency_a, editor, private_files
 ):
     record = TrainingRecordFactory(person__agency=agency_a)
-    url = reverse(
-        "record_evidence",
-        kwargs={
-            "agency_slug": agency_a.slug,
-            "person_id": record.person.public_id,
-            "record_id": record.public_id,
-        },
-    )
+    url = evidence_url(record)
     login(client, editor)
 
     client.post(url, {"evidence": files.png("scan.png")})
@@ -97,14 +101,7 @@ def test_a_certificate_attached_later_replaces_the_shown_one_and_keeps_the_first
 
 def test_an_empty_attachment_is_refused(client, agency_a, editor, private_files):
     record = TrainingRecordFactory(person__agency=agency_a)
-    url = reverse(
-        "record_evidence",
-        kwargs={
-            "agency_slug": agency_a.slug,
-            "person_id": record.person.public_id,
-            "record_id": record.public_id,
-        },
-    )
+    url = evidence_url(record)
     login(client, editor)
 
     response = client.post(url, {"evidence": files.upload("scan.png", b"")})
