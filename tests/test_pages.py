@@ -173,3 +173,11 @@ def test_security_headers(client, db):
 
 def test_health_check(client, db):
     assert client.get("/healthz").content == b"ok"
+
+
+def test_a_request_body_over_the_limit_is_refused_before_it_is_read(client, db, settings):
+    settings.MAX_REQUEST_BYTES = 1000
+    response = client.post("/accounts/login/", {"login": "x" * 2000, "password": "y"})
+    assert response.status_code == 413
+    assert "Nothing was saved" in response.content.decode()
+    assert client.post("/accounts/login/", {"login": "a@b.example"}).status_code == 200
