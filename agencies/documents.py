@@ -9,19 +9,20 @@ from __future__ import annotations
 
 import hashlib
 import re
+import struct
 import unicodedata
 import zipfile
-import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
+from defusedxml import ElementTree as safe_xml
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.http import FileResponse
 from django.utils import timezone
-from PIL import Image, UnidentifiedImageError
+from PIL import Image
 
 from agencies.models import Agency, Document, User
 
@@ -32,6 +33,11 @@ MAX_IMAGE_PIXELS = 50_000_000
 CHUNK = 64 * 1024
 
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .doc, .xls, password-protected Office
+ZIP_END_RECORD = struct.Struct("<4s4H2LH")  # its fifth field: the number of entries
+MAX_XML_PART_BYTES = 2**20  # XML parts read whole to check them
+WORD_MAIN_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+CONTENT_TYPES_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
+RELATIONSHIPS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 
 
 @dataclass(frozen=True)
@@ -62,33 +68,53 @@ def _check_docx(upload: UploadedFile, name: str) -> None:
             f"“{name}” is an older Word (.doc) file or a password-protected document. "
             "Save it as PDF, or as a Word document (.docx) without a password."
         )
-    not_word = ValidationError(f"“{name}” is not a Word document (.docx).")
+    damaged = ValidationError(f"“{name}” is damaged or is not a Word document (.docx).")
+    entries = _zip_entry_count(upload)
+    if entries is None:
+        raise damaged
+    if entries > MAX_ZIP_ENTRIES:
+        raise ValidationError(f"“{name}” holds too many parts to be a Word document.")
     upload.seek(0)
     try:
         with zipfile.ZipFile(upload) as archive:
-            entries = archive.infolist()
-            names = {entry.filename for entry in entries}
-            if "[Content_Types].xml" not in names or "word/document.xml" not in names:
-                raise not_word
-            if len(entries) > MAX_ZIP_ENTRIES:
-                raise ValidationError(f"“{name}” holds too many parts to be a Word document.")
-            content_types = archive.read("[Content_Types].xml")
-            if b"wordprocessingml.document.main+xml" not in content_types:
+            names = set(archive.namelist())
+            if not {"[Content_Types].xml", "word/document.xml"} <= names:
+                raise ValidationError(f"“{name}” is not a Word document (.docx).")
+            _expand_within_limit(archive, name)
+            macros = any(n.lower().endswith("vbaproject.bin") for n in names)
+            if macros or _part_type(archive, "/word/document.xml") != WORD_MAIN_TYPE:
                 raise ValidationError(
                     f"“{name}” is not a plain Word document (.docx); documents with macros "
                     "and templates are not accepted. Save it as PDF or .docx."
                 )
-            _expand_within_limit(archive, entries, name)
-    except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError):
-        raise ValidationError(f"“{name}” is damaged or is not a Word document (.docx).") from None
+            if _links_outside(archive, "word/_rels/settings.xml.rels"):
+                raise ValidationError(
+                    f"“{name}” loads a template from elsewhere. Save it as PDF, or as a "
+                    "Word document without an attached template."
+                )
+    except ValidationError:
+        raise
+    except Exception:  # any failure to parse untrusted content: not an acceptable file
+        raise damaged from None
     finally:
         upload.seek(0)
 
 
-def _expand_within_limit(archive: zipfile.ZipFile, entries, name: str) -> None:
+def _zip_entry_count(upload: UploadedFile) -> int | None:
+    """How many parts the zip's end record declares, read before anything parses the
+    directory itself (which could hold hundreds of thousands of entries)."""
+    tail_size = min(upload.size, ZIP_END_RECORD.size + 65535)
+    tail = _read(upload, upload.size - tail_size, tail_size)
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or len(tail) - at < ZIP_END_RECORD.size:
+        return None
+    return ZIP_END_RECORD.unpack_from(tail, at)[4]
+
+
+def _expand_within_limit(archive: zipfile.ZipFile, name: str) -> None:
     """Decompress every part, counting real bytes: sizes declared in a zip can lie."""
     budget = MAX_UNCOMPRESSED_BYTES
-    for entry in entries:
+    for entry in archive.infolist():
         with archive.open(entry) as member:
             while chunk := member.read(CHUNK):
                 budget -= len(chunk)
@@ -97,6 +123,32 @@ def _expand_within_limit(archive: zipfile.ZipFile, entries, name: str) -> None:
                         f"“{name}” expands to more than {MAX_UNCOMPRESSED_BYTES // 2**20} MB "
                         "when opened, which no policy or agreement needs."
                     )
+
+
+def _xml_part(archive: zipfile.ZipFile, part: str):
+    with archive.open(part) as member:
+        data = member.read(MAX_XML_PART_BYTES + 1)
+    if len(data) > MAX_XML_PART_BYTES:
+        raise ValueError(f"{part} is too large")
+    return safe_xml.fromstring(data)
+
+
+def _part_type(archive: zipfile.ZipFile, part_name: str) -> str:
+    """The content type [Content_Types].xml gives a part, "" when it gives none."""
+    for override in _xml_part(archive, "[Content_Types].xml").iter(
+        f"{{{CONTENT_TYPES_NS}}}Override"
+    ):
+        if override.get("PartName") == part_name:
+            return override.get("ContentType", "")
+    return ""
+
+
+def _links_outside(archive: zipfile.ZipFile, rels: str) -> bool:
+    """Whether a relationships part points outside the file (a remote template)."""
+    if rels not in archive.namelist():
+        return False
+    relationships = _xml_part(archive, rels).iter(f"{{{RELATIONSHIPS_NS}}}Relationship")
+    return any(r.get("TargetMode") == "External" for r in relationships)
 
 
 def _image_check(format_name: str, signature: bytes) -> Callable[[UploadedFile, str], None]:
@@ -109,7 +161,9 @@ def _image_check(format_name: str, signature: bytes) -> Callable[[UploadedFile, 
                 if image.width * image.height > MAX_IMAGE_PIXELS:
                     raise ValidationError(f"“{name}” is too large an image.")
                 image.verify()
-        except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError):
+        except ValidationError:
+            raise
+        except Exception:  # any failure to decode untrusted content: not an image we accept
             raise ValidationError(f"“{name}” is damaged or is not a {format_name} image.") from None
         finally:
             upload.seek(0)
@@ -172,20 +226,21 @@ def check_upload(upload: UploadedFile, types: Sequence[FileType]) -> CheckedUplo
 
 
 def _claimed_type(name: str, types: Sequence[FileType]) -> FileType | None:
-    """The type the name's extension claims; a ValidationError for one not accepted here."""
+    """The type the name's extension claims. A known type not accepted here is refused;
+    any other ending ("Policy v2.1", "MOU 2024.03", none at all) leaves it to the content."""
     extension = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if not re.fullmatch(r"\.[a-z0-9]{1,5}", extension):
-        return None  # no extension ("Policy v2.1 final"): the content decides
     for file_type in types:
         if extension in file_type.extensions:
             return file_type
-    raise ValidationError(
-        f"“{name}” cannot be uploaded here. Upload a {accepted_list(types)} file."
-    )
+    if any(extension in known.extensions for known in KNOWN_TYPES):
+        raise ValidationError(
+            f"“{name}” cannot be uploaded here. Upload a {accepted_list(types)} file."
+        )
+    return None
 
 
 def _sniffed_type(upload: UploadedFile, types: Sequence[FileType]) -> FileType | None:
-    """For a name without an extension: the accepted type its content passes, if any."""
+    """For a name without a known extension: the accepted type its content passes, if any."""
     for file_type in types:
         try:
             file_type.check(upload, "")

@@ -85,6 +85,12 @@ def versions_in_force(on: date) -> QuerySet[PartnershipVersion]:
             signed_on=OuterRef("signed_on"),
             created_at__gt=OuterRef("created_at"),
         )
+        | Q(
+            effective_on=OuterRef("effective_on"),
+            signed_on=OuterRef("signed_on"),
+            created_at=OuterRef("created_at"),
+            pk__gt=OuterRef("pk"),
+        )
     )
     return (
         PartnershipVersion.all_agencies.filter(signed_by_then)

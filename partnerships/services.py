@@ -148,10 +148,8 @@ def version_add(
     _same_agency(agency, partnership)
     if kind not in (VersionKind.RENEWAL, VersionKind.AMENDMENT):
         raise ValidationError("Add a renewal or an amendment.")
-    if partnership.terminated_on:
-        raise ValidationError("This partnership was terminated; start a new one instead.")
     with agency_scope(agency), transaction.atomic():
-        Partnership.objects.select_for_update().get(pk=partnership.pk)  # one change at a time
+        _lock_open(partnership)
         version = _add_version(agency, actor, partnership, kind, terms, summary, document)
         record_event(
             action=f"partnership.{kind}_added",
@@ -176,14 +174,16 @@ def draft_update(
     """Change a version that is not signed yet, or sign it by giving its signed date."""
     _same_agency(agency, version)
     with agency_scope(agency), transaction.atomic():
-        # Locked and re-read: two people signing the same draft at once sign it once.
-        locked = PartnershipVersion.objects.select_for_update().get(pk=version.pk)
+        _lock_open(version.partnership)
+        # Re-read under the lock: two people signing the same draft at once sign it once.
+        locked = PartnershipVersion.objects.select_related("document").get(pk=version.pk)
         if not locked.is_draft:
             raise ValidationError("This version is signed and can no longer change.")
         before = {**snapshot(locked, VERSION_TERMS), "summary": locked.summary}
+        replaced = locked.document
         _apply_terms(locked, terms)
         locked.summary = summary.strip()
-        _check_version(locked, has_document=bool(document or locked.document_id))
+        _check_version(agency, locked, has_document=bool(document or locked.document_id))
         if document:
             locked.document = _store(document, agency, actor)
         validate(locked)
@@ -191,7 +191,10 @@ def draft_update(
         after = {**snapshot(locked, VERSION_TERMS), "summary": locked.summary}
         changes = changes_between(before, after)
         if document:
-            changes["document"] = [None, documents.audit_value(locked.document)]
+            changes["document"] = [
+                documents.audit_value(replaced),
+                documents.audit_value(locked.document),
+            ]
         record_event(
             action="partnership.signed" if not locked.is_draft else "partnership.draft_updated",
             actor=actor,
@@ -200,6 +203,14 @@ def draft_update(
             changes=changes,
         )
         announce_evidence_changed(agency)
+    return locked
+
+
+def _lock_open(partnership: Partnership) -> Partnership:
+    """Lock the partnership for this change (changes to it queue up); refuse a terminated one."""
+    locked = Partnership.objects.select_for_update().get(pk=partnership.pk)
+    if locked.terminated_on:
+        raise ValidationError("This partnership was terminated; start a new one instead.")
     return locked
 
 
@@ -240,7 +251,7 @@ def _add_version(agency, actor, partnership, kind, terms, summary, document):
         created_by=actor,
     )
     _apply_terms(version, terms)
-    _check_version(version, has_document=document is not None)
+    _check_version(agency, version, has_document=document is not None)
     if document:
         version.document = _store(document, agency, actor)
     validate(version)
@@ -260,14 +271,14 @@ def _apply_terms(version: PartnershipVersion, terms: dict[str, Any]) -> None:
     ]
 
 
-def _check_version(version: PartnershipVersion, *, has_document: bool) -> None:
+def _check_version(agency: Agency, version: PartnershipVersion, *, has_document: bool) -> None:
     """The rules of a version, checked before its document is stored."""
     _check_choices(version.program_models, ProgramModel, "program_models")
     errors = {}
     if version.expires_on and version.effective_on and version.expires_on < version.effective_on:
         errors["expires_on"] = "The expiry date cannot be before the effective date."
     if version.signed_on:
-        if version.signed_on > timezone.localdate():
+        if version.signed_on > agency.today():
             errors["signed_on"] = "The signed date cannot be in the future."
         if not version.effective_on:
             errors["effective_on"] = "Give the date the signed agreement takes effect."

@@ -54,7 +54,9 @@ def version_in_force(versions: Iterable[PartnershipVersion], on: date):
         for v in versions
         if v.signed_on and v.signed_on <= on and v.effective_on and v.effective_on <= on
     ]
-    return max(signed, key=lambda v: (v.effective_on, v.signed_on, v.created_at), default=None)
+    return max(
+        signed, key=lambda v: (v.effective_on, v.signed_on, v.created_at, v.pk), default=None
+    )
 
 
 def standing(

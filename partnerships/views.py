@@ -147,11 +147,11 @@ def _add_version(request, partnership_id, kind: str):
     current = version_in_force(versions, request.agency.today()) or (
         versions[0] if versions else None
     )
+    initial = VersionForm.initial_from(current, dates=False)
+    if kind == VersionKind.AMENDMENT and current:
+        initial["expires_on"] = current.expires_on  # an amendment rarely moves the end
     form = VersionForm(
-        request.POST or None,
-        request.FILES or None,
-        with_summary=True,
-        initial=VersionForm.initial_from(current, dates=False),
+        request.POST or None, request.FILES or None, with_summary=True, initial=initial
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -21,6 +21,10 @@ POLICY_ELEMENTS: list[tuple[str, str]] = [
 ]
 
 
+# Which version supersedes which: the later effective date, then adoption, then recording.
+NEWEST_FIRST = ["-effective_on", "-adopted_on", "-created_at", "-pk"]
+
+
 def _element(label: str) -> models.CharField:
     return models.CharField(
         label,

@@ -12,22 +12,25 @@ from django.utils.dateformat import format as format_date
 from agencies.hooks import Finding
 from agencies.models import Agency
 from agencies.tenancy import agency_scope
-from pledges.models import POLICY_ELEMENTS, CrisisPolicy
+from pledges.models import NEWEST_FIRST, POLICY_ELEMENTS, CrisisPolicy
+
+
+def _recency(version: CrisisPolicy) -> tuple:
+    """The order of NEWEST_FIRST, as a key: the largest supersedes the rest."""
+    return (version.effective_on, version.adopted_on, version.created_at, version.pk)
 
 
 def in_force(versions: Iterable[CrisisPolicy], on: date) -> CrisisPolicy | None:
     """The adopted version with the latest effective date on or before `on`."""
     adopted = [v for v in versions if v.adopted_on <= on and v.effective_on <= on]
-    return max(adopted, key=lambda v: (v.effective_on, v.adopted_on, v.created_at), default=None)
+    return max(adopted, key=_recency, default=None)
 
 
 def versions(agency: Agency) -> list[CrisisPolicy]:
     """Every version of the agency's policy, newest first, with its document."""
     with agency_scope(agency):
         return list(
-            CrisisPolicy.objects.select_related("document", "created_by").order_by(
-                "-effective_on", "-adopted_on", "-created_at"
-            )
+            CrisisPolicy.objects.select_related("document", "created_by").order_by(*NEWEST_FIRST)
         )
 
 
@@ -73,6 +76,12 @@ def complete_policies_in_force(on: date) -> QuerySet[CrisisPolicy]:
             effective_on=OuterRef("effective_on"),
             adopted_on=OuterRef("adopted_on"),
             created_at__gt=OuterRef("created_at"),
+        )
+        | Q(
+            effective_on=OuterRef("effective_on"),
+            adopted_on=OuterRef("adopted_on"),
+            created_at=OuterRef("created_at"),
+            pk__gt=OuterRef("pk"),
         )
     )
     every_element = Q()

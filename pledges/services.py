@@ -6,7 +6,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from agencies import documents
 from agencies.audit import record_event, snapshot
@@ -15,7 +14,7 @@ from agencies.hooks import announce_evidence_changed
 from agencies.models import Agency, DocumentKind, User
 from agencies.tenancy import agency_scope
 from agencies.validation import validate
-from pledges.models import POLICY_ELEMENTS, CrisisPolicy
+from pledges.models import NEWEST_FIRST, POLICY_ELEMENTS, CrisisPolicy
 
 POLICY_FIELDS = [
     "title",
@@ -40,10 +39,11 @@ def policy_adopt(
         created_by=actor,
         **{k: v.strip() if isinstance(v, str) else v for k, v in fields.items()},
     )
-    if policy.adopted_on and policy.adopted_on > timezone.localdate():
+    if policy.adopted_on and policy.adopted_on > agency.today():
         raise ValidationError({"adopted_on": "Record the policy once it is adopted."})
     with agency_scope(agency), transaction.atomic():
-        previous = CrisisPolicy.objects.order_by("-created_at").first()
+        # The version the form offered to keep the document of.
+        previous = CrisisPolicy.objects.order_by(*NEWEST_FIRST).first()
         if document is None and previous is None:
             raise ValidationError({"document": "Attach the policy document."})
         validate(policy, exclude=["document"])  # checked before the file is stored

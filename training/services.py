@@ -48,7 +48,7 @@ PERSON_FIELDS = [
 def person_create(*, agency: Agency, actor: User, **fields: Any) -> Person:
     """Add someone to the roster."""
     person = Person(agency=agency, **fields)
-    person.status_changed_on = person.status_changed_on or timezone.localdate()
+    person.status_changed_on = person.status_changed_on or agency.today()
     with agency_scope(agency), transaction.atomic():
         validate(person)
         save_unique(person)
@@ -92,7 +92,7 @@ def person_change_status(
     _same_agency(agency, person)
     if status not in Status.values:
         raise ValidationError({"status": "Choose active, extended leave or separated."})
-    if since > timezone.localdate():
+    if since > agency.today():
         raise ValidationError({"since": "The date cannot be in the future."})
     if status == person.status and since == person.status_changed_on:
         return person
@@ -156,7 +156,7 @@ def record_add(
         entered_by=actor,
     )
     with agency_scope(agency), transaction.atomic():
-        _check_completion_date(completed_on)
+        _check_completion_date(agency, completed_on)
         validate(record)
         if evidence:
             record.evidence = _store_evidence(evidence, agency=agency, actor=actor)
@@ -207,8 +207,8 @@ def record_attach_evidence(
     return record
 
 
-def _check_completion_date(completed_on: date) -> None:
-    if completed_on > timezone.localdate():
+def _check_completion_date(agency: Agency, completed_on: date) -> None:
+    if completed_on > agency.today():
         raise ValidationError({"completed_on": "The completion date cannot be in the future."})
 
 
@@ -234,7 +234,7 @@ def class_record(
     The class's sign-in sheet, if given, is every new record's evidence.
     """
     _course_for(agency, course)
-    _check_completion_date(completed_on)
+    _check_completion_date(agency, completed_on)
     if not people:
         raise ValidationError({"attendees": "Tick at least one attendee."})
     for person in people:

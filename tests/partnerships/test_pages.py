@@ -243,3 +243,39 @@ def test_the_list_page_query_count_does_not_grow_with_partnerships(
         PartnershipVersionFactory(partnership__organization__agency=agency_a)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(url("partnership_list", agency_a))
+
+
+def test_a_terminated_partnerships_draft_cannot_be_signed(client, agency_a, editor):
+    draft = PartnershipVersionFactory(
+        partnership__organization__agency=agency_a,
+        partnership__terminated_on=TODAY,
+        partnership__termination_reason="Closed",
+        signed_on=None,
+    )
+    edit = url(
+        "partnership_draft_edit",
+        agency_a,
+        partnership_id=draft.partnership.public_id,
+        version_id=draft.public_id,
+    )
+    form = agreement_form(draft.partnership.organization)
+    del form["organization"], form["title"]
+    login(client, editor)
+
+    response = client.post(edit, form)
+
+    assert "was terminated" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.is_draft
+
+
+def test_an_amendment_starts_from_the_terms_and_end_date_in_force(client, agency_a, editor):
+    version = PartnershipVersionFactory(
+        partnership__organization__agency=agency_a, expires_on=TODAY + timedelta(days=400)
+    )
+    login(client, editor)
+    amend = url("partnership_amend", agency_a, partnership_id=version.partnership.public_id)
+    initial = client.get(amend).context["form"].initial
+    assert initial["expires_on"] == version.expires_on
+    assert initial["alternative"] == version.alternative
+    assert "signed_on" not in initial

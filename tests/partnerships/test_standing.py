@@ -129,3 +129,18 @@ def test_the_sql_rule_is_one_query_for_every_agency(db, django_assert_num_querie
         agreement()
     with django_assert_num_queries(1):
         assert len(queries.agencies_with_partnership_in_force(D)) == 3
+
+
+def test_versions_recorded_in_the_same_instant_are_ordered_the_same_way_by_both_rules(db):
+    partnership = agreement(alternative="")
+    first = PartnershipVersion.all_agencies.get(partnership=partnership)
+    PartnershipVersionFactory(
+        partnership=partnership,
+        kind="amendment",
+        signed_on=first.signed_on,
+        effective_on=first.effective_on,
+        created_at=first.created_at,
+        alternative="Drop-off at the crisis center.",
+    )
+    assert queries.partnership_finding(partnership.agency, D).met
+    assert_sql_agrees(partnership, D)

@@ -163,3 +163,29 @@ def test_a_viewer_reads_the_policy_but_cannot_record_one(client, agency_a, viewe
     login(client, viewer)
     assert "Record a new version" not in client.get(url("policy_detail", agency_a)).content.decode()
     assert client.get(url("policy_create", agency_a)).status_code == 403
+
+
+def test_versions_recorded_in_the_same_instant_are_ordered_the_same_way_by_both_rules(db):
+    first = CrisisPolicyFactory(adopted_on=D, effective_on=D, training_at="")
+    CrisisPolicyFactory(
+        agency=first.agency, adopted_on=D, effective_on=D, created_at=first.created_at
+    )
+    assert policy.policy_finding(first.agency, D).met
+    assert_sql_agrees(first.agency, D)
+
+
+def test_a_new_version_without_a_file_keeps_the_document_the_form_offered(
+    client, agency_a, editor, private_files
+):
+    newest = CrisisPolicyFactory(agency=agency_a, effective_on=TODAY - 5 * DAY)
+    CrisisPolicyFactory(  # an older version, recorded afterwards for the history
+        agency=agency_a, adopted_on=TODAY - 900 * DAY, effective_on=TODAY - 800 * DAY
+    )
+    login(client, editor)
+    form_page = client.get(url("policy_create", agency_a)).content.decode()
+    assert f"Leave empty to keep “{newest.document.filename}”" in form_page
+
+    client.post(url("policy_create", agency_a), policy_form(document=None))
+
+    recorded = CrisisPolicy.all_agencies.order_by("-created_at").first()
+    assert recorded.document_id == newest.document_id

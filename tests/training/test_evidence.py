@@ -130,3 +130,26 @@ def test_a_class_sign_in_sheet_is_every_new_records_evidence(
     sheets = set(TrainingRecord.all_agencies.values_list("evidence__filename", flat=True))
     assert sheets == {"Sign-in sheet.pdf"}
     assert TrainingRecord.all_agencies.count() == 3 and len(private_files()) == 1
+
+
+def test_a_sign_in_sheet_with_no_new_records_is_not_kept_and_the_page_says_so(
+    client, agency_a, editor, private_files
+):
+    when = timezone.localdate() - timedelta(days=1)
+    record = TrainingRecordFactory(
+        person__agency=agency_a, course=course(CourseKind.MHFA), completed_on=when
+    )
+    login(client, editor)
+
+    response = client.post(
+        reverse("class_create", kwargs={"agency_slug": agency_a.slug}),
+        {
+            "course": record.course.pk,
+            "completed_on": when.isoformat(),
+            "attendees": [record.person.pk],
+            "sign_in_sheet": files.pdf("Sign-in sheet.pdf"),
+        },
+    )
+
+    assert "The sign-in sheet was not kept" in response.content.decode()
+    assert private_files() == []
