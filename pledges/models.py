@@ -4,6 +4,7 @@ crisis-response policy, one of the four requirements the pledge judges."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -88,3 +89,165 @@ class CrisisPolicy(TenantModel):
     @property
     def covered_count(self) -> int:
         return len(self.elements) - len(self.missing_elements)
+
+
+class CoverageMode(models.TextChoices):
+    MHFA_FOR_ALL = "mhfa_for_all", "MHFA for everyone in scope, and CIT for the minimum share"
+    CIT_OR_MHFA = "cit_or_mhfa", "Everyone in scope has CIT or MHFA"
+
+
+class ProgramRulesQuerySet(models.QuerySet):
+    def in_force(self, on) -> ProgramRules | None:
+        """The rules version that applies to a pledge signed on `on`."""
+        return self.filter(effective_on__lte=on).order_by("-effective_on").first()
+
+
+class ProgramRules(models.Model):
+    """One version of the program's rules. A pledge stays bound to the version it was signed
+    under; new versions only apply to pledges signed from their effective date."""
+
+    name = models.CharField(max_length=100, unique=True)
+    effective_on = models.DateField("takes effect", unique=True)
+    cit_minimum_percent = models.PositiveSmallIntegerField(
+        "CIT minimum (% of people in scope)",
+        default=20,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+    )
+    coverage_target_percent = models.PositiveSmallIntegerField(
+        "coverage target (% of people in scope)",
+        default=100,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+    )
+    coverage_mode = models.CharField(max_length=20, choices=CoverageMode.choices)
+    equivalents_count = models.BooleanField("approved equivalent courses count", default=True)
+    window_min_months = models.PositiveSmallIntegerField(default=12)
+    window_max_months = models.PositiveSmallIntegerField(default=36)
+    description = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = ProgramRulesQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "program rules"
+        ordering = ["-effective_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(window_min_months__lte=F("window_max_months")),
+                name="rules_window_in_order",
+                violation_error_message="The shortest window cannot exceed the longest.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PledgeStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PLEDGED = "pledged", "Pledged"
+    SUBMITTED = "submitted", "Submitted for certification"
+    RETURNED = "returned", "Returned for changes"
+    CERTIFIED = "certified", "Certified"
+    LAPSED = "lapsed", "Lapsed"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+OPEN_STATUSES = (
+    PledgeStatus.DRAFT,
+    PledgeStatus.PLEDGED,
+    PledgeStatus.SUBMITTED,
+    PledgeStatus.RETURNED,
+)
+
+
+class Pledge(TenantModel):
+    """An agency's commitment to meet the four requirements by its target date."""
+
+    rules = models.ForeignKey(ProgramRules, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(
+        max_length=20, choices=PledgeStatus.choices, default=PledgeStatus.DRAFT
+    )
+    pledged_on = models.DateField(null=True, blank=True)
+    target_date = models.DateField()
+    chief_name = models.CharField("chief executive's name", max_length=200)
+    chief_title = models.CharField("chief executive's title", max_length=200)
+    signature = models.CharField("typed signature", max_length=200, blank=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    signed_at = models.DateTimeField(null=True, blank=True)
+    signed_ip = models.GenericIPAddressField(null=True, blank=True)
+    status_changed_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta(TenantModel.Meta):
+        constraints = [
+            *TenantModel.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["agency"],
+                condition=Q(status__in=OPEN_STATUSES),
+                name="one_open_pledge_per_agency",
+                violation_error_message="Your agency already has an open pledge.",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "target_date"], name="pledge_status_target")]
+
+    def __str__(self) -> str:
+        return f"Pledge of {self.agency_id} ({self.get_status_display()})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class Submission(TenantModel):
+    """A pledge submitted for certification, with the evidence frozen as the reviewer sees
+    it: later changes to the roster or documents do not change what was submitted."""
+
+    pledge = models.ForeignKey(Pledge, on_delete=models.PROTECT, related_name="submissions")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(default=timezone.now)
+    snapshot = models.JSONField()
+    snapshot_sha256 = models.CharField(max_length=64)
+
+    class Meta(TenantModel.Meta):
+        ordering = ["-submitted_at"]
+
+    def __str__(self) -> str:
+        return f"Submission of {self.pledge_id} at {self.submitted_at:%Y-%m-%d %H:%M}"
+
+
+class ProgressSnapshot(TenantModel):
+    """An agency's figures and requirement results on one day, updated in place during the
+    day; the rows over time are the progress chart."""
+
+    day = models.DateField()
+    rules = models.ForeignKey(ProgramRules, on_delete=models.PROTECT, related_name="+")
+    pledge = models.ForeignKey(
+        Pledge, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    in_scope = models.PositiveIntegerField(default=0)
+    cit_count = models.PositiveIntegerField(default=0)
+    cit_required = models.PositiveIntegerField(default=0)
+    covered_count = models.PositiveIntegerField(default=0)
+    covered_required = models.PositiveIntegerField(default=0)
+    partnership_met = models.BooleanField(default=False)
+    policy_met = models.BooleanField(default=False)
+    cit_met = models.BooleanField(default=False)
+    coverage_met = models.BooleanField(default=False)
+    all_met = models.BooleanField(default=False)
+    computed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta(TenantModel.Meta):
+        constraints = [
+            *TenantModel.Meta.constraints,
+            models.UniqueConstraint(fields=["agency", "day"], name="snapshot_agency_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Progress of {self.agency_id} on {self.day}"

@@ -24,9 +24,13 @@ from training.models import (
 EXPIRY_HORIZON_DAYS = 90
 
 
-def valid_records(on: date) -> QuerySet[TrainingRecord]:
-    """Records that count on `on`: completed by then, not expired, of an approved course."""
-    return TrainingRecord.objects.filter(
+def valid_records(on: date, records: QuerySet[TrainingRecord] | None = None):
+    """Records that count on `on`: completed by then, not expired, of an approved course.
+
+    From the scoped agency's records, or from `records` (say, `all_agencies`) when given.
+    """
+    records = TrainingRecord.objects.all() if records is None else records
+    return records.filter(
         Q(valid_until__isnull=True) | Q(valid_until__gte=on),
         completed_on__lte=on,
         course__status=CourseStatus.APPROVED,

@@ -1,0 +1,161 @@
+"""Progress figures in SQL, for one agency or for every agency in batches, and the daily
+progress snapshots written from them. Never a loop over people, never a query per agency."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from django.db import connection
+from django.db.models import Case, Max, Value, When
+from django.utils import timezone
+
+from agencies.hooks import Finding
+from partnerships.queries import agencies_with_partnership_in_force
+from pledges.evaluation import Evaluation, Figures, TrainingFigures, evaluate
+from pledges.models import OPEN_STATUSES, Pledge, ProgramRules, ProgressSnapshot
+from pledges.policy import agencies_with_complete_policy
+from training.models import IN_SCOPE, CourseKind, Person, TrainingRecord
+from training.queries import valid_records
+
+BATCH_SIZE = 2000
+
+KINDS = {
+    "cit_strict": [CourseKind.CIT],
+    "cit_any": [CourseKind.CIT, CourseKind.CIT_EQUIVALENT],
+    "mhfa_strict": [CourseKind.MHFA],
+    "mhfa_any": [CourseKind.MHFA, CourseKind.MHFA_EQUIVALENT],
+    "either_strict": [CourseKind.CIT, CourseKind.MHFA],
+    "either_any": [
+        CourseKind.CIT,
+        CourseKind.CIT_EQUIVALENT,
+        CourseKind.MHFA,
+        CourseKind.MHFA_EQUIVALENT,
+    ],
+}
+
+
+def training_sql(agency_ids: list[int], on: date) -> tuple[str, list]:
+    """One aggregate: per agency, people in scope and how many hold each kind of record.
+
+    The in-scope rule and the validity rule are the ORM's own (`IN_SCOPE`,
+    `valid_records`); only the outer join and sums are written here. Records are first
+    reduced to one row per person (a flag per kind), so a person counts once.
+    """
+    people = Person.all_agencies.filter(IN_SCOPE, agency_id__in=agency_ids).values(
+        "id", "agency_id"
+    )
+    flags = {
+        name: Max(Case(When(course__kind__in=kinds, then=Value(1)), default=Value(0)))
+        for name, kinds in KINDS.items()
+    }
+    per_person = (
+        valid_records(on, TrainingRecord.all_agencies.filter(agency_id__in=agency_ids))
+        .values("person_id")
+        .annotate(**flags)
+        .values("person_id", *flags)
+        .order_by()
+    )
+    people_sql, people_params = people.query.sql_with_params()
+    records_sql, records_params = per_person.query.sql_with_params()
+    sums = ", ".join(f"SUM(COALESCE(t.{name}, 0))" for name in KINDS)
+    sql = (
+        f"SELECT p.agency_id, COUNT(*), {sums} "  # noqa: S608 - only our own SQL and names
+        f"FROM ({people_sql}) p LEFT JOIN ({records_sql}) t ON t.person_id = p.id "
+        "GROUP BY p.agency_id"
+    )
+    return sql, [*people_params, *records_params]
+
+
+def training_figures(agency_ids: list[int], on: date) -> dict[int, TrainingFigures]:
+    """TrainingFigures of each agency on `on` (agencies with nobody in scope get zeros)."""
+    sql, params = training_sql(agency_ids, on)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    found = {row[0]: TrainingFigures(*(int(v or 0) for v in row[1:])) for row in rows}
+    return {agency_id: found.get(agency_id, TrainingFigures()) for agency_id in agency_ids}
+
+
+def _batches(ids: list[int]) -> Iterable[list[int]]:
+    size = BATCH_SIZE
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def evaluations(
+    agency_ids: list[int], on: date
+) -> dict[int, tuple[ProgramRules, Pledge | None, Evaluation]]:
+    """Each agency's rules (its open pledge's, else those in force), pledge and evaluation
+    on `on`: five queries per batch of agencies, whatever their size."""
+    current_rules = ProgramRules.objects.in_force(on)
+    results = {}
+    for batch in _batches(agency_ids):
+        training = training_figures(batch, on)
+        partnership = set(
+            agencies_with_partnership_in_force(on).filter(pk__in=batch).values_list("pk", flat=True)
+        )
+        policy = set(
+            agencies_with_complete_policy(on).filter(pk__in=batch).values_list("pk", flat=True)
+        )
+        pledges = {
+            p.agency_id: p
+            for p in Pledge.all_agencies.filter(
+                agency_id__in=batch, status__in=OPEN_STATUSES
+            ).select_related("rules")
+        }
+        for agency_id in batch:
+            pledge = pledges.get(agency_id)
+            rules = pledge.rules if pledge else current_rules
+            figures = Figures(
+                training=training[agency_id],
+                partnership=Finding(met=agency_id in partnership),
+                policy=Finding(met=agency_id in policy),
+            )
+            results[agency_id] = (rules, pledge, evaluate(rules, figures))
+    return results
+
+
+def recompute(agency_ids: list[int], on: date | None = None) -> int:
+    """Write today's progress snapshot of each agency (updated in place during the day)."""
+    on = on or timezone.localdate()
+    now = timezone.now()
+    written = 0
+    for batch in _batches(agency_ids):
+        snapshots = []
+        for agency_id, (rules, pledge, evaluation) in evaluations(batch, on).items():
+            cit, coverage = evaluation["cit"], evaluation["coverage"]
+            snapshots.append(
+                ProgressSnapshot(
+                    agency_id=agency_id,
+                    day=on,
+                    rules=rules,
+                    pledge=pledge,
+                    in_scope=cit.total,
+                    cit_count=cit.count,
+                    cit_required=cit.required,
+                    covered_count=coverage.count,
+                    covered_required=coverage.required,
+                    partnership_met=evaluation["partnership"].met,
+                    policy_met=evaluation["policy"].met,
+                    cit_met=cit.met,
+                    coverage_met=coverage.met,
+                    all_met=evaluation.all_met,
+                    computed_at=now,
+                )
+            )
+        ProgressSnapshot.all_agencies.bulk_create(
+            snapshots,
+            update_conflicts=True,
+            unique_fields=["agency", "day"],
+            update_fields=[f.name for f in SNAPSHOT_FIELDS],
+        )
+        written += len(snapshots)
+    return written
+
+
+SNAPSHOT_FIELDS = [
+    f
+    for f in ProgressSnapshot._meta.concrete_fields
+    if f.name not in {"id", "agency", "public_id", "day"}
+]

@@ -1,0 +1,165 @@
+"""Progress figures from SQL equal a plain Python count, on random small agencies."""
+
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pledges import progress
+from pledges.evaluation import TrainingFigures
+from pledges.models import ProgressSnapshot
+from tests.factories import AgencyFactory, PersonFactory, TrainingRecordFactory, course
+from training.models import (
+    Category,
+    Course,
+    CourseKind,
+    CourseStatus,
+    Status,
+    TrainingRecord,
+    add_months,
+)
+
+D = date(2026, 6, 15)
+KIND_SETS = progress.KINDS
+
+
+def python_figures(agency, on) -> TrainingFigures:
+    """The straightforward count: every person, every record, in Python."""
+    counts = dict.fromkeys(["in_scope", *KIND_SETS], 0)
+    records = TrainingRecord.all_agencies.filter(agency=agency).select_related("course")
+    for person in agency_people(agency):
+        if not person.in_scope:
+            continue
+        counts["in_scope"] += 1
+        kinds = {
+            r.course.kind
+            for r in records
+            if r.person_id == person.pk
+            and r.completed_on <= on
+            and (r.valid_until is None or r.valid_until >= on)
+            and r.course.status == CourseStatus.APPROVED
+        }
+        for name, wanted in KIND_SETS.items():
+            counts[name] += bool(kinds & set(wanted))
+    return TrainingFigures(**counts)
+
+
+def agency_people(agency):
+    from training.models import Person
+
+    return Person.all_agencies.filter(agency=agency)
+
+
+people_strategy = st.lists(
+    st.tuples(
+        st.sampled_from([Category.SWORN, Category.NON_SWORN]),
+        st.booleans(),  # selected
+        st.sampled_from([Status.ACTIVE, Status.ACTIVE, Status.LEAVE, Status.SEPARATED]),
+        st.lists(  # records: (course, days before D it was completed)
+            st.tuples(
+                st.sampled_from(["cit", "mhfa", "crit", "own_approved", "own_proposed", "other"]),
+                st.one_of(
+                    st.integers(-5, 1300),
+                    st.just("mhfa_expires_today"),
+                    st.just("mhfa_expired_yesterday"),
+                ),
+            ),
+            max_size=3,
+        ),
+    ),
+    max_size=12,
+)
+
+
+def make_course(agency, name):
+    if name == "cit":
+        return course(CourseKind.CIT)
+    if name == "mhfa":
+        return course(CourseKind.MHFA)
+    if name == "crit":
+        return course(CourseKind.CIT_EQUIVALENT)
+    if name == "other":
+        return course(CourseKind.OTHER)
+    status = CourseStatus.APPROVED if name == "own_approved" else CourseStatus.PROPOSED
+    own, _ = Course.objects.get_or_create(
+        agency=agency,
+        name=f"County {name}",
+        defaults={"kind": CourseKind.MHFA_EQUIVALENT, "hours": 8, "status": status},
+    )
+    return own
+
+
+def completion(when):
+    if when == "mhfa_expires_today":
+        return add_months(D, -36)  # valid until D itself
+    if when == "mhfa_expired_yesterday":
+        return add_months(D - timedelta(days=1), -36)
+    return D - timedelta(days=when)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(people_strategy)
+def test_sql_figures_equal_a_plain_count(db, people):
+    agency = AgencyFactory()
+    for n, (category, selected, status, records) in enumerate(people):
+        person = PersonFactory(
+            agency=agency,
+            employee_id=str(n),
+            category=category,
+            selected=selected,
+            status=status,
+        )
+        for course_name, when in records:
+            done = completion(when if course_name == "mhfa" or isinstance(when, int) else 10)
+            chosen = make_course(agency, course_name)
+            TrainingRecord.all_agencies.get_or_create(
+                agency=agency,
+                person=person,
+                course=chosen,
+                completed_on=done,
+                defaults={"valid_until": chosen.valid_until(done)},
+            )
+    other = AgencyFactory()  # figures never leak between agencies
+    TrainingRecordFactory(person__agency=other)
+
+    figures = progress.training_figures([agency.pk, other.pk], D)
+
+    assert figures[agency.pk] == python_figures(agency, D)
+
+
+def test_one_aggregate_per_batch_of_agencies(db, django_assert_num_queries, monkeypatch):
+    agencies = [AgencyFactory() for _ in range(5)]
+    for agency in agencies:
+        TrainingRecordFactory(person__agency=agency)
+    monkeypatch.setattr(progress, "BATCH_SIZE", 2)
+    ids = [a.pk for a in agencies]
+    # Per batch, whatever the agencies' sizes: the rules in force, training figures,
+    # partnerships, policies, open pledges, and one write of the snapshots.
+    with django_assert_num_queries(3 * 6):
+        assert progress.recompute(ids, D) == 5
+
+
+def test_a_snapshot_is_updated_in_place_during_the_day(db):
+    record = TrainingRecordFactory(course=course(CourseKind.CIT), completed_on=D - timedelta(30))
+    agency = record.agency
+    progress.recompute([agency.pk], D)
+    PersonFactory(agency=agency)
+    progress.recompute([agency.pk], D)
+
+    snapshot = ProgressSnapshot.all_agencies.get(agency=agency)
+    assert (snapshot.in_scope, snapshot.cit_count, snapshot.cit_required) == (2, 1, 1)
+    assert snapshot.cit_met and not snapshot.coverage_met and not snapshot.all_met
+    progress.recompute([agency.pk], D + timedelta(days=1))
+    assert ProgressSnapshot.all_agencies.filter(agency=agency).count() == 2
+
+
+@pytest.mark.postgres
+def test_sql_figures_on_postgres_match_on_a_fixed_case(db):
+    record = TrainingRecordFactory(course=course(CourseKind.MHFA), completed_on=add_months(D, -36))
+    PersonFactory(agency=record.agency, status=Status.LEAVE)
+    figures = progress.training_figures([record.agency_id], D)[record.agency_id]
+    assert figures == python_figures(record.agency, D)
+    assert figures.mhfa_strict == 1 and figures.in_scope == 1
