@@ -17,6 +17,14 @@ app.conf.beat_schedule = {
         "task": "agencies.tasks.purge_expired_sessions",
         "schedule": crontab(hour=3, minute=17),
     },
+    "lapse-overdue-pledges": {
+        "task": "pledges.tasks.lapse_overdue_pledges",
+        "schedule": crontab(hour=2, minute=5),
+    },
+    "recompute-all-agencies": {
+        "task": "pledges.tasks.recompute_all_agencies",
+        "schedule": crontab(hour=2, minute=20),
+    },
     "sweep-orphan-documents": {
         "task": "agencies.tasks.sweep_orphan_documents",
         "schedule": crontab(hour=3, minute=47),

@@ -4,3 +4,14 @@ from django.apps import AppConfig
 class PledgesConfig(AppConfig):
     name = "pledges"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from agencies.hooks import evidence_changed
+        from pledges.tasks import schedule_recompute
+
+        def recompute_on_change(sender, agency, **kwargs) -> None:
+            schedule_recompute(agency.pk)
+
+        evidence_changed.connect(
+            recompute_on_change, weak=False, dispatch_uid="pledges.recompute_on_change"
+        )

@@ -193,7 +193,6 @@ class Pledge(TenantModel):
                 violation_error_message="Your agency already has an open pledge.",
             ),
         ]
-        indexes = [models.Index(fields=["status", "target_date"], name="pledge_status_target")]
 
     def __str__(self) -> str:
         return f"Pledge of {self.agency_id} ({self.get_status_display()})"

@@ -3,6 +3,7 @@ progress snapshots written from them. Never a loop over people, never a query pe
 
 from __future__ import annotations
 
+import zoneinfo
 from collections.abc import Iterable
 from datetime import date
 
@@ -11,10 +12,11 @@ from django.db.models import Case, Max, Value, When
 from django.utils import timezone
 
 from agencies.hooks import Finding
-from partnerships.queries import agencies_with_partnership_in_force
+from agencies.models import Agency
+from partnerships.queries import agencies_with_partnership_in_force, partnership_finding
 from pledges.evaluation import Evaluation, Figures, TrainingFigures, evaluate
 from pledges.models import OPEN_STATUSES, Pledge, ProgramRules, ProgressSnapshot
-from pledges.policy import agencies_with_complete_policy
+from pledges.policy import agencies_with_complete_policy, policy_finding
 from training.models import IN_SCOPE, CourseKind, Person, TrainingRecord
 from training.queries import valid_records
 
@@ -117,8 +119,10 @@ def evaluations(
 
 
 def recompute(agency_ids: list[int], on: date | None = None) -> int:
-    """Write today's progress snapshot of each agency (updated in place during the day)."""
-    on = on or timezone.localdate()
+    """Write each agency's progress snapshot for its own today (or for `on`), updated in
+    place during the day. Agencies are grouped by their local date, then batched."""
+    if on is None:
+        return sum(recompute(ids, day) for day, ids in _by_local_date(agency_ids).items())
     now = timezone.now()
     written = 0
     for batch in _batches(agency_ids):
@@ -154,8 +158,34 @@ def recompute(agency_ids: list[int], on: date | None = None) -> int:
     return written
 
 
+def _by_local_date(agency_ids: list[int]) -> dict[date, list[int]]:
+    zones = Agency.objects.filter(pk__in=agency_ids).values_list("pk", "time_zone")
+    by_zone: dict[str, list[int]] = {}
+    for agency_id, zone in zones:
+        by_zone.setdefault(zone, []).append(agency_id)
+    by_day: dict[date, list[int]] = {}
+    for zone, ids in by_zone.items():
+        local = timezone.localdate(timezone=zoneinfo.ZoneInfo(zone))
+        by_day.setdefault(local, []).extend(ids)
+    return by_day
+
+
 SNAPSHOT_FIELDS = [
     f
     for f in ProgressSnapshot._meta.concrete_fields
     if f.name not in {"id", "agency", "public_id", "day"}
 ]
+
+
+def agency_evaluation(agency, on: date, rules: ProgramRules | None = None) -> Evaluation:
+    """One agency's evaluation on `on`, with the reasons in words: what its dashboard shows
+    and what a submission freezes. A fixed number of queries whatever the roster's size."""
+    if rules is None:
+        pledge = Pledge.all_agencies.filter(agency=agency, status__in=OPEN_STATUSES).first()
+        rules = pledge.rules if pledge else ProgramRules.objects.in_force(on)
+    figures = Figures(
+        training=training_figures([agency.pk], on)[agency.pk],
+        partnership=partnership_finding(agency, on),
+        policy=policy_finding(agency, on),
+    )
+    return evaluate(rules, figures)

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from agencies import documents
 from agencies.audit import record_event, snapshot
@@ -13,8 +14,21 @@ from agencies.documents import CheckedUpload
 from agencies.hooks import announce_evidence_changed
 from agencies.models import Agency, DocumentKind, User
 from agencies.tenancy import agency_scope
-from agencies.validation import validate
-from pledges.models import NEWEST_FIRST, POLICY_ELEMENTS, CrisisPolicy
+from agencies.validation import save_unique, validate
+from partnerships.standing import day
+from pledges import lifecycle, progress
+from pledges.models import (
+    NEWEST_FIRST,
+    OPEN_STATUSES,
+    POLICY_ELEMENTS,
+    CrisisPolicy,
+    Pledge,
+    PledgeStatus,
+    ProgramRules,
+    Submission,
+)
+from pledges.submissions import fingerprint, frozen_evidence
+from training.models import add_months
 
 POLICY_FIELDS = [
     "title",
@@ -66,3 +80,112 @@ def policy_adopt(
         )
         announce_evidence_changed(agency)
     return policy
+
+
+# The pledge
+
+
+def pledge_sign(
+    *,
+    agency: Agency,
+    actor: User,
+    chief_name: str,
+    chief_title: str,
+    target_date,
+    signature: str,
+    affirmed: bool,
+    ip: str | None = None,
+) -> Pledge:
+    """The coordinator signs the pledge for the agency, under the rules in force today."""
+    today = agency.today()
+    rules = ProgramRules.objects.in_force(today)
+    errors = {}
+    if not affirmed:
+        errors["affirmed"] = "Tick the box to affirm the pledge."
+    if not signature.strip():
+        errors["signature"] = "Type your full name as your signature."
+    earliest = add_months(today, rules.window_min_months)
+    latest = add_months(today, rules.window_max_months)
+    if not earliest <= target_date <= latest:
+        errors["target_date"] = (
+            f"Choose a target date between {day(earliest)} and {day(latest)}: "
+            f"{rules.window_min_months} to {rules.window_max_months} months from today."
+        )
+    if errors:
+        raise ValidationError(errors)
+    with agency_scope(agency), transaction.atomic():
+        if Pledge.objects.filter(status__in=OPEN_STATUSES).exclude(status=PledgeStatus.DRAFT):
+            raise ValidationError("Your agency already has an open pledge.")
+        pledge = Pledge.objects.filter(status=PledgeStatus.DRAFT).first() or Pledge(
+            agency=agency, rules=rules, status=PledgeStatus.DRAFT
+        )
+        pledge.rules, pledge.pledged_on, pledge.target_date = rules, today, target_date
+        pledge.chief_name, pledge.chief_title = chief_name.strip(), chief_title.strip()
+        pledge.signature, pledge.signed_by = signature.strip(), actor
+        pledge.signed_at, pledge.signed_ip = timezone.now(), ip
+        validate(pledge)
+        save_unique(pledge)
+        lifecycle.move(
+            pledge,
+            PledgeStatus.PLEDGED,
+            actor=actor,
+            rules=rules.name,
+            pledged_on=today,
+            target_date=target_date,
+            chief=f"{pledge.chief_name}, {pledge.chief_title}",
+            signature=pledge.signature,
+            affirmed=True,
+        )
+        announce_evidence_changed(agency)
+    return pledge
+
+
+def pledge_submit(*, agency: Agency, actor: User, pledge: Pledge) -> Submission:
+    """Submit for certification: every requirement must be met; the evidence is frozen."""
+    if pledge.agency_id != agency.pk:
+        raise ValidationError("This pledge is not this agency's.")
+    today = agency.today()
+    with agency_scope(agency), transaction.atomic():
+        if not lifecycle.can_move(pledge, PledgeStatus.SUBMITTED):
+            raise ValidationError(
+                f"A pledge that is {pledge.get_status_display().lower()} cannot be submitted."
+            )
+        evaluation = progress.agency_evaluation(agency, today, rules=pledge.rules)
+        if not evaluation.all_met:
+            raise ValidationError("Every requirement must be met before you submit.")
+        lifecycle.move(pledge, PledgeStatus.SUBMITTED, actor=actor)
+        snapshot = frozen_evidence(agency, pledge, evaluation, today)
+        submission = Submission.objects.create(
+            agency=agency,
+            pledge=pledge,
+            submitted_by=actor,
+            snapshot=snapshot,
+            snapshot_sha256=fingerprint(snapshot),
+        )
+        announce_evidence_changed(agency)
+    return submission
+
+
+def pledge_withdraw(*, agency: Agency, actor: User, pledge: Pledge, reason: str) -> Pledge:
+    if pledge.agency_id != agency.pk:
+        raise ValidationError("This pledge is not this agency's.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the agency withdraws its pledge."})
+    with transaction.atomic():
+        lifecycle.move(pledge, PledgeStatus.WITHDRAWN, actor=actor, reason=reason.strip())
+        announce_evidence_changed(agency)
+    return pledge
+
+
+def lapse_overdue_pledges(on) -> int:
+    """Pledges whose window ended without a submission under review lapse."""
+    overdue = Pledge.all_agencies.filter(
+        status__in=[PledgeStatus.PLEDGED, PledgeStatus.RETURNED], target_date__lt=on
+    ).select_related("agency")
+    lapsed = 0
+    for pledge in overdue:
+        with transaction.atomic():
+            lifecycle.move(pledge, PledgeStatus.LAPSED, actor=None, target_date=pledge.target_date)
+            announce_evidence_changed(pledge.agency)
+        lapsed += 1
+    return lapsed

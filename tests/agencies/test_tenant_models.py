@@ -12,6 +12,7 @@ from tests.factories import MembershipFactory
 SHARED_MODELS = {
     "agencies.AuditEvent": "the trail also holds staff and sign-in events of no agency",
     "training.Course": "the program-wide catalogue; an agency's proposals carry the agency",
+    "pledges.ProgramRules": "program-wide rules versions that pledges are bound to",
 }
 
 

@@ -1,0 +1,53 @@
+"""Background work of the pledge engine: recomputing progress, lapsing overdue pledges."""
+
+import logging
+
+from celery import shared_task
+from django.core.cache import cache
+from django.db import OperationalError
+from django.utils import timezone
+
+from agencies.models import Agency
+from pledges import progress, services
+
+log = logging.getLogger(__name__)
+
+COALESCE_SECONDS = 60
+RECOMPUTE_DELAY_SECONDS = 2
+
+
+def _pending_key(agency_id: int) -> str:
+    return f"pledges:recompute-pending:{agency_id}"
+
+
+def schedule_recompute(agency_id: int) -> None:
+    """Queue one recompute of the agency; changes arriving before it runs ride along.
+
+    Called after the change commits. If the broker is down the change is not lost: the
+    nightly recompute sweeps every agency from the database.
+    """
+    if not cache.add(_pending_key(agency_id), 1, COALESCE_SECONDS):
+        return  # a recompute is already queued and will see this change
+    try:
+        recompute_agency.apply_async((agency_id,), countdown=RECOMPUTE_DELAY_SECONDS)
+    except Exception:  # the broker is unreachable: leave it to the nightly sweep
+        cache.delete(_pending_key(agency_id))
+        log.exception("Could not queue the progress recompute of agency %s", agency_id)
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def recompute_agency(agency_id: int) -> int:
+    """Recompute one agency's snapshot for today; running it twice writes the same row."""
+    cache.delete(_pending_key(agency_id))  # changes from now on queue a fresh run
+    return progress.recompute([agency_id])
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
+def recompute_all_agencies() -> int:
+    """Nightly: days pass, certifications expire, target dates near."""
+    return progress.recompute(list(Agency.objects.values_list("pk", flat=True)))
+
+
+@shared_task
+def lapse_overdue_pledges() -> int:
+    return services.lapse_overdue_pledges(timezone.localdate())
