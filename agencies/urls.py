@@ -5,7 +5,6 @@ from django.urls import path
 from agencies import views
 
 urlpatterns = [
-    path("", views.agency_dashboard, name="agency_dashboard"),
     path("settings/", views.agency_settings, name="agency_settings"),
     path("members/", views.member_list, name="member_list"),
     path("members/invite/", views.member_invite, name="member_invite"),

@@ -97,11 +97,6 @@ def invitation_accept(request, token: str):
 # Pages of one agency: /a/<slug>/… (the middleware has checked membership and role).
 
 
-@agency_view(Capability.VIEW, methods=("GET",))
-def agency_dashboard(request, agency_slug: str):
-    return render(request, "agencies/dashboard.html", {"agency": request.agency})
-
-
 @agency_view(Capability.MANAGE)
 def agency_settings(request, agency_slug: str):
     agency = request.agency

@@ -71,7 +71,10 @@ class Evaluation:
         return all(r.met for r in self.requirements)
 
     def __getitem__(self, key: str) -> Requirement:
-        return next(r for r in self.requirements if r.key == key)
+        for requirement in self.requirements:
+            if requirement.key == key:
+                return requirement
+        raise KeyError(key)
 
 
 def share(people: int, percent: int) -> int:

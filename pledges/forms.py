@@ -45,3 +45,35 @@ class PolicyForm(forms.ModelForm):
     def other_fields(self):
         elements = {name for name, _ in POLICY_ELEMENTS}
         return [self[name] for name in self.fields if name not in elements]
+
+
+class PledgeForm(forms.Form):
+    chief_name = forms.CharField(label="Chief executive's name", max_length=200)
+    chief_title = forms.CharField(
+        label="Chief executive's title", max_length=200, help_text="For example: Chief of Police."
+    )
+    target_date = forms.DateField(label="Target date", widget=DATE_INPUT)
+    signature = forms.CharField(
+        label="Your signature",
+        max_length=200,
+        help_text="Type your full name. It is recorded with the time and your network address.",
+    )
+    affirmed = forms.BooleanField(required=True)
+
+    def __init__(self, *args, agency_name: str, earliest, latest, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["affirmed"].label = (
+            f"I affirm that {agency_name} pledges to complete the four requirements of the "
+            "One Mind Campaign by the target date, and that I may sign for it."
+        )
+        self.fields["target_date"].help_text = (
+            f"Between {earliest:%b} {earliest.day}, {earliest:%Y} and "
+            f"{latest:%b} {latest.day}, {latest:%Y}: 12 to 36 months from today."
+        )
+        self.fields["target_date"].widget.attrs.update(
+            min=earliest.isoformat(), max=latest.isoformat()
+        )
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Reason")

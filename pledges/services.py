@@ -154,7 +154,7 @@ def pledge_submit(*, agency: Agency, actor: User, pledge: Pledge) -> Submission:
         if not evaluation.all_met:
             raise ValidationError("Every requirement must be met before you submit.")
         lifecycle.move(pledge, PledgeStatus.SUBMITTED, actor=actor)
-        snapshot = frozen_evidence(agency, pledge, evaluation, today)
+        snapshot = frozen_evidence(agency, pledge, evaluation, today)  # plain JSON
         submission = Submission.objects.create(
             agency=agency,
             pledge=pledge,

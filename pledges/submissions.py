@@ -20,6 +20,11 @@ from training.queries import with_training_status
 
 
 def frozen_evidence(agency: Agency, pledge: Pledge, evaluation: Evaluation, on: date) -> dict:
+    """The snapshot as plain JSON: exactly what is stored and what its fingerprint hashes."""
+    return json.loads(canonical(_evidence(agency, pledge, evaluation, on)))
+
+
+def _evidence(agency: Agency, pledge: Pledge, evaluation: Evaluation, on: date) -> dict:
     in_force = [row for row in partnerships(agency, on) if row.standing.in_force]
     current_policy = policy.in_force(policy.versions(agency), on)
     people = with_training_status(Person.all_agencies.filter(IN_SCOPE, agency=agency), on)

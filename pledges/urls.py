@@ -5,6 +5,10 @@ from django.urls import path
 from pledges import views
 
 urlpatterns = [
+    path("", views.agency_dashboard, name="agency_dashboard"),
+    path("pledge/sign/", views.pledge_sign, name="pledge_sign"),
+    path("pledge/submit/", views.pledge_submit, name="pledge_submit"),
+    path("pledge/withdraw/", views.pledge_withdraw, name="pledge_withdraw"),
     path("policy/", views.policy_detail, name="policy_detail"),
     path("policy/new/", views.policy_create, name="policy_create"),
 ]

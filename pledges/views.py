@@ -1,4 +1,5 @@
-"""Pages of the pledges app under /a/<agency_slug>/: the crisis-response policy."""
+"""Pages of the pledges app under /a/<agency_slug>/: the dashboard, the pledge and the
+crisis-response policy."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -7,9 +8,11 @@ from django.shortcuts import redirect, render
 from agencies.access import agency_view
 from agencies.forms import add_service_error
 from agencies.models import Capability
-from pledges import policy, services
-from pledges.forms import PolicyForm
-from pledges.models import POLICY_ELEMENTS
+from pledges import dashboard as dashboard_queries
+from pledges import lifecycle, policy, services
+from pledges.forms import PledgeForm, PolicyForm, WithdrawForm
+from pledges.models import OPEN_STATUSES, POLICY_ELEMENTS, Pledge, PledgeStatus, ProgramRules
+from training.models import add_months
 
 
 @agency_view(Capability.VIEW, methods=("GET",))
@@ -52,3 +55,93 @@ def policy_create(request, agency_slug: str):
             messages.success(request, "The policy was recorded.")
             return redirect("policy_detail", agency_slug=agency_slug)
     return render(request, "pledges/policy_form.html", {"form": form, "previous": previous})
+
+
+@agency_view(Capability.VIEW, methods=("GET",))
+def agency_dashboard(request, agency_slug: str):
+    """The page a member lands on: the four requirements today, the pledge, the pace."""
+    board = dashboard_queries.dashboard(request.agency)
+    pledge = board.pledge
+    context = {
+        "agency": request.agency,
+        "board": board,
+        "can_submit": bool(
+            request.membership.can(Capability.MANAGE)
+            and pledge
+            and lifecycle.can_move(pledge, PledgeStatus.SUBMITTED)
+            and board.evaluation.all_met
+        ),
+    }
+    return render(request, "pledges/dashboard.html", context)
+
+
+def _open_pledge(agency) -> Pledge | None:
+    return Pledge.objects.filter(status__in=OPEN_STATUSES).exclude(status="draft").first()
+
+
+@agency_view(Capability.MANAGE)
+def pledge_sign(request, agency_slug: str):
+    agency = request.agency
+    if _open_pledge(agency):
+        messages.info(request, "Your agency's pledge is already signed.")
+        return redirect("agency_dashboard", agency_slug=agency_slug)
+    today = agency.today()
+    rules = ProgramRules.objects.in_force(today)
+    form = PledgeForm(
+        request.POST or None,
+        agency_name=agency.name,
+        earliest=add_months(today, rules.window_min_months),
+        latest=add_months(today, rules.window_max_months),
+        initial={"target_date": add_months(today, 24)},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.pledge_sign(
+                agency=agency,
+                actor=request.user,
+                ip=request.META.get("REMOTE_ADDR"),
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, f"{agency.name} has taken the One Mind pledge.")
+            return redirect("agency_dashboard", agency_slug=agency_slug)
+    return render(request, "pledges/pledge_sign.html", {"form": form, "rules": rules})
+
+
+@agency_view(Capability.MANAGE, methods=("POST",))
+def pledge_submit(request, agency_slug: str):
+    pledge = _open_pledge(request.agency)
+    if pledge is None:
+        messages.error(request, "There is no signed pledge to submit.")
+        return redirect("agency_dashboard", agency_slug=agency_slug)
+    try:
+        services.pledge_submit(agency=request.agency, actor=request.user, pledge=pledge)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, "Submitted for certification. Program staff will review it and tell you."
+        )
+    return redirect("agency_dashboard", agency_slug=agency_slug)
+
+
+@agency_view(Capability.MANAGE)
+def pledge_withdraw(request, agency_slug: str):
+    pledge = _open_pledge(request.agency)
+    if pledge is None:
+        messages.error(request, "There is no open pledge to withdraw.")
+        return redirect("agency_dashboard", agency_slug=agency_slug)
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.pledge_withdraw(
+                agency=request.agency, actor=request.user, pledge=pledge, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, "The pledge was withdrawn. It stays in your history.")
+            return redirect("agency_dashboard", agency_slug=agency_slug)
+    return render(request, "pledges/pledge_withdraw.html", {"form": form, "pledge": pledge})

@@ -32,7 +32,8 @@ class PageStructure(HTMLParser):
         if tag == "label" and attrs.get("for"):
             self.labels_for.add(attrs["for"])
         self.h1_count += tag == "h1"
-        self._in_title = tag == "title"
+        # The document's title; an SVG's <title> inside the body is its accessible name.
+        self._in_title = tag == "title" and not any(t == "body" for t, _ in self.tags)
 
     def handle_endtag(self, tag):
         self._in_title = False
@@ -116,6 +117,7 @@ def test_agency_pages_for_a_coordinator(client, agency_a, coordinator, editor):
         ("partnership_amend", partnership),
         ("partnership_draft_edit", {**partnership, "version_id": draft.public_id}),
         ("partnership_terminate", partnership),
+        ("pledge_sign", {}),
         ("policy_detail", {}),
         ("policy_create", {}),
         ("agency_dashboard", {}),

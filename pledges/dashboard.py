@@ -1,0 +1,100 @@
+"""Reads for the agency dashboard: the pledge, today's evaluation, history and pace."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.utils.safestring import SafeString, mark_safe
+
+from agencies.models import Agency
+from agencies.tenancy import agency_scope
+from pledges import progress
+from pledges.charts import Point, progress_chart
+from pledges.evaluation import Evaluation
+from pledges.models import OPEN_STATUSES, Pledge, ProgramRules, ProgressSnapshot
+
+PACE_WINDOW_DAYS = 90
+CHART_DAYS = 365
+
+
+@dataclass(frozen=True)
+class Pace:
+    projected_on: date | None  # when coverage would reach its target at the recent rate
+    at_risk: bool
+    words: str
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    pledge: Pledge | None
+    rules: ProgramRules
+    evaluation: Evaluation
+    today: date
+    pace: Pace
+    chart: SafeString
+
+    @property
+    def days_left(self) -> int | None:
+        if self.pledge is None or self.pledge.target_date is None:
+            return None
+        return (self.pledge.target_date - self.today).days
+
+
+def dashboard(agency: Agency) -> Dashboard:
+    """Everything the dashboard shows, in a fixed number of queries."""
+    today = agency.today()
+    with agency_scope(agency):
+        pledge = Pledge.objects.select_related("rules").order_by("-created_at").first()
+        history = list(
+            ProgressSnapshot.objects.filter(
+                day__gte=today - timedelta(days=CHART_DAYS), day__lt=today
+            ).order_by("day")
+        )
+    open_pledge = pledge if pledge and pledge.status in OPEN_STATUSES else None
+    rules = open_pledge.rules if open_pledge else ProgramRules.objects.in_force(today)
+    evaluation = progress.agency_evaluation(agency, today, rules=rules)
+    points = [
+        Point(s.day, _per_mille(s.cit_count, s.in_scope), _per_mille(s.covered_count, s.in_scope))
+        for s in history
+    ]
+    cit, coverage = evaluation["cit"], evaluation["coverage"]
+    points.append(
+        Point(today, _per_mille(cit.count, cit.total), _per_mille(coverage.count, coverage.total))
+    )
+    return Dashboard(
+        pledge=pledge,
+        rules=rules,
+        evaluation=evaluation,
+        today=today,
+        pace=pace(history, coverage.count, coverage.required, today, open_pledge),
+        chart=mark_safe(progress_chart(points, rules.cit_minimum_percent)),  # noqa: S308 - built from numbers and escaped text
+    )
+
+
+def _per_mille(count: int, total: int) -> int:
+    return 1000 * count // total if total else 0
+
+
+def pace(history, covered: int, required: int, today: date, pledge: Pledge | None) -> Pace:
+    """At the last 90 days' rate, the day coverage reaches its target; integer arithmetic."""
+    if required and covered >= required:
+        return Pace(today, False, "Everyone in scope is trained.")
+    since = today - timedelta(days=PACE_WINDOW_DAYS)
+    earlier = next((s for s in history if s.day >= since), None)
+    if earlier is None or earlier.day >= today:
+        return Pace(None, False, "Not enough history yet to project a date.")
+    gained, span = covered - earlier.covered_count, (today - earlier.day).days
+    at_risk_if_stalled = pledge is not None
+    if gained <= 0:
+        return Pace(
+            None,
+            at_risk_if_stalled,
+            f"No one newly trained in the last {span} days: at this pace the target is "
+            "not reached.",
+        )
+    remaining = required - covered
+    days = (remaining * span + gained - 1) // gained
+    projected = today + timedelta(days=days)
+    late = pledge is not None and projected > pledge.target_date
+    return Pace(projected, late, "")
