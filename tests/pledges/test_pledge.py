@@ -247,9 +247,8 @@ def test_the_coordinator_withdraws_with_a_reason(client, agency_a, coordinator):
     sign(agency_a, coordinator)
     login(client, coordinator)
     check_page(client.get(url("pledge_withdraw", agency_a)).content.decode())
-    assert (
-        "This field is required." in client.post(url("pledge_withdraw", agency_a)).content.decode()
-    )
+    refused = client.post(url("pledge_withdraw", agency_a), {"reason": " "})
+    assert "This field is required." in refused.content.decode()
 
     client.post(url("pledge_withdraw", agency_a), {"reason": "New chief, new plan."})
 
