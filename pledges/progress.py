@@ -37,22 +37,26 @@ KINDS = {
 }
 
 
-def training_sql(agency_ids: list[int], on: date) -> tuple[str, list]:
-    """One aggregate: per agency, people in scope and how many hold each kind of record.
+def training_sql(agency_ids: list[int] | None, on: date) -> tuple[str, list]:
+    """One aggregate: per agency, people in scope and how many hold each kind of record
+    (for the agencies given, or for every agency when None).
 
     The in-scope rule and the validity rule are the ORM's own (`IN_SCOPE`,
     `valid_records`); only the outer join and sums are written here. Records are first
     reduced to one row per person (a flag per kind), so a person counts once.
     """
-    people = Person.all_agencies.filter(IN_SCOPE, agency_id__in=agency_ids).values(
-        "id", "agency_id"
-    )
+    people = Person.all_agencies.filter(IN_SCOPE)
+    records = TrainingRecord.all_agencies.all()
+    if agency_ids is not None:
+        people = people.filter(agency_id__in=agency_ids)
+        records = records.filter(agency_id__in=agency_ids)
+    people = people.values("id", "agency_id")
     flags = {
         name: Max(Case(When(course__kind__in=kinds, then=Value(1)), default=Value(0)))
         for name, kinds in KINDS.items()
     }
     per_person = (
-        valid_records(on, TrainingRecord.all_agencies.filter(agency_id__in=agency_ids))
+        valid_records(on, records)
         .values("person_id")
         .annotate(**flags)
         .values("person_id", *flags)

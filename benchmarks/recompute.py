@@ -1,0 +1,135 @@
+"""Benchmark: recompute the progress of every agency of the national dataset, and of the
+largest one, next to the bare SQL aggregate that counts the same figures in the same run.
+
+Loads the national dataset (18,000 agencies, ~770,000 people, ~1,000,000 records) into its
+own PostgreSQL database, <name>_national[_<agencies>], once; later runs reuse it.
+
+    DATABASE_URL=postgres://root@/onemind .venv/bin/python benchmarks/recompute.py
+    ... benchmarks/recompute.py --agencies 200 --fresh   # a smoke run
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+def timed(function, repeats: int) -> tuple[float, object]:
+    """Median seconds of `repeats` runs after one warm-up run, and the last result."""
+    result = function()
+    samples = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        result = function()
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples), result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--agencies", type=int, default=18_000)
+    parser.add_argument("--fresh", action="store_true", help="reload the dataset")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--json", help="write the figures to this file")
+    args = parser.parse_args()
+
+    base_url = os.environ.get("DATABASE_URL", "")
+    if not base_url.startswith("postgres"):
+        sys.exit("Set DATABASE_URL to a PostgreSQL database (the benchmark makes its own).")
+    url = urlparse(base_url)
+    suffix = "" if args.agencies == 18_000 else f"_{args.agencies}"
+    name = f"{url.path.lstrip('/') or 'onemind'}_national{suffix}"
+    os.environ["DATABASE_URL"] = url._replace(path=f"/{name}").geturl()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onemind.settings")
+    os.environ.setdefault("VAR_DIR", tempfile.mkdtemp(prefix="onemind-bench-"))
+
+    import dj_database_url
+    import psycopg2
+
+    server = dj_database_url.parse(base_url)
+    admin = psycopg2.connect(
+        dbname="postgres", user=server["USER"], password=server["PASSWORD"],
+        host=server["HOST"] or None, port=server["PORT"] or None,
+    )  # fmt: skip
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        if args.fresh:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if not cursor.fetchone():
+            cursor.execute(f'CREATE DATABASE "{name}"')
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", verbosity=0)
+    from agencies.models import Agency
+    from pledges import dashboard, progress
+    from pledges.models import ProgressSnapshot
+    from training.models import Person, TrainingRecord
+
+    figures: dict[str, object] = {}
+    if not Agency.objects.filter(slug__startswith="national-").exists():
+        start = time.perf_counter()
+        call_command("national_dataset", agencies=args.agencies)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        figures["dataset_load_seconds"] = round(time.perf_counter() - start, 1)
+
+    ids = list(Agency.objects.filter(slug__startswith="national-").values_list("pk", flat=True))
+    largest = Agency.objects.get(slug="national-00000")
+    on = largest.today()
+    figures.update(
+        agencies=len(ids),
+        people=Person.all_agencies.count(),
+        records=TrainingRecord.all_agencies.count(),
+    )
+
+    def bare(agency_ids):
+        sql, params = progress.training_sql(agency_ids, on)
+
+        def run():
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                return cursor.fetchall()
+
+        return run
+
+    bare_all, rows = timed(bare(None), args.repeats)
+    recompute_all, written = timed(lambda: progress.recompute(ids, on), args.repeats)
+    assert written == len(ids) and ProgressSnapshot.all_agencies.filter(day=on).count() == len(ids)
+    bare_one, _ = timed(bare([largest.pk]), args.repeats)
+    recompute_one, _ = timed(lambda: progress.recompute([largest.pk], on), args.repeats)
+    dashboard_one, board = timed(lambda: dashboard.dashboard(largest), args.repeats)
+
+    figures.update(
+        bare_aggregate_all_seconds=round(bare_all, 3),
+        recompute_all_seconds=round(recompute_all, 3),
+        recompute_all_ratio=round(recompute_all / bare_all, 2),
+        largest_agency_in_scope=board.evaluation["cit"].total,
+        bare_aggregate_largest_seconds=round(bare_one, 3),
+        recompute_largest_seconds=round(recompute_one, 3),
+        recompute_largest_ratio=round(recompute_one / bare_one, 2),
+        dashboard_largest_seconds=round(dashboard_one, 3),
+        agencies_all_met=ProgressSnapshot.all_agencies.filter(day=on, all_met=True).count(),
+    )
+    print(json.dumps(figures, indent=2))
+    if args.json:
+        Path(args.json).write_text(json.dumps(figures, indent=2))
+    connection.close()
+
+
+if __name__ == "__main__":
+    main()
