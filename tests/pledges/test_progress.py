@@ -163,3 +163,32 @@ def test_sql_figures_on_postgres_match_on_a_fixed_case(db):
     figures = progress.training_figures([record.agency_id], D)[record.agency_id]
     assert figures == python_figures(record.agency, D)
     assert figures.mhfa_strict == 1 and figures.in_scope == 1
+
+
+def test_the_national_dataset_loads_with_its_largest_agencies_first(db, monkeypatch):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from agencies.models import Agency
+    from pledges.management.commands import national_dataset
+    from training.models import Person
+
+    monkeypatch.setattr(national_dataset, "LARGEST", [60, 25, 12])
+    call_command("national_dataset", agencies=8, stdout=StringIO())
+    first = list(
+        Person.all_agencies.order_by("agency__slug", "employee_id").values_list(
+            "agency__slug", "employee_id", "last_name", "category", "status"
+        )
+    )
+    sizes = list(Agency.objects.order_by("slug").values_list("sworn_strength", flat=True))
+    assert sizes[:3] == [60, 25, 12] and len(first) == sum(sizes)
+    import random
+
+    same = national_dataset.roster_sizes(8, random.Random(2026))
+    assert same == national_dataset.roster_sizes(8, random.Random(2026)) == sizes
+    assert TrainingRecord.all_agencies.exists()
+    assert progress.recompute(list(Agency.objects.values_list("pk", flat=True)), D) == 8
+
+    with pytest.raises(Exception, match="loaded already"):
+        call_command("national_dataset", agencies=8, stdout=StringIO())
