@@ -19,11 +19,13 @@ app.conf.beat_schedule = {
     },
     "lapse-overdue-pledges": {
         "task": "pledges.tasks.lapse_overdue_pledges",
-        "schedule": crontab(hour=2, minute=5),
+        "schedule": crontab(hour=11, minute=25),
     },
     "recompute-all-agencies": {
+        # 11:30 UTC: every US agency, Guam to American Samoa, is on the same calendar day,
+        # so the run is one group of dense batches.
         "task": "pledges.tasks.recompute_all_agencies",
-        "schedule": crontab(hour=2, minute=20),
+        "schedule": crontab(hour=11, minute=30),
     },
     "sweep-orphan-documents": {
         "task": "agencies.tasks.sweep_orphan_documents",

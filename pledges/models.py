@@ -226,9 +226,13 @@ class ProgressSnapshot(TenantModel):
     day; the rows over time are the progress chart."""
 
     day = models.DateField()
-    rules = models.ForeignKey(ProgramRules, on_delete=models.PROTECT, related_name="+")
+    # Not indexed: the snapshot is rewritten for every agency nightly, and nothing looks
+    # snapshots up by rules or pledge.
+    rules = models.ForeignKey(
+        ProgramRules, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     pledge = models.ForeignKey(
-        Pledge, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        Pledge, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     in_scope = models.PositiveIntegerField(default=0)
     cit_count = models.PositiveIntegerField(default=0)

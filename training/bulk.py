@@ -24,22 +24,82 @@ def insert_rows(model: type[models.Model], rows: list[dict]) -> None:
     if connection.vendor != "postgresql":
         model._base_manager.bulk_create([model(**row) for row in rows], batch_size=PAGE_SIZE)
         return
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    with connection.cursor() as cursor:
+        _copy(connection, cursor, model._meta.db_table, _fields(model), rows)
+
+
+def upsert_rows(
+    model: type[models.Model], rows: list[dict], unique_fields: list[str], update_fields: list[str]
+) -> None:
+    """Insert rows, or update `update_fields` of those whose `unique_fields` already exist.
+
+    On PostgreSQL: COPY into a temporary table, then one INSERT ... ON CONFLICT.
+    """
+    if not rows:
+        return
+    connection = connections[DEFAULT_DB_ALIAS]
+    if connection.vendor != "postgresql":
+        model._base_manager.bulk_create(
+            [model(**row) for row in rows],
+            batch_size=PAGE_SIZE,
+            update_conflicts=True,
+            unique_fields=unique_fields,
+            update_fields=update_fields,
+        )
+        return
+    quote = connection.ops.quote_name
+    table, staging = model._meta.db_table, f"{model._meta.db_table}_staging"
+    fields = _fields(model)
+    columns = ", ".join(quote(f.column) for f in fields)
+    column = {f.name: quote(f.column) for f in model._meta.concrete_fields}
+    conflict = ", ".join(column[n] for n in unique_fields)
+    updates = ", ".join(f"{column[n]} = EXCLUDED.{column[n]}" for n in update_fields)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMP TABLE {quote(staging)} AS SELECT {columns} "  # noqa: S608 - our names
+            f"FROM {quote(table)} WITH NO DATA"
+        )
+        try:
+            _copy(connection, cursor, staging, fields, rows)
+            cursor.execute(  # names from the model only, quoted
+                f"INSERT INTO {quote(table)} ({columns}) SELECT {columns} "  # noqa: S608
+                f"FROM {quote(staging)} ON CONFLICT ({conflict}) DO UPDATE SET {updates}"
+            )
+        finally:
+            cursor.execute(f"DROP TABLE {quote(staging)}")
+
+
+def _fields(model: type[models.Model]) -> list[models.Field]:
+    return [f for f in model._meta.concrete_fields if not f.primary_key]
+
+
+# Fields whose Python values COPY takes as they are (no database preparation needed).
+_PLAIN = (
+    models.IntegerField,
+    models.BooleanField,
+    models.DateField,
+    models.CharField,
+    models.TextField,
+    models.ForeignKey,
+)
+
+
+def _copy(connection, cursor, table: str, fields: list[models.Field], rows: list[dict]) -> None:
+    plain = [isinstance(f, _PLAIN) and not isinstance(f, models.DateTimeField) for f in fields]
     lines = io.StringIO()
     for row in rows:
         values = []
-        for field in fields:
+        for field, as_is in zip(fields, plain, strict=True):
             value = row[field.attname] if field.attname in row else field.get_default()
-            values.append(_copy_text(field.get_db_prep_save(value, connection)))
+            if not as_is:
+                value = field.get_db_prep_save(value, connection)
+            values.append(_copy_text(value))
         lines.write("\t".join(values))
         lines.write("\n")
     lines.seek(0)
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in fields)
-    with connection.cursor() as cursor:
-        cursor.cursor.copy_expert(
-            f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN", lines
-        )
+    cursor.cursor.copy_expert(f"COPY {quote(table)} ({columns}) FROM STDIN", lines)
 
 
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
@@ -49,7 +109,10 @@ def _copy_text(value) -> str:
     """A value in COPY's text format: \\N for NULL, special characters escaped."""
     if value is None:
         return "\\N"
-    if isinstance(value, bool):
+    kind = type(value)
+    if kind is int:  # the commonest: keys and counts, nothing to escape
+        return str(value)
+    if kind is bool:
         return "t" if value else "f"
     if isinstance(value, datetime | date):
         return value.isoformat()
