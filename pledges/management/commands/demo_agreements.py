@@ -12,8 +12,10 @@ from agencies.documents import AGREEMENT_TYPES, check_upload
 from agencies.models import Agency, Membership, Role
 from partnerships import services as partnership_services
 from partnerships.models import MentalHealthOrganization
+from pledges import progress
 from pledges import services as pledge_services
-from pledges.models import CrisisPolicy
+from pledges.models import CrisisPolicy, Pledge
+from training.models import add_months
 
 
 def pdf(name: str, title: str, body: str):
@@ -32,6 +34,9 @@ class Command(BaseCommand):
         if millbrook and not MentalHealthOrganization.all_agencies.filter(agency=millbrook):
             self._millbrook(millbrook)
             self.stdout.write(f"  partnerships and policy of {millbrook.name}")
+        if millbrook and not Pledge.all_agencies.filter(agency=millbrook).exists():
+            self._pledge_and_history(millbrook)
+            self.stdout.write(f"  pledge and progress history of {millbrook.name}")
         harlan = Agency.objects.filter(slug="harlan-county-so").first()
         if harlan and not CrisisPolicy.all_agencies.filter(agency=harlan).exists():
             self._harlan(harlan)
@@ -129,6 +134,22 @@ class Command(BaseCommand):
                 "Response to persons affected by mental illness or in crisis.",
             ),
         )
+
+    def _pledge_and_history(self, agency) -> None:
+        """Sign the pledge, and fill the chart: progress as it stood each week of the last
+        half year, computed from the records' own dates."""
+        today = agency.today()
+        pledge_services.pledge_sign(
+            agency=agency,
+            actor=self._coordinator(agency),
+            chief_name="Dana Whitfield",
+            chief_title="Chief of Police",
+            target_date=add_months(today, 14),
+            signature="Dana Whitfield",
+            affirmed=True,
+        )
+        for weeks_ago in range(26, -1, -1):
+            progress.recompute([agency.pk], today - timedelta(weeks=weeks_ago))
 
     def _harlan(self, agency) -> None:
         actor, today = self._coordinator(agency), agency.today()
