@@ -103,8 +103,9 @@ def evaluate(rules: ProgramRules, figures: Figures) -> Evaluation:
     cit_required = share(in_scope, rules.cit_minimum_percent)
     if rules.coverage_mode == CoverageMode.CIT_OR_MHFA:
         covered = training.either_any if equivalents else training.either_strict
-        coverage_title = f"{cit_name} or {mhfa_name} for everyone in scope"
-        untrained_words = f"have neither {cit_name} nor {mhfa_name}"
+        either = " (or an equivalent)" if equivalents else ""
+        coverage_title = f"Everyone in scope trained: CIT or MHFA{either}"
+        untrained_words = f"have neither CIT nor MHFA{either}"
     else:
         covered = training.mhfa_any if equivalents else training.mhfa_strict
         coverage_title = f"{mhfa_name} for everyone in scope"

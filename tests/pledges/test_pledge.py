@@ -220,7 +220,7 @@ def test_the_dashboard_shows_exact_figures_and_what_is_missing(client, agency_a,
     page = client.get(url("agency_dashboard", agency_a)).content.decode()
 
     assert "<strong>1</strong> of 5 in scope (20.0%) · 1 needed" in page
-    assert "4 people in scope have neither CIT or equivalent nor MHFA or equivalent." in page
+    assert "4 people in scope have neither CIT nor MHFA (or an equivalent)." in page
     assert "No partnership (MOU)" in page and "No policy on responding" in page
     assert "<svg" in page and 'role="img"' in page
     assert "Sign the pledge" not in page  # a viewer does not sign
