@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from agencies import staff_urls as agency_staff_urls
 from agencies import views as agency_views
+from pledges import staff_urls as pledge_staff_urls
 from training import staff_urls as training_staff_urls
 
 urlpatterns = [
@@ -23,7 +24,12 @@ urlpatterns = [
     path(
         "staff/",
         include(
-            (agency_staff_urls.urlpatterns + training_staff_urls.urlpatterns, "staff"),
+            (
+                agency_staff_urls.urlpatterns
+                + training_staff_urls.urlpatterns
+                + pledge_staff_urls.urlpatterns,
+                "staff",
+            ),
             namespace="staff",
         ),
     ),

@@ -2,8 +2,8 @@ from django import forms
 
 from agencies.documents import AGREEMENT_TYPES
 from agencies.forms import DocumentField
-from pledges.models import POLICY_ELEMENTS, CrisisPolicy
-from pledges.services import POLICY_FIELDS
+from pledges.models import POLICY_ELEMENTS, CrisisPolicy, ProgramRules
+from pledges.services import POLICY_FIELDS, RULES_FIELDS
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -77,3 +77,13 @@ class PledgeForm(forms.Form):
 
 class WithdrawForm(forms.Form):
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Reason")
+
+
+class RulesForm(forms.ModelForm):
+    class Meta:
+        model = ProgramRules
+        fields = RULES_FIELDS
+        widgets = {
+            "effective_on": DATE_INPUT,
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }

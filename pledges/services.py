@@ -189,3 +189,37 @@ def lapse_overdue_pledges(on) -> int:
             announce_evidence_changed(pledge.agency)
         lapsed += 1
     return lapsed
+
+
+# Program rules
+
+
+RULES_FIELDS = [
+    "name",
+    "effective_on",
+    "cit_minimum_percent",
+    "coverage_target_percent",
+    "coverage_mode",
+    "equivalents_count",
+    "window_min_months",
+    "window_max_months",
+    "description",
+]
+
+
+def rules_add(*, actor: User, **fields: Any) -> ProgramRules:
+    """A program administrator adds a rules version; it applies to pledges signed from its
+    effective date on, never to pledges already signed."""
+    rules = ProgramRules(created_by=actor, **fields)
+    if rules.effective_on and rules.effective_on <= timezone.localdate():
+        raise ValidationError(
+            {"effective_on": "Rules take effect from a future date: pledges already signed "
+             "keep the rules they were signed under."}
+        )  # fmt: skip
+    with transaction.atomic():
+        validate(rules)
+        save_unique(rules)
+        record_event(
+            action="rules.added", actor=actor, obj=rules, values=snapshot(rules, RULES_FIELDS)
+        )
+    return rules
