@@ -18,12 +18,11 @@ import os
 import random
 import resource
 import sys
-import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlparse
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchmarks.own_database import use_own_database  # noqa: E402
 
 
 def roster_csv(people: int, rng: random.Random) -> bytes:
@@ -85,27 +84,7 @@ def main() -> None:
     parser.add_argument("--json", help="write the figures to this file")
     args = parser.parse_args()
 
-    base_url = os.environ.get("DATABASE_URL", "")
-    if not base_url.startswith("postgres"):
-        sys.exit("Set DATABASE_URL to a PostgreSQL database (the benchmark makes its own).")
-    url = urlparse(base_url)
-    bench_name = f"{url.path.lstrip('/') or 'onemind'}_bench"
-    os.environ["DATABASE_URL"] = url._replace(path=f"/{bench_name}").geturl()
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onemind.settings")
-    os.environ.setdefault("VAR_DIR", tempfile.mkdtemp(prefix="onemind-bench-"))
-
-    import dj_database_url
-    import psycopg2
-
-    server = dj_database_url.parse(base_url)
-    admin = psycopg2.connect(
-        dbname="postgres", user=server["USER"], password=server["PASSWORD"],
-        host=server["HOST"] or None, port=server["PORT"] or None,
-    )  # fmt: skip
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{bench_name}"')
-        cursor.execute(f'CREATE DATABASE "{bench_name}"')
+    bench_name, admin = use_own_database("bench", fresh=True)
 
     import django
 

@@ -12,15 +12,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlparse
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchmarks.own_database import use_own_database  # noqa: E402
 
 
 def timed(function, repeats: int) -> tuple[float, object]:
@@ -42,31 +40,8 @@ def main() -> None:
     parser.add_argument("--json", help="write the figures to this file")
     args = parser.parse_args()
 
-    base_url = os.environ.get("DATABASE_URL", "")
-    if not base_url.startswith("postgres"):
-        sys.exit("Set DATABASE_URL to a PostgreSQL database (the benchmark makes its own).")
-    url = urlparse(base_url)
-    suffix = "" if args.agencies == 18_000 else f"_{args.agencies}"
-    name = f"{url.path.lstrip('/') or 'onemind'}_national{suffix}"
-    os.environ["DATABASE_URL"] = url._replace(path=f"/{name}").geturl()
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onemind.settings")
-    os.environ.setdefault("VAR_DIR", tempfile.mkdtemp(prefix="onemind-bench-"))
-
-    import dj_database_url
-    import psycopg2
-
-    server = dj_database_url.parse(base_url)
-    admin = psycopg2.connect(
-        dbname="postgres", user=server["USER"], password=server["PASSWORD"],
-        host=server["HOST"] or None, port=server["PORT"] or None,
-    )  # fmt: skip
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        if args.fresh:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if not cursor.fetchone():
-            cursor.execute(f'CREATE DATABASE "{name}"')
+    suffix = "national" if args.agencies == 18_000 else f"national_{args.agencies}"
+    use_own_database(suffix, fresh=args.fresh)
 
     import django
 

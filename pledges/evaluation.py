@@ -86,6 +86,18 @@ def _people(n: int) -> str:
     return f"{n} {'person' if n == 1 else 'people'}"
 
 
+NOBODY = "No one is in scope: add your sworn officers (and selected non-sworn staff) to the roster."
+
+
+def _training_requirement(
+    key: str, title: str, count: int, required: int, in_scope: int, shortfall: str
+) -> Requirement:
+    """A share of the people in scope: met when some are in scope and enough are trained."""
+    met = in_scope > 0 and count >= required
+    missing = [] if met else [NOBODY if not in_scope else shortfall]
+    return Requirement(key, title, met, count, required, in_scope, missing)
+
+
 def _untrained(untrained: int, needed: int, words: str) -> str:
     more = f" ({needed} more needed)" if needed != untrained else ""
     return f"{_people(untrained)} in scope {words}{more}."
@@ -112,37 +124,22 @@ def evaluate(rules: ProgramRules, figures: Figures) -> Evaluation:
         untrained_words = f"still need {mhfa_name}"
     covered_required = share(in_scope, rules.coverage_target_percent)
 
-    nobody = [
-        "No one is in scope: add your sworn officers (and selected non-sworn staff) to the roster."
-    ]
-    cit = Requirement(
-        key="cit",
-        title=f"{cit_name} training for at least {rules.cit_minimum_percent}% in scope",
-        met=in_scope > 0 and cit_count >= cit_required,
-        count=cit_count,
-        required=cit_required,
-        total=in_scope,
-        missing=nobody
-        if not in_scope
-        else [
-            f"{_people(cit_required - cit_count)} more need {cit_name} training "
-            f"({cit_required} of {in_scope} needed)."
-        ]
-        if cit_count < cit_required
-        else [],
+    cit = _training_requirement(
+        "cit",
+        f"{cit_name} training for at least {rules.cit_minimum_percent}% in scope",
+        cit_count,
+        cit_required,
+        in_scope,
+        f"{_people(cit_required - cit_count)} more need {cit_name} training "
+        f"({cit_required} of {in_scope} needed).",
     )
-    coverage = Requirement(
-        key="coverage",
-        title=coverage_title,
-        met=in_scope > 0 and covered >= covered_required,
-        count=covered,
-        required=covered_required,
-        total=in_scope,
-        missing=nobody
-        if not in_scope
-        else [_untrained(in_scope - covered, covered_required - covered, untrained_words)]
-        if covered < covered_required
-        else [],
+    coverage = _training_requirement(
+        "coverage",
+        coverage_title,
+        covered,
+        covered_required,
+        in_scope,
+        _untrained(in_scope - covered, covered_required - covered, untrained_words),
     )
     partnership = Requirement(
         key="partnership",
