@@ -60,7 +60,7 @@ class PledgeForm(forms.Form):
     )
     affirmed = forms.BooleanField(required=True)
 
-    def __init__(self, *args, agency_name: str, earliest, latest, **kwargs):
+    def __init__(self, *args, agency_name: str, rules, earliest, latest, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["affirmed"].label = (
             f"I affirm that {agency_name} pledges to complete the four requirements of the "
@@ -68,7 +68,8 @@ class PledgeForm(forms.Form):
         )
         self.fields["target_date"].help_text = (
             f"Between {earliest:%b} {earliest.day}, {earliest:%Y} and "
-            f"{latest:%b} {latest.day}, {latest:%Y}: 12 to 36 months from today."
+            f"{latest:%b} {latest.day}, {latest:%Y}: {rules.window_min_months} to "
+            f"{rules.window_max_months} months from today."
         )
         self.fields["target_date"].widget.attrs.update(
             min=earliest.isoformat(), max=latest.isoformat()

@@ -165,6 +165,7 @@ def recompute(agency_ids: list[int], on: date | None = None) -> int:
         rows,
         unique_fields=["agency", "day"],
         update_fields=[f.name for f in SNAPSHOT_FIELDS],
+        newer_by="computed_at",  # `now` was taken before reading: a slower run loses
     )
     return len(rows)
 
@@ -192,7 +193,7 @@ def _snapshot_row(agency_id: int, result: AgencyResult, on: date, now) -> dict:
 
 
 def _by_local_date(agency_ids: list[int]) -> dict[date, list[int]]:
-    zones = Agency.objects.filter(pk__in=agency_ids).values_list("pk", "time_zone")
+    zones = Agency.objects.filter(pk__in=agency_ids).order_by("pk").values_list("pk", "time_zone")
     by_zone: dict[str, list[int]] = {}
     for agency_id, zone in zones:
         by_zone.setdefault(zone, []).append(agency_id)

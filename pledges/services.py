@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import OperationalError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from agencies import documents
@@ -140,21 +142,57 @@ def pledge_sign(
     return pledge
 
 
+RESUBMIT_GRACE_DAYS = 30
+SERIALIZATION_FAILURE = "40001"  # PostgreSQL's code for a REPEATABLE READ conflict
+
+
+def submission_deadline(pledge: Pledge):
+    """The last day the pledge can be submitted: its target date, or, once returned,
+    30 days after the return if that is later (time to fix what the reviewer found)."""
+    deadline = pledge.target_date
+    if pledge.status == PledgeStatus.RETURNED:
+        returned_on = timezone.localdate(pledge.status_changed_at)
+        deadline = max(deadline, returned_on + timedelta(days=RESUBMIT_GRACE_DAYS))
+    return deadline
+
+
 def pledge_submit(*, agency: Agency, actor: User, pledge: Pledge) -> Submission:
-    """Submit for certification: every requirement must be met; the evidence is frozen."""
+    """Submit for certification: every requirement must be met; the evidence is frozen.
+
+    The figures and the frozen evidence are read in one snapshot of the database
+    (REPEATABLE READ on PostgreSQL), so the counts and the people list agree.
+    """
     if pledge.agency_id != agency.pk:
         raise ValidationError("This pledge is not this agency's.")
+    try:
+        return _submit(agency, actor, pledge)
+    except OperationalError as error:
+        if getattr(error.__cause__, "pgcode", None) != SERIALIZATION_FAILURE:
+            raise
+        # Another request changed the pledge since this one began reading (a double click).
+        raise ValidationError(
+            "This pledge changed a moment ago, perhaps submitted already: reload the page."
+        ) from error
+
+
+def _submit(agency: Agency, actor: User, pledge: Pledge) -> Submission:
     today = agency.today()
     with agency_scope(agency), transaction.atomic():
+        _read_one_snapshot()
         if not lifecycle.can_move(pledge, PledgeStatus.SUBMITTED):
             raise ValidationError(
                 f"A pledge that is {pledge.get_status_display().lower()} cannot be submitted."
             )
+        if today > submission_deadline(pledge):
+            raise ValidationError(
+                f"The target date ({day(pledge.target_date)}) has passed: the pledge can no "
+                "longer be submitted."
+            )
         evaluation = progress.agency_evaluation(agency, today, rules=pledge.rules)
         if not evaluation.all_met:
             raise ValidationError("Every requirement must be met before you submit.")
-        lifecycle.move(pledge, PledgeStatus.SUBMITTED, actor=actor)
         snapshot = frozen_evidence(agency, pledge, evaluation, today)  # plain JSON
+        lifecycle.move(pledge, PledgeStatus.SUBMITTED, actor=actor)
         submission = Submission.objects.create(
             agency=agency,
             pledge=pledge,
@@ -164,6 +202,14 @@ def pledge_submit(*, agency: Agency, actor: User, pledge: Pledge) -> Submission:
         )
         announce_evidence_changed(agency)
     return submission
+
+
+def _read_one_snapshot() -> None:
+    """First statement of the outermost transaction: every read sees the same data."""
+    connection = transaction.get_connection()
+    if connection.vendor == "postgresql" and len(connection.savepoint_ids) == 0:
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
 
 
 def pledge_withdraw(*, agency: Agency, actor: User, pledge: Pledge, reason: str) -> Pledge:
@@ -178,15 +224,23 @@ def pledge_withdraw(*, agency: Agency, actor: User, pledge: Pledge, reason: str)
 
 
 def lapse_overdue_pledges(on) -> int:
-    """Pledges whose window ended without a submission under review lapse."""
-    overdue = Pledge.all_agencies.filter(
-        status__in=[PledgeStatus.PLEDGED, PledgeStatus.RETURNED], target_date__lt=on
-    ).select_related("agency")
+    """Pledges past their target date (and past a returned pledge's grace) lapse; one
+    under review does not. A pledge that changed meanwhile is left as it is."""
+    grace_start = timezone.now() - timedelta(days=RESUBMIT_GRACE_DAYS + 1)
+    overdue = Pledge.all_agencies.filter(target_date__lt=on).filter(
+        Q(status=PledgeStatus.PLEDGED)
+        | Q(status=PledgeStatus.RETURNED, status_changed_at__lt=grace_start)
+    )
     lapsed = 0
-    for pledge in overdue:
-        with transaction.atomic():
-            lifecycle.move(pledge, PledgeStatus.LAPSED, actor=None, target_date=pledge.target_date)
-            announce_evidence_changed(pledge.agency)
+    for pledge in overdue.select_related("agency"):
+        try:
+            with transaction.atomic():
+                lifecycle.move(
+                    pledge, PledgeStatus.LAPSED, actor=None, target_date=pledge.target_date
+                )
+                announce_evidence_changed(pledge.agency)
+        except ValidationError:  # submitted or withdrawn a moment ago
+            continue
         lapsed += 1
     return lapsed
 

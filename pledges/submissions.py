@@ -9,14 +9,22 @@ from dataclasses import asdict
 from datetime import date
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Exists, OuterRef
 
 from agencies.models import Agency
 from partnerships.queries import partnerships
 from pledges import policy
 from pledges.evaluation import Evaluation
 from pledges.models import Pledge
-from training.models import IN_SCOPE, Person
-from training.queries import with_training_status
+from training.models import (
+    CIT_KINDS,
+    IN_SCOPE,
+    MHFA_KINDS,
+    CourseKind,
+    Person,
+    TrainingRecord,
+)
+from training.queries import valid_records
 
 
 def frozen_evidence(agency: Agency, pledge: Pledge, evaluation: Evaluation, on: date) -> dict:
@@ -27,7 +35,7 @@ def frozen_evidence(agency: Agency, pledge: Pledge, evaluation: Evaluation, on: 
 def _evidence(agency: Agency, pledge: Pledge, evaluation: Evaluation, on: date) -> dict:
     in_force = [row for row in partnerships(agency, on) if row.standing.in_force]
     current_policy = policy.in_force(policy.versions(agency), on)
-    people = with_training_status(Person.all_agencies.filter(IN_SCOPE, agency=agency), on)
+    people = _people_with_training(agency, pledge.rules, on)
     return {
         "agency": {"name": agency.name, "public_id": str(agency.public_id)},
         "pledge": {
@@ -64,6 +72,18 @@ def _evidence(agency: Agency, pledge: Pledge, evaluation: Evaluation, on: date) 
             for p in people.order_by("last_name", "first_name", "employee_id").iterator(2000)
         ],
     }
+
+
+def _people_with_training(agency: Agency, rules, on: date):
+    """The people in scope, each flagged with CIT and MHFA as the pledge's rules count them."""
+    equivalents = rules.equivalents_count
+    cit_kinds = CIT_KINDS if equivalents else (CourseKind.CIT,)
+    mhfa_kinds = MHFA_KINDS if equivalents else (CourseKind.MHFA,)
+    mine = valid_records(on, TrainingRecord.all_agencies.filter(person=OuterRef("pk")))
+    return Person.all_agencies.filter(IN_SCOPE, agency=agency).annotate(
+        has_cit=Exists(mine.filter(course__kind__in=cit_kinds)),
+        has_mhfa=Exists(mine.filter(course__kind__in=mhfa_kinds)),
+    )
 
 
 def _document(document) -> dict | None:

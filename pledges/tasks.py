@@ -26,12 +26,15 @@ def schedule_recompute(agency_id: int) -> None:
     Called after the change commits. If the broker is down the change is not lost: the
     nightly recompute sweeps every agency from the database.
     """
-    if not cache.add(_pending_key(agency_id), 1, COALESCE_SECONDS):
-        return  # a recompute is already queued and will see this change
     try:
-        recompute_agency.apply_async((agency_id,), countdown=RECOMPUTE_DELAY_SECONDS)
-    except Exception:  # the broker is unreachable: leave it to the nightly sweep
-        cache.delete(_pending_key(agency_id))
+        if not cache.add(_pending_key(agency_id), 1, COALESCE_SECONDS):
+            return  # a recompute is already queued and will see this change
+        try:
+            recompute_agency.apply_async((agency_id,), countdown=RECOMPUTE_DELAY_SECONDS)
+        except Exception:
+            cache.delete(_pending_key(agency_id))
+            raise
+    except Exception:  # cache or broker unreachable: the change stands; the nightly run sweeps
         log.exception("Could not queue the progress recompute of agency %s", agency_id)
 
 
@@ -45,7 +48,7 @@ def recompute_agency(agency_id: int) -> int:
 @shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
 def recompute_all_agencies() -> int:
     """Nightly: days pass, certifications expire, target dates near."""
-    return progress.recompute(list(Agency.objects.values_list("pk", flat=True)))
+    return progress.recompute(list(Agency.objects.order_by("pk").values_list("pk", flat=True)))
 
 
 @shared_task

@@ -90,6 +90,7 @@ def pledge_sign(request, agency_slug: str):
     form = PledgeForm(
         request.POST or None,
         agency_name=agency.name,
+        rules=rules,
         earliest=add_months(today, rules.window_min_months),
         latest=add_months(today, rules.window_max_months),
         initial={"target_date": add_months(today, 24)},

@@ -9,9 +9,10 @@ Elsewhere (SQLite) `bulk_create` is used as it is.
 from __future__ import annotations
 
 import io
+import uuid
 from datetime import date, datetime
 
-from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 
 PAGE_SIZE = 2000
 
@@ -29,14 +30,26 @@ def insert_rows(model: type[models.Model], rows: list[dict]) -> None:
 
 
 def upsert_rows(
-    model: type[models.Model], rows: list[dict], unique_fields: list[str], update_fields: list[str]
+    model: type[models.Model],
+    rows: list[dict],
+    unique_fields: list[str],
+    update_fields: list[str],
+    *,
+    newer_by: str | None = None,
 ) -> None:
     """Insert rows, or update `update_fields` of those whose `unique_fields` already exist.
 
-    On PostgreSQL: COPY into a temporary table, then one INSERT ... ON CONFLICT.
+    With `newer_by` (a timestamp field), a stored row is replaced only by one at least as
+    new, so a slow run never overwrites what a later one wrote (PostgreSQL; SQLite, the
+    quick start's database, writes one process at a time). Keys must be unique in `rows`.
+    On PostgreSQL: COPY into a temporary table, then one INSERT ... ON CONFLICT, in one
+    transaction.
     """
     if not rows:
         return
+    attnames = [model._meta.get_field(n).attname for n in unique_fields]
+    if len({tuple(row[a] for a in attnames) for row in rows}) != len(rows):
+        raise ValueError("upsert_rows needs each key once")
     connection = connections[DEFAULT_DB_ALIAS]
     if connection.vendor != "postgresql":
         model._base_manager.bulk_create(
@@ -48,25 +61,27 @@ def upsert_rows(
         )
         return
     quote = connection.ops.quote_name
-    table, staging = model._meta.db_table, f"{model._meta.db_table}_staging"
+    table, staging = model._meta.db_table, f"staging_{uuid.uuid4().hex}"
     fields = _fields(model)
     columns = ", ".join(quote(f.column) for f in fields)
     column = {f.name: quote(f.column) for f in model._meta.concrete_fields}
     conflict = ", ".join(column[n] for n in unique_fields)
     updates = ", ".join(f"{column[n]} = EXCLUDED.{column[n]}" for n in update_fields)
-    with connection.cursor() as cursor:
+    newer = (
+        f" WHERE {quote(table)}.{column[newer_by]} <= EXCLUDED.{column[newer_by]}"
+        if newer_by
+        else ""
+    )
+    with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
-            f"CREATE TEMP TABLE {quote(staging)} AS SELECT {columns} "  # noqa: S608 - our names
-            f"FROM {quote(table)} WITH NO DATA"
+            f"CREATE TEMP TABLE {quote(staging)} ON COMMIT DROP AS "  # noqa: S608 - our names
+            f"SELECT {columns} FROM {quote(table)} WITH NO DATA"
         )
-        try:
-            _copy(connection, cursor, staging, fields, rows)
-            cursor.execute(  # names from the model only, quoted
-                f"INSERT INTO {quote(table)} ({columns}) SELECT {columns} "  # noqa: S608
-                f"FROM {quote(staging)} ON CONFLICT ({conflict}) DO UPDATE SET {updates}"
-            )
-        finally:
-            cursor.execute(f"DROP TABLE {quote(staging)}")
+        _copy(connection, cursor, staging, fields, rows)
+        cursor.execute(  # names from the model only, quoted
+            f"INSERT INTO {quote(table)} ({columns}) SELECT {columns} "  # noqa: S608
+            f"FROM {quote(staging)} ON CONFLICT ({conflict}) DO UPDATE SET {updates}{newer}"
+        )
 
 
 def _fields(model: type[models.Model]) -> list[models.Field]:

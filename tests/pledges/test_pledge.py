@@ -257,3 +257,75 @@ def test_the_coordinator_withdraws_with_a_reason(client, agency_a, coordinator):
         "New chief, new plan."
     )
     assert "Sign the pledge" in client.get(url("agency_dashboard", agency_a)).content.decode()
+
+
+def test_frozen_people_are_flagged_as_the_pledges_rules_count_them(agency_a, coordinator):
+    """Under the original rules a CRIT (CIT-equivalent) holder has no CIT."""
+    pledge = sign(agency_a, coordinator)
+    original = ProgramRules.objects.get(name="Original rules")
+    Pledge.all_agencies.filter(pk=pledge.pk).update(rules=original)
+    pledge.refresh_from_db()
+    crit = TrainingRecordFactory(
+        person__agency=agency_a, person__last_name="Crit", course=course(CourseKind.CIT_EQUIVALENT)
+    )
+    from pledges import progress
+    from pledges.submissions import frozen_evidence
+
+    today = agency_a.today()
+    evaluation = progress.agency_evaluation(agency_a, today, rules=original)
+    frozen = frozen_evidence(agency_a, pledge, evaluation, today)
+
+    assert evaluation["cit"].count == 0
+    assert frozen["people"] == [
+        [crit.person.employee_id, "Crit", crit.person.first_name, False, False]
+    ]
+
+
+def test_a_pledged_pledge_cannot_be_submitted_after_its_target_date(agency_a, coordinator):
+    meets_everything(agency_a)
+    pledge = sign(agency_a, coordinator)
+    Pledge.all_agencies.filter(pk=pledge.pk).update(target_date=agency_a.today() - timedelta(1))
+    pledge.refresh_from_db()
+    with pytest.raises(ValidationError, match="has passed"):
+        services.pledge_submit(agency=agency_a, actor=coordinator, pledge=pledge)
+
+
+def test_a_returned_pledge_has_30_days_to_resubmit_even_past_its_target(agency_a, coordinator):
+    from django.utils import timezone
+
+    meets_everything(agency_a)
+    pledge = sign(agency_a, coordinator)
+    Pledge.all_agencies.filter(pk=pledge.pk).update(
+        status="returned", target_date=agency_a.today() - timedelta(10)
+    )
+    pledge.refresh_from_db()
+    assert services.lapse_overdue_pledges(agency_a.today()) == 0  # still in its grace
+    assert services.pledge_submit(agency=agency_a, actor=coordinator, pledge=pledge).pk
+
+    Pledge.all_agencies.filter(pk=pledge.pk).update(
+        status="returned", status_changed_at=timezone.now() - timedelta(days=40)
+    )
+    assert services.lapse_overdue_pledges(agency_a.today()) == 1
+
+
+def test_one_pledge_changing_mid_run_does_not_stop_the_others_lapsing(
+    agency_a, agency_b, coordinator, coordinator_b
+):
+    first, second = sign(agency_a, coordinator), sign(agency_b, coordinator_b)
+    later = max(first.target_date, second.target_date) + timedelta(days=1)
+    real_move = lifecycle.move
+
+    def submitted_meanwhile(pledge, to, **kwargs):
+        if pledge.pk == first.pk:
+            Pledge.all_agencies.filter(pk=pledge.pk).update(status="submitted")
+        return real_move(pledge, to, **kwargs)
+
+    with mock.patch.object(lifecycle, "move", side_effect=submitted_meanwhile):
+        assert services.lapse_overdue_pledges(later) == 1
+    assert Pledge.all_agencies.get(pk=second.pk).status == "lapsed"
+    assert Pledge.all_agencies.get(pk=first.pk).status != "lapsed"
+
+
+def test_with_the_cache_down_too_the_change_still_stands(agency_a):
+    with mock.patch.object(tasks.cache, "add", side_effect=ConnectionError("redis down")):
+        tasks.schedule_recompute(agency_a.pk)  # logged, not raised
