@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from agencies import staff_urls as agency_staff_urls
 from agencies import views as agency_views
+from pledges import public_views
 from pledges import staff_urls as pledge_staff_urls
 from training import staff_urls as training_staff_urls
 
@@ -15,6 +16,12 @@ urlpatterns = [
         "invitations/<str:token>/",
         agency_views.invitation_accept,
         name="invitation_accept",
+    ),
+    path("verify/", public_views.certificate_verify, name="certificate_verify"),
+    path(
+        "verify/<str:token>/",
+        public_views.certificate_verify_token,
+        name="certificate_verify_token",
     ),
     path("a/<slug:agency_slug>/", include("agencies.urls")),
     path("a/<slug:agency_slug>/", include("training.urls")),

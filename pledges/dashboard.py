@@ -12,7 +12,14 @@ from agencies.tenancy import agency_scope
 from pledges import progress
 from pledges.charts import Point, progress_chart
 from pledges.evaluation import Evaluation
-from pledges.models import OPEN_STATUSES, Pledge, ProgramRules, ProgressSnapshot
+from pledges.models import (
+    OPEN_STATUSES,
+    Certificate,
+    Pledge,
+    ProgramRules,
+    ProgressSnapshot,
+    Review,
+)
 
 PACE_WINDOW_DAYS = 90
 CHART_DAYS = 365
@@ -33,6 +40,8 @@ class Dashboard:
     today: date
     pace: Pace
     chart: SafeString
+    review: Review | None  # the latest decision on the pledge, with its comments
+    certificate: Certificate | None
 
     @property
     def days_left(self) -> int | None:
@@ -51,6 +60,15 @@ def dashboard(agency: Agency) -> Dashboard:
                 day__gte=today - timedelta(days=CHART_DAYS), day__lt=today
             ).order_by("day")
         )
+    review = certificate = None
+    if pledge:
+        review = (
+            Review.all_agencies.filter(submission__pledge=pledge)
+            .select_related("reviewer")
+            .order_by("-decided_at")
+            .first()
+        )
+        certificate = Certificate.all_agencies.filter(pledge=pledge, revoked_at=None).first()
     open_pledge = pledge if pledge and pledge.status in OPEN_STATUSES else None
     rules = open_pledge.rules if open_pledge else ProgramRules.objects.in_force(today)
     evaluation = progress.agency_evaluation(agency, today, rules=rules)
@@ -68,6 +86,8 @@ def dashboard(agency: Agency) -> Dashboard:
         evaluation=evaluation,
         today=today,
         pace=pace(history, coverage.count, coverage.required, today, open_pledge),
+        review=review,
+        certificate=certificate,
         chart=mark_safe(progress_chart(points, rules.cit_minimum_percent)),  # noqa: S308 - built from numbers and escaped text
     )
 

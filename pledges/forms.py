@@ -88,3 +88,29 @@ class RulesForm(forms.ModelForm):
             "effective_on": DATE_INPUT,
             "description": forms.Textarea(attrs={"rows": 3}),
         }
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("approve", "Approve and certify"), ("return", "Return for changes")],
+        widget=forms.RadioSelect(attrs={"class": "usa-radio__input"}),
+        label="Decision",
+    )
+    partnership = forms.CharField(
+        label="Comment on the partnership", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    policy = forms.CharField(
+        label="Comment on the policy", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    cit = forms.CharField(
+        label="Comment on CIT training", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    coverage = forms.CharField(
+        label="Comment on training coverage",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def comments(self) -> dict[str, str]:
+        keys = ("partnership", "policy", "cit", "coverage")
+        return {k: self.cleaned_data[k] for k in keys if self.cleaned_data.get(k)}

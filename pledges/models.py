@@ -254,3 +254,82 @@ class ProgressSnapshot(TenantModel):
 
     def __str__(self) -> str:
         return f"Progress of {self.agency_id} on {self.day}"
+
+
+class Decision(models.TextChoices):
+    APPROVED = "approved", "Approved"
+    RETURNED = "returned", "Returned for changes"
+
+
+class Review(TenantModel):
+    """A reviewer's decision on one submission: append-only, citing the snapshot it judged."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="reviews")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(default=timezone.now)
+    decision = models.CharField(max_length=20, choices=Decision.choices)
+    comments = models.JSONField(default=dict, blank=True)  # requirement key -> comment
+    snapshot_sha256 = models.CharField(max_length=64)
+
+    class Meta(TenantModel.Meta):
+        ordering = ["-decided_at"]
+        constraints = [
+            *TenantModel.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["agency", "submission"], name="one_decision_per_submission"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()} ({self.decided_at:%Y-%m-%d})"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("Review decisions are append-only.")
+        super().save(*args, **kwargs)
+
+
+class CertificateSequence(models.Model):
+    """The last certificate number issued in a year; locked while the next is taken."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last_number}"
+
+
+def certificate_path(certificate: Certificate, filename: str) -> str:
+    return f"certificates/{certificate.agency.public_id}/{certificate.number}.pdf"
+
+
+class Certificate(TenantModel):
+    """One Mind certification of an agency, verifiable publicly by number or token."""
+
+    pledge = models.ForeignKey(Pledge, on_delete=models.PROTECT, related_name="certificates")
+    review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="+")
+    number = models.CharField(max_length=20, unique=True)
+    issued_on = models.DateField()
+    token = models.CharField(max_length=64, unique=True)
+    pdf = models.FileField(upload_to=certificate_path, max_length=255, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_reason = models.TextField(blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    replaces = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta(TenantModel.Meta):
+        ordering = ["-issued_on", "-number"]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def is_valid(self) -> bool:
+        return self.revoked_at is None

@@ -3,5 +3,13 @@ from django.urls import path
 from pledges import staff_views
 
 urlpatterns = [
+    path("reviews/", staff_views.review_queue, name="review_queue"),
+    path("reviews/<uuid:submission_id>/", staff_views.review_detail, name="review_detail"),
+    path("documents/<uuid:document_id>/", staff_views.staff_document, name="staff_document"),
+    path(
+        "certificates/<uuid:certificate_id>/revoke/",
+        staff_views.certificate_revoke,
+        name="certificate_revoke",
+    ),
     path("rules/", staff_views.rules_list, name="rules_list"),
 ]

@@ -54,3 +54,19 @@ def recompute_all_agencies() -> int:
 @shared_task
 def lapse_overdue_pledges() -> int:
     return services.lapse_overdue_pledges(timezone.localdate())
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def render_certificate_pdf(certificate_id: int) -> str:
+    """Render and store a certificate's PDF once; running again keeps the stored file."""
+    from django.core.files.base import ContentFile
+
+    from pledges.models import Certificate
+    from pledges.pdfs import certificate_pdf
+
+    certificate = Certificate.all_agencies.select_related("agency").get(pk=certificate_id)
+    if not certificate.pdf:
+        certificate.pdf.save(
+            f"{certificate.number}.pdf", ContentFile(certificate_pdf(certificate)), save=True
+        )
+    return certificate.pdf.name

@@ -9,6 +9,11 @@ urlpatterns = [
     path("pledge/sign/", views.pledge_sign, name="pledge_sign"),
     path("pledge/submit/", views.pledge_submit, name="pledge_submit"),
     path("pledge/withdraw/", views.pledge_withdraw, name="pledge_withdraw"),
+    path(
+        "certificates/<uuid:certificate_id>.pdf",
+        views.certificate_download,
+        name="certificate_download",
+    ),
     path("policy/", views.policy_detail, name="policy_detail"),
     path("policy/new/", views.policy_create, name="policy_create"),
 ]

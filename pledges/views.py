@@ -3,7 +3,8 @@ crisis-response policy."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
 
 from agencies.access import agency_view
 from agencies.forms import add_service_error
@@ -11,7 +12,15 @@ from agencies.models import Capability
 from pledges import dashboard as dashboard_queries
 from pledges import lifecycle, policy, services
 from pledges.forms import PledgeForm, PolicyForm, WithdrawForm
-from pledges.models import OPEN_STATUSES, POLICY_ELEMENTS, Pledge, PledgeStatus, ProgramRules
+from pledges.models import (
+    OPEN_STATUSES,
+    POLICY_ELEMENTS,
+    Certificate,
+    Pledge,
+    PledgeStatus,
+    ProgramRules,
+)
+from pledges.tasks import render_certificate_pdf
 from training.models import add_months
 
 
@@ -146,3 +155,19 @@ def pledge_withdraw(request, agency_slug: str):
             messages.success(request, "The pledge was withdrawn. It stays in your history.")
             return redirect("agency_dashboard", agency_slug=agency_slug)
     return render(request, "pledges/pledge_withdraw.html", {"form": form, "pledge": pledge})
+
+
+@agency_view(Capability.VIEW, methods=("GET",))
+def certificate_download(request, agency_slug: str, certificate_id):
+    """The agency's certificate PDF (rendered now if the worker has not done it yet)."""
+    certificate = get_object_or_404(Certificate.objects.all(), public_id=certificate_id)
+    if not certificate.pdf:
+        render_certificate_pdf(certificate.pk)
+        certificate.refresh_from_db()
+    response = FileResponse(
+        certificate.pdf.open("rb"),
+        filename=f"{certificate.number}.pdf",
+        content_type="application/pdf",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

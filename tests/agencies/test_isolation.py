@@ -33,6 +33,7 @@ OBJECT_MAKERS = {
     "batch_id": lambda agency: ImportBatchFactory(agency=agency).public_id,
     "record_id": lambda agency: TrainingRecordFactory(person__agency=agency).public_id,
     "document_id": lambda agency: DocumentFactory(agency=agency).public_id,
+    "certificate_id": lambda agency: certificate_of(agency).public_id,
     "organization_id": lambda agency: OrganizationFactory(agency=agency).public_id,
     "partnership_id": lambda agency: PartnershipFactory(organization__agency=agency).public_id,
     "version_id": lambda agency: (
@@ -41,6 +42,20 @@ OBJECT_MAKERS = {
         ).public_id
     ),
 }
+
+
+def certificate_of(agency):
+    from pledges import reviews, services
+    from tests.factories import UserFactory
+    from tests.pledges.test_pledge import meets_everything, sign
+
+    coordinator = MembershipFactory(agency=agency, role="coordinator").user
+    meets_everything(agency)
+    pledge = sign(agency, coordinator)
+    submission = services.pledge_submit(agency=agency, actor=coordinator, pledge=pledge)
+    return reviews.review_approve(reviewer=UserFactory(), submission=submission)[1]
+
+
 ROLES = [Role.COORDINATOR, Role.EDITOR, Role.VIEWER]
 
 

@@ -1,0 +1,61 @@
+"""PDFs rendered with WeasyPrint from templates. Rendering reads only local static files
+and `data:` URLs: nothing from the network, nothing outside the static folders."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlparse
+from urllib.request import url2pathname
+
+import segno
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher
+
+STATIC_DIR = Path(settings.BASE_DIR) / "static"
+
+
+class LocalFilesOnly(URLFetcher):
+    """Fetches `data:` URLs and files under the static folders; refuses everything else."""
+
+    def __init__(self):
+        super().__init__(allowed_protocols={"data", "file"}, allow_redirects=False)
+
+    def fetch(self, url, headers=None):
+        if url.startswith("file:"):
+            path = Path(url2pathname(urlparse(url).path)).resolve()
+            roots = [STATIC_DIR.resolve(), Path(settings.STATIC_ROOT).resolve()]
+            if not any(path.is_relative_to(root) for root in roots):
+                raise ValueError(f"Not a static file: {url}")
+        return super().fetch(url, headers)
+
+
+def render_pdf(template: str, context: dict) -> bytes:
+    """A tagged PDF (PDF/UA-1: structure, title and language for screen readers)."""
+    html = render_to_string(template, context)
+    document = HTML(string=html, base_url=STATIC_DIR.as_uri() + "/", url_fetcher=LocalFilesOnly())
+    return document.write_pdf(pdf_variant="pdf/ua-1")
+
+
+def qr_svg(url: str) -> str:
+    """The URL as a QR code in inline SVG markup."""
+    return mark_safe(  # noqa: S308 - segno's own markup of our URL
+        segno.make_qr(url, error="m").svg_inline(scale=4, omitsize=True, title=url)
+    )
+
+
+def certificate_pdf(certificate) -> bytes:
+    from django.urls import reverse
+
+    verify_url = settings.SITE_URL.rstrip("/") + reverse(
+        "certificate_verify_token", kwargs={"token": certificate.token}
+    )
+    context = {
+        "certificate": certificate,
+        "agency": certificate.agency,
+        "verify_url": verify_url,
+        "qr": qr_svg(verify_url),
+    }
+    return render_pdf("pledges/certificate_pdf.html", context)

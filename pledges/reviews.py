@@ -1,0 +1,158 @@
+"""Program staff review submissions: return with comments, or approve and certify.
+
+Every decision is an append-only `Review` citing the SHA-256 of the snapshot it judged.
+Certificate numbers (OM-<year>-<000123>) come from a per-year counter row locked for the
+approving transaction, so two approvals at the same moment get consecutive numbers and a
+rolled-back approval leaves no gap.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from agencies.audit import record_event
+from agencies.hooks import announce_evidence_changed
+from agencies.models import User
+from pledges import lifecycle
+from pledges.models import (
+    Certificate,
+    CertificateSequence,
+    Decision,
+    PledgeStatus,
+    Review,
+    Submission,
+)
+
+REQUIREMENT_KEYS = ("partnership", "policy", "cit", "coverage")
+
+
+def _open_submission(submission: Submission) -> Submission:
+    """Lock the submission's pledge; refuse a submission already decided or superseded."""
+    pledge = submission.pledge
+    locked = type(pledge).all_agencies.select_for_update().get(pk=pledge.pk)
+    if locked.status != PledgeStatus.SUBMITTED:
+        raise ValidationError("This submission was decided already.")
+    latest = Submission.all_agencies.filter(pledge=pledge).order_by("-submitted_at").first()
+    if latest.pk != submission.pk or Review.all_agencies.filter(submission=submission).exists():
+        raise ValidationError("This submission was decided already.")
+    return submission
+
+
+def _check_reviewer(reviewer: User, submission: Submission) -> None:
+    from agencies.models import Membership
+
+    if Membership.all_agencies.filter(agency=submission.agency, user=reviewer).exists():
+        raise ValidationError("You are a member of this agency: another reviewer decides.")
+
+
+def review_return(*, reviewer: User, submission: Submission, comments: dict[str, str]) -> Review:
+    """Send the pledge back to the agency with a comment on what to fix."""
+    comments = {k: v.strip() for k, v in comments.items() if k in REQUIREMENT_KEYS and v.strip()}
+    if not comments:
+        raise ValidationError("Comment on at least one requirement: say what to fix.")
+    _check_reviewer(reviewer, submission)
+    with transaction.atomic():
+        _open_submission(submission)
+        review = _decide(reviewer, submission, Decision.RETURNED, comments)
+        lifecycle.move(submission.pledge, PledgeStatus.RETURNED, actor=reviewer, comments=comments)
+        announce_evidence_changed(submission.agency)
+    return review
+
+
+def review_approve(*, reviewer: User, submission: Submission, comments: dict | None = None):
+    """Certify the agency: the pledge becomes certified and a certificate is issued."""
+    _check_reviewer(reviewer, submission)
+    with transaction.atomic():
+        _open_submission(submission)
+        review = _decide(reviewer, submission, Decision.APPROVED, comments or {})
+        lifecycle.move(submission.pledge, PledgeStatus.CERTIFIED, actor=reviewer)
+        certificate = _issue(submission, review, reviewer)
+        announce_evidence_changed(submission.agency)
+    return review, certificate
+
+
+def _decide(reviewer, submission, decision, comments) -> Review:
+    review = Review(
+        agency=submission.agency,
+        submission=submission,
+        reviewer=reviewer,
+        decision=decision,
+        comments=comments,
+        snapshot_sha256=submission.snapshot_sha256,
+    )
+    review.save()
+    record_event(
+        action=f"review.{decision}",
+        actor=reviewer,
+        agency=submission.agency,
+        obj=submission.pledge,
+        values={"comments": comments, "snapshot_sha256": submission.snapshot_sha256},
+    )
+    return review
+
+
+def next_certificate_number(year: int) -> str:
+    """The next number of `year`; call inside the issuing transaction (the row stays locked
+    until it commits, so concurrent approvals queue and numbers never repeat or skip)."""
+    CertificateSequence.objects.get_or_create(year=year)
+    sequence = CertificateSequence.objects.select_for_update().get(year=year)
+    sequence.last_number += 1
+    sequence.save(update_fields=["last_number"])
+    return f"OM-{year}-{sequence.last_number:06d}"
+
+
+def _issue(submission, review, actor, replaces=None) -> Certificate:
+    from pledges.tasks import render_certificate_pdf
+
+    issued_on = timezone.localdate()
+    certificate = Certificate.all_agencies.create(
+        agency=submission.agency,
+        pledge=submission.pledge,
+        review=review,
+        number=next_certificate_number(issued_on.year),
+        issued_on=issued_on,
+        token=secrets.token_urlsafe(32),
+        replaces=replaces,
+    )
+    record_event(
+        action="certificate.issued",
+        actor=actor,
+        agency=submission.agency,
+        obj=certificate,
+        values={"number": certificate.number, "replaces": replaces and replaces.number},
+    )
+    transaction.on_commit(lambda: render_certificate_pdf.delay(certificate.pk))
+    return certificate
+
+
+def certificate_revoke(*, actor: User, certificate: Certificate, reason: str) -> Certificate:
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the certificate is revoked."})
+    with transaction.atomic():
+        locked = Certificate.all_agencies.select_for_update().get(pk=certificate.pk)
+        if locked.revoked_at:
+            raise ValidationError(f"{locked.number} was revoked already.")
+        locked.revoked_at, locked.revoked_reason, locked.revoked_by = timezone.now(), reason, actor
+        locked.save(update_fields=["revoked_at", "revoked_reason", "revoked_by"])
+        record_event(
+            action="certificate.revoked",
+            actor=actor,
+            agency=locked.agency,
+            obj=locked,
+            values={"number": locked.number, "reason": reason},
+        )
+    return locked
+
+
+def certificate_reissue(*, actor: User, certificate: Certificate, reason: str) -> Certificate:
+    """Revoke a certificate and issue its replacement with a new number (say, the agency's
+    name changed); the certification itself stands."""
+    with transaction.atomic():
+        revoked = certificate_revoke(actor=actor, certificate=certificate, reason=reason)
+        submission = revoked.review.submission
+        return _issue(submission, revoked.review, actor, replaces=revoked)

@@ -1,0 +1,183 @@
+"""Program staff review submissions; approval certifies and issues a verifiable certificate."""
+
+import io
+import re
+import threading
+
+import pytest
+from django.db import connection, transaction
+from django.urls import reverse
+from pypdf import PdfReader
+
+from agencies.models import AuditEvent, Membership, Role
+from pledges import reviews, services
+from pledges.models import Certificate, Pledge, Review, Submission
+from tests.conftest import login
+from tests.factories import PersonFactory
+from tests.pledges.test_pledge import meets_everything, sign
+
+
+@pytest.fixture
+def submitted(agency_a, coordinator):
+    meets_everything(agency_a)
+    pledge = sign(agency_a, coordinator)
+    return services.pledge_submit(agency=agency_a, actor=coordinator, pledge=pledge)
+
+
+def review_url(submission):
+    return reverse("staff:review_detail", kwargs={"submission_id": submission.public_id})
+
+
+def test_return_fix_resubmit_approve(
+    client, agency_a, coordinator, reviewer, submitted, django_capture_on_commit_callbacks
+):
+    login(client, reviewer, mfa=True)
+    queue = client.get(reverse("staff:review_queue")).content.decode()
+    assert agency_a.name in queue and review_url(submitted) in queue
+    page = client.get(review_url(submitted)).content.decode()
+    assert submitted.snapshot_sha256 in page and "People counted (5 in scope)" in page
+
+    client.post(
+        review_url(submitted),
+        {"decision": "return", "policy": "Section 4 does not list local providers."},
+    )
+
+    assert Pledge.all_agencies.get().status == "returned"
+    review = Review.all_agencies.get()
+    assert review.snapshot_sha256 == submitted.snapshot_sha256
+    login(client, coordinator)
+    dashboard = client.get(reverse("agency_dashboard", kwargs={"agency_slug": agency_a.slug}))
+    assert "Section 4 does not list local providers." in dashboard.content.decode()
+
+    client.post(reverse("pledge_submit", kwargs={"agency_slug": agency_a.slug}))
+    resubmitted = Submission.all_agencies.order_by("-submitted_at").first()
+    assert resubmitted.pk != submitted.pk
+    login(client, reviewer, mfa=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(review_url(resubmitted), {"decision": "approve"})
+
+    certificate = Certificate.all_agencies.get()
+    assert re.fullmatch(rf"OM-{certificate.issued_on.year}-000001", certificate.number)
+    assert Pledge.all_agencies.get().status == "certified"
+    login(client, coordinator)
+    response = client.get(
+        reverse(
+            "certificate_download",
+            kwargs={"agency_slug": agency_a.slug, "certificate_id": certificate.public_id},
+        )
+    )
+    pdf = PdfReader(io.BytesIO(b"".join(response.streaming_content)))
+    text = pdf.pages[0].extract_text()
+    assert agency_a.name in text and certificate.number in text
+    assert pdf.pages[0].mediabox.width > pdf.pages[0].mediabox.height  # landscape
+    assert pdf.metadata.title.startswith("One Mind Campaign certificate")
+
+
+def test_a_return_needs_a_comment(reviewer, submitted):
+    with pytest.raises(Exception, match="Comment on at least one requirement"):
+        reviews.review_return(reviewer=reviewer, submission=submitted, comments={"cit": " "})
+    assert not Review.all_agencies.exists()
+
+
+def test_a_decision_is_made_once(reviewer, administrator, submitted):
+    reviews.review_approve(reviewer=reviewer, submission=submitted)
+    with pytest.raises(Exception, match="decided already"):
+        reviews.review_return(
+            reviewer=administrator, submission=submitted, comments={"cit": "Too late"}
+        )
+    assert Review.all_agencies.count() == 1 and Certificate.all_agencies.count() == 1
+
+
+def test_staff_who_belong_to_the_agency_cannot_decide_its_pledge(agency_a, reviewer, submitted):
+    Membership.all_agencies.create(agency=agency_a, user=reviewer, role=Role.COORDINATOR)
+    with pytest.raises(Exception, match="another reviewer decides"):
+        reviews.review_approve(reviewer=reviewer, submission=submitted)
+    assert Pledge.all_agencies.get().status == "submitted"
+
+
+def test_agency_members_reach_no_review_page(client, coordinator, coordinator_b, submitted):
+    for member in (coordinator, coordinator_b):
+        login(client, member)
+        assert client.get(review_url(submitted)).status_code == 403
+        assert client.post(review_url(submitted), {"decision": "approve"}).status_code == 403
+    assert Pledge.all_agencies.get().status == "submitted"
+
+
+def test_opening_a_document_as_staff_is_recorded(client, reviewer, submitted):
+    document_id = submitted.snapshot["policy"]["document"]["id"]
+    login(client, reviewer, mfa=True)
+    response = client.get(reverse("staff:staff_document", kwargs={"document_id": document_id}))
+    assert response.status_code == 200
+    assert AuditEvent.objects.filter(action="document.opened_by_staff", actor=reviewer).exists()
+
+
+def test_a_revoked_certificate_shows_as_revoked_and_the_page_leaks_nothing(
+    client, agency_a, coordinator, reviewer, submitted
+):
+    _, certificate = reviews.review_approve(reviewer=reviewer, submission=submitted)
+    person = PersonFactory(agency=agency_a, last_name="Zebulon-Private")
+    by_link = reverse("certificate_verify_token", kwargs={"token": certificate.token})
+
+    valid = client.get(by_link).content.decode()
+    assert "Valid certificate" in valid and agency_a.name in valid
+
+    reviews.certificate_revoke(actor=reviewer, certificate=certificate, reason="Policy withdrawn")
+    for page in (
+        client.get(by_link).content.decode(),
+        client.get(reverse("certificate_verify"), {"number": certificate.number}).content.decode(),
+    ):
+        assert "Revoked certificate" in page and certificate.number in page
+        for private in (
+            coordinator.email,
+            reviewer.email,
+            "Policy withdrawn",
+            person.last_name,
+            submitted.snapshot_sha256,
+            str(agency_a.public_id),
+        ):
+            assert private not in page
+
+
+def test_an_unknown_number_or_link_says_so(client, db):
+    assert (
+        "No such certificate"
+        in client.get(reverse("certificate_verify"), {"number": "OM-2027-999999"}).content.decode()
+    )
+    assert (
+        client.get(reverse("certificate_verify_token", kwargs={"token": "x" * 43})).status_code
+        == 404
+    )
+
+
+def test_reissue_revokes_and_issues_the_next_number(reviewer, submitted):
+    _, first = reviews.review_approve(reviewer=reviewer, submission=submitted)
+    second = reviews.certificate_reissue(actor=reviewer, certificate=first, reason="Name changed")
+    first.refresh_from_db()
+    assert first.revoked_at and second.replaces == first
+    assert int(second.number[-6:]) == int(first.number[-6:]) + 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_approvals_get_distinct_consecutive_numbers():
+    numbers, errors = [], []
+    barrier = threading.Barrier(4)
+
+    def approve():
+        try:
+            barrier.wait()
+            with transaction.atomic():
+                numbers.append(reviews.next_certificate_number(2031))
+        except Exception as error:  # surfaced below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=approve) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert not errors
+    assert sorted(numbers) == [f"OM-2031-{n:06d}" for n in range(1, 5)]
