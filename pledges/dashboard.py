@@ -20,16 +20,9 @@ from pledges.models import (
     ProgressSnapshot,
     Review,
 )
+from pledges.pace import PACE_WINDOW_DAYS, Pace, project
 
-PACE_WINDOW_DAYS = 90
 CHART_DAYS = 365
-
-
-@dataclass(frozen=True)
-class Pace:
-    projected_on: date | None  # when coverage would reach its target at the recent rate
-    at_risk: bool
-    words: str
 
 
 @dataclass(frozen=True)
@@ -97,24 +90,7 @@ def _per_mille(count: int, total: int) -> int:
 
 
 def pace(history, covered: int, required: int, today: date, pledge: Pledge | None) -> Pace:
-    """At the last 90 days' rate, the day coverage reaches its target; integer arithmetic."""
-    if required and covered >= required:
-        return Pace(today, False, "Everyone in scope is trained.")
     since = today - timedelta(days=PACE_WINDOW_DAYS)
     earlier = next((s for s in history if s.day >= since), None)
-    if earlier is None or earlier.day >= today:
-        return Pace(None, False, "Not enough history yet to project a date.")
-    gained, span = covered - earlier.covered_count, (today - earlier.day).days
-    at_risk_if_stalled = pledge is not None
-    if gained <= 0:
-        return Pace(
-            None,
-            at_risk_if_stalled,
-            f"No one newly trained in the last {span} days: at this pace the target is "
-            "not reached.",
-        )
-    remaining = required - covered
-    days = (remaining * span + gained - 1) // gained
-    projected = today + timedelta(days=days)
-    late = pledge is not None and projected > pledge.target_date
-    return Pace(projected, late, "")
+    baseline = (earlier.day, earlier.covered_count) if earlier else None
+    return project(baseline, covered, required, today, pledge.target_date if pledge else None)

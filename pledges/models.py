@@ -244,6 +244,10 @@ class ProgressSnapshot(TenantModel):
     cit_met = models.BooleanField(default=False)
     coverage_met = models.BooleanField(default=False)
     all_met = models.BooleanField(default=False)
+    # At the last 90 days' pace: when everyone would be trained, and whether that misses the
+    # open pledge's target date.
+    projected_on = models.DateField(null=True, blank=True)
+    at_risk = models.BooleanField(default=False)
     computed_at = models.DateTimeField(default=timezone.now)
 
     class Meta(TenantModel.Meta):

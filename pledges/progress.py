@@ -6,10 +6,10 @@ from __future__ import annotations
 import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import connection
-from django.db.models import Case, Max, Q, Value, When
+from django.db.models import Case, Max, Min, Q, Value, When
 from django.utils import timezone
 
 from agencies.hooks import Finding
@@ -17,6 +17,7 @@ from agencies.models import Agency
 from partnerships.queries import agencies_with_partnership_in_force, partnership_finding
 from pledges.evaluation import Evaluation, Figures, TrainingFigures, evaluate
 from pledges.models import OPEN_STATUSES, Pledge, ProgramRules, ProgressSnapshot
+from pledges.pace import PACE_WINDOW_DAYS, project
 from pledges.policy import agencies_with_complete_policy, policy_finding
 from training.bulk import upsert_rows
 from training.models import IN_SCOPE, CourseKind, Person, TrainingRecord
@@ -105,6 +106,7 @@ def _batches(ids: list[int]) -> Iterable[list[int]]:
 class AgencyResult:
     rules: ProgramRules
     pledge_id: int | None
+    target_date: date | None
     evaluation: Evaluation
 
 
@@ -120,13 +122,13 @@ def evaluations(agency_ids: list[int], on: date) -> dict[int, AgencyResult]:
     for batch in _batches(agency_ids):
         training = training_figures(batch, on)
         pledges = {
-            agency_id: (pledge_id, rules_id)
-            for agency_id, pledge_id, rules_id in Pledge.all_agencies.filter(
+            agency_id: (pledge_id, rules_id, target)
+            for agency_id, pledge_id, rules_id, target in Pledge.all_agencies.filter(
                 among(batch), status__in=OPEN_STATUSES
-            ).values_list("agency_id", "pk", "rules_id")
+            ).values_list("agency_id", "pk", "rules_id", "target_date")
         }
         for agency_id in batch:
-            pledge_id, rules_id = pledges.get(agency_id, (None, current_rules.pk))
+            pledge_id, rules_id, target = pledges.get(agency_id, (None, current_rules.pk, None))
             rules = rules_by_id[rules_id]
             key = (rules_id, training[agency_id], agency_id in partnership, agency_id in policy)
             if key not in judged:
@@ -138,7 +140,7 @@ def evaluations(agency_ids: list[int], on: date) -> dict[int, AgencyResult]:
                         policy=Finding(met=key[3]),
                     ),
                 )
-            results[agency_id] = AgencyResult(rules, pledge_id, judged[key])
+            results[agency_id] = AgencyResult(rules, pledge_id, target, judged[key])
     return results
 
 
@@ -156,9 +158,11 @@ def recompute(agency_ids: list[int], on: date | None = None) -> int:
     if on is None:
         return sum(recompute(ids, day) for day, ids in _by_local_date(agency_ids).items())
     now = timezone.now()
+    results = evaluations(agency_ids, on)
+    baselines = pace_baselines(agency_ids, on)
     rows = [
-        _snapshot_row(agency_id, result, on, now)
-        for agency_id, result in evaluations(agency_ids, on).items()
+        _snapshot_row(agency_id, result, baselines.get(agency_id), on, now)
+        for agency_id, result in results.items()
     ]
     upsert_rows(
         ProgressSnapshot,
@@ -170,9 +174,44 @@ def recompute(agency_ids: list[int], on: date | None = None) -> int:
     return len(rows)
 
 
-def _snapshot_row(agency_id: int, result: AgencyResult, on: date, now) -> dict:
+def pace_baselines(agency_ids: list[int], on: date) -> dict[int, tuple[date, int]]:
+    """Each agency's earliest (day, covered) of the 90 days before `on`: usually the day
+    exactly 90 days back (the nightly run writes every day); for younger agencies, their
+    first day. Two or three queries per batch."""
+    since = on - timedelta(days=PACE_WINDOW_DAYS)
+    found: dict[int, tuple[date, int]] = {}
+    snapshots = ProgressSnapshot.all_agencies
+    for batch in _batches(agency_ids):
+        found.update(
+            (agency_id, (since, covered))
+            for agency_id, covered in snapshots.filter(among(batch), day=since).values_list(
+                "agency_id", "covered_count"
+            )
+        )
+        missing = [a for a in batch if a not in found]
+        if not missing:
+            continue
+        firsts = dict(
+            snapshots.filter(among(missing), day__gt=since, day__lt=on)
+            .values("agency_id")
+            .annotate(first=Min("day"))
+            .values_list("agency_id", "first")
+        )
+        rows = snapshots.filter(among(missing), day__in=set(firsts.values())).values_list(
+            "agency_id", "day", "covered_count"
+        )
+        found.update(
+            (agency_id, (day, covered))
+            for agency_id, day, covered in rows
+            if firsts.get(agency_id) == day
+        )
+    return found
+
+
+def _snapshot_row(agency_id: int, result: AgencyResult, baseline, on: date, now) -> dict:
     evaluation = result.evaluation
     cit, coverage = evaluation["cit"], evaluation["coverage"]
+    pace = project(baseline, coverage.count, coverage.required, on, result.target_date)
     return {
         "agency_id": agency_id,
         "day": on,
@@ -188,6 +227,8 @@ def _snapshot_row(agency_id: int, result: AgencyResult, on: date, now) -> dict:
         "cit_met": cit.met,
         "coverage_met": coverage.met,
         "all_met": evaluation.all_met,
+        "projected_on": pace.projected_on,
+        "at_risk": pace.at_risk,
         "computed_at": now,
     }
 

@@ -130,19 +130,19 @@ def test_sql_figures_equal_a_plain_count(db, people):
     assert figures[agency.pk] == python_figures(agency, D)
 
 
-def test_one_aggregate_per_batch_of_agencies(db, django_assert_num_queries, monkeypatch):
+def test_one_aggregate_per_batch_of_agencies(db, django_assert_max_num_queries, monkeypatch):
     agencies = [AgencyFactory() for _ in range(5)]
     for agency in agencies:
         TrainingRecordFactory(person__agency=agency)
     monkeypatch.setattr(progress, "BATCH_SIZE", 2)
     ids = [a.pk for a in agencies]
-    # Whatever the agencies' sizes: the rules (twice), partnerships and policies in force,
-    # then per batch the training figures and open pledges, and one write of the snapshots
-    # (on PostgreSQL, inside a savepoint: a staging table, COPY, one INSERT ... ON CONFLICT).
+    # Whatever the agencies' sizes: the rules (twice), partnerships and policies in force;
+    # per batch the training figures, open pledges and the pace baselines (at most three);
+    # one write of the snapshots (on PostgreSQL, in a savepoint: staging table, COPY, INSERT).
     from django.db import connection
 
     write = 4 if connection.vendor == "postgresql" else 1
-    with django_assert_num_queries(4 + 3 * 2 + write):
+    with django_assert_max_num_queries(4 + 3 * (2 + 3) + write):
         assert progress.recompute(ids, D) == 5
 
 
@@ -220,3 +220,30 @@ def test_a_slower_run_never_overwrites_a_newer_snapshot(db):
         assert newer.in_scope == 1  # the stale figures lost
     with pytest.raises(ValueError, match="each key once"):
         upsert_rows(ProgressSnapshot, [stale, stale], ["agency", "day"], fields)
+
+
+def test_the_snapshot_carries_the_pace_and_flags_an_agency_at_risk(db):
+    from pledges.models import Pledge, ProgramRules
+
+    agency = AgencyFactory()
+    people = PersonFactory.create_batch(10, agency=agency)
+    progress.recompute([agency.pk], D - timedelta(days=90))  # nobody trained then
+    TrainingRecordFactory(
+        person=people[0], course=course(CourseKind.MHFA), completed_on=D - timedelta(10)
+    )
+    Pledge.all_agencies.create(
+        agency=agency,
+        rules=ProgramRules.objects.in_force(D),
+        status="pledged",
+        pledged_on=D - timedelta(days=100),
+        target_date=D + timedelta(days=100),
+        chief_name="A",
+        chief_title="Chief",
+    )
+
+    progress.recompute([agency.pk], D)
+
+    today = ProgressSnapshot.all_agencies.get(agency=agency, day=D)
+    # One person in 90 days: the other nine take 810 days, well past the target.
+    assert today.projected_on == D + timedelta(days=810)
+    assert today.at_risk
