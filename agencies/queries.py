@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -56,22 +56,6 @@ def agency_audit_trail(agency: Agency) -> QuerySet[AuditEvent]:
 
 def all_audit_events() -> QuerySet[AuditEvent]:
     return AuditEvent.objects.select_related("actor", "agency")
-
-
-def staff_agency_list(
-    *, search: str = "", verified: str = "", region: str = ""
-) -> QuerySet[Agency]:
-    """All agencies for program staff, filtered by name/ORI/place, verification and state."""
-    agencies = Agency.objects.all()
-    if search:
-        agencies = agencies.filter(
-            Q(name__icontains=search) | Q(ori__iexact=search) | Q(locality__icontains=search)
-        )
-    if verified in {"yes", "no"}:
-        agencies = agencies.filter(verified=verified == "yes")
-    if region:
-        agencies = agencies.filter(region__iexact=region)
-    return agencies.order_by("name")
 
 
 def locked_accounts() -> QuerySet[User]:

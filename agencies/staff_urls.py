@@ -3,7 +3,6 @@ from django.urls import path
 from agencies import staff_views
 
 urlpatterns = [
-    path("", staff_views.dashboard, name="dashboard"),
     path("mfa-required/", staff_views.mfa_required, name="mfa_required"),
     path("agencies/<uuid:agency_id>/verify/", staff_views.agency_verify, name="agency_verify"),
     path("locked-accounts/", staff_views.locked_accounts, name="locked_accounts"),

@@ -30,23 +30,6 @@ def mfa_required(request):
 
 
 @staff_view(REVIEW)
-@require_GET
-def dashboard(request):
-    filters = {
-        "search": request.GET.get("q", "").strip(),
-        "verified": request.GET.get("verified", ""),
-        "region": request.GET.get("region", "").strip(),
-    }
-    page = Paginator(queries.staff_agency_list(**filters), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {"page": page, "filters": filters, "query": query.urlencode()}
-    return render(request, "staff/dashboard.html", context)
-
-
-@staff_view(REVIEW)
 @require_POST
 def agency_verify(request, agency_id):
     agency = get_object_or_404(Agency, public_id=agency_id)

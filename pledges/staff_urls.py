@@ -3,6 +3,7 @@ from django.urls import path
 from pledges import staff_views
 
 urlpatterns = [
+    path("", staff_views.agency_list, name="dashboard"),
     path("reviews/", staff_views.review_queue, name="review_queue"),
     path("reviews/<uuid:submission_id>/", staff_views.review_detail, name="review_detail"),
     path("documents/<uuid:document_id>/", staff_views.staff_document, name="staff_document"),

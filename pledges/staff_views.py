@@ -1,8 +1,11 @@
 """Program staff: the review queue and decisions, certificates, the rules versions."""
 
+from datetime import date
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -10,12 +13,13 @@ from django.views.decorators.http import require_GET, require_POST
 from agencies import documents
 from agencies.audit import record_event
 from agencies.forms import add_service_error
-from agencies.models import Document
+from agencies.models import AgencyType, Document
 from agencies.queries import agency_audit_trail
 from agencies.staff import ADMINISTER, REVIEW, staff_view
-from pledges import reviews, services
+from pledges import reviews, services, staff_queries
 from pledges.forms import DecisionForm, RulesForm
 from pledges.models import Certificate, PledgeStatus, ProgramRules, Review, Submission
+from training.spreadsheets import write_csv
 
 
 @staff_view(ADMINISTER)
@@ -126,3 +130,76 @@ def certificate_revoke(request, certificate_id):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("staff:review_detail", submission_id=certificate.review.submission.public_id)
+
+
+# All agencies
+
+AGENCY_PAGE_SIZE = 50
+CSV_HEADERS = [
+    "Agency", "Type", "City or county", "State", "ORI", "Verified", "Pledge status",
+    "Pledged on", "Target date", "In scope", "Trained", "All requirements met", "At risk",
+]  # fmt: skip
+
+
+def _agency_filters(get) -> staff_queries.AgencyFilters:
+    def day(name):
+        try:
+            return date.fromisoformat(get.get(name, ""))
+        except ValueError:
+            return None
+
+    return staff_queries.AgencyFilters(
+        search=get.get("q", "").strip(),
+        region=get.get("region", "").strip(),
+        agency_type=get.get("type", "") if get.get("type") in AgencyType.values else "",
+        status=get.get("status", "") if get.get("status") in [*PledgeStatus.values, "none"] else "",
+        verified=get.get("verified", ""),
+        at_risk=get.get("at_risk") == "yes",
+        target_from=day("target_from"),
+        target_to=day("target_to"),
+        sort=get.get("sort", "name") if get.get("sort") in staff_queries.SORTS else "name",
+    )
+
+
+@staff_view(REVIEW)
+@require_GET
+def agency_list(request):
+    """Every agency: its pledge, its progress, verification; filters, sorts, pages, CSV."""
+    filters = _agency_filters(request.GET)
+    rows = staff_queries.agencies(filters)
+    if request.GET.get("format") == "csv":
+        content = write_csv(CSV_HEADERS, _csv_rows(rows))
+        response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+        name = f"agencies-{timezone.localdate():%Y-%m-%d}.csv"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    page = Paginator(rows, AGENCY_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "page": page,
+        "filters": filters,
+        "query": query.urlencode(),
+        "types": AgencyType.choices,
+        "statuses": PledgeStatus.choices,
+    }
+    return render(request, "staff/agencies.html", context)
+
+
+def _csv_rows(rows):
+    for agency in rows.iterator(chunk_size=2000):
+        yield [
+            agency.name,
+            agency.get_agency_type_display(),
+            agency.locality,
+            agency.region,
+            agency.ori,
+            "yes" if agency.verified else "no",
+            PledgeStatus(agency.pledge_status).label if agency.pledge_status else "not pledged",
+            agency.pledged_on,
+            agency.pledge_target,
+            agency.in_scope,
+            agency.covered,
+            "yes" if agency.all_met else "no",
+            "yes" if agency.at_risk else "no",
+        ]

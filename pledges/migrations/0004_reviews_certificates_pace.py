@@ -9,82 +9,171 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('agencies', '0003_document'),
-        ('pledges', '0003_seed_program_rules'),
+        ("agencies", "0003_document"),
+        ("pledges", "0003_seed_program_rules"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CertificateSequence',
+            name="CertificateSequence",
             fields=[
-                ('year', models.PositiveSmallIntegerField(primary_key=True, serialize=False)),
-                ('last_number', models.PositiveIntegerField(default=0)),
+                ("year", models.PositiveSmallIntegerField(primary_key=True, serialize=False)),
+                ("last_number", models.PositiveIntegerField(default=0)),
             ],
         ),
         migrations.AddField(
-            model_name='progresssnapshot',
-            name='at_risk',
+            model_name="progresssnapshot",
+            name="at_risk",
             field=models.BooleanField(default=False),
         ),
         migrations.AddField(
-            model_name='progresssnapshot',
-            name='projected_on',
+            model_name="progresssnapshot",
+            name="projected_on",
             field=models.DateField(blank=True, null=True),
         ),
         migrations.CreateModel(
-            name='Review',
+            name="Review",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False)),
-                ('decided_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('decision', models.CharField(choices=[('approved', 'Approved'), ('returned', 'Returned for changes')], max_length=20)),
-                ('comments', models.JSONField(blank=True, default=dict)),
-                ('snapshot_sha256', models.CharField(max_length=64)),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='agencies.agency')),
-                ('reviewer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('submission', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reviews', to='pledges.submission')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False)),
+                ("decided_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "decision",
+                    models.CharField(
+                        choices=[("approved", "Approved"), ("returned", "Returned for changes")],
+                        max_length=20,
+                    ),
+                ),
+                ("comments", models.JSONField(blank=True, default=dict)),
+                ("snapshot_sha256", models.CharField(max_length=64)),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="agencies.agency",
+                    ),
+                ),
+                (
+                    "reviewer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "submission",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reviews",
+                        to="pledges.submission",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-decided_at'],
-                'abstract': False,
+                "ordering": ["-decided_at"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Certificate',
+            name="Certificate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False)),
-                ('number', models.CharField(max_length=20, unique=True)),
-                ('issued_on', models.DateField()),
-                ('token', models.CharField(max_length=64, unique=True)),
-                ('pdf', models.FileField(blank=True, max_length=255, upload_to=pledges.models.certificate_path)),
-                ('revoked_at', models.DateTimeField(blank=True, null=True)),
-                ('revoked_reason', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='agencies.agency')),
-                ('pledge', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='certificates', to='pledges.pledge')),
-                ('replaces', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='pledges.certificate')),
-                ('revoked_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('review', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='pledges.review')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False)),
+                ("number", models.CharField(max_length=20, unique=True)),
+                ("issued_on", models.DateField()),
+                ("token", models.CharField(max_length=64, unique=True)),
+                (
+                    "pdf",
+                    models.FileField(
+                        blank=True, max_length=255, upload_to=pledges.models.certificate_path
+                    ),
+                ),
+                ("revoked_at", models.DateTimeField(blank=True, null=True)),
+                ("revoked_reason", models.TextField(blank=True)),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="agencies.agency",
+                    ),
+                ),
+                (
+                    "pledge",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="certificates",
+                        to="pledges.pledge",
+                    ),
+                ),
+                (
+                    "replaces",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="pledges.certificate",
+                    ),
+                ),
+                (
+                    "revoked_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "review",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="pledges.review",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-issued_on', '-number'],
-                'abstract': False,
+                "ordering": ["-issued_on", "-number"],
+                "abstract": False,
             },
         ),
         migrations.AddConstraint(
-            model_name='review',
-            constraint=models.UniqueConstraint(fields=('agency', 'public_id'), name='pledges_review_public_id'),
+            model_name="review",
+            constraint=models.UniqueConstraint(
+                fields=("agency", "public_id"), name="pledges_review_public_id"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='review',
-            constraint=models.UniqueConstraint(fields=('agency', 'submission'), name='one_decision_per_submission'),
+            model_name="review",
+            constraint=models.UniqueConstraint(
+                fields=("agency", "submission"), name="one_decision_per_submission"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='certificate',
-            constraint=models.UniqueConstraint(fields=('agency', 'public_id'), name='pledges_certificate_public_id'),
+            model_name="certificate",
+            constraint=models.UniqueConstraint(
+                fields=("agency", "public_id"), name="pledges_certificate_public_id"
+            ),
         ),
     ]

@@ -1,0 +1,71 @@
+"""Reads for program staff across every agency: the agency list, with each agency's pledge
+and latest progress joined in SQL (a fixed number of queries per page, whatever the count)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+
+from agencies.models import Agency
+from pledges.models import Pledge, ProgressSnapshot
+
+SORTS = {
+    "name": ("name",),
+    "-name": ("-name",),
+    "state": ("region", "name"),
+    "target": ("pledge_target", "name"),
+    "-target": ("-pledge_target", "name"),
+    "registered": ("-created_at",),
+}
+
+
+@dataclass(frozen=True)
+class AgencyFilters:
+    search: str = ""
+    region: str = ""
+    agency_type: str = ""
+    status: str = ""  # a pledge status, or "none"
+    verified: str = ""  # "yes" / "no"
+    at_risk: bool = False
+    target_from: date | None = None
+    target_to: date | None = None
+    sort: str = "name"
+
+
+def agencies(filters: AgencyFilters) -> QuerySet[Agency]:
+    """Every agency with its latest pledge and latest progress snapshot, filtered and sorted."""
+    pledge = Pledge.all_agencies.filter(agency=OuterRef("pk")).order_by("-created_at")
+    snapshot = ProgressSnapshot.all_agencies.filter(agency=OuterRef("pk")).order_by("-day")
+    rows = Agency.objects.annotate(
+        pledge_status=Subquery(pledge.values("status")[:1]),
+        pledge_target=Subquery(pledge.values("target_date")[:1]),
+        pledged_on=Subquery(pledge.values("pledged_on")[:1]),
+        in_scope=Subquery(snapshot.values("in_scope")[:1]),
+        covered=Subquery(snapshot.values("covered_count")[:1]),
+        all_met=Subquery(snapshot.values("all_met")[:1]),
+        at_risk=Subquery(snapshot.values("at_risk")[:1]),
+    )
+    if filters.search:
+        term = filters.search
+        rows = rows.filter(
+            Q(name__icontains=term) | Q(ori__iexact=term) | Q(locality__icontains=term)
+        )
+    if filters.region:
+        rows = rows.filter(region__iexact=filters.region)
+    if filters.agency_type:
+        rows = rows.filter(agency_type=filters.agency_type)
+    if filters.verified in {"yes", "no"}:
+        rows = rows.filter(verified=filters.verified == "yes")
+    if filters.status == "none":
+        rows = rows.filter(pledge_status__isnull=True)
+    elif filters.status:
+        rows = rows.filter(pledge_status=filters.status)
+    if filters.at_risk:
+        rows = rows.filter(at_risk=True)
+    if filters.target_from:
+        rows = rows.filter(pledge_target__gte=filters.target_from)
+    if filters.target_to:
+        rows = rows.filter(pledge_target__lte=filters.target_to)
+    return rows.order_by(*SORTS.get(filters.sort, SORTS["name"]))
