@@ -89,6 +89,28 @@ def main() -> None:
     recompute_one, _ = timed(lambda: progress.recompute([largest.pk], on), args.repeats)
     dashboard_one, board = timed(lambda: dashboard.dashboard(largest), args.repeats)
 
+    from django.core.paginator import Paginator
+
+    from pledges import staff_queries
+
+    def staff_page(**filters):
+        def run():
+            page = Paginator(staff_queries.agencies(staff_queries.AgencyFilters(**filters)), 50)
+            return page.count, list(page.get_page(1))
+
+        return run
+
+    staff_ms = {}
+    for label, filters in [
+        ("first_page", {}),
+        ("pledged_by_target", {"status": "pledged", "sort": "target"}),
+        ("at_risk_in_a_state", {"at_risk": True, "region": "TX"}),
+        ("search", {"search": "Agency 0123"}),
+    ]:
+        seconds, _ = timed(staff_page(**filters), max(args.repeats, 5))
+        staff_ms[label] = round(seconds * 1000, 1)
+    figures["staff_agency_list_ms"] = staff_ms
+
     figures.update(
         bare_aggregate_all_seconds=round(bare_all, 3),
         recompute_all_seconds=round(recompute_all, 3),
