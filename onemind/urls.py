@@ -18,6 +18,7 @@ urlpatterns = [
         name="invitation_accept",
     ),
     path("verify/", public_views.certificate_verify, name="certificate_verify"),
+    path("directory/", public_views.directory, name="directory"),
     path(
         "verify/<str:token>/",
         public_views.certificate_verify_token,

@@ -1,11 +1,14 @@
-"""Public pages, no sign-in: certificate verification."""
+"""Public pages, no sign-in: certificate verification and the directory of agencies."""
 
 import re
 
+from django.core.paginator import Paginator
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from pledges.models import Certificate
+from agencies.models import Agency
+from pledges.models import Certificate, Pledge, PledgeStatus
 
 NUMBER = re.compile(r"^OM-\d{4}-\d{6}$")
 
@@ -48,4 +51,59 @@ def certificate_verify_token(request, token: str):
         "public/verify.html",
         {"certificate": certificate, "searched": True, "by_link": True},
         status=status,
+    )
+
+
+DIRECTORY_PAGE_SIZE = 50
+LISTED = {PledgeStatus.PLEDGED, PledgeStatus.SUBMITTED, PledgeStatus.RETURNED}
+
+
+def _public_status(status: str) -> str:
+    """What the public sees: pledged (however the review stands) or certified."""
+    return "Certified" if status == PledgeStatus.CERTIFIED else "Pledged"
+
+
+@require_GET
+def directory(request):
+    """Agencies that chose to be listed, with their pledge; counts per state."""
+    region = request.GET.get("state", "").strip().upper()[:10]
+    listed = directory_agencies()
+    counts = (
+        listed.values("region")
+        .annotate(
+            pledged=Count("pk", filter=~Q(pledge_status=PledgeStatus.CERTIFIED)),
+            certified=Count("pk", filter=Q(pledge_status=PledgeStatus.CERTIFIED)),
+        )
+        .order_by("region")
+    )
+    if region:
+        listed = listed.filter(region__iexact=region)
+    page = Paginator(listed.order_by("name"), DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [
+        (agency.name, agency.region, agency.pledged_on, _public_status(agency.pledge_status))
+        for agency in page
+    ]
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "page": page,
+        "rows": rows,
+        "counts": counts,
+        "state": region,
+        "query": query.urlencode(),
+    }
+    return render(request, "public/directory.html", context)
+
+
+def directory_agencies():
+    """Opted-in agencies whose latest pledge is open or certified."""
+    pledge = Pledge.all_agencies.filter(agency=OuterRef("pk")).order_by("-created_at")
+    return (
+        Agency.objects.filter(directory_opt_in=True)
+        .annotate(
+            pledge_status=Subquery(pledge.values("status")[:1]),
+            pledged_on=Subquery(pledge.values("pledged_on")[:1]),
+        )
+        .filter(pledge_status__in=[*LISTED, PledgeStatus.CERTIFIED])
+        .only("name", "region")
     )

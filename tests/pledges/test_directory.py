@@ -1,0 +1,52 @@
+"""The public directory: opted-in agencies with an open or certified pledge, by state."""
+
+from django.urls import reverse
+
+from pledges.models import Pledge
+from tests.factories import AgencyFactory, MembershipFactory
+from tests.pledges.test_pledge import sign
+from tests.test_pages import check_page
+
+
+def pledged_agency(name, region, opt_in=True, status=None):
+    agency = AgencyFactory(name=name, region=region, directory_opt_in=opt_in)
+    coordinator = MembershipFactory(agency=agency, role="coordinator").user
+    sign(agency, coordinator)
+    if status:
+        Pledge.all_agencies.filter(agency=agency).update(status=status)
+    return agency, coordinator
+
+
+def test_the_directory_lists_who_opted_in_and_counts_per_state(client, db):
+    listed, coordinator = pledged_agency("Alpha Police", "NY")
+    pledged_agency("Beta Police", "NY", status="certified")
+    pledged_agency("Gamma Police", "TX")
+    pledged_agency("Hidden Police", "NY", opt_in=False)
+    pledged_agency("Gone Police", "NY", status="withdrawn")
+    AgencyFactory(name="Never Pledged", region="NY", directory_opt_in=True)
+
+    response = client.get(reverse("directory"))
+    page = response.content.decode()
+    check_page(page)
+
+    rows = response.context["rows"]
+    assert [(name, status) for name, _, _, status in rows] == [
+        ("Alpha Police", "Pledged"),
+        ("Beta Police", "Certified"),
+        ("Gamma Police", "Pledged"),
+    ]
+    counts = {
+        row["region"]: (row["pledged"], row["certified"]) for row in response.context["counts"]
+    }
+    assert counts == {"NY": (1, 1), "TX": (1, 0)}
+    for private in (
+        "Hidden Police",
+        "Gone Police",
+        "Never Pledged",
+        coordinator.email,
+        listed.slug,
+    ):
+        assert private not in page
+
+    texas = client.get(reverse("directory"), {"state": "tx"}).context["rows"]
+    assert [name for name, *_ in texas] == ["Gamma Police"]
