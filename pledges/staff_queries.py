@@ -4,12 +4,13 @@ and latest progress joined in SQL (a fixed number of queries per page, whatever 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 
 from agencies.models import Agency
-from pledges.models import Pledge, ProgressSnapshot
+from pledges.models import OPEN_STATUSES, Pledge, PledgeStatus, ProgressSnapshot
 
 SORTS = {
     "name": ("name",),
@@ -44,6 +45,7 @@ def agencies(filters: AgencyFilters) -> QuerySet[Agency]:
         pledged_on=Subquery(pledge.values("pledged_on")[:1]),
         in_scope=Subquery(snapshot.values("in_scope")[:1]),
         covered=Subquery(snapshot.values("covered_count")[:1]),
+        cit=Subquery(snapshot.values("cit_count")[:1]),
         all_met=Subquery(snapshot.values("all_met")[:1]),
         at_risk=Subquery(snapshot.values("at_risk")[:1]),
     )
@@ -69,3 +71,50 @@ def agencies(filters: AgencyFilters) -> QuerySet[Agency]:
     if filters.target_to:
         rows = rows.filter(pledge_target__lte=filters.target_to)
     return rows.order_by(*SORTS.get(filters.sort, SORTS["name"]))
+
+
+@dataclass(frozen=True)
+class ProgramFigures:
+    by_status: list[tuple[str, int]]
+    by_state: list[dict]
+    people: dict[str, int]
+    due_soon: list[Agency]
+    at_risk: list[Agency]
+    on: date
+
+
+def program_figures(on: date) -> ProgramFigures:
+    """The program at a glance, from each agency's latest pledge and progress: a handful of
+    aggregate queries over every agency."""
+    rows = agencies(AgencyFilters())
+    by_status = [
+        (
+            PledgeStatus(row["pledge_status"]).label if row["pledge_status"] else "Not pledged",
+            row["n"],
+        )
+        for row in rows.order_by().values("pledge_status").annotate(n=Count("pk"))
+    ]
+    by_state = list(
+        rows.order_by()
+        .values("region")
+        .annotate(
+            agencies=Count("pk"),
+            pledged=Count("pk", filter=Q(pledge_status__in=OPEN_STATUSES)),
+            certified=Count("pk", filter=Q(pledge_status=PledgeStatus.CERTIFIED)),
+        )
+        .order_by("region")
+    )
+    totals = rows.order_by().aggregate(
+        people_in_scope=Coalesce(Sum("in_scope"), 0),
+        people_cit=Coalesce(Sum("cit"), 0),
+        people_trained=Coalesce(Sum("covered"), 0),
+    )
+    people = {key.removeprefix("people_"): value for key, value in totals.items()}
+    open_pledge = Q(pledge_status__in=OPEN_STATUSES)
+    due_soon = list(
+        rows.filter(
+            open_pledge, pledge_target__gte=on, pledge_target__lte=on + timedelta(90)
+        ).order_by("pledge_target")[:100]
+    )
+    at_risk = list(rows.filter(open_pledge, at_risk=True).order_by("pledge_target")[:100])
+    return ProgramFigures(by_status, by_state, people, due_soon, at_risk, on)

@@ -4,6 +4,8 @@ from pledges import staff_views
 
 urlpatterns = [
     path("", staff_views.agency_list, name="dashboard"),
+    path("program/", staff_views.program_dashboard, name="program_dashboard"),
+    path("program/report.pdf", staff_views.program_report, name="program_report"),
     path("reviews/", staff_views.review_queue, name="review_queue"),
     path("reviews/<uuid:submission_id>/", staff_views.review_detail, name="review_detail"),
     path("documents/<uuid:document_id>/", staff_views.staff_document, name="staff_document"),

@@ -3,6 +3,7 @@
 from datetime import date
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
@@ -19,6 +20,7 @@ from agencies.staff import ADMINISTER, REVIEW, staff_view
 from pledges import reviews, services, staff_queries
 from pledges.forms import DecisionForm, RulesForm
 from pledges.models import Certificate, PledgeStatus, ProgramRules, Review, Submission
+from pledges.pdfs import render_pdf
 from training.spreadsheets import write_csv
 
 
@@ -203,3 +205,40 @@ def _csv_rows(rows):
             "yes" if agency.all_met else "no",
             "yes" if agency.at_risk else "no",
         ]
+
+
+# The program at a glance
+
+PROGRAM_CACHE_SECONDS = 300
+
+
+def _program_figures():
+    """Cached for five minutes: the figures move with nightly recomputes, not by the second."""
+    today = timezone.localdate()
+    return cache.get_or_set(
+        f"pledges:program-figures:{today}",
+        lambda: staff_queries.program_figures(today),
+        PROGRAM_CACHE_SECONDS,
+    )
+
+
+@staff_view(REVIEW)
+@require_GET
+def program_dashboard(request):
+    context = {"figures": _program_figures()}
+    return render(request, "staff/program.html", context)
+
+
+@staff_view(REVIEW)
+@require_GET
+def program_report(request):
+    figures = _program_figures()
+    pdf = render_pdf(
+        "pledges/program_report_pdf.html",
+        {"figures": figures},
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="one-mind-program-report-{figures.on:%Y-%m-%d}.pdf"'
+    )
+    return response
