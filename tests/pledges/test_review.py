@@ -181,3 +181,20 @@ def test_concurrent_approvals_get_distinct_consecutive_numbers():
 
     assert not errors
     assert sorted(numbers) == [f"OM-2031-{n:06d}" for n in range(1, 5)]
+
+
+def test_pdf_rendering_fetches_only_static_files_and_data_urls(settings):
+    from pledges.pdfs import STATIC_DIR, LocalFilesOnly
+
+    fetcher = LocalFilesOnly()
+    for refused in (
+        "https://example.com/tracker.png",
+        "http://169.254.169.254/latest/meta-data/",
+        "file:///etc/passwd",
+        (STATIC_DIR / ".." / "manage.py").resolve().as_uri(),
+    ):
+        with pytest.raises(ValueError):
+            fetcher.fetch(refused)
+    stylesheet = fetcher.fetch((STATIC_DIR / "css" / "certificate.css").as_uri())
+    assert b"@page" in stylesheet.read()
+    assert fetcher.fetch("data:text/plain,ok").read() == b"ok"
