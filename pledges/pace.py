@@ -25,7 +25,9 @@ def project(
     """At the rate since `baseline` (the earliest (day, covered) of the last 90 days), the
     day coverage reaches `required`; at risk when that is after the target date, or when
     nobody was trained meanwhile. Integer arithmetic."""
-    if required and covered >= required:
+    if not required:
+        return Pace(None, False, "No one is in scope yet.")
+    if covered >= required:
         return Pace(today, False, "Everyone in scope is trained.")
     if baseline is None or baseline[0] >= today:
         return Pace(None, False, "Not enough history yet to project a date.")

@@ -24,7 +24,10 @@ class LocalFilesOnly(URLFetcher):
         super().__init__(allowed_protocols={"data", "file"}, allow_redirects=False)
 
     def fetch(self, url, headers=None):
-        if url.startswith("file:"):
+        scheme = urlparse(url).scheme.lower()
+        if scheme not in {"file", "data"}:
+            raise ValueError(f"Not a local URL: {url}")
+        if scheme == "file":
             path = Path(url2pathname(urlparse(url).path)).resolve()
             roots = [STATIC_DIR.resolve(), Path(settings.STATIC_ROOT).resolve()]
             if not any(path.is_relative_to(root) for root in roots):

@@ -192,7 +192,7 @@ def pace_baselines(agency_ids: list[int], on: date) -> dict[int, tuple[date, int
         if not missing:
             continue
         firsts = dict(
-            snapshots.filter(among(missing), day__gt=since, day__lt=on)
+            snapshots.filter(agency_id__in=missing, day__gt=since, day__lt=on)
             .values("agency_id")
             .annotate(first=Min("day"))
             .values_list("agency_id", "first")
@@ -200,10 +200,11 @@ def pace_baselines(agency_ids: list[int], on: date) -> dict[int, tuple[date, int
         rows = snapshots.filter(among(missing), day__in=set(firsts.values())).values_list(
             "agency_id", "day", "covered_count"
         )
+        wanted = set(missing)
         found.update(
             (agency_id, (day, covered))
             for agency_id, day, covered in rows
-            if firsts.get(agency_id) == day
+            if agency_id in wanted and firsts.get(agency_id) == day
         )
     return found
 

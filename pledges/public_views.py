@@ -3,7 +3,7 @@
 import re
 
 from django.core.paginator import Paginator
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -11,6 +11,7 @@ from agencies.models import Agency
 from pledges.models import Certificate, Pledge, PledgeStatus
 
 NUMBER = re.compile(r"^OM-\d{4}-\d{6}$")
+TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 
 
 def _public(certificate: Certificate | None) -> dict | None:
@@ -44,7 +45,7 @@ def certificate_verify(request):
 
 @require_GET
 def certificate_verify_token(request, token: str):
-    certificate = _public(_lookup(token=token))
+    certificate = _public(_lookup(token=token)) if TOKEN.match(token) else None
     status = 200 if certificate else 404
     return render(
         request,
@@ -96,14 +97,19 @@ def directory(request):
 
 
 def directory_agencies():
-    """Opted-in agencies whose latest pledge is open or certified."""
+    """Verified agencies that opted in, whose latest pledge is open, or certified with a
+    certificate that is not revoked."""
     pledge = Pledge.all_agencies.filter(agency=OuterRef("pk")).order_by("-created_at")
+    valid_certificate = Certificate.all_agencies.filter(agency=OuterRef("pk"), revoked_at=None)
     return (
-        Agency.objects.filter(directory_opt_in=True)
+        Agency.objects.filter(directory_opt_in=True, verified=True)
         .annotate(
             pledge_status=Subquery(pledge.values("status")[:1]),
             pledged_on=Subquery(pledge.values("pledged_on")[:1]),
         )
-        .filter(pledge_status__in=[*LISTED, PledgeStatus.CERTIFIED])
+        .filter(
+            Q(pledge_status__in=LISTED)
+            | Q(Exists(valid_certificate), pledge_status=PledgeStatus.CERTIFIED)
+        )
         .only("name", "region")
     )

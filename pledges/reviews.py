@@ -130,6 +130,7 @@ def _issue(submission, review, actor, replaces=None) -> Certificate:
 
 
 def certificate_revoke(*, actor: User, certificate: Certificate, reason: str) -> Certificate:
+    _check_reviewer(actor, certificate.review.submission)
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "Say why the certificate is revoked."})

@@ -67,6 +67,8 @@ def render_certificate_pdf(certificate_id: int) -> str:
     certificate = Certificate.all_agencies.select_related("agency").get(pk=certificate_id)
     if not certificate.pdf:
         certificate.pdf.save(
-            f"{certificate.number}.pdf", ContentFile(certificate_pdf(certificate)), save=True
+            f"{certificate.number}.pdf", ContentFile(certificate_pdf(certificate)), save=False
         )
+        # Only the file's name: a revocation made while rendering must stand.
+        Certificate.all_agencies.filter(pk=certificate.pk).update(pdf=certificate.pdf.name)
     return certificate.pdf.name

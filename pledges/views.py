@@ -160,8 +160,11 @@ def pledge_withdraw(request, agency_slug: str):
 @agency_view(Capability.VIEW, methods=("GET",))
 def certificate_download(request, agency_slug: str, certificate_id):
     """The agency's certificate PDF (rendered now if the worker has not done it yet)."""
-    certificate = get_object_or_404(Certificate.objects.all(), public_id=certificate_id)
-    if not certificate.pdf:
+    certificate = get_object_or_404(
+        Certificate.objects.filter(revoked_at=None), public_id=certificate_id
+    )
+    if not certificate.pdf or not certificate.pdf.storage.exists(certificate.pdf.name):
+        Certificate.objects.filter(pk=certificate.pk).update(pdf="")
         render_certificate_pdf(certificate.pk)
         certificate.refresh_from_db()
     response = FileResponse(
@@ -170,4 +173,5 @@ def certificate_download(request, agency_slug: str, certificate_id):
         content_type="application/pdf",
     )
     response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
     return response

@@ -8,8 +8,8 @@ from tests.pledges.test_pledge import sign
 from tests.test_pages import check_page
 
 
-def pledged_agency(name, region, opt_in=True, status=None):
-    agency = AgencyFactory(name=name, region=region, directory_opt_in=opt_in)
+def pledged_agency(name, region, opt_in=True, status=None, verified=True):
+    agency = AgencyFactory(name=name, region=region, directory_opt_in=opt_in, verified=verified)
     coordinator = MembershipFactory(agency=agency, role="coordinator").user
     sign(agency, coordinator)
     if status:
@@ -17,9 +17,27 @@ def pledged_agency(name, region, opt_in=True, status=None):
     return agency, coordinator
 
 
+def certified_agency(name, region):
+    from pledges import reviews, services
+    from tests.factories import UserFactory
+    from tests.pledges.test_pledge import meets_everything
+
+    agency = AgencyFactory(name=name, region=region, directory_opt_in=True, verified=True)
+    coordinator = MembershipFactory(agency=agency, role="coordinator").user
+    meets_everything(agency)
+    pledge = sign(agency, coordinator)
+    submission = services.pledge_submit(agency=agency, actor=coordinator, pledge=pledge)
+    return reviews.review_approve(reviewer=UserFactory(), submission=submission)[1]
+
+
 def test_the_directory_lists_who_opted_in_and_counts_per_state(client, db):
     listed, coordinator = pledged_agency("Alpha Police", "NY")
-    pledged_agency("Beta Police", "NY", status="certified")
+    certified_agency("Beta Police", "NY")
+    revoked = certified_agency("Revoked Police", "NY")
+    from pledges import reviews
+
+    reviews.certificate_revoke(actor=revoked.review.reviewer, certificate=revoked, reason="x")
+    pledged_agency("Unverified Police", "NY", verified=False)
     pledged_agency("Gamma Police", "TX")
     pledged_agency("Hidden Police", "NY", opt_in=False)
     pledged_agency("Gone Police", "NY", status="withdrawn")

@@ -247,3 +247,19 @@ def test_the_snapshot_carries_the_pace_and_flags_an_agency_at_risk(db):
     # One person in 90 days: the other nine take 810 days, well past the target.
     assert today.projected_on == D + timedelta(days=810)
     assert today.at_risk
+
+
+def test_an_agency_with_nobody_in_scope_is_not_at_risk(db):
+    from pledges.pace import project
+
+    pace = project((D - timedelta(days=90), 0), 0, 0, D, D + timedelta(days=10))
+    assert not pace.at_risk and pace.projected_on is None
+
+
+def test_a_baseline_exactly_90_days_back_is_kept_when_a_neighbour_is_younger(db):
+    old, young = AgencyFactory(), AgencyFactory()
+    progress.recompute([old.pk], D - timedelta(days=90))
+    progress.recompute([old.pk, young.pk], D - timedelta(days=89))
+    baselines = progress.pace_baselines([old.pk, young.pk], D)
+    assert baselines[old.pk][0] == D - timedelta(days=90)
+    assert baselines[young.pk][0] == D - timedelta(days=89)

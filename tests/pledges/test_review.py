@@ -198,3 +198,58 @@ def test_pdf_rendering_fetches_only_static_files_and_data_urls(settings):
     stylesheet = fetcher.fetch((STATIC_DIR / "css" / "certificate.css").as_uri())
     assert b"@page" in stylesheet.read()
     assert fetcher.fetch("data:text/plain,ok").read() == b"ok"
+
+
+def test_an_upper_case_file_scheme_is_no_way_around_the_fetcher():
+    from pledges.pdfs import LocalFilesOnly
+
+    for url in ("FILE:///etc/passwd", "File:///etc/passwd", "ftp://example.com/x"):
+        with pytest.raises(ValueError):
+            LocalFilesOnly().fetch(url)
+
+
+def test_a_revocation_during_rendering_stands(reviewer, submitted):
+    from unittest import mock
+
+    from pledges import tasks
+
+    _, certificate = reviews.review_approve(reviewer=reviewer, submission=submitted)
+
+    def render_then_revoked(cert):
+        reviews.certificate_revoke(actor=reviewer, certificate=cert, reason="Mistake")
+        return b"%PDF-1.7\n%%EOF"
+
+    with mock.patch("pledges.pdfs.certificate_pdf", side_effect=render_then_revoked):
+        tasks.render_certificate_pdf(certificate.pk)
+    certificate.refresh_from_db()
+    assert certificate.revoked_at is not None and certificate.pdf
+
+
+def test_a_revoked_certificate_is_not_downloadable_and_a_lost_file_is_rendered_again(
+    client, agency_a, coordinator, reviewer, submitted
+):
+    _, certificate = reviews.review_approve(reviewer=reviewer, submission=submitted)
+    url = reverse(
+        "certificate_download",
+        kwargs={"agency_slug": agency_a.slug, "certificate_id": certificate.public_id},
+    )
+    Certificate.all_agencies.filter(pk=certificate.pk).update(pdf="certificates/lost.pdf")
+    login(client, coordinator)
+    response = client.get(url)
+    assert response.status_code == 200 and response["Cache-Control"] == "private, no-store"
+    reviews.certificate_revoke(actor=reviewer, certificate=certificate, reason="Withdrawn")
+    assert client.get(url).status_code == 404
+
+
+def test_staff_who_belong_to_the_agency_cannot_revoke_its_certificate(
+    agency_a, reviewer, administrator, submitted
+):
+    _, certificate = reviews.review_approve(reviewer=administrator, submission=submitted)
+    Membership.all_agencies.create(agency=agency_a, user=reviewer, role=Role.VIEWER)
+    with pytest.raises(Exception, match="another reviewer decides"):
+        reviews.certificate_revoke(actor=reviewer, certificate=certificate, reason="x")
+
+
+def test_an_odd_verification_link_is_simply_not_found(client, db):
+    for token in ("%00", "a" * 300, "../../etc"):
+        assert client.get(f"/verify/{token}/").status_code == 404
