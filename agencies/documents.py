@@ -327,12 +327,16 @@ def sweep_orphans(min_age: timedelta = timedelta(days=1)) -> int:
 
 
 def serve(document: Document) -> FileResponse:
-    """The file as a download; PDFs open in the browser. Never sniffed, never cached."""
+    return serve_file(document.file, document.filename, document.content_type)
+
+
+def serve_file(file, filename: str, content_type: str) -> FileResponse:
+    """A private file as a download; PDFs open in the browser. Never sniffed, never cached."""
     response = FileResponse(
-        document.file.open("rb"),
-        as_attachment=document.content_type != PDF.content_type,
-        filename=document.filename,
-        content_type=document.content_type,
+        file.open("rb"),
+        as_attachment=content_type != PDF.content_type,
+        filename=filename,
+        content_type=content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"

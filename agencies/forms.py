@@ -91,6 +91,10 @@ def add_service_error(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
+# A date picker that sends ISO dates, whatever the browser's locale.
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
 class DocumentField(forms.FileField):
     """A file upload checked by `agencies.documents`; cleans to a CheckedUpload."""
 

@@ -13,6 +13,14 @@ def validate(instance: models.Model, exclude: list[str] | None = None) -> None:
         raise ValidationError(error.message_dict) from error
 
 
+def check_same_agency(agency, *objects, message: str = "This belongs to another agency.") -> None:
+    """Every object belongs to `agency`. Views fetch through the agency scope; services
+    check again, for every other caller."""
+    for obj in objects:
+        if obj.agency_id != agency.pk:
+            raise ValidationError(message)
+
+
 def save_unique(instance: models.Model, **kwargs) -> None:
     """Save; a uniqueness race lost to another request becomes the constraint's message."""
     try:

@@ -1,7 +1,7 @@
 from django import forms
 
 from agencies.documents import AGREEMENT_TYPES
-from agencies.forms import DocumentField
+from agencies.forms import DATE_INPUT, DocumentField
 from partnerships.models import (
     AlternativeService,
     MentalHealthOrganization,
@@ -11,7 +11,6 @@ from partnerships.models import (
 )
 from partnerships.services import ORGANIZATION_FIELDS
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 SIGNATORY_SLOTS = 4
 SIGNATORY_PARTS = ("name", "title", "organization")
 # Terms a renewal or amendment starts from; its dates are its own.

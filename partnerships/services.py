@@ -15,11 +15,12 @@ from django.utils import timezone
 
 from agencies import documents
 from agencies.audit import changes_between, record_event, snapshot
+from agencies.dates import day
 from agencies.documents import CheckedUpload
 from agencies.hooks import announce_evidence_changed
 from agencies.models import Agency, DocumentKind, User
 from agencies.tenancy import agency_scope
-from agencies.validation import save_unique, validate
+from agencies.validation import check_same_agency, save_unique, validate
 from partnerships.models import (
     VERSION_TERMS,
     AlternativeService,
@@ -29,7 +30,6 @@ from partnerships.models import (
     ProgramModel,
     VersionKind,
 )
-from partnerships.standing import day
 
 ORGANIZATION_FIELDS = [
     "name",
@@ -40,13 +40,6 @@ ORGANIZATION_FIELDS = [
     "contact_phone",
     "services",
 ]
-
-
-def _same_agency(agency: Agency, *objects) -> None:
-    # Views fetch through the agency scope; this guards every other caller.
-    for obj in objects:
-        if obj.agency_id != agency.pk:
-            raise ValidationError("This belongs to another agency.")
 
 
 # Organizations
@@ -71,7 +64,7 @@ def organization_create(*, agency: Agency, actor: User, **fields: Any) -> Mental
 def organization_update(
     *, agency: Agency, actor: User, organization: MentalHealthOrganization, **fields: Any
 ) -> MentalHealthOrganization:
-    _same_agency(agency, organization)
+    check_same_agency(agency, organization)
     before = snapshot(organization, ORGANIZATION_FIELDS)
     for name, value in fields.items():
         if name not in ORGANIZATION_FIELDS:
@@ -109,7 +102,7 @@ def partnership_create(
     document: CheckedUpload | None = None,
 ) -> Partnership:
     """A new partnership with its original agreement (a draft until it has a signed date)."""
-    _same_agency(agency, organization)
+    check_same_agency(agency, organization)
     partnership = Partnership(
         agency=agency, organization=organization, title=title.strip(), created_by=actor
     )
@@ -145,7 +138,7 @@ def version_add(
     document: CheckedUpload | None = None,
 ) -> PartnershipVersion:
     """A renewal or an amendment: a new version in force from its effective date."""
-    _same_agency(agency, partnership)
+    check_same_agency(agency, partnership)
     if kind not in (VersionKind.RENEWAL, VersionKind.AMENDMENT):
         raise ValidationError("Add a renewal or an amendment.")
     with agency_scope(agency), transaction.atomic():
@@ -172,7 +165,7 @@ def draft_update(
     document: CheckedUpload | None = None,
 ) -> PartnershipVersion:
     """Change a version that is not signed yet, or sign it by giving its signed date."""
-    _same_agency(agency, version)
+    check_same_agency(agency, version)
     with agency_scope(agency), transaction.atomic():
         _lock_open(version.partnership)
         # Re-read under the lock: two people signing the same draft at once sign it once.
@@ -218,7 +211,7 @@ def partnership_terminate(
     *, agency: Agency, actor: User, partnership: Partnership, on: date, reason: str
 ) -> Partnership:
     """End a partnership from `on` (the first day it is no longer in force), with a reason."""
-    _same_agency(agency, partnership)
+    check_same_agency(agency, partnership)
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "Say why the partnership ends."})

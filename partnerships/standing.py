@@ -7,16 +7,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db import models
-from django.utils.dateformat import format as format_date
 
+from agencies.dates import day
 from partnerships.models import Partnership, PartnershipVersion
 
 EXPIRY_WARNING_DAYS = 60
-
-
-def day(value: date) -> str:
-    """A date as the pages write it: Mar 1, 2026."""
-    return format_date(value, "M j, Y")
 
 
 class Status(models.TextChoices):

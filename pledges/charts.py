@@ -6,8 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.utils.dateformat import format as format_date
 from django.utils.html import escape
+
+from agencies.dates import day
 
 WIDTH, HEIGHT = 720, 260
 LEFT, RIGHT, TOP, BOTTOM = 48, 16, 16, 40
@@ -21,9 +22,9 @@ class Point:
     coverage_per_mille: int
 
 
-def _x(day: date, first: date, last: date) -> float:
+def _x(when: date, first: date, last: date) -> float:
     span = max((last - first).days, 1)
-    return LEFT + (WIDTH - LEFT - RIGHT) * (day - first).days / span
+    return LEFT + (WIDTH - LEFT - RIGHT) * (when - first).days / span
 
 
 def _y(per_mille: int) -> float:
@@ -41,7 +42,7 @@ def progress_chart(points: list[Point], cit_target_percent: int) -> str:
     first, last = points[0].day, points[-1].day
     latest = points[-1]
     summary = (
-        f"Progress from {format_date(first, 'M j, Y')} to {format_date(last, 'M j, Y')}: "
+        f"Progress from {day(first)} to {day(last)}: "
         f"trained {latest.coverage_per_mille / 10:.1f}%, CIT {latest.cit_per_mille / 10:.1f}%."
     )
     parts = [
@@ -62,11 +63,11 @@ def progress_chart(points: list[Point], cit_target_percent: int) -> str:
         f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{target_y:.1f}" y2="{target_y:.1f}" '
         f'stroke="{CIT_COLOUR}" stroke-dasharray="6 4" stroke-width="1"/>'
     )
-    for label, day in (("start", first), ("end", last)):
+    for label, when in (("start", first), ("end", last)):
         anchor = "start" if label == "start" else "end"
         parts.append(
-            f'<text x="{_x(day, first, last):.1f}" y="{HEIGHT - 12}" text-anchor="{anchor}" '
-            f'font-size="12" fill="#1b1b1b">{escape(format_date(day, "M j, Y"))}</text>'
+            f'<text x="{_x(when, first, last):.1f}" y="{HEIGHT - 12}" text-anchor="{anchor}" '
+            f'font-size="12" fill="#1b1b1b">{escape(day(when))}</text>'
         )
     for attribute, colour in (
         ("coverage_per_mille", COVERAGE_COLOUR),

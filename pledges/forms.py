@@ -1,11 +1,10 @@
 from django import forms
 
+from agencies.dates import day
 from agencies.documents import AGREEMENT_TYPES
-from agencies.forms import DocumentField
+from agencies.forms import DATE_INPUT, DocumentField
 from pledges.models import POLICY_ELEMENTS, CrisisPolicy, ProgramRules
 from pledges.services import POLICY_FIELDS, RULES_FIELDS
-
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class PolicyForm(forms.ModelForm):
@@ -67,8 +66,7 @@ class PledgeForm(forms.Form):
             "One Mind Campaign by the target date, and that I may sign for it."
         )
         self.fields["target_date"].help_text = (
-            f"Between {earliest:%b} {earliest.day}, {earliest:%Y} and "
-            f"{latest:%b} {latest.day}, {latest:%Y}: {rules.window_min_months} to "
+            f"Between {day(earliest)} and {day(latest)}: {rules.window_min_months} to "
             f"{rules.window_max_months} months from today."
         )
         self.fields["target_date"].widget.attrs.update(

@@ -163,6 +163,10 @@ OPEN_STATUSES = (
 )
 
 
+# Signed and not yet ended: what "the agency's pledge" means on its pages.
+SIGNED_OPEN_STATUSES = tuple(s for s in OPEN_STATUSES if s != PledgeStatus.DRAFT)
+
+
 class Pledge(TenantModel):
     """An agency's commitment to meet the four requirements by its target date."""
 

@@ -7,8 +7,8 @@ from collections.abc import Iterable
 from datetime import date
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.utils.dateformat import format as format_date
 
+from agencies.dates import day
 from agencies.hooks import Finding
 from agencies.models import Agency
 from agencies.tenancy import agency_scope
@@ -43,7 +43,7 @@ def finding(all_versions: list[CrisisPolicy], on: date) -> Finding:
             starts = min(max(v.adopted_on, v.effective_on) for v in upcoming)
             return Finding(
                 met=False,
-                reasons=[f"The policy takes effect on {format_date(starts, 'M j, Y')}."],
+                reasons=[f"The policy takes effect on {day(starts)}."],
             )
         return Finding(
             met=False, reasons=["No policy on responding to people in crisis is on record."]

@@ -253,12 +253,10 @@ SNAPSHOT_FIELDS = [
 ]
 
 
-def agency_evaluation(agency, on: date, rules: ProgramRules | None = None) -> Evaluation:
+def agency_evaluation(agency, on: date, rules: ProgramRules) -> Evaluation:
     """One agency's evaluation on `on`, with the reasons in words: what its dashboard shows
-    and what a submission freezes. A fixed number of queries whatever the roster's size."""
-    if rules is None:
-        pledge = Pledge.all_agencies.filter(agency=agency, status__in=OPEN_STATUSES).first()
-        rules = pledge.rules if pledge else ProgramRules.objects.in_force(on)
+    and what a submission freezes, under `rules` (the pledge's, or those in force). A fixed
+    number of queries whatever the roster's size."""
     figures = Figures(
         training=training_figures([agency.pk], on)[agency.pk],
         partnership=partnership_finding(agency, on),

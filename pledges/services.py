@@ -12,17 +12,17 @@ from django.utils import timezone
 
 from agencies import documents
 from agencies.audit import record_event, snapshot
+from agencies.dates import day
 from agencies.documents import CheckedUpload
 from agencies.hooks import announce_evidence_changed
 from agencies.models import Agency, DocumentKind, User
 from agencies.tenancy import agency_scope
-from agencies.validation import save_unique, validate
-from partnerships.standing import day
+from agencies.validation import check_same_agency, save_unique, validate
 from pledges import lifecycle, progress
 from pledges.models import (
     NEWEST_FIRST,
-    OPEN_STATUSES,
     POLICY_ELEMENTS,
+    SIGNED_OPEN_STATUSES,
     CrisisPolicy,
     Pledge,
     PledgeStatus,
@@ -116,7 +116,7 @@ def pledge_sign(
     if errors:
         raise ValidationError(errors)
     with agency_scope(agency), transaction.atomic():
-        if Pledge.objects.filter(status__in=OPEN_STATUSES).exclude(status=PledgeStatus.DRAFT):
+        if Pledge.objects.filter(status__in=SIGNED_OPEN_STATUSES).exists():
             raise ValidationError("Your agency already has an open pledge.")
         pledge = Pledge.objects.filter(status=PledgeStatus.DRAFT).first() or Pledge(
             agency=agency, rules=rules, status=PledgeStatus.DRAFT
@@ -162,8 +162,7 @@ def pledge_submit(*, agency: Agency, actor: User, pledge: Pledge) -> Submission:
     The figures and the frozen evidence are read in one snapshot of the database
     (REPEATABLE READ on PostgreSQL), so the counts and the people list agree.
     """
-    if pledge.agency_id != agency.pk:
-        raise ValidationError("This pledge is not this agency's.")
+    check_same_agency(agency, pledge, message="This pledge is not this agency's.")
     try:
         return _submit(agency, actor, pledge)
     except OperationalError as error:
@@ -213,8 +212,7 @@ def _read_one_snapshot() -> None:
 
 
 def pledge_withdraw(*, agency: Agency, actor: User, pledge: Pledge, reason: str) -> Pledge:
-    if pledge.agency_id != agency.pk:
-        raise ValidationError("This pledge is not this agency's.")
+    check_same_agency(agency, pledge, message="This pledge is not this agency's.")
     if not reason.strip():
         raise ValidationError({"reason": "Say why the agency withdraws its pledge."})
     with transaction.atomic():

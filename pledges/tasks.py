@@ -58,14 +58,15 @@ def lapse_overdue_pledges() -> int:
 
 @shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
 def render_certificate_pdf(certificate_id: int) -> str:
-    """Render and store a certificate's PDF once; running again keeps the stored file."""
+    """Render and store a certificate's PDF once; running again keeps the stored file, or
+    renders it anew if the file went missing from storage."""
     from django.core.files.base import ContentFile
 
     from pledges.models import Certificate
     from pledges.pdfs import certificate_pdf
 
     certificate = Certificate.all_agencies.select_related("agency").get(pk=certificate_id)
-    if not certificate.pdf:
+    if not certificate.pdf or not certificate.pdf.storage.exists(certificate.pdf.name):
         certificate.pdf.save(
             f"{certificate.number}.pdf", ContentFile(certificate_pdf(certificate)), save=False
         )

@@ -3,9 +3,9 @@ crisis-response policy."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from agencies import documents
 from agencies.access import agency_view
 from agencies.forms import add_service_error
 from agencies.models import Capability
@@ -13,8 +13,8 @@ from pledges import dashboard as dashboard_queries
 from pledges import lifecycle, policy, services
 from pledges.forms import PledgeForm, PolicyForm, WithdrawForm
 from pledges.models import (
-    OPEN_STATUSES,
     POLICY_ELEMENTS,
+    SIGNED_OPEN_STATUSES,
     Certificate,
     Pledge,
     PledgeStatus,
@@ -84,14 +84,15 @@ def agency_dashboard(request, agency_slug: str):
     return render(request, "pledges/dashboard.html", context)
 
 
-def _open_pledge(agency) -> Pledge | None:
-    return Pledge.objects.filter(status__in=OPEN_STATUSES).exclude(status="draft").first()
+def _signed_pledge() -> Pledge | None:
+    """The agency's signed, still-open pledge (inside the page's agency scope)."""
+    return Pledge.objects.filter(status__in=SIGNED_OPEN_STATUSES).first()
 
 
 @agency_view(Capability.MANAGE)
 def pledge_sign(request, agency_slug: str):
     agency = request.agency
-    if _open_pledge(agency):
+    if _signed_pledge():
         messages.info(request, "Your agency's pledge is already signed.")
         return redirect("agency_dashboard", agency_slug=agency_slug)
     today = agency.today()
@@ -122,7 +123,7 @@ def pledge_sign(request, agency_slug: str):
 
 @agency_view(Capability.MANAGE, methods=("POST",))
 def pledge_submit(request, agency_slug: str):
-    pledge = _open_pledge(request.agency)
+    pledge = _signed_pledge()
     if pledge is None:
         messages.error(request, "There is no signed pledge to submit.")
         return redirect("agency_dashboard", agency_slug=agency_slug)
@@ -139,7 +140,7 @@ def pledge_submit(request, agency_slug: str):
 
 @agency_view(Capability.MANAGE)
 def pledge_withdraw(request, agency_slug: str):
-    pledge = _open_pledge(request.agency)
+    pledge = _signed_pledge()
     if pledge is None:
         messages.error(request, "There is no open pledge to withdraw.")
         return redirect("agency_dashboard", agency_slug=agency_slug)
@@ -163,15 +164,5 @@ def certificate_download(request, agency_slug: str, certificate_id):
     certificate = get_object_or_404(
         Certificate.objects.filter(revoked_at=None), public_id=certificate_id
     )
-    if not certificate.pdf or not certificate.pdf.storage.exists(certificate.pdf.name):
-        Certificate.objects.filter(pk=certificate.pk).update(pdf="")
-        render_certificate_pdf(certificate.pk)
-        certificate.refresh_from_db()
-    response = FileResponse(
-        certificate.pdf.open("rb"),
-        filename=f"{certificate.number}.pdf",
-        content_type="application/pdf",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    certificate.pdf.name = render_certificate_pdf(certificate.pk)  # at once if not stored
+    return documents.serve_file(certificate.pdf, f"{certificate.number}.pdf", "application/pdf")

@@ -4,11 +4,9 @@ from django import forms
 from django.utils import timezone
 
 from agencies.documents import EVIDENCE_TYPES
-from agencies.forms import DocumentField
+from agencies.forms import DATE_INPUT, DocumentField
 from training.models import Category, Course, CourseKind, ImportKind, Person, Status
 from training.services import PERSON_FIELDS
-
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def hours_field() -> forms.DecimalField:

@@ -18,7 +18,7 @@ from agencies.documents import CheckedUpload
 from agencies.hooks import announce_evidence_changed
 from agencies.models import Agency, DocumentKind, User
 from agencies.tenancy import agency_scope
-from agencies.validation import save_unique, validate
+from agencies.validation import check_same_agency, save_unique, validate
 from training.models import (
     Course,
     CourseKind,
@@ -116,9 +116,7 @@ def person_change_status(
 
 
 def _same_agency(agency: Agency, person: Person) -> None:
-    # Views fetch through the agency scope; this guards every other caller.
-    if person.agency_id != agency.pk:
-        raise ValidationError("This person is not on this agency's roster.")
+    check_same_agency(agency, person, message="This person is not on this agency's roster.")
 
 
 def _course_for(agency: Agency, course: Course) -> Course:
@@ -186,8 +184,7 @@ def record_attach_evidence(
     *, agency: Agency, actor: User, record: TrainingRecord, evidence: CheckedUpload
 ) -> TrainingRecord:
     """Attach a certificate to a record, or replace one; the earlier file is kept."""
-    if record.agency_id != agency.pk:
-        raise ValidationError("This record is not one of this agency's.")
+    check_same_agency(agency, record, message="This record is not one of this agency's.")
     with agency_scope(agency), transaction.atomic():
         before = record.evidence
         record.evidence = _store_evidence(evidence, agency=agency, actor=actor)
