@@ -27,6 +27,16 @@ app.conf.beat_schedule = {
         "task": "pledges.tasks.recompute_all_agencies",
         "schedule": crontab(hour=11, minute=30),
     },
+    "queue-scheduled-emails": {
+        # After the nightly recompute, so reports carry the day's figures; 7:00 on the US
+        # east coast in winter.
+        "task": "pledges.tasks.queue_scheduled_emails",
+        "schedule": crontab(hour=12, minute=0),
+    },
+    "dispatch-outbox": {
+        "task": "pledges.tasks.dispatch_outbox",
+        "schedule": 60.0,
+    },
     "sweep-orphan-documents": {
         "task": "agencies.tasks.sweep_orphan_documents",
         "schedule": crontab(hour=3, minute=47),

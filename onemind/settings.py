@@ -240,6 +240,9 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # Invitations
 INVITATION_VALID_DAYS = 7
 
+# Dates and times in program staff's emails (agencies' own emails use each agency's zone).
+PROGRAM_TIME_ZONE = env("PROGRAM_TIME_ZONE", "America/New_York")
+
 # Security headers
 SECURE_SSL_REDIRECT = HTTPS
 SESSION_COOKIE_SECURE = HTTPS

@@ -3,7 +3,7 @@ from django.urls import include, path
 
 from agencies import staff_urls as agency_staff_urls
 from agencies import views as agency_views
-from pledges import public_views
+from pledges import email_views, public_views
 from pledges import staff_urls as pledge_staff_urls
 from training import staff_urls as training_staff_urls
 
@@ -23,6 +23,11 @@ urlpatterns = [
         "verify/<str:token>/",
         public_views.certificate_verify_token,
         name="certificate_verify_token",
+    ),
+    path(
+        "emails/unsubscribe/<str:token>/",
+        email_views.email_unsubscribe,
+        name="email_unsubscribe",
     ),
     path("a/<slug:agency_slug>/", include("agencies.urls")),
     path("a/<slug:agency_slug>/", include("training.urls")),

@@ -3,7 +3,7 @@ from django import forms
 from agencies.dates import day
 from agencies.documents import AGREEMENT_TYPES
 from agencies.forms import DATE_INPUT, DocumentField
-from pledges.models import POLICY_ELEMENTS, CrisisPolicy, ProgramRules
+from pledges.models import POLICY_ELEMENTS, CrisisPolicy, ProgramRules, ReportFrequency
 from pledges.services import POLICY_FIELDS, RULES_FIELDS
 
 
@@ -112,3 +112,25 @@ class DecisionForm(forms.Form):
     def comments(self) -> dict[str, str]:
         keys = ("partnership", "policy", "cit", "coverage")
         return {k: self.cleaned_data[k] for k in keys if self.cleaned_data.get(k)}
+
+
+class EmailPreferenceForm(forms.Form):
+    progress_report = forms.ChoiceField(
+        choices=ReportFrequency.choices,
+        widget=forms.RadioSelect(attrs={"class": "usa-radio__input"}),
+        label="Progress report, with the PDF attached",
+    )
+    reminders = forms.BooleanField(
+        required=False,
+        label="Reminders and notices",
+        help_text="Target date nearing; a partnership or people's training about to expire; "
+        "a submission returned; a certificate issued.",
+    )
+
+
+class DigestForm(forms.Form):
+    weekly_digest = forms.BooleanField(
+        required=False,
+        label="Send me the weekly program digest",
+        help_text="The review queue, the week's new pledges and the agencies at risk.",
+    )

@@ -156,7 +156,7 @@ def recompute(agency_ids: list[int], on: date | None = None) -> int:
     """Write each agency's progress snapshot for its own today (or for `on`), updated in
     place during the day. Agencies are grouped by their local date, then batched."""
     if on is None:
-        return sum(recompute(ids, day) for day, ids in _by_local_date(agency_ids).items())
+        return sum(recompute(ids, day) for day, ids in by_local_date(agency_ids).items())
     now = timezone.now()
     results = evaluations(agency_ids, on)
     baselines = pace_baselines(agency_ids, on)
@@ -234,7 +234,8 @@ def _snapshot_row(agency_id: int, result: AgencyResult, baseline, on: date, now)
     }
 
 
-def _by_local_date(agency_ids: list[int]) -> dict[date, list[int]]:
+def by_local_date(agency_ids: list[int]) -> dict[date, list[int]]:
+    """The agencies grouped by the calendar day it is where each one is."""
     zones = Agency.objects.filter(pk__in=agency_ids).order_by("pk").values_list("pk", "time_zone")
     by_zone: dict[str, list[int]] = {}
     for agency_id, zone in zones:

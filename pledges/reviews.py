@@ -17,7 +17,7 @@ from django.utils import timezone
 from agencies.audit import record_event
 from agencies.hooks import announce_evidence_changed
 from agencies.models import User
-from pledges import lifecycle
+from pledges import lifecycle, notices
 from pledges.models import (
     Certificate,
     CertificateSequence,
@@ -27,7 +27,13 @@ from pledges.models import (
     Submission,
 )
 
-REQUIREMENT_KEYS = ("partnership", "policy", "cit", "coverage")
+REQUIREMENT_TITLES = {
+    "partnership": "Partnership",
+    "policy": "Policy",
+    "cit": "CIT training",
+    "coverage": "Training coverage",
+}
+REQUIREMENT_KEYS = tuple(REQUIREMENT_TITLES)
 
 
 def _open_submission(submission: Submission) -> Submission:
@@ -60,6 +66,7 @@ def review_return(*, reviewer: User, submission: Submission, comments: dict[str,
         review = _decide(reviewer, submission, Decision.RETURNED, comments)
         lifecycle.move(submission.pledge, PledgeStatus.RETURNED, actor=reviewer, comments=comments)
         announce_evidence_changed(submission.agency)
+        notices.submission_returned(review)
     return review
 
 
@@ -126,6 +133,7 @@ def _issue(submission, review, actor, replaces=None) -> Certificate:
         values={"number": certificate.number, "replaces": replaces and replaces.number},
     )
     transaction.on_commit(lambda: render_certificate_pdf.delay(certificate.pk))
+    notices.certificate_issued(certificate)
     return certificate
 
 

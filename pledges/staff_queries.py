@@ -8,9 +8,10 @@ from datetime import date, timedelta
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from agencies.models import Agency
-from pledges.models import OPEN_STATUSES, Pledge, PledgeStatus, ProgressSnapshot
+from pledges.models import OPEN_STATUSES, Pledge, PledgeStatus, ProgressSnapshot, Submission
 
 SORTS = {
     "name": ("name",),
@@ -118,3 +119,46 @@ def program_figures(on: date) -> ProgramFigures:
     )
     at_risk = list(rows.filter(open_pledge, at_risk=True).order_by("pledge_target")[:100])
     return ProgramFigures(by_status, by_state, people, due_soon, at_risk, on)
+
+
+def review_queue() -> QuerySet[Submission]:
+    """Submitted pledges waiting for a decision, oldest first."""
+    return (
+        Submission.all_agencies.filter(pledge__status=PledgeStatus.SUBMITTED, reviews=None)
+        .select_related("agency", "pledge", "submitted_by")
+        .order_by("submitted_at")
+    )
+
+
+@dataclass(frozen=True)
+class WeeklyDigest:
+    on: date
+    waiting: list[tuple[Submission, int]]  # (submission, days waiting), oldest first
+    waiting_count: int
+    new_pledges: list[Pledge]
+    at_risk: list[Agency]
+    at_risk_count: int
+
+
+DIGEST_LIMIT = 25
+
+
+def weekly_digest(on: date) -> WeeklyDigest:
+    """What program staff hear weekly: the review queue, pledges of the last 7 days and the
+    agencies at risk of missing their target date."""
+    queue = review_queue()
+    waiting = [(s, (on - timezone.localdate(s.submitted_at)).days) for s in queue[:DIGEST_LIMIT]]
+    new_pledges = list(
+        Pledge.all_agencies.filter(pledged_on__gt=on - timedelta(days=7), pledged_on__lte=on)
+        .select_related("agency")
+        .order_by("-pledged_on", "agency__name")
+    )
+    rows = agencies(AgencyFilters()).filter(pledge_status__in=OPEN_STATUSES, at_risk=True)
+    return WeeklyDigest(
+        on=on,
+        waiting=waiting,
+        waiting_count=queue.count(),
+        new_pledges=new_pledges,
+        at_risk=list(rows.order_by("pledge_target")[:DIGEST_LIMIT]),
+        at_risk_count=rows.count(),
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pledges import staff_views
+from pledges import email_views, staff_views
 
 urlpatterns = [
     path("", staff_views.agency_list, name="dashboard"),
@@ -15,4 +15,7 @@ urlpatterns = [
         name="certificate_revoke",
     ),
     path("rules/", staff_views.rules_list, name="rules_list"),
+    path("emails/", email_views.outbox_list, name="outbox"),
+    path("emails/<uuid:email_id>/retry/", email_views.outbox_retry, name="outbox_retry"),
+    path("emails/digest/", email_views.digest_preference, name="digest_preference"),
 ]

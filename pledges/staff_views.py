@@ -47,11 +47,7 @@ def rules_list(request):
 def review_queue(request):
     """Submitted pledges waiting for a decision, oldest first."""
     today = timezone.localdate()
-    waiting = (
-        Submission.all_agencies.filter(pledge__status=PledgeStatus.SUBMITTED, reviews=None)
-        .select_related("agency", "pledge", "submitted_by")
-        .order_by("submitted_at")
-    )
+    waiting = staff_queries.review_queue()
     rows = [(s, (today - timezone.localdate(s.submitted_at)).days) for s in waiting[:200]]
     return render(request, "staff/review_queue.html", {"rows": rows})
 

@@ -1,6 +1,7 @@
 """Background work of the pledge engine: recomputing progress, lapsing overdue pledges."""
 
 import logging
+import time
 
 from celery import shared_task
 from django.core.cache import cache
@@ -14,6 +15,9 @@ log = logging.getLogger(__name__)
 
 COALESCE_SECONDS = 60
 RECOMPUTE_DELAY_SECONDS = 2
+# One dispatcher run stops taking new batches after this long, so other work gets the
+# worker too; the next run (a minute later) goes on where it stopped.
+DISPATCH_SECONDS = 240
 
 
 def _pending_key(agency_id: int) -> str:
@@ -73,3 +77,26 @@ def render_certificate_pdf(certificate_id: int) -> str:
         # Only the file's name: a revocation made while rendering must stand.
         Certificate.all_agencies.filter(pk=certificate.pk).update(pdf=certificate.pdf.name)
     return certificate.pdf.name
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
+def queue_scheduled_emails() -> int:
+    """Daily: progress reports, reminders and the staff digest that are due, to the outbox."""
+    from pledges import notices
+
+    return notices.queue_scheduled_emails()
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
+def dispatch_outbox() -> int:
+    """Every minute, and soon after an event writes to the outbox: send what is due. Safe
+    to run twice at once; a batch left half done is finished by the next run."""
+    from pledges import outbox
+
+    sent, started = 0, time.monotonic()
+    while time.monotonic() - started < DISPATCH_SECONDS:
+        result = outbox.dispatch()
+        sent += result.sent
+        if result.looked_at < outbox.BATCH_SIZE:
+            break
+    return sent

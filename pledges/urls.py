@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from pledges import views
+from pledges import email_views, views
 
 urlpatterns = [
     path("", views.agency_dashboard, name="agency_dashboard"),
@@ -16,4 +16,5 @@ urlpatterns = [
     ),
     path("policy/", views.policy_detail, name="policy_detail"),
     path("policy/new/", views.policy_create, name="policy_create"),
+    path("emails/", email_views.email_preferences, name="email_preferences"),
 ]

@@ -1,0 +1,225 @@
+"""Which emails the program writes to the outbox, and when.
+
+Events (a submission returned, a certificate issued) write theirs inside the event's own
+transaction. Schedules run daily (`queue_scheduled_emails`) and key each email by its
+period — the week or month of the progress report, the reminder's threshold — so a run
+repeated, or a day missed and caught up, still writes each email once.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from agencies.models import Agency
+from partnerships.queries import partnerships, versions_in_force
+from pledges.models import (
+    SIGNED_OPEN_STATUSES,
+    Certificate,
+    EmailKind,
+    Pledge,
+    PledgeStatus,
+    ReportFrequency,
+    Review,
+)
+from pledges.outbox import Letter, outbox_add
+from pledges.progress import by_local_date
+from pledges.subscriptions import Stream, digest_recipients, subscribers
+from training.models import CIT_KINDS, IN_SCOPE, MHFA_KINDS, TrainingRecord
+from training.queries import valid_records
+
+TARGET_REMINDER_DAYS = (7, 30, 90, 180)
+PARTNERSHIP_REMINDER_DAYS = (30, 60)
+TRAINING_EXPIRY_DAYS = 60
+
+
+def _to_members(agency_id: int, kind: str, period: str, context: dict) -> list[Letter]:
+    return [
+        Letter(kind, s.user_id, agency_id, period, context)
+        for s in subscribers([agency_id], Stream.REMINDERS)
+    ]
+
+
+def submission_returned(review: Review) -> int:
+    """Tell the agency its submission came back, with the reviewer's comments."""
+    return outbox_add(
+        _to_members(
+            review.agency_id,
+            EmailKind.SUBMISSION_RETURNED,
+            f"review:{review.pk}",
+            {"review_id": review.pk},
+        )
+    )
+
+
+def certificate_issued(certificate: Certificate) -> int:
+    return outbox_add(
+        _to_members(
+            certificate.agency_id,
+            EmailKind.CERTIFICATE_ISSUED,
+            f"certificate:{certificate.pk}",
+            {"certificate_id": certificate.pk},
+        )
+    )
+
+
+def report_period(frequency: str, on: date) -> str:
+    """The week (ISO) or month a progress report on `on` belongs to."""
+    if frequency == ReportFrequency.WEEKLY:
+        year, week, _ = on.isocalendar()
+        return f"{year}-W{week:02d}"
+    return f"{on:%Y-%m}"
+
+
+def _local_days(agency_ids) -> dict[int, date]:
+    return {
+        agency_id: day
+        for day, ids in by_local_date(sorted(set(agency_ids))).items()
+        for agency_id in ids
+    }
+
+
+def progress_report_letters() -> list[Letter]:
+    """This period's report for every member who wants one, of every agency with a signed,
+    open pledge."""
+    pledged = set(
+        Pledge.all_agencies.filter(status__in=SIGNED_OPEN_STATUSES).values_list(
+            "agency_id", flat=True
+        )
+    )
+    wanting = [s for s in subscribers(None, Stream.REPORTS) if s.agency_id in pledged]
+    days = _local_days(s.agency_id for s in wanting)
+    return [
+        Letter(
+            EmailKind.PROGRESS_REPORT,
+            s.user_id,
+            s.agency_id,
+            report_period(s.preference.progress_report, days[s.agency_id]),
+            {"frequency": s.preference.progress_report},
+        )
+        for s in wanting
+    ]
+
+
+def threshold(days_left: int, thresholds: tuple[int, ...]) -> int | None:
+    """The smallest threshold `days_left` is within: 100 days left is the 180-day
+    reminder, 85 the 90-day one; None past the largest or once the day has passed."""
+    return next((t for t in sorted(thresholds) if 0 <= days_left <= t), None)
+
+
+def target_reminder_letters() -> list[Letter]:
+    """Target date in 180, 90, 30 and 7 days, for pledges still to be submitted."""
+    pledges = list(
+        Pledge.all_agencies.filter(
+            status__in=[PledgeStatus.PLEDGED, PledgeStatus.RETURNED]
+        ).values_list("pk", "agency_id", "target_date")
+    )
+    days = _local_days(agency_id for _, agency_id, _ in pledges)
+    letters = []
+    for pledge_id, agency_id, target in pledges:
+        reached = threshold((target - days[agency_id]).days, TARGET_REMINDER_DAYS)
+        if reached:
+            letters += _to_members(
+                agency_id,
+                EmailKind.TARGET_REMINDER,
+                f"pledge:{pledge_id}:{target}:{reached}",
+                {"pledge_id": pledge_id, "threshold": reached},
+            )
+    return letters
+
+
+def partnership_reminder_letters() -> list[Letter]:
+    """An MOU whose term ends in 60 and in 30 days (not auto-renewing, not terminated)."""
+    today = timezone.now().date()
+    ending = (
+        versions_in_force(today)
+        .filter(
+            auto_renews=False,
+            partnership__terminated_on__isnull=True,
+            expires_on__gte=today - timedelta(days=1),
+            expires_on__lte=today + timedelta(days=max(PARTNERSHIP_REMINDER_DAYS) + 1),
+        )
+        .values_list("agency_id", flat=True)
+        .distinct()
+    )
+    letters = []
+    for agency in Agency.objects.filter(pk__in=list(ending)).order_by("pk"):
+        on = agency.today()
+        for row in partnerships(agency, on):
+            standing = row.standing
+            if row.partnership.terminated_on or not (standing.in_force and standing.ends_on):
+                continue
+            reached = threshold((standing.ends_on - on).days, PARTNERSHIP_REMINDER_DAYS)
+            if reached:
+                letters += _to_members(
+                    agency.pk,
+                    EmailKind.PARTNERSHIP_EXPIRING,
+                    f"partnership:{row.partnership.pk}:{standing.ends_on}:{reached}",
+                    {"partnership_id": row.partnership.pk, "threshold": reached},
+                )
+    return letters
+
+
+def training_expiry_letters() -> list[Letter]:
+    """Once a month, one summary per agency whose people's CIT or MHFA lapses within 60
+    days (who exactly is worked out when it is sent)."""
+    today = timezone.now().date()
+    horizon = today + timedelta(days=TRAINING_EXPIRY_DAYS + 1)
+    agency_ids = (
+        valid_records(today - timedelta(days=1), TrainingRecord.all_agencies.all())
+        .filter(
+            valid_until__lte=horizon,
+            course__kind__in=CIT_KINDS + MHFA_KINDS,
+            person__in=_in_scope_people(),
+        )
+        .values_list("agency_id", flat=True)
+        .distinct()
+    )
+    days = _local_days(agency_ids)
+    letters = []
+    for agency_id, day in sorted(days.items()):
+        letters += _to_members(
+            agency_id,
+            EmailKind.TRAINING_EXPIRING,
+            f"{day:%Y-%m}",
+            {"days": TRAINING_EXPIRY_DAYS},
+        )
+    return letters
+
+
+def _in_scope_people():
+    from training.models import Person
+
+    return Person.all_agencies.filter(IN_SCOPE).values("pk")
+
+
+def staff_digest_letters() -> list[Letter]:
+    """The week's digest for every program staff member who has not turned it off."""
+    today = timezone.localdate(timezone=zoneinfo.ZoneInfo(settings.PROGRAM_TIME_ZONE))
+    year, week, _ = today.isocalendar()
+    return [
+        Letter(EmailKind.STAFF_DIGEST, user_id, None, f"{year}-W{week:02d}", {})
+        for user_id in digest_recipients().values_list("pk", flat=True)
+    ]
+
+
+SCHEDULES = (
+    progress_report_letters,
+    target_reminder_letters,
+    partnership_reminder_letters,
+    training_expiry_letters,
+    staff_digest_letters,
+)
+
+
+def queue_scheduled_emails() -> int:
+    """Write every email that is due by now and not yet written; returns how many."""
+    written = 0
+    for schedule in SCHEDULES:
+        with transaction.atomic():
+            written += outbox_add(schedule())
+    return written

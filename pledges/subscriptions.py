@@ -1,0 +1,238 @@
+"""Who wants which email: members' choices (or their role's defaults), program staff's
+weekly digest, and the signed links that unsubscribe with one click (RFC 8058)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+from django.db.models import OuterRef, Q, Subquery
+from django.urls import reverse
+from django.utils import timezone
+
+from agencies.audit import record_event
+from agencies.models import Agency, Membership, Role, User
+from agencies.staff import ADMINISTER, REVIEW
+from pledges.models import (
+    EmailKind,
+    EmailPreference,
+    ReportFrequency,
+    StaffEmailPreference,
+)
+
+
+class Stream:
+    """What one unsubscribe link turns off."""
+
+    REPORTS = "reports"  # the agency's progress report
+    REMINDERS = "reminders"  # the agency's reminders and notices
+    DIGEST = "digest"  # program staff's weekly digest
+
+
+STREAM_NAMES = {
+    Stream.REPORTS: "progress reports",
+    Stream.REMINDERS: "reminders and notices",
+    Stream.DIGEST: "the weekly program digest",
+}
+
+
+def stream_of(kind: str) -> str:
+    if kind == EmailKind.PROGRESS_REPORT:
+        return Stream.REPORTS
+    if kind == EmailKind.STAFF_DIGEST:
+        return Stream.DIGEST
+    return Stream.REMINDERS
+
+
+@dataclass(frozen=True)
+class Preference:
+    progress_report: str  # a ReportFrequency
+    reminders: bool
+
+    def wants(self, stream: str) -> bool:
+        if stream == Stream.REPORTS:
+            return self.progress_report != ReportFrequency.OFF
+        return self.reminders
+
+
+# Coordinators hear about everything; editors, who keep the records, get the reminders;
+# viewers (often the chief) choose for themselves.
+ROLE_DEFAULTS = {
+    Role.COORDINATOR: Preference(ReportFrequency.MONTHLY, reminders=True),
+    Role.EDITOR: Preference(ReportFrequency.OFF, reminders=True),
+    Role.VIEWER: Preference(ReportFrequency.OFF, reminders=False),
+}
+
+
+def preference_of(membership: Membership) -> Preference:
+    """The member's saved choice, else their role's default."""
+    saved = EmailPreference.all_agencies.filter(
+        agency_id=membership.agency_id, user_id=membership.user_id
+    ).first()
+    if saved is None:
+        return ROLE_DEFAULTS[membership.role]
+    return Preference(saved.progress_report, saved.reminders)
+
+
+@dataclass(frozen=True)
+class Subscriber:
+    agency_id: int
+    user_id: int
+    preference: Preference
+
+
+def subscribers(agency_ids: list[int] | None, stream: str) -> list[Subscriber]:
+    """Active members of these agencies (all agencies when None) who want `stream`: one
+    query, each member's saved choice joined to their membership."""
+    saved = EmailPreference.all_agencies.filter(agency=OuterRef("agency"), user=OuterRef("user"))
+    members = Membership.all_agencies.filter(user__is_active=True).annotate(
+        saved_report=Subquery(saved.values("progress_report")[:1]),
+        saved_reminders=Subquery(saved.values("reminders")[:1]),
+    )
+    if agency_ids is not None:
+        members = members.filter(agency_id__in=agency_ids)
+    found = []
+    for agency_id, user_id, role, report, reminders in members.order_by(
+        "agency_id", "user_id"
+    ).values_list("agency_id", "user_id", "role", "saved_report", "saved_reminders"):
+        preference = ROLE_DEFAULTS[role] if report is None else Preference(report, bool(reminders))
+        if preference.wants(stream):
+            found.append(Subscriber(agency_id, user_id, preference))
+    return found
+
+
+def program_staff():
+    """Active program reviewers and administrators (staff roles are groups)."""
+    codenames = [name.split(".", 1)[1] for name in (REVIEW, ADMINISTER)]
+    return (
+        User.objects.filter(is_active=True)
+        .filter(
+            Q(groups__permissions__codename__in=codenames)
+            | Q(user_permissions__codename__in=codenames)
+        )
+        .distinct()
+    )
+
+
+def digest_recipients():
+    """Program staff who have not turned the weekly digest off."""
+    off = StaffEmailPreference.objects.filter(weekly_digest=False).values("user")
+    return program_staff().exclude(pk__in=off)
+
+
+def wants(*, user: User, agency: Agency | None, stream: str) -> bool:
+    """Whether `user` still wants `stream` now (checked again just before sending)."""
+    if not user.is_active:
+        return False
+    if stream == Stream.DIGEST:
+        staff = program_staff().filter(pk=user.pk).exists()
+        return (
+            staff
+            and not StaffEmailPreference.objects.filter(user=user, weekly_digest=False).exists()
+        )
+    membership = Membership.all_agencies.filter(agency=agency, user=user).first()
+    return membership is not None and preference_of(membership).wants(stream)
+
+
+def preference_set(
+    *, agency: Agency, user: User, progress_report: str, reminders: bool
+) -> EmailPreference:
+    """Save a member's choice of the agency's emails (audited)."""
+    if progress_report not in ReportFrequency.values:
+        raise ValueError(f"Unknown report frequency {progress_report!r}.")
+    with transaction.atomic():
+        membership = Membership.all_agencies.get(agency=agency, user=user)
+        before = preference_of(membership)
+        saved, _ = EmailPreference.all_agencies.update_or_create(
+            agency=agency,
+            user=user,
+            defaults={
+                "progress_report": progress_report,
+                "reminders": reminders,
+                "updated_at": timezone.now(),
+            },
+        )
+        record_event(
+            action="emails.preferences_changed",
+            actor=user,
+            agency=agency,
+            obj=saved,
+            changes={
+                "progress_report": [before.progress_report, progress_report],
+                "reminders": [before.reminders, reminders],
+            },
+        )
+    return saved
+
+
+def digest_set(*, user: User, weekly_digest: bool) -> StaffEmailPreference:
+    with transaction.atomic():
+        saved, _ = StaffEmailPreference.objects.update_or_create(
+            user=user, defaults={"weekly_digest": weekly_digest, "updated_at": timezone.now()}
+        )
+        record_event(
+            action="emails.digest_changed",
+            actor=user,
+            obj=saved,
+            values={"weekly_digest": weekly_digest},
+        )
+    return saved
+
+
+def unsubscribe(*, user: User, agency: Agency | None, stream: str) -> None:
+    """Turn one stream off for the user, as their unsubscribe link asks."""
+    if stream == Stream.DIGEST:
+        digest_set(user=user, weekly_digest=False)
+        return
+    membership = Membership.all_agencies.filter(agency=agency, user=user).first()
+    if membership is None:
+        return  # no longer a member: nothing of this agency will reach them anyway
+    current = preference_of(membership)
+    preference_set(
+        agency=agency,
+        user=user,
+        progress_report=ReportFrequency.OFF
+        if stream == Stream.REPORTS
+        else current.progress_report,
+        reminders=False if stream == Stream.REMINDERS else current.reminders,
+    )
+
+
+UNSUBSCRIBE_SALT = "pledges.unsubscribe"
+
+
+def unsubscribe_token(*, user_id: int, agency_id: int | None, stream: str) -> str:
+    return signing.dumps([user_id, agency_id or 0, stream], salt=UNSUBSCRIBE_SALT)
+
+
+def unsubscribe_url(*, user_id: int, agency_id: int | None, stream: str) -> str:
+    token = unsubscribe_token(user_id=user_id, agency_id=agency_id, stream=stream)
+    return settings.SITE_URL + reverse("email_unsubscribe", kwargs={"token": token})
+
+
+@dataclass(frozen=True)
+class UnsubscribeLink:
+    user: User
+    agency: Agency | None
+    stream: str
+
+    @property
+    def stream_name(self) -> str:
+        return STREAM_NAMES[self.stream]
+
+
+def read_unsubscribe_token(token: str) -> UnsubscribeLink | None:
+    """What a link asks to turn off; None for a forged, damaged or stale one."""
+    try:
+        user_id, agency_id, stream = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except (signing.BadSignature, ValueError, TypeError):
+        return None
+    if stream not in STREAM_NAMES:
+        return None
+    user = User.objects.filter(pk=user_id).first()
+    agency = Agency.objects.filter(pk=agency_id).first() if agency_id else None
+    if user is None or (agency_id and agency is None):
+        return None
+    return UnsubscribeLink(user, agency, stream)
