@@ -35,7 +35,7 @@ def frozen_evidence(agency: Agency, pledge: Pledge, evaluation: Evaluation, on: 
 def _evidence(agency: Agency, pledge: Pledge, evaluation: Evaluation, on: date) -> dict:
     in_force = [row for row in partnerships(agency, on) if row.standing.in_force]
     current_policy = policy.in_force(policy.versions(agency), on)
-    people = _people_with_training(agency, pledge.rules, on)
+    people = people_with_training(agency, pledge.rules, on)
     return {
         "agency": {"name": agency.name, "public_id": str(agency.public_id)},
         "pledge": {
@@ -74,7 +74,7 @@ def _evidence(agency: Agency, pledge: Pledge, evaluation: Evaluation, on: date) 
     }
 
 
-def _people_with_training(agency: Agency, rules, on: date):
+def people_with_training(agency: Agency, rules, on: date):
     """The people in scope, each flagged with CIT and MHFA as the pledge's rules count them."""
     equivalents = rules.equivalents_count
     cit_kinds = CIT_KINDS if equivalents else (CourseKind.CIT,)
