@@ -36,6 +36,8 @@ app.conf.beat_schedule = {
     "dispatch-outbox": {
         "task": "pledges.tasks.dispatch_outbox",
         "schedule": 60.0,
+        # A run still waiting after a minute is replaced by the next one.
+        "options": {"expires": 55},
     },
     "sweep-orphan-documents": {
         "task": "agencies.tasks.sweep_orphan_documents",

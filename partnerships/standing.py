@@ -90,3 +90,17 @@ def standing(
     if ends_on and (ends_on - on).days <= EXPIRY_WARNING_DAYS:
         return Standing(Status.EXPIRING, current, ends_on, problem)
     return Standing(Status.ACTIVE, current, ends_on, problem)
+
+
+def renewed_in_time(standing: Standing, versions: Iterable[PartnershipVersion]) -> bool:
+    """A signed later version takes over by the day after the one in force ends: the
+    partnership goes on, so its end is no news."""
+    current, ends_on = standing.version, standing.ends_on
+    if current is None or ends_on is None:
+        return False
+    return any(
+        v.signed_on
+        and v.pk != current.pk
+        and current.effective_on < v.effective_on <= ends_on + timedelta(days=1)
+        for v in versions
+    )

@@ -79,6 +79,16 @@ def outbox_retry(request, email_id):
 
 @staff_view(REVIEW)
 @require_POST
+def outbox_retry_failed(request):
+    count = outbox.outbox_retry_failed(actor=request.user)
+    messages.success(
+        request, f"{count} failed email{'s' if count != 1 else ''} will be sent again."
+    )
+    return redirect("staff:outbox")
+
+
+@staff_view(REVIEW)
+@require_POST
 def digest_preference(request):
     form = DigestForm(request.POST)
     if form.is_valid() and is_program_staff(request.user):

@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agencies.models import Agency, Membership
+from agencies.tenancy import agency_scope
 from pledges import staff_queries, subscriptions
 from pledges.models import (
     SIGNED_OPEN_STATUSES,
@@ -128,9 +129,10 @@ def _check_still_wanted(row: OutboxEmail, stream: str) -> None:
 
 
 def _progress_report(renderer: Renderer, row: OutboxEmail) -> Content:
+    with agency_scope(row.agency):
+        if not Pledge.objects.filter(status__in=SIGNED_OPEN_STATUSES).exists():
+            raise Skip("The agency has no open pledge.")
     report, pdf = renderer.report(row.agency)
-    if report.pledge is None or report.pledge.status not in SIGNED_OPEN_STATUSES:
-        raise Skip("The agency has no open pledge.")
     filename = f"one-mind-progress-{row.agency.slug}-{report.on:%Y-%m-%d}.pdf"
     return Content(
         {
@@ -166,7 +168,7 @@ def _target_reminder(renderer: Renderer, row: OutboxEmail) -> Content:
 
 def _partnership_expiring(renderer: Renderer, row: OutboxEmail) -> Content:
     from partnerships.queries import partnerships
-    from partnerships.standing import Status
+    from partnerships.standing import Status, renewed_in_time
 
     today = row.agency.today()
     found = [
@@ -174,7 +176,11 @@ def _partnership_expiring(renderer: Renderer, row: OutboxEmail) -> Content:
         for r in partnerships(row.agency, today)
         if r.partnership.pk == row.context["partnership_id"]
     ]
-    if not found or found[0].standing.status != Status.EXPIRING:
+    if (
+        not found
+        or found[0].standing.status != Status.EXPIRING
+        or renewed_in_time(found[0].standing, found[0].partnership.versions.all())
+    ):
         raise Skip("The partnership was renewed, or is no longer in force.")
     standing = found[0].standing
     return Content(

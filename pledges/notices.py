@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from agencies.models import Agency
 from partnerships.queries import partnerships, versions_in_force
+from partnerships.standing import renewed_in_time
 from pledges.models import (
     SIGNED_OPEN_STATUSES,
     Certificate,
@@ -73,6 +74,13 @@ def report_period(frequency: str, on: date) -> str:
         year, week, _ = on.isocalendar()
         return f"{year}-W{week:02d}"
     return f"{on:%Y-%m}"
+
+
+def _committed_agencies() -> set[int]:
+    """Agencies with a signed pledge still open, or certified: those the reminders help
+    keep their partnership and training up."""
+    statuses = [*SIGNED_OPEN_STATUSES, PledgeStatus.CERTIFIED]
+    return set(Pledge.all_agencies.filter(status__in=statuses).values_list("agency_id", flat=True))
 
 
 def _local_days(agency_ids) -> dict[int, date]:
@@ -147,11 +155,14 @@ def partnership_reminder_letters() -> list[Letter]:
         .distinct()
     )
     letters = []
-    for agency in Agency.objects.filter(pk__in=list(ending)).order_by("pk"):
+    candidates = set(ending) & _committed_agencies()
+    for agency in Agency.objects.filter(pk__in=candidates).order_by("pk"):
         on = agency.today()
         for row in partnerships(agency, on):
             standing = row.standing
             if row.partnership.terminated_on or not (standing.in_force and standing.ends_on):
+                continue
+            if renewed_in_time(standing, row.partnership.versions.all()):
                 continue
             reached = threshold((standing.ends_on - on).days, PARTNERSHIP_REMINDER_DAYS)
             if reached:
@@ -179,7 +190,7 @@ def training_expiry_letters() -> list[Letter]:
         .values_list("agency_id", flat=True)
         .distinct()
     )
-    days = _local_days(agency_ids)
+    days = _local_days(set(agency_ids) & _committed_agencies())
     letters = []
     for agency_id, day in sorted(days.items()):
         letters += _to_members(

@@ -37,8 +37,11 @@ log = logging.getLogger(__name__)
 
 BATCH_SIZE = 50
 LEASE = timedelta(minutes=15)  # longer than the slowest render (the largest agency's report)
-MAX_ATTEMPTS = 6
-FIRST_RETRY = timedelta(minutes=1)  # then 2, 4, 8, 16 minutes
+# Ten attempts over about eight and a half hours: a mail server down for a night's
+# maintenance loses nothing.
+MAX_ATTEMPTS = 10
+FIRST_RETRY = timedelta(minutes=1)  # then 2, 4, 8 … minutes
+LONGEST_RETRY = timedelta(hours=4)
 ERROR_LENGTH = 2000
 
 
@@ -139,10 +142,12 @@ class DispatchResult:
     skipped: int = 0
     lost: int = 0  # claimed again by another worker after our lease ran out
     looked_at: int = 0  # rows that were due when the run began (at most the limit)
+    server_unavailable: bool = False  # the run stopped early: the mail server refused us
 
 
 def dispatch(*, limit: int = BATCH_SIZE) -> DispatchResult:
-    """Send the rows that are due, oldest first, over one mail connection."""
+    """Send the rows that are due, oldest first. Stops early when the mail server itself is
+    unavailable: the rest wait for the next run rather than spend their attempts."""
     result = DispatchResult()
     _give_up_on_exhausted()
     now = timezone.now()
@@ -152,22 +157,24 @@ def dispatch(*, limit: int = BATCH_SIZE) -> DispatchResult:
         .values_list("pk", flat=True)[:limit]
     )
     result.looked_at = len(due)
-    if not due:
-        return result
-    mailer = mailers.default
     renderer = emails.Renderer()
-    try:
-        for pk in due:
-            token = claim(pk)
-            if token is not None:
-                outcome = _deliver(pk, token, mailer, renderer)
-                setattr(result, outcome, getattr(result, outcome) + 1)
-    finally:
-        mailer.close()
+    for pk in due:
+        token = claim(pk)
+        if token is None:
+            continue
+        outcome = _deliver(pk, token, renderer)
+        if outcome == UNAVAILABLE:
+            result.retrying += 1
+            result.server_unavailable = True
+            break
+        setattr(result, outcome, getattr(result, outcome) + 1)
     return result
 
 
-def _deliver(pk: int, token: str, mailer, renderer) -> str:
+UNAVAILABLE = "unavailable"
+
+
+def _deliver(pk: int, token: str, renderer) -> str:
     row = OutboxEmail.objects.select_related("recipient", "agency").get(pk=pk)
     try:
         message = renderer.message(row)
@@ -176,6 +183,8 @@ def _deliver(pk: int, token: str, mailer, renderer) -> str:
     except Exception as error:  # a bug or a missing object: retried, then shown to staff
         log.exception("Could not render outbox email %s", pk)
         return _failed(row, token, error)
+    # A connection of its own per message: rendering the next one can take long enough for
+    # a server to drop an idle session.
     with transaction.atomic():
         locked = (
             OutboxEmail.objects.select_for_update()
@@ -185,16 +194,20 @@ def _deliver(pk: int, token: str, mailer, renderer) -> str:
         if locked is None:
             return "lost"
         try:
-            mailer.send_messages([message])
+            mailers.default.send_messages([message])
         except Exception as error:
-            mailer.close()  # the next message opens a fresh connection
-            return _failed(locked, token, error)
+            outcome = _failed(locked, token, error)
+            return UNAVAILABLE if _server_trouble(error) else outcome
         message_id = message.extra_headers.get("Message-ID", "")
         return _finish(locked, token, OutboxStatus.SENT, message_id=message_id)
 
 
+def _mine(row: OutboxEmail, token: str):
+    return OutboxEmail.objects.filter(pk=row.pk, claim_token=token, status=OutboxStatus.SENDING)
+
+
 def _finish(row: OutboxEmail, token: str, status: str, *, error: str = "", message_id=""):
-    OutboxEmail.objects.filter(pk=row.pk, claim_token=token).update(
+    _mine(row, token).update(
         status=status,
         sent_at=timezone.now() if status == OutboxStatus.SENT else None,
         message_id=message_id,
@@ -204,20 +217,34 @@ def _finish(row: OutboxEmail, token: str, status: str, *, error: str = "", messa
     return {OutboxStatus.SENT: "sent", OutboxStatus.SKIPPED: "skipped"}[status]
 
 
-def _permanent(error: Exception) -> bool:
-    """The mail server refused for good (5xx): trying again will not help."""
+def _refused_for_good(error: Exception) -> bool:
+    """The server refused this message or its recipient for good (5xx): retrying the same
+    email will not help. Its refusing us altogether (sign-in, sender) is not this."""
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         return all(code >= 500 for code, _ in error.recipients.values())
-    return isinstance(error, smtplib.SMTPResponseException) and error.smtp_code >= 500
+    return isinstance(error, smtplib.SMTPDataError) and error.smtp_code >= 500
+
+
+def _server_trouble(error: Exception) -> bool:
+    """The mail server is unreachable or refuses us (connection, sign-in, sender): every
+    email would fail the same way."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused | smtplib.SMTPDataError):
+        return False
+    return isinstance(error, OSError)  # smtplib's errors and socket errors alike
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """After the n-th failed attempt: 1, 2, 4 … minutes, at most LONGEST_RETRY."""
+    return min(FIRST_RETRY * 2 ** (attempts - 1), LONGEST_RETRY)
 
 
 def _failed(row: OutboxEmail, token: str, error: Exception) -> str:
     attempts = OutboxEmail.objects.filter(pk=row.pk).values_list("attempts", flat=True).get()
     text = f"{type(error).__name__}: {error}"[:ERROR_LENGTH]
-    final = attempts >= MAX_ATTEMPTS or _permanent(error)
-    OutboxEmail.objects.filter(pk=row.pk, claim_token=token).update(
+    final = attempts >= MAX_ATTEMPTS or _refused_for_good(error)
+    _mine(row, token).update(
         status=OutboxStatus.FAILED if final else OutboxStatus.PENDING,
-        next_attempt_at=timezone.now() + FIRST_RETRY * 2 ** (attempts - 1),
+        next_attempt_at=timezone.now() + retry_delay(attempts),
         last_error=text,
         claimed_until=None,
     )
@@ -239,9 +266,9 @@ def outbox_retry(*, actor: User, email: OutboxEmail) -> OutboxEmail:
         locked = OutboxEmail.objects.select_for_update().get(pk=email.pk)
         if locked.status != OutboxStatus.FAILED:
             return locked
-        locked.status, locked.attempts = OutboxStatus.PENDING, 0
+        locked.status, locked.attempts, locked.claim_token = OutboxStatus.PENDING, 0, ""
         locked.next_attempt_at = timezone.now()
-        locked.save(update_fields=["status", "attempts", "next_attempt_at"])
+        locked.save(update_fields=["status", "attempts", "claim_token", "next_attempt_at"])
         record_event(
             action="outbox.retried",
             actor=actor,
@@ -251,3 +278,15 @@ def outbox_retry(*, actor: User, email: OutboxEmail) -> OutboxEmail:
         )
         transaction.on_commit(dispatch_soon)
     return locked
+
+
+def outbox_retry_failed(*, actor: User) -> int:
+    """Staff send every failed email again, say after fixing the mail settings (audited)."""
+    with transaction.atomic():
+        count = OutboxEmail.objects.filter(status=OutboxStatus.FAILED).update(
+            status=OutboxStatus.PENDING, attempts=0, claim_token="", next_attempt_at=timezone.now()
+        )
+        if count:
+            record_event(action="outbox.retried_all", actor=actor, values={"emails": count})
+            transaction.on_commit(dispatch_soon)
+    return count

@@ -17,5 +17,6 @@ urlpatterns = [
     path("rules/", staff_views.rules_list, name="rules_list"),
     path("emails/", email_views.outbox_list, name="outbox"),
     path("emails/<uuid:email_id>/retry/", email_views.outbox_retry, name="outbox_retry"),
+    path("emails/retry-failed/", email_views.outbox_retry_failed, name="outbox_retry_failed"),
     path("emails/digest/", email_views.digest_preference, name="digest_preference"),
 ]

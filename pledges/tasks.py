@@ -87,16 +87,34 @@ def queue_scheduled_emails() -> int:
     return notices.queue_scheduled_emails()
 
 
+DISPATCH_LOCK = "pledges:outbox-dispatching"
+
+
 @shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
 def dispatch_outbox() -> int:
-    """Every minute, and soon after an event writes to the outbox: send what is due. Safe
-    to run twice at once; a batch left half done is finished by the next run."""
+    """Every minute, and soon after an event writes to the outbox: send what is due.
+
+    Two at once would still send each email once (`pledges.outbox`); the lock only keeps a
+    second one from taking a worker while the first is busy. A run stops taking batches
+    after DISPATCH_SECONDS, and the next one goes on where it stopped.
+    """
     from pledges import outbox
 
+    try:
+        if not cache.add(DISPATCH_LOCK, 1, DISPATCH_SECONDS + 60):
+            return 0
+    except Exception:  # cache unreachable: dispatch anyway, it is safe
+        log.warning("Dispatching the outbox without its lock: the cache is unreachable")
     sent, started = 0, time.monotonic()
-    while time.monotonic() - started < DISPATCH_SECONDS:
-        result = outbox.dispatch()
-        sent += result.sent
-        if result.looked_at < outbox.BATCH_SIZE:
-            break
+    try:
+        while time.monotonic() - started < DISPATCH_SECONDS:
+            result = outbox.dispatch()
+            sent += result.sent
+            if result.looked_at < outbox.BATCH_SIZE or result.server_unavailable:
+                break
+    finally:
+        try:
+            cache.delete(DISPATCH_LOCK)
+        except Exception:
+            log.warning("Could not release the outbox dispatcher's lock; it expires by itself")
     return sent

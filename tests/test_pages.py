@@ -126,12 +126,24 @@ def test_agency_pages_for_a_coordinator(client, agency_a, coordinator, editor):
         ("member_edit", {"member_id": member.public_id}),
         ("agency_settings", {}),
         ("agency_audit", {}),
+        ("email_preferences", {}),
     ]:
         response = client.get(reverse(name, kwargs={"agency_slug": agency_a.slug, **kwargs}))
         assert response.status_code == 200, name
         check_page(response.content.decode())
     for path in ["/agencies/new/", "/accounts/email/", "/accounts/2fa/"]:
         check_page(client.get(path).content.decode())
+
+
+def test_unsubscribe_pages(client, agency_a, coordinator):
+    from pledges.subscriptions import Stream, unsubscribe_token
+
+    token = unsubscribe_token(user_id=coordinator.pk, agency_id=agency_a.pk, stream=Stream.REPORTS)
+    path = reverse("email_unsubscribe", kwargs={"token": token})
+    check_page(client.get(path).content.decode())
+    check_page(client.post(path).content.decode())
+    forged = reverse("email_unsubscribe", kwargs={"token": "forged"})
+    check_page(client.get(forged).content.decode())
 
 
 def test_staff_pages(client, administrator):
@@ -141,6 +153,7 @@ def test_staff_pages(client, administrator):
         "staff:audit",
         "staff:locked_accounts",
         "staff:course_proposals",
+        "staff:outbox",
     ]:
         check_page(client.get(reverse(name)).content.decode())
 

@@ -10,7 +10,7 @@ from agencies.models import AuditEvent
 from tests.conftest import login
 from tests.factories import PASSWORD, AgencyFactory, UserFactory
 
-STAFF_PAGES = ["staff:dashboard", "staff:audit"]
+STAFF_PAGES = ["staff:dashboard", "staff:audit", "staff:outbox"]
 
 
 def totp_code(secret: str) -> str:

@@ -24,11 +24,13 @@ from tests.pledges.test_pledge import meets_everything, sign
 
 def staff_digests(count: int) -> list[OutboxEmail]:
     """`count` digests to as many reviewers: a cheap kind to send (no PDF)."""
-    from django.contrib.auth.models import Group
+    from django.contrib.auth.models import Group, Permission
 
     from agencies.staff import REVIEWER_GROUP
 
-    group = Group.objects.get(name=REVIEWER_GROUP)
+    # Made here too: a transactional test may run after another emptied the tables.
+    group, _ = Group.objects.get_or_create(name=REVIEWER_GROUP)
+    group.permissions.add(Permission.objects.get(codename="review_agencies"))
     users = UserFactory.create_batch(count)
     for user in users:
         user.groups.add(group)
@@ -153,7 +155,7 @@ def test_failures_retry_later_and_later_then_show_to_staff(client, db, settings,
         row.refresh_from_db()
         waits.append(row.next_attempt_at - now)
         now = row.next_attempt_at
-    assert waits[:4] == [timedelta(minutes=m) for m in (1, 2, 4, 8)]
+    assert waits[:9] == [timedelta(minutes=m) for m in (1, 2, 4, 8, 16, 32, 64, 128, 240)]
     assert row.status == OutboxStatus.FAILED and row.attempts == outbox.MAX_ATTEMPTS
     assert "SMTPServerDisconnected: Connection unexpectedly closed" in row.last_error
 
@@ -170,6 +172,45 @@ def test_failures_retry_later_and_later_then_show_to_staff(client, db, settings,
     assert (row.status, row.attempts) == (OutboxStatus.PENDING, 0)
     assert outbox.dispatch().sent == 1
     assert len(mail.outbox) == 1
+
+
+class WrongPassword(LocmemBackend):
+    def send_messages(self, messages):
+        raise smtplib.SMTPAuthenticationError(535, b"Authentication credentials invalid")
+
+
+def test_a_mail_server_refusing_us_stops_the_batch_and_fails_nothing(db, settings):
+    staff_digests(3)
+    settings.MAILERS = {"default": {"BACKEND": f"{__name__}.WrongPassword"}}
+    result = outbox.dispatch()
+    assert result.server_unavailable and (result.sent, result.failed) == (0, 0)
+    assert list(OutboxEmail.objects.order_by("pk").values_list("status", "attempts")) == [
+        (OutboxStatus.PENDING, 1),  # tried once, waits a minute
+        (OutboxStatus.PENDING, 0),  # not tried: it would have failed the same way
+        (OutboxStatus.PENDING, 0),
+    ]
+    assert "535" in OutboxEmail.objects.order_by("pk").first().last_error
+
+
+def test_a_worker_whose_lease_ran_out_does_not_send(db):
+    [row] = staff_digests(1)
+    slow = outbox.claim(row.pk)
+    with time_machine.travel(timezone.now() + outbox.LEASE + timedelta(seconds=1)):
+        other = outbox.claim(row.pk)  # the slow worker's lease ran out: claimed again
+        assert other is not None
+        assert outbox._deliver(row.pk, slow, outbox.emails.Renderer()) == "lost"
+        assert mail.outbox == []
+        assert outbox._deliver(row.pk, other, outbox.emails.Renderer()) == "sent"
+    assert len(mail.outbox) == 1
+
+
+def test_staff_send_every_failed_email_again(client, db, reviewer):
+    staff_digests(2)
+    OutboxEmail.objects.update(status=OutboxStatus.FAILED, attempts=outbox.MAX_ATTEMPTS)
+    login(client, reviewer, mfa=True)
+    assert client.post("/staff/emails/retry-failed/").status_code == 302
+    assert statuses() == {OutboxStatus.PENDING: 2}
+    assert outbox.dispatch().sent == 2
 
 
 class NoSuchUser(LocmemBackend):
