@@ -65,14 +65,7 @@ def dashboard(agency: Agency) -> Dashboard:
     open_pledge = pledge if pledge and pledge.status in OPEN_STATUSES else None
     rules = open_pledge.rules if open_pledge else ProgramRules.objects.in_force(today)
     evaluation = progress.agency_evaluation(agency, today, rules=rules)
-    points = [
-        Point(s.day, _per_mille(s.cit_count, s.in_scope), _per_mille(s.covered_count, s.in_scope))
-        for s in history
-    ]
-    cit, coverage = evaluation["cit"], evaluation["coverage"]
-    points.append(
-        Point(today, _per_mille(cit.count, cit.total), _per_mille(coverage.count, coverage.total))
-    )
+    coverage = evaluation["coverage"]
     return Dashboard(
         pledge=pledge,
         rules=rules,
@@ -81,8 +74,21 @@ def dashboard(agency: Agency) -> Dashboard:
         pace=pace(history, coverage.count, coverage.required, today, open_pledge),
         review=review,
         certificate=certificate,
-        chart=mark_safe(progress_chart(points, rules.cit_minimum_percent)),  # noqa: S308 - built from numbers and escaped text
+        chart=chart(history, evaluation, rules, today),
     )
+
+
+def chart(history, evaluation: Evaluation, rules: ProgramRules, on: date) -> SafeString:
+    """The progress chart: the snapshots given, then the figures of `on`."""
+    points = [
+        Point(s.day, _per_mille(s.cit_count, s.in_scope), _per_mille(s.covered_count, s.in_scope))
+        for s in history
+    ]
+    cit, coverage = evaluation["cit"], evaluation["coverage"]
+    points.append(
+        Point(on, _per_mille(cit.count, cit.total), _per_mille(coverage.count, coverage.total))
+    )
+    return mark_safe(progress_chart(points, rules.cit_minimum_percent))  # noqa: S308 - built from numbers and escaped text
 
 
 def _per_mille(count: int, total: int) -> int:

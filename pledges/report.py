@@ -15,14 +15,13 @@ from datetime import date, timedelta
 from typing import NamedTuple
 
 from django.db.models import Max, Q
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 from agencies.dates import day
 from agencies.models import Agency
 from agencies.tenancy import agency_scope
 from partnerships.queries import PartnershipRow, partnerships
 from pledges import dashboard, progress
-from pledges.charts import Point, progress_chart
 from pledges.evaluation import Evaluation
 from pledges.models import CoverageMode, Pledge, ProgramRules, ProgressSnapshot
 from pledges.pace import Pace
@@ -95,7 +94,7 @@ def progress_report(agency: Agency, on: date | None = None) -> ProgressReport:
         rules=rules,
         evaluation=evaluation,
         pace=dashboard.pace(history, coverage.count, coverage.required, on, open_pledge),
-        chart=_chart(history, evaluation, rules, on),
+        chart=dashboard.chart(history, evaluation, rules, on),
         untrained=untrained_people(agency, rules, on),
         lapsing=lapsing_training(agency, on, EXPIRY_HORIZON_DAYS, rules),
         expiring_partnerships=[
@@ -114,24 +113,6 @@ def _pledge_and_rules(agency: Agency, on: date) -> tuple[Pledge | None, ProgramR
     if pledge and pledge.is_open:
         return pledge, pledge.rules
     return pledge, ProgramRules.objects.in_force(on)
-
-
-def _chart(history, evaluation: Evaluation, rules: ProgramRules, on: date) -> SafeString:
-    """The dashboard's chart, drawn for `on`: the snapshots of the year before, then the
-    figures of the day (`dashboard.dashboard` only knows the agency's today)."""
-
-    def per_mille(count: int, total: int) -> int:
-        return 1000 * count // total if total else 0
-
-    points = [
-        Point(s.day, per_mille(s.cit_count, s.in_scope), per_mille(s.covered_count, s.in_scope))
-        for s in history
-    ]
-    cit, coverage = evaluation["cit"], evaluation["coverage"]
-    points.append(
-        Point(on, per_mille(cit.count, cit.total), per_mille(coverage.count, coverage.total))
-    )
-    return mark_safe(progress_chart(points, rules.cit_minimum_percent))  # noqa: S308 - numbers and escaped text
 
 
 def untrained_people(agency: Agency, rules: ProgramRules, on: date) -> list[UntrainedPerson]:
