@@ -137,9 +137,14 @@ def wants(*, user: User, agency: Agency | None, stream: str) -> bool:
 
 
 def preference_set(
-    *, agency: Agency, user: User, progress_report: str, reminders: bool
+    *,
+    agency: Agency,
+    user: User,
+    progress_report: str,
+    reminders: bool,
+    via: str = "their email choices",
 ) -> EmailPreference:
-    """Save a member's choice of the agency's emails (audited)."""
+    """Save a member's choice of the agency's emails (audited, with how it was made)."""
     if progress_report not in ReportFrequency.values:
         raise ValueError(f"Unknown report frequency {progress_report!r}.")
     with transaction.atomic():
@@ -163,11 +168,14 @@ def preference_set(
                 "progress_report": [before.progress_report, progress_report],
                 "reminders": [before.reminders, reminders],
             },
+            values={"via": via},
         )
     return saved
 
 
-def digest_set(*, user: User, weekly_digest: bool) -> StaffEmailPreference:
+def digest_set(
+    *, user: User, weekly_digest: bool, via: str = "the staff emails page"
+) -> StaffEmailPreference:
     with transaction.atomic():
         saved, _ = StaffEmailPreference.objects.update_or_create(
             user=user, defaults={"weekly_digest": weekly_digest, "updated_at": timezone.now()}
@@ -176,7 +184,7 @@ def digest_set(*, user: User, weekly_digest: bool) -> StaffEmailPreference:
             action="emails.digest_changed",
             actor=user,
             obj=saved,
-            values={"weekly_digest": weekly_digest},
+            values={"weekly_digest": weekly_digest, "via": via},
         )
     return saved
 
@@ -184,7 +192,7 @@ def digest_set(*, user: User, weekly_digest: bool) -> StaffEmailPreference:
 def unsubscribe(*, user: User, agency: Agency | None, stream: str) -> None:
     """Turn one stream off for the user, as their unsubscribe link asks."""
     if stream == Stream.DIGEST:
-        digest_set(user=user, weekly_digest=False)
+        digest_set(user=user, weekly_digest=False, via="an unsubscribe link in an email")
         return
     membership = Membership.all_agencies.filter(agency=agency, user=user).first()
     if membership is None:
@@ -197,6 +205,7 @@ def unsubscribe(*, user: User, agency: Agency | None, stream: str) -> None:
         if stream == Stream.REPORTS
         else current.progress_report,
         reminders=False if stream == Stream.REMINDERS else current.reminders,
+        via="an unsubscribe link in an email",
     )
 
 

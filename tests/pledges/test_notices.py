@@ -306,6 +306,8 @@ def test_one_click_unsubscribe_as_a_mail_provider_posts_it(client, agency_a, coo
     saved = EmailPreference.all_agencies.get(agency=agency_a, user=coordinator)
     assert saved.progress_report == ReportFrequency.OFF
     assert saved.reminders is True  # only what the link named
+    event = AuditEvent.objects.get(action="emails.preferences_changed")
+    assert event.changes["via"] == [None, "an unsubscribe link in an email"]
     assert subscriptions.subscribers([agency_a.pk], Stream.REPORTS) == []
 
 
