@@ -9,7 +9,9 @@ causes it, then sent exactly once by the dispatcher.
   one's claim matches nothing, or waits for the lock and then finds it sent.
 - A worker that dies while rendering leaves a claim whose lease runs out; the row is
   claimed again later, so nothing is dropped. Failures retry with a growing delay and end
-  as "failed" with the error, which staff see.
+  as "failed" with the error, which staff see and can send again. A mail server that
+  refuses us altogether (down, wrong password) stops the batch: the rest keep their
+  attempts for when it is back.
 - The one window left is a worker dying after the mail server accepted the message and
   before the commit. The row is then sent again; its Message-ID is the same, which many
   mail systems use to drop the duplicate.
@@ -37,8 +39,8 @@ log = logging.getLogger(__name__)
 
 BATCH_SIZE = 50
 LEASE = timedelta(minutes=15)  # longer than the slowest render (the largest agency's report)
-# Ten attempts over about eight and a half hours: a mail server down for a night's
-# maintenance loses nothing.
+# Ten attempts over about eight hours: a mail server down for a night's maintenance loses
+# nothing.
 MAX_ATTEMPTS = 10
 FIRST_RETRY = timedelta(minutes=1)  # then 2, 4, 8 … minutes
 LONGEST_RETRY = timedelta(hours=4)
