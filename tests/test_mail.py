@@ -14,3 +14,11 @@ def test_quick_start_emails_print_links_whole():
     printed = stream.getvalue()
     assert "Email to a@b.example" in printed and "Subject: Join us" in printed
     assert link in printed
+
+
+def test_quick_start_emails_name_their_attachments():
+    stream = StringIO()
+    message = EmailMultiAlternatives("Report", "See the PDF.", to=["a@b.example"])
+    message.attach("progress.pdf", b"%PDF-1.7" + b"x" * 3000, "application/pdf")
+    ReadableConsoleBackend(stream=stream).send_messages([message])
+    assert "Attached: progress.pdf (3 KB)" in stream.getvalue()
