@@ -1,0 +1,118 @@
+"""The product's journeys in a real browser, each page checked by axe on the way."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+
+from agencies.models import Agency, Invitation
+from pledges.models import Pledge, PledgeStatus
+from tests.browser.conftest import assert_accessible
+from tests.browser.keyboard import tab_to, type_into
+from tests.factories import PASSWORD
+from training.models import add_months
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def link_in_last_email(pattern: str) -> str:
+    found = re.search(rf"https?://\S*{pattern}\S*", mail.outbox[-1].body)
+    assert found, mail.outbox[-1].body
+    return found.group(0)
+
+
+def field(page, name: str):
+    """A form control by its name (every control's label is checked by axe)."""
+    return page.locator(f"main [name={name}]")
+
+
+def sign_in_with_the_keyboard(page, email: str, password: str) -> None:
+    page.goto("/accounts/login/")
+    assert_accessible(page)
+    type_into(page, field(page, "login"), email)
+    type_into(page, field(page, "password"), password)
+    page.keyboard.press("Enter")
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+
+def test_a_new_agency_registers_verifies_signs_the_pledge_and_invites_an_editor(page, live_server):
+    # Sign up, and verify the address from the email.
+    page.goto("/accounts/signup/")
+    assert_accessible(page)
+    field(page, "email").fill("dana@riverton.example")
+    field(page, "password1").fill(PASSWORD)
+    field(page, "password2").fill(PASSWORD)
+    page.get_by_role("button", name="Sign Up").click()
+    assert page.get_by_role("heading", level=1).inner_text().strip()
+    assert_accessible(page)
+
+    page.goto(link_in_last_email("/accounts/confirm-email/").replace("http://localhost:8000", ""))
+    assert_accessible(page)
+    page.get_by_role("button", name="Confirm").click()
+    page.wait_for_load_state()
+
+    # Register the agency.
+    page.goto("/agencies/new/")
+    assert_accessible(page)
+    field(page, "name").fill("Riverton Police Department")
+    field(page, "slug").fill("riverton-pd")
+    field(page, "agency_type").select_option(label="Municipal police department")
+    field(page, "region").fill("OR")
+    field(page, "locality").fill("Riverton")
+    page.locator("label[for=id_confirm]").click()
+    page.get_by_role("button", name="Register agency").click()
+    page.wait_for_url("**/a/riverton-pd/")
+    assert_accessible(page)
+    agency = Agency.objects.get(slug="riverton-pd")
+
+    # Sign the pledge with the keyboard alone.
+    page.get_by_role("link", name="Sign the pledge").first.click()
+    page.wait_for_url("**/pledge/sign/")
+    assert_accessible(page)
+    target = add_months(agency.today(), 24)
+    type_into(page, field(page, "chief_name"), "Ana Rivera")
+    type_into(page, field(page, "chief_title"), "Chief of Police")
+    type_into(page, field(page, "target_date"), target.strftime("%m%d%Y"))
+    type_into(page, field(page, "signature"), "Dana Whitfield")
+    tab_to(page, field(page, "affirmed"))
+    page.keyboard.press("Space")
+    tab_to(page, page.get_by_role("button", name="Sign the pledge"))
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/a/riverton-pd/")
+    assert_accessible(page)
+    pledge = Pledge.all_agencies.get(agency=agency)
+    assert (pledge.status, pledge.target_date) == (PledgeStatus.PLEDGED, target)
+    assert pledge.target_date - pledge.pledged_on > timedelta(days=365)
+
+    # Invite an editor.
+    page.get_by_role("link", name="Members").click()
+    assert_accessible(page)
+    page.get_by_role("link", name="Invite").first.click()
+    assert_accessible(page)
+    field(page, "email").fill("sam@riverton.example")
+    field(page, "role").select_option("editor")
+    page.get_by_role("button", name="Send invitation").click()
+    page.wait_for_load_state()
+    assert_accessible(page)
+    assert Invitation.all_agencies.get(agency=agency).email == "sam@riverton.example"
+    assert mail.outbox[-1].to == ["sam@riverton.example"]
+
+
+def test_a_form_error_is_announced_and_linked_to_its_field(page, live_server):
+    """The error summary takes the focus, names each error and links to its field."""
+    from tests.factories import UserFactory
+
+    UserFactory(email="dana@riverton.example")
+    sign_in_with_the_keyboard(page, "dana@riverton.example", PASSWORD)
+    page.goto("/agencies/new/")
+    page.get_by_role("button", name="Register agency").click()
+    page.wait_for_load_state()
+    summary = page.locator("[data-error-summary]")
+    assert "There are problems with what you entered" in summary.inner_text()
+    assert page.evaluate("document.activeElement.hasAttribute('data-error-summary')")
+    first_link = summary.get_by_role("link").first
+    first_link.click()
+    target = first_link.get_attribute("href").lstrip("#")
+    assert page.evaluate("document.activeElement.id") == target
+    assert_accessible(page)
