@@ -39,3 +39,14 @@ def assert_focus_visible(locator) -> None:
 def type_into(page, locator, text: str) -> None:
     tab_to(page, locator)
     page.keyboard.type(text)
+
+
+def choose_radio(page, name: str, value: str) -> None:
+    """Tab into a radio group (the focus lands on its checked radio), then arrow keys."""
+    tab_to(page, page.locator(f"main input[name={name}]:checked"))
+    wanted = page.locator(f"main input[name={name}][value={value}]")
+    for _ in range(page.locator(f"main input[name={name}]").count()):
+        if wanted.is_checked():
+            return
+        page.keyboard.press("ArrowDown")
+    assert wanted.is_checked(), f"the arrow keys do not reach {name}={value}"

@@ -9,7 +9,7 @@ from django.core import mail
 from agencies.models import Agency, Invitation
 from pledges.models import Pledge, PledgeStatus
 from tests.browser.conftest import assert_accessible
-from tests.browser.keyboard import tab_to, type_into
+from tests.browser.keyboard import choose_radio, tab_to, type_into
 from tests.factories import PASSWORD
 from training.models import add_months
 
@@ -116,3 +116,68 @@ def test_a_form_error_is_announced_and_linked_to_its_field(page, live_server):
     target = first_link.get_attribute("href").lstrip("#")
     assert page.evaluate("document.activeElement.id") == target
     assert_accessible(page)
+
+
+ROSTER = (
+    "Employee ID,Name,Rank,Sworn,Status\n"
+    '1001,"Delgado, Maria",Officer,Sworn,Active\n'
+    '1002,"O\'Brien, Sean",Sergeant,Sworn,Active\n'
+    '1003,"Ng, Lily",Telecommunicator,Sworn,Active\n'
+)
+TRAINING = "Employee ID,Course,Completed\n1001,CIT,2026-05-10\n1002,MHFA,2026-06-01\n"
+
+
+def import_with_the_keyboard(page, agency, tmp_path, kind: str, name: str, content: str):
+    """Upload, check and confirm a file using the keyboard alone (Space opens the file
+    chooser, as it does for a person)."""
+    path = tmp_path / name
+    path.write_text(content)
+    page.goto(f"/a/{agency.slug}/imports/new/")
+    assert_accessible(page)
+    choose_radio(page, "kind", kind)
+    tab_to(page, field(page, "file"))
+    with page.expect_file_chooser() as chooser:
+        page.keyboard.press("Space")
+    chooser.value.set_files(path)
+    tab_to(page, page.get_by_role("button", name="Upload and check"))
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/imports/[0-9a-f-]{36}/$"))
+    assert_accessible(page)
+    check = page.get_by_role("button", name=re.compile("Check"))
+    tab_to(page, check)
+    page.keyboard.press("Enter")
+    confirm = page.get_by_role("button", name=re.compile(r"^Import \d+ change"))
+    confirm.wait_for()
+    assert_accessible(page)  # the preview
+    tab_to(page, confirm)
+    page.keyboard.press("Enter")
+    page.get_by_text(re.compile("Imported|imported")).first.wait_for()
+    assert_accessible(page)
+
+
+def test_an_editor_imports_a_roster_and_training_and_records_a_class(page, tmp_path):
+    from agencies.models import Role
+    from tests.conftest import member
+    from tests.factories import AgencyFactory, course
+    from training.models import CourseKind, Person, TrainingRecord
+
+    agency = AgencyFactory(name="Riverton Police Department", slug="riverton-pd")
+    editor = member(agency, Role.EDITOR, "sam@riverton.example")
+    sign_in_with_the_keyboard(page, editor.email, PASSWORD)
+
+    import_with_the_keyboard(page, agency, tmp_path, "roster", "roster.csv", ROSTER)
+    assert Person.all_agencies.filter(agency=agency).count() == 3
+    import_with_the_keyboard(page, agency, tmp_path, "training", "lms.csv", TRAINING)
+    assert TrainingRecord.all_agencies.filter(agency=agency).count() == 2
+
+    page.goto(f"/a/{agency.slug}/classes/new/")
+    assert_accessible(page)
+    field(page, "course").select_option(str(course(CourseKind.MHFA).pk))
+    field(page, "completed_on").fill("2026-11-20")
+    page.get_by_label("Find on the roster").fill("ng")
+    page.locator("label", has_text="Ng, Lily").click()
+    page.get_by_role("button", name="Record the class").click()
+    page.wait_for_load_state()
+    assert_accessible(page)
+    lily = Person.all_agencies.get(agency=agency, employee_id="1003")
+    assert TrainingRecord.all_agencies.filter(person=lily).count() == 1
