@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 
 from agencies.models import Agency, Invitation
-from pledges.models import Pledge, PledgeStatus
+from pledges.models import POLICY_ELEMENTS, Pledge, PledgeStatus
 from tests.browser.conftest import assert_accessible
 from tests.browser.keyboard import choose_radio, tab_to, type_into
 from tests.factories import PASSWORD
@@ -181,3 +181,83 @@ def test_an_editor_imports_a_roster_and_training_and_records_a_class(page, tmp_p
     assert_accessible(page)
     lily = Person.all_agencies.get(agency=agency, employee_id="1003")
     assert TrainingRecord.all_agencies.filter(person=lily).count() == 1
+
+
+def nav(page, name: str):
+    """A link of the site's main navigation."""
+    return page.get_by_role("navigation", name="Primary navigation").get_by_role(
+        "link", name=name, exact=True
+    )
+
+
+def sign_in(page, email: str) -> None:
+    page.goto("/accounts/login/")
+    field(page, "login").fill(email)
+    field(page, "password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In", exact=True).click()
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+
+def test_the_coordinator_records_an_mou_and_a_policy_and_submits(page, tmp_path):
+    from agencies.models import Role
+    from tests.conftest import member
+    from tests.factories import AgencyFactory, TrainingRecordFactory, course
+    from tests.files import pdf_bytes
+    from tests.pledges.test_pledge import sign
+    from training.models import CourseKind
+
+    agency = AgencyFactory(name="Riverton Police Department", slug="riverton-pd")
+    coordinator = member(agency, Role.COORDINATOR, "dana@riverton.example")
+    sign(agency, coordinator)
+    for n in range(5):  # one in five with CIT, everyone trained
+        kind = CourseKind.CIT if n == 0 else CourseKind.MHFA
+        TrainingRecordFactory(person__agency=agency, course=course(kind))
+    document = tmp_path / "signed.pdf"
+    document.write_bytes(pdf_bytes())
+    today = agency.today().isoformat()
+    sign_in(page, coordinator.email)
+
+    nav(page, "Partnerships").click()
+    assert_accessible(page)
+    page.get_by_role("link", name="Add an organization").click()
+    assert_accessible(page)
+    field(page, "name").fill("Riverton Crisis Center")
+    field(page, "organization_type").select_option("crisis_center")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url("**/partnerships/")
+
+    page.get_by_role("link", name="Add a partnership").click()
+    assert_accessible(page)
+    field(page, "organization").select_option(label="Riverton Crisis Center")
+    field(page, "title").fill("Crisis stabilization MOU")
+    field(page, "signed_on").fill(today)
+    field(page, "effective_on").fill(today)
+    field(page, "alternative").fill("24/7 drop-off at the crisis unit instead of jail.")
+    field(page, "signatory_1_name").fill("Ana Rivera")
+    field(page, "signatory_1_title").fill("Chief of Police")
+    field(page, "document").set_input_files(document)
+    page.get_by_role("button", name="Save").click()
+    page.get_by_role("heading", name="Crisis stabilization MOU").wait_for()
+    assert_accessible(page)
+
+    nav(page, "Policy").click()
+    assert_accessible(page)
+    page.goto(f"/a/{agency.slug}/policy/new/")
+    assert_accessible(page)
+    field(page, "title").fill("Response to persons in crisis")
+    field(page, "adopted_on").fill(today)
+    field(page, "effective_on").fill(today)
+    for number, (name, _) in enumerate(POLICY_ELEMENTS, start=1):
+        field(page, name).fill(f"§ {number}")
+    field(page, "document").set_input_files(document)
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url("**/policy/")
+    assert_accessible(page)
+
+    nav(page, "Riverton Police Department").click()
+    assert_accessible(page)
+    assert page.locator("main").get_by_text("Not met").count() == 0
+    page.get_by_role("button", name="Submit for certification").click()
+    page.wait_for_load_state()
+    assert_accessible(page)
+    assert Pledge.all_agencies.get(agency=agency).status == PledgeStatus.SUBMITTED
