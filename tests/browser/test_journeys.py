@@ -261,3 +261,84 @@ def test_the_coordinator_records_an_mou_and_a_policy_and_submits(page, tmp_path)
     page.wait_for_load_state()
     assert_accessible(page)
     assert Pledge.all_agencies.get(agency=agency).status == PledgeStatus.SUBMITTED
+
+
+def sign_in_with_totp(page, user) -> None:
+    from tests.agencies.test_staff_access import totp_code
+
+    sign_in(page, user.email)
+    page.wait_for_url("**/2fa/authenticate/**")
+    assert_accessible(page)
+    field(page, "code").fill(totp_code(user.totp_secret))
+    page.get_by_role("button", name=re.compile("Sign In|Authenticate|Verify", re.I)).first.click()
+    page.wait_for_url(lambda url: "/authenticate/" not in url)
+
+
+def test_review_returned_fixed_resubmitted_approved_downloaded_and_verified(
+    browser, live_server, page, reviewer, tmp_path
+):
+    from pypdf import PdfReader
+
+    from agencies.models import Role
+    from pledges import services
+    from pledges.models import Certificate
+    from tests.conftest import member
+    from tests.factories import AgencyFactory
+    from tests.pledges.test_pledge import meets_everything, sign
+
+    agency = AgencyFactory(name="Riverton Police Department", slug="riverton-pd", region="OR")
+    coordinator = member(agency, Role.COORDINATOR, "dana@riverton.example")
+    meets_everything(agency)
+    services.pledge_submit(agency=agency, actor=coordinator, pledge=sign(agency, coordinator))
+
+    # The reviewer, with a second factor, returns the submission with a comment.
+    sign_in_with_totp(page, reviewer)
+    page.goto("/staff/reviews/")
+    assert_accessible(page)
+    page.get_by_role("link", name="Riverton Police Department").click()
+    assert_accessible(page)
+    page.locator("label", has_text="Return for changes").click()
+    field(page, "policy").fill("Section 4 must name the county crisis line.")
+    page.get_by_role("button", name="Record the decision").click()
+    page.wait_for_load_state()
+    assert Pledge.all_agencies.get(agency=agency).status == PledgeStatus.RETURNED
+
+    # The coordinator, in a browser of their own, reads the comment and resubmits.
+    agency_side = browser.new_context(base_url=live_server.url).new_page()
+    sign_in(agency_side, coordinator.email)
+    assert_accessible(agency_side)
+    assert "Section 4 must name the county crisis line." in agency_side.locator("main").inner_text()
+    agency_side.get_by_role("button", name="Submit for certification").click()
+    agency_side.wait_for_load_state()
+    assert Pledge.all_agencies.get(agency=agency).status == PledgeStatus.SUBMITTED
+
+    # The reviewer approves.
+    page.goto("/staff/reviews/")
+    page.get_by_role("link", name="Riverton Police Department").click()
+    page.locator("label", has_text="Approve and certify").click()
+    page.get_by_role("button", name="Record the decision").click()
+    page.wait_for_load_state()
+    assert_accessible(page)
+    certificate = Certificate.all_agencies.get(agency=agency)
+
+    # The coordinator downloads the certificate; it is the agency's, with its number.
+    agency_side.reload()
+    assert_accessible(agency_side)
+    with agency_side.expect_download() as download:
+        agency_side.get_by_role("link", name="Download the certificate (PDF)").click(
+            modifiers=["Alt"]  # Alt-click saves a link instead of opening it
+        )
+    pdf = PdfReader(download.value.path())
+    text = "".join(p.extract_text() for p in pdf.pages)
+    assert certificate.number in text and "Riverton Police Department" in text
+
+    # Anyone can verify it.
+    visitor = browser.new_context(base_url=live_server.url).new_page()
+    visitor.goto("/verify/")
+    assert_accessible(visitor)
+    visitor.get_by_label(re.compile("Certificate number", re.I)).fill(certificate.number)
+    visitor.get_by_role("button", name="Verify").click()
+    visitor.wait_for_load_state()
+    assert_accessible(visitor)
+    page_text = visitor.locator("main").inner_text()
+    assert certificate.number in page_text and "Riverton Police Department" in page_text
