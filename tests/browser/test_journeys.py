@@ -274,14 +274,10 @@ def sign_in_with_totp(page, user) -> None:
     page.wait_for_url(lambda url: "/authenticate/" not in url)
 
 
-def test_review_returned_fixed_resubmitted_approved_downloaded_and_verified(
-    browser, live_server, page, reviewer, tmp_path
-):
-    from pypdf import PdfReader
-
+def submitted_agency():
+    """Riverton PD with every requirement met and its pledge submitted; its coordinator."""
     from agencies.models import Role
     from pledges import services
-    from pledges.models import Certificate
     from tests.conftest import member
     from tests.factories import AgencyFactory
     from tests.pledges.test_pledge import meets_everything, sign
@@ -290,6 +286,15 @@ def test_review_returned_fixed_resubmitted_approved_downloaded_and_verified(
     coordinator = member(agency, Role.COORDINATOR, "dana@riverton.example")
     meets_everything(agency)
     services.pledge_submit(agency=agency, actor=coordinator, pledge=sign(agency, coordinator))
+    return agency, coordinator
+
+
+def test_a_reviewer_returns_the_coordinator_resubmits_the_reviewer_approves(
+    browser, live_server, page, reviewer
+):
+    from pledges.models import Certificate
+
+    agency, coordinator = submitted_agency()
 
     # The reviewer, with a second factor, returns the submission with a comment.
     sign_in_with_totp(page, reviewer)
@@ -319,20 +324,34 @@ def test_review_returned_fixed_resubmitted_approved_downloaded_and_verified(
     page.get_by_role("button", name="Record the decision").click()
     page.wait_for_load_state()
     assert_accessible(page)
-    certificate = Certificate.all_agencies.get(agency=agency)
+    assert Certificate.all_agencies.get(agency=agency).is_valid
 
-    # The coordinator downloads the certificate; it is the agency's, with its number.
-    agency_side.reload()
-    assert_accessible(agency_side)
-    with agency_side.expect_download() as download:
-        agency_side.get_by_role("link", name="Download the certificate (PDF)").click(
+
+def test_the_coordinator_downloads_the_certificate_and_anyone_verifies_it(
+    browser, live_server, page
+):
+    from pypdf import PdfReader
+
+    from pledges import reviews
+    from pledges.models import Submission
+    from tests.factories import UserFactory
+
+    agency, coordinator = submitted_agency()
+    submission = Submission.all_agencies.get(agency=agency)
+    _, certificate = reviews.review_approve(reviewer=UserFactory(), submission=submission)
+
+    # The coordinator downloads it: the agency's, with its number.
+    sign_in(page, coordinator.email)
+    assert_accessible(page)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the certificate (PDF)").click(
             modifiers=["Alt"]  # Alt-click saves a link instead of opening it
         )
     pdf = PdfReader(download.value.path())
     text = "".join(p.extract_text() for p in pdf.pages)
     assert certificate.number in text and "Riverton Police Department" in text
 
-    # Anyone can verify it.
+    # Anyone can verify it, signed in or not.
     visitor = browser.new_context(base_url=live_server.url).new_page()
     visitor.goto("/verify/")
     assert_accessible(visitor)
