@@ -45,6 +45,14 @@ def _to_members(agency_id: int, kind: str, period: str, context: dict) -> list[L
     ]
 
 
+def _reminder_subscribers(agency_ids) -> dict[int, list[int]]:
+    """Who wants reminders, per agency, for many agencies in one query."""
+    found: dict[int, list[int]] = {}
+    for s in subscribers(sorted(set(agency_ids)), Stream.REMINDERS):
+        found.setdefault(s.agency_id, []).append(s.user_id)
+    return found
+
+
 def submission_returned(review: Review) -> int:
     """Tell the agency its submission came back, with the reviewer's comments."""
     return outbox_add(
@@ -127,17 +135,23 @@ def target_reminder_letters() -> list[Letter]:
         ).values_list("pk", "agency_id", "target_date")
     )
     days = _local_days(agency_id for _, agency_id, _ in pledges)
-    letters = []
-    for pledge_id, agency_id, target in pledges:
-        reached = threshold((target - days[agency_id]).days, TARGET_REMINDER_DAYS)
-        if reached:
-            letters += _to_members(
-                agency_id,
-                EmailKind.TARGET_REMINDER,
-                f"pledge:{pledge_id}:{target}:{reached}",
-                {"pledge_id": pledge_id, "threshold": reached},
-            )
-    return letters
+    due = [
+        (pledge_id, agency_id, target, reached)
+        for pledge_id, agency_id, target in pledges
+        if (reached := threshold((target - days[agency_id]).days, TARGET_REMINDER_DAYS))
+    ]
+    members = _reminder_subscribers(agency_id for _, agency_id, _, _ in due)
+    return [
+        Letter(
+            EmailKind.TARGET_REMINDER,
+            user_id,
+            agency_id,
+            f"pledge:{pledge_id}:{target}:{reached}",
+            {"pledge_id": pledge_id, "threshold": reached},
+        )
+        for pledge_id, agency_id, target, reached in due
+        for user_id in members.get(agency_id, [])
+    ]
 
 
 def partnership_reminder_letters() -> list[Letter]:
@@ -191,15 +205,18 @@ def training_expiry_letters() -> list[Letter]:
         .distinct()
     )
     days = _local_days(set(agency_ids) & _committed_agencies())
-    letters = []
-    for agency_id, day in sorted(days.items()):
-        letters += _to_members(
-            agency_id,
+    members = _reminder_subscribers(days)
+    return [
+        Letter(
             EmailKind.TRAINING_EXPIRING,
+            user_id,
+            agency_id,
             f"{day:%Y-%m}",
             {"days": TRAINING_EXPIRY_DAYS},
         )
-    return letters
+        for agency_id, day in sorted(days.items())
+        for user_id in members.get(agency_id, [])
+    ]
 
 
 def _in_scope_people():

@@ -366,3 +366,36 @@ def test_staff_turn_the_digest_off_and_on(client, reviewer):
     assert list(subscriptions.digest_recipients()) == []
     client.post("/staff/emails/digest/", {"weekly_digest": "on"})
     assert list(subscriptions.digest_recipients()) == [reviewer]
+
+
+def test_the_daily_reminders_take_the_same_queries_for_more_agencies(db):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import AgencyFactory
+
+    def agencies_due(count):
+        for n in range(count):
+            agency = AgencyFactory()
+            coordinator = member(agency, Role.COORDINATOR, f"c{n}@{agency.slug}.example")
+            pledge = sign(agency, coordinator)
+            type(pledge).all_agencies.filter(pk=pledge.pk).update(
+                target_date=agency.today() + timedelta(days=20)
+            )
+            TrainingRecordFactory(
+                person__agency=agency,
+                course=course(CourseKind.MHFA),
+                completed_on=agency.today() - timedelta(days=1080),
+            )
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            letters = notices.target_reminder_letters() + notices.training_expiry_letters()
+        return len(captured), len(letters)
+
+    agencies_due(2)
+    few = queries()
+    agencies_due(4)
+    many = queries()
+    assert (few[1], many[1]) == (4, 12)  # a target reminder and a summary per agency
+    assert many[0] == few[0]
