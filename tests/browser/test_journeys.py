@@ -22,6 +22,12 @@ def link_in_last_email(pattern: str) -> str:
     return found.group(0)
 
 
+def submit(page, button) -> None:
+    """Click a button that sends a form, and wait for the page the server answers with."""
+    with page.expect_navigation():
+        button.click()
+
+
 def field(page, name: str):
     """A form control by its name (every control's label is checked by axe)."""
     return page.locator(f"main [name={name}]")
@@ -43,14 +49,13 @@ def test_a_new_agency_registers_verifies_signs_the_pledge_and_invites_an_editor(
     field(page, "email").fill("dana@riverton.example")
     field(page, "password1").fill(PASSWORD)
     field(page, "password2").fill(PASSWORD)
-    page.get_by_role("button", name="Sign Up").click()
+    submit(page, page.get_by_role("button", name="Sign Up"))
     assert page.get_by_role("heading", level=1).inner_text().strip()
     assert_accessible(page)
 
     page.goto(link_in_last_email("/accounts/confirm-email/").replace("http://localhost:8000", ""))
     assert_accessible(page)
-    page.get_by_role("button", name="Confirm").click()
-    page.wait_for_load_state()
+    submit(page, page.get_by_role("button", name="Confirm"))
 
     # Register the agency.
     page.goto("/agencies/new/")
@@ -67,7 +72,7 @@ def test_a_new_agency_registers_verifies_signs_the_pledge_and_invites_an_editor(
     agency = Agency.objects.get(slug="riverton-pd")
 
     # Sign the pledge with the keyboard alone.
-    page.get_by_role("link", name="Sign the pledge").first.click()
+    submit(page, page.get_by_role("link", name="Sign the pledge").first)
     page.wait_for_url("**/pledge/sign/")
     assert_accessible(page)
     target = add_months(agency.today(), 24)
@@ -86,14 +91,13 @@ def test_a_new_agency_registers_verifies_signs_the_pledge_and_invites_an_editor(
     assert pledge.target_date - pledge.pledged_on > timedelta(days=365)
 
     # Invite an editor.
-    page.get_by_role("link", name="Members").click()
+    submit(page, page.get_by_role("link", name="Members"))
     assert_accessible(page)
-    page.get_by_role("link", name="Invite").first.click()
+    submit(page, page.get_by_role("link", name="Invite").first)
     assert_accessible(page)
     field(page, "email").fill("sam@riverton.example")
     field(page, "role").select_option("editor")
-    page.get_by_role("button", name="Send invitation").click()
-    page.wait_for_load_state()
+    submit(page, page.get_by_role("button", name="Send invitation"))
     assert_accessible(page)
     assert Invitation.all_agencies.get(agency=agency).email == "sam@riverton.example"
     assert mail.outbox[-1].to == ["sam@riverton.example"]
@@ -106,8 +110,7 @@ def test_a_form_error_is_announced_and_linked_to_its_field(page, live_server):
     UserFactory(email="dana@riverton.example")
     sign_in_with_the_keyboard(page, "dana@riverton.example", PASSWORD)
     page.goto("/agencies/new/")
-    page.get_by_role("button", name="Register agency").click()
-    page.wait_for_load_state()
+    submit(page, page.get_by_role("button", name="Register agency"))
     summary = page.locator("[data-error-summary]")
     assert "There are problems with what you entered" in summary.inner_text()
     assert page.evaluate("document.activeElement.hasAttribute('data-error-summary')")
@@ -150,7 +153,8 @@ def import_with_the_keyboard(page, agency, tmp_path, kind: str, name: str, conte
     confirm.wait_for()
     assert_accessible(page)  # the preview
     tab_to(page, confirm)
-    page.keyboard.press("Enter")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     page.get_by_text(re.compile("Imported|imported")).first.wait_for()
     assert_accessible(page)
 
@@ -176,8 +180,7 @@ def test_an_editor_imports_a_roster_and_training_and_records_a_class(page, tmp_p
     field(page, "completed_on").fill("2026-11-20")
     page.get_by_label("Find on the roster").fill("ng")
     page.locator("label", has_text="Ng, Lily").click()
-    page.get_by_role("button", name="Record the class").click()
-    page.wait_for_load_state()
+    submit(page, page.get_by_role("button", name="Record the class"))
     assert_accessible(page)
     lily = Person.all_agencies.get(agency=agency, employee_id="1003")
     assert TrainingRecord.all_agencies.filter(person=lily).count() == 1
@@ -217,16 +220,16 @@ def test_the_coordinator_records_an_mou_and_a_policy_and_submits(page, tmp_path)
     today = agency.today().isoformat()
     sign_in(page, coordinator.email)
 
-    nav(page, "Partnerships").click()
+    submit(page, nav(page, "Partnerships"))
     assert_accessible(page)
-    page.get_by_role("link", name="Add an organization").click()
+    submit(page, page.get_by_role("link", name="Add an organization"))
     assert_accessible(page)
     field(page, "name").fill("Riverton Crisis Center")
     field(page, "organization_type").select_option("crisis_center")
-    page.get_by_role("button", name="Save").click()
+    submit(page, page.get_by_role("button", name="Save"))
     page.wait_for_url("**/partnerships/")
 
-    page.get_by_role("link", name="Add a partnership").click()
+    submit(page, page.get_by_role("link", name="Add a partnership"))
     assert_accessible(page)
     field(page, "organization").select_option(label="Riverton Crisis Center")
     field(page, "title").fill("Crisis stabilization MOU")
@@ -236,11 +239,11 @@ def test_the_coordinator_records_an_mou_and_a_policy_and_submits(page, tmp_path)
     field(page, "signatory_1_name").fill("Ana Rivera")
     field(page, "signatory_1_title").fill("Chief of Police")
     field(page, "document").set_input_files(document)
-    page.get_by_role("button", name="Save").click()
+    submit(page, page.get_by_role("button", name="Save"))
     page.get_by_role("heading", name="Crisis stabilization MOU").wait_for()
     assert_accessible(page)
 
-    nav(page, "Policy").click()
+    submit(page, nav(page, "Policy"))
     assert_accessible(page)
     page.goto(f"/a/{agency.slug}/policy/new/")
     assert_accessible(page)
@@ -250,15 +253,14 @@ def test_the_coordinator_records_an_mou_and_a_policy_and_submits(page, tmp_path)
     for number, (name, _) in enumerate(POLICY_ELEMENTS, start=1):
         field(page, name).fill(f"§ {number}")
     field(page, "document").set_input_files(document)
-    page.get_by_role("button", name="Save").click()
+    submit(page, page.get_by_role("button", name="Save"))
     page.wait_for_url("**/policy/")
     assert_accessible(page)
 
-    nav(page, "Riverton Police Department").click()
+    submit(page, nav(page, "Riverton Police Department"))
     assert_accessible(page)
     assert page.locator("main").get_by_text("Not met").count() == 0
-    page.get_by_role("button", name="Submit for certification").click()
-    page.wait_for_load_state()
+    submit(page, page.get_by_role("button", name="Submit for certification"))
     assert_accessible(page)
     assert Pledge.all_agencies.get(agency=agency).status == PledgeStatus.SUBMITTED
 
@@ -300,12 +302,11 @@ def test_a_reviewer_returns_the_coordinator_resubmits_the_reviewer_approves(
     sign_in_with_totp(page, reviewer)
     page.goto("/staff/reviews/")
     assert_accessible(page)
-    page.get_by_role("link", name="Riverton Police Department").click()
+    submit(page, page.get_by_role("link", name="Riverton Police Department"))
     assert_accessible(page)
     page.locator("label", has_text="Return for changes").click()
     field(page, "policy").fill("Section 4 must name the county crisis line.")
-    page.get_by_role("button", name="Record the decision").click()
-    page.wait_for_load_state()
+    submit(page, page.get_by_role("button", name="Record the decision"))
     assert Pledge.all_agencies.get(agency=agency).status == PledgeStatus.RETURNED
 
     # The coordinator, in a browser of their own, reads the comment and resubmits.
@@ -313,16 +314,14 @@ def test_a_reviewer_returns_the_coordinator_resubmits_the_reviewer_approves(
     sign_in(agency_side, coordinator.email)
     assert_accessible(agency_side)
     assert "Section 4 must name the county crisis line." in agency_side.locator("main").inner_text()
-    agency_side.get_by_role("button", name="Submit for certification").click()
-    agency_side.wait_for_load_state()
+    submit(agency_side, agency_side.get_by_role("button", name="Submit for certification"))
     assert Pledge.all_agencies.get(agency=agency).status == PledgeStatus.SUBMITTED
 
     # The reviewer approves.
     page.goto("/staff/reviews/")
-    page.get_by_role("link", name="Riverton Police Department").click()
+    submit(page, page.get_by_role("link", name="Riverton Police Department"))
     page.locator("label", has_text="Approve and certify").click()
-    page.get_by_role("button", name="Record the decision").click()
-    page.wait_for_load_state()
+    submit(page, page.get_by_role("button", name="Record the decision"))
     assert_accessible(page)
     assert Certificate.all_agencies.get(agency=agency).is_valid
 
@@ -356,8 +355,7 @@ def test_the_coordinator_downloads_the_certificate_and_anyone_verifies_it(
     visitor.goto("/verify/")
     assert_accessible(visitor)
     visitor.get_by_label(re.compile("Certificate number", re.I)).fill(certificate.number)
-    visitor.get_by_role("button", name="Verify").click()
-    visitor.wait_for_load_state()
+    submit(visitor, visitor.get_by_role("button", name="Verify"))
     assert_accessible(visitor)
     page_text = visitor.locator("main").inner_text()
     assert certificate.number in page_text and "Riverton Police Department" in page_text
