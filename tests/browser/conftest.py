@@ -28,16 +28,8 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 def pytest_collection_modifyitems(config, items):
     browser_tests = [item for item in items if "tests/browser/" in str(item.fspath)]
-    # With SQLite's in-memory test database the live server's request threads share the
-    # test's connection, and closing it after a response raises in that thread; the same
-    # suite on PostgreSQL shows none of it.
-    sqlite = not os.environ.get("DATABASE_URL", "").startswith("postgres")
     for item in browser_tests:
         item.add_marker(pytest.mark.browser)
-        if sqlite:
-            item.add_marker(
-                pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")
-            )
     if CHROMIUM is None and browser_tests:
         if os.environ.get("CI"):
             raise pytest.UsageError("CI is set but Chromium is missing: apt-get install chromium")
