@@ -46,13 +46,8 @@ class Dashboard:
 def dashboard(agency: Agency) -> Dashboard:
     """Everything the dashboard shows, in a fixed number of queries."""
     today = agency.today()
-    with agency_scope(agency):
-        pledge = Pledge.objects.select_related("rules").order_by("-created_at").first()
-        history = list(
-            ProgressSnapshot.objects.filter(
-                day__gte=today - timedelta(days=CHART_DAYS), day__lt=today
-            ).order_by("day")
-        )
+    pledge, rules = pledge_and_rules(agency, today)
+    history = snapshot_history(agency, today)
     review = certificate = None
     if pledge:
         review = (
@@ -63,7 +58,6 @@ def dashboard(agency: Agency) -> Dashboard:
         )
         certificate = Certificate.all_agencies.filter(pledge=pledge, revoked_at=None).first()
     open_pledge = pledge if pledge and pledge.status in OPEN_STATUSES else None
-    rules = open_pledge.rules if open_pledge else ProgramRules.objects.in_force(today)
     evaluation = progress.agency_evaluation(agency, today, rules=rules)
     coverage = evaluation["coverage"]
     return Dashboard(
@@ -76,6 +70,26 @@ def dashboard(agency: Agency) -> Dashboard:
         certificate=certificate,
         chart=chart(history, evaluation, rules, today),
     )
+
+
+def pledge_and_rules(agency: Agency, on: date) -> tuple[Pledge | None, ProgramRules]:
+    """The agency's latest pledge, and the rules it is judged by: its open pledge's, else
+    those in force on `on`."""
+    with agency_scope(agency):
+        pledge = Pledge.objects.select_related("rules").order_by("-created_at").first()
+    if pledge and pledge.status in OPEN_STATUSES:
+        return pledge, pledge.rules
+    return pledge, ProgramRules.objects.in_force(on)
+
+
+def snapshot_history(agency: Agency, on: date) -> list[ProgressSnapshot]:
+    """The agency's daily snapshots of the CHART_DAYS before `on`, oldest first."""
+    with agency_scope(agency):
+        return list(
+            ProgressSnapshot.objects.filter(
+                day__gte=on - timedelta(days=CHART_DAYS), day__lt=on
+            ).order_by("day")
+        )
 
 
 def chart(history, evaluation: Evaluation, rules: ProgramRules, on: date) -> SafeString:

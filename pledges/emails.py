@@ -119,12 +119,12 @@ def message_id(row: OutboxEmail) -> str:
 def _check_still_wanted(row: OutboxEmail, stream: str) -> None:
     if not row.recipient.is_active:
         raise Skip("The recipient's account is deactivated.")
-    if (
-        row.agency
-        and not Membership.all_agencies.filter(agency=row.agency, user=row.recipient).exists()
-    ):
-        raise Skip("The recipient is no longer a member of the agency.")
-    if not subscriptions.wants(user=row.recipient, agency=row.agency, stream=stream):
+    membership = None
+    if row.agency:
+        membership = Membership.all_agencies.filter(agency=row.agency, user=row.recipient).first()
+        if membership is None:
+            raise Skip("The recipient is no longer a member of the agency.")
+    if not subscriptions.wants(membership=membership, user=row.recipient, stream=stream):
         raise Skip(f"The recipient turned off {subscriptions.STREAM_NAMES[stream]}.")
 
 

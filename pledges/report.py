@@ -19,11 +19,10 @@ from django.utils.safestring import SafeString
 
 from agencies.dates import day
 from agencies.models import Agency
-from agencies.tenancy import agency_scope
 from partnerships.queries import PartnershipRow, partnerships
 from pledges import dashboard, progress
 from pledges.evaluation import Evaluation
-from pledges.models import CoverageMode, Pledge, ProgramRules, ProgressSnapshot
+from pledges.models import CoverageMode, Pledge, ProgramRules
 from pledges.pace import Pace
 from pledges.pdfs import render_pdf
 from pledges.submissions import people_with_training
@@ -76,14 +75,9 @@ def progress_report(agency: Agency, on: date | None = None) -> ProgressReport:
     """Everything the progress report shows on `on` (the agency's today by default), in a
     fixed number of queries whatever the roster's size."""
     on = on or agency.today()
-    pledge, rules = _pledge_and_rules(agency, on)
+    pledge, rules = dashboard.pledge_and_rules(agency, on)
     open_pledge = pledge if pledge and pledge.is_open else None
-    with agency_scope(agency):
-        history = list(
-            ProgressSnapshot.objects.filter(
-                day__gte=on - timedelta(days=dashboard.CHART_DAYS), day__lt=on
-            ).order_by("day")
-        )
+    history = dashboard.snapshot_history(agency, on)
     evaluation = progress.agency_evaluation(agency, on, rules=rules)
     coverage = evaluation["coverage"]
     horizon = on + timedelta(days=EXPIRY_HORIZON_DAYS)
@@ -103,16 +97,6 @@ def progress_report(agency: Agency, on: date | None = None) -> ProgressReport:
             if row.standing.in_force and row.standing.ends_on and row.standing.ends_on < horizon
         ],
     )
-
-
-def _pledge_and_rules(agency: Agency, on: date) -> tuple[Pledge | None, ProgramRules]:
-    """The agency's latest pledge, and the rules it is judged by: its open pledge's, else
-    those in force (as on the dashboard)."""
-    with agency_scope(agency):
-        pledge = Pledge.objects.select_related("rules").order_by("-created_at").first()
-    if pledge and pledge.is_open:
-        return pledge, pledge.rules
-    return pledge, ProgramRules.objects.in_force(on)
 
 
 def untrained_people(agency: Agency, rules: ProgramRules, on: date) -> list[UntrainedPerson]:
@@ -144,7 +128,7 @@ def lapsing_training(
     the agency's rules (its open pledge's, else those in force) unless `rules` is given.
     Two queries, whatever the roster's size (two more to find the rules)."""
     if rules is None:
-        rules = _pledge_and_rules(agency, on)[1]
+        rules = dashboard.pledge_and_rules(agency, on)[1]
     later = on + timedelta(days=days)
     in_scope = Person.all_agencies.filter(IN_SCOPE, agency=agency)
     found = []

@@ -122,18 +122,12 @@ def digest_recipients():
     return program_staff().exclude(pk__in=off)
 
 
-def wants(*, user: User, agency: Agency | None, stream: str) -> bool:
-    """Whether `user` still wants `stream` now (checked again just before sending)."""
-    if not user.is_active:
-        return False
+def wants(*, membership: Membership | None, user: User, stream: str) -> bool:
+    """Whether `user` (their `membership` of the email's agency, for agency streams) wants
+    `stream` now: checked again just before sending."""
     if stream == Stream.DIGEST:
-        staff = program_staff().filter(pk=user.pk).exists()
-        return (
-            staff
-            and not StaffEmailPreference.objects.filter(user=user, weekly_digest=False).exists()
-        )
-    membership = Membership.all_agencies.filter(agency=agency, user=user).first()
-    return membership is not None and preference_of(membership).wants(stream)
+        return digest_recipients().filter(pk=user.pk).exists()
+    return preference_of(membership).wants(stream)
 
 
 def preference_set(
