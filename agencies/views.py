@@ -23,6 +23,12 @@ AUDIT_PAGE_SIZE = 50
 
 
 @require_GET
+def livez(request):
+    """Liveness: the process answers (no database), for orchestrators and load balancers."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+@require_GET
 def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")

@@ -10,6 +10,7 @@ from training import staff_urls as training_staff_urls
 urlpatterns = [
     path("", agency_views.home, name="home"),
     path("healthz", agency_views.healthz, name="healthz"),
+    path("livez", agency_views.livez, name="livez"),
     path("accounts/", include("allauth.urls")),
     path("agencies/new/", agency_views.agency_register, name="agency_register"),
     path(

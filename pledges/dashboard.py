@@ -9,7 +9,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from agencies.models import Agency
 from agencies.tenancy import agency_scope
-from pledges import progress
+from pledges import evaluation_cache
 from pledges.charts import Point, progress_chart
 from pledges.evaluation import Evaluation
 from pledges.models import (
@@ -58,7 +58,7 @@ def dashboard(agency: Agency) -> Dashboard:
         )
         certificate = Certificate.all_agencies.filter(pledge=pledge, revoked_at=None).first()
     open_pledge = pledge if pledge and pledge.status in OPEN_STATUSES else None
-    evaluation = progress.agency_evaluation(agency, today, rules=rules)
+    evaluation = evaluation_cache.evaluation(agency, today, rules)
     coverage = evaluation["coverage"]
     return Dashboard(
         pledge=pledge,

@@ -1,7 +1,9 @@
 """Public pages, no sign-in: certificate verification and the directory of agencies."""
 
+import logging
 import re
 
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.shortcuts import render
@@ -10,6 +12,9 @@ from django.views.decorators.http import require_GET
 from agencies.models import Agency
 from pledges.models import Certificate, Pledge, PledgeStatus
 
+log = logging.getLogger(__name__)
+
+DIRECTORY_COUNTS_SECONDS = 60
 NUMBER = re.compile(r"^OM-\d{4}-\d{6}$")
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 
@@ -69,14 +74,7 @@ def directory(request):
     """Agencies that chose to be listed, with their pledge; counts per state."""
     region = request.GET.get("state", "").strip().upper()[:10]
     listed = directory_agencies()
-    counts = (
-        listed.values("region")
-        .annotate(
-            pledged=Count("pk", filter=~Q(pledge_status=PledgeStatus.CERTIFIED)),
-            certified=Count("pk", filter=Q(pledge_status=PledgeStatus.CERTIFIED)),
-        )
-        .order_by("region")
-    )
+    counts = directory_counts()
     if region:
         listed = listed.filter(region__iexact=region)
     page = Paginator(listed.order_by("name"), DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -94,6 +92,28 @@ def directory(request):
         "query": query.urlencode(),
     }
     return render(request, "public/directory.html", context)
+
+
+def directory_counts() -> list[dict]:
+    """Listed agencies per state, pledged and certified: the same for every visitor, so
+    kept in the cache for a minute (verification itself is always read live)."""
+
+    def count():
+        return list(
+            directory_agencies()
+            .values("region")
+            .annotate(
+                pledged=Count("pk", filter=~Q(pledge_status=PledgeStatus.CERTIFIED)),
+                certified=Count("pk", filter=Q(pledge_status=PledgeStatus.CERTIFIED)),
+            )
+            .order_by("region")
+        )
+
+    try:
+        return cache.get_or_set("directory:counts", count, DIRECTORY_COUNTS_SECONDS)
+    except Exception:
+        log.exception("The cache is unreachable: counting the directory directly")
+        return count()
 
 
 def directory_agencies():

@@ -126,6 +126,7 @@ def review_queue() -> QuerySet[Submission]:
     return (
         Submission.all_agencies.filter(pledge__status=PledgeStatus.SUBMITTED, reviews=None)
         .select_related("agency", "pledge", "submitted_by")
+        .defer("snapshot")  # the frozen evidence, people and all: read on the review page
         .order_by("submitted_at")
     )
 

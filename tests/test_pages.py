@@ -190,6 +190,11 @@ def test_health_check(client, db):
     assert client.get("/healthz").content == b"ok"
 
 
+def test_liveness_answers_without_the_database(client, db, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert client.get("/livez").content == b"ok"
+
+
 def test_a_request_body_over_the_limit_is_refused_before_it_is_read(client, db, settings):
     settings.MAX_REQUEST_BYTES = 1000
     response = client.post("/accounts/login/", {"login": "x" * 2000, "password": "y"})

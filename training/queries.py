@@ -89,18 +89,26 @@ class RosterFilters:
     sort: str = "name"
 
 
-def roster(agency: Agency, filters: RosterFilters, on: date) -> QuerySet[Person]:
-    """The agency's people, filtered, sorted and annotated with their training status."""
+def roster_matches(people: QuerySet[Person], search: str) -> QuerySet[Person]:
+    """People whose name contains the words, or whose employee ID starts with them."""
+    term = search.strip()
+    return people.filter(
+        Q(last_name__icontains=term)
+        | Q(first_name__icontains=term)
+        | Q(employee_id__iexact=term)
+        | Q(employee_id__istartswith=term)
+    )
+
+
+def roster(
+    agency: Agency, filters: RosterFilters, on: date, *, annotate: bool = True
+) -> QuerySet[Person]:
+    """The agency's people, filtered, sorted and annotated with their training status
+    (with `annotate=False`, only when a training filter needs it)."""
     with agency_scope(agency):
         people = Person.objects.all()
     if filters.search:
-        term = filters.search.strip()
-        people = people.filter(
-            Q(last_name__icontains=term)
-            | Q(first_name__icontains=term)
-            | Q(employee_id__iexact=term)
-            | Q(employee_id__istartswith=term)
-        )
+        people = roster_matches(people, filters.search)
     if filters.category:
         people = people.filter(category=filters.category)
     if filters.status:
@@ -109,10 +117,23 @@ def roster(agency: Agency, filters: RosterFilters, on: date) -> QuerySet[Person]
         people = people.filter(IN_SCOPE)
     elif filters.scope == "out":
         people = people.exclude(IN_SCOPE)
-    people = with_training_status(people, on)
+    if annotate or filters.training in TRAINING_FILTERS:
+        people = with_training_status(people, on)
     if filters.training in TRAINING_FILTERS:
         people = people.filter(TRAINING_FILTERS[filters.training])
     return people.order_by(*SORTS.get(filters.sort, SORTS["name"]))
+
+
+def with_training_status_of(people: list[Person], on: date) -> list[Person]:
+    """The same people, in the same order, annotated as `with_training_status` does: for a
+    page of the roster, so the status is looked up for its rows alone, not the whole
+    roster's (which PostgreSQL otherwise hashes for a large agency)."""
+    if not people or hasattr(people[0], "has_cit"):
+        return people
+    annotated = with_training_status(
+        Person.all_agencies.filter(pk__in=[person.pk for person in people]), on
+    ).in_bulk()
+    return [annotated[person.pk] for person in people]
 
 
 def person_history(person: Person) -> QuerySet[TrainingRecord]:

@@ -22,6 +22,10 @@ from training.forms import (
 from training.models import Category, Person, Status, TrainingRecord
 
 ROSTER_PAGE_SIZE = 50
+# A class form lists the whole active roster up to this many people; above it, people are
+# found by name or employee ID, this many matches at a time.
+CLASS_LIST_LIMIT = 300
+CLASS_FIND_LIMIT = 50
 
 
 def _roster_filters(request) -> queries.RosterFilters:
@@ -39,8 +43,10 @@ def _roster_filters(request) -> queries.RosterFilters:
 @agency_view(Capability.VIEW, methods=("GET",))
 def roster(request, agency_slug: str):
     filters = _roster_filters(request)
-    people = queries.roster(request.agency, filters, request.agency.today())
+    today = request.agency.today()
+    people = queries.roster(request.agency, filters, today, annotate=False)
     page = Paginator(people, ROSTER_PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = queries.with_training_status_of(list(page.object_list), today)
     query = request.GET.copy()
     query.pop("page", None)
     sortless = query.copy()
@@ -187,7 +193,11 @@ def record_evidence(request, agency_slug: str, person_id, record_id):
 
 @agency_view(Capability.EDIT)
 def class_create(request, agency_slug: str):
-    """Record a class: course and date, tick the attendees, submit once."""
+    """Record a class: course and date, tick the attendees, submit once.
+
+    A small roster is listed whole to tick from; a large one is searched (and employee IDs
+    pasted from the sign-in sheet), so the page stays small however big the agency.
+    """
     active = Person.objects.filter(status=Status.ACTIVE).order_by("last_name", "first_name")
     form = ClassForm(
         request.POST or None,
@@ -195,6 +205,19 @@ def class_create(request, agency_slug: str):
         courses=queries.recordable_courses(request.agency),
         people=active,
     )
+    find = request.GET.get("find", "").strip()[:100]
+    active_count = active.count()
+    if active_count <= CLASS_LIST_LIMIT:
+        listed = list(active)
+    elif find:
+        listed = list(queries.roster_matches(active, find)[:CLASS_FIND_LIMIT])
+    else:
+        listed = []
+    ticked = set(form["attendees"].value() or []) if form.is_bound else set()
+    if ticked and active_count > CLASS_LIST_LIMIT:
+        # People ticked before the form came back with an error stay listed and ticked.
+        shown = {str(person.pk) for person in listed}
+        listed += list(active.filter(pk__in=[pk for pk in ticked if pk not in shown]))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -211,7 +234,16 @@ def class_create(request, agency_slug: str):
             add_service_error(form, error)
         else:
             return render(request, "training/class_result.html", {"result": result, **data})
-    return render(request, "training/class_form.html", {"form": form})
+    context = {
+        "form": form,
+        "listed": listed,
+        "ticked": {str(pk) for pk in ticked},
+        "active_count": active_count,
+        "searchable": active_count > CLASS_LIST_LIMIT,
+        "find": find,
+        "find_limit": CLASS_FIND_LIMIT,
+    }
+    return render(request, "training/class_form.html", context)
 
 
 @agency_view(Capability.VIEW, methods=("GET",))

@@ -68,3 +68,23 @@ def test_the_directory_lists_who_opted_in_and_counts_per_state(client, db):
 
     texas = client.get(reverse("directory"), {"state": "tx"}).context["rows"]
     assert [name for name, *_ in texas] == ["Gamma Police"]
+
+
+def test_the_counts_per_state_are_counted_once_a_minute(client, db, django_assert_num_queries):
+    pledged_agency("Alpha Police", "NY")
+    client.get(reverse("directory"))
+    pledged_agency("Gamma Police", "NY")
+    with django_assert_num_queries(2):  # the page and its count; the counts come from the cache
+        page = client.get(reverse("directory")).content.decode()
+    assert "Gamma Police" in page  # the listing itself is live
+
+
+def test_with_the_cache_unreachable_the_directory_counts_directly(client, db):
+    from unittest import mock
+
+    from pledges import public_views
+
+    pledged_agency("Alpha Police", "NY")
+    with mock.patch.object(public_views.cache, "get_or_set", side_effect=ConnectionError("down")):
+        response = client.get(reverse("directory"))
+    assert response.status_code == 200 and "Alpha Police" in response.content.decode()

@@ -1,5 +1,6 @@
 """Recording a class: course and date, the attendees, one submission, one transaction."""
 
+import re
 from datetime import timedelta
 
 from django.urls import reverse
@@ -8,6 +9,7 @@ from django.utils import timezone
 from agencies.models import AuditEvent
 from tests.conftest import login
 from tests.factories import PersonFactory, TrainingRecordFactory, course
+from training import views as training_views
 from training.models import CourseKind, Status, TrainingRecord
 
 
@@ -86,3 +88,57 @@ def test_a_class_with_nobody_ticked_says_so(client, agency_a, editor):
     login(client, editor)
     response = post_class(client, agency_a)
     assert "Tick at least one attendee" in response.content.decode()
+
+
+def attendee_boxes(response) -> list[str]:
+    """The employee IDs offered as attendee checkboxes."""
+    box = r'<label class="usa-checkbox__label" for="attendee-\d+">[^<]*<span class="text-base">'
+    return re.findall(box + r"\(([^)]+)\)</span>", response.content.decode())
+
+
+def test_a_small_roster_is_listed_whole(client, agency_a, editor):
+    PersonFactory(agency=agency_a, employee_id="S-1")
+    PersonFactory(agency=agency_a, employee_id="S-2")
+    login(client, editor)
+    assert sorted(attendee_boxes(client.get(class_url(agency_a)))) == ["S-1", "S-2"]
+
+
+def test_a_large_roster_is_searched_not_listed(client, agency_a, editor, monkeypatch):
+    monkeypatch.setattr(training_views, "CLASS_LIST_LIMIT", 3)
+    for n in range(5):
+        PersonFactory(agency=agency_a, employee_id=f"L-{n}", last_name=f"Name{n}")
+    PersonFactory(agency=agency_a, employee_id="Q-9", last_name="Quarles")
+    login(client, editor)
+    page = client.get(class_url(agency_a))
+    assert attendee_boxes(page) == []
+    assert "The roster has 6 active people" in page.content.decode()
+    assert attendee_boxes(client.get(class_url(agency_a), {"find": "quarl"})) == ["Q-9"]
+    assert attendee_boxes(client.get(class_url(agency_a), {"find": "L-"})) == [
+        f"L-{n}" for n in range(5)
+    ]
+
+
+def test_a_large_rosters_page_does_not_grow_with_the_roster(
+    client, agency_a, editor, monkeypatch, django_assert_max_num_queries
+):
+    monkeypatch.setattr(training_views, "CLASS_FIND_LIMIT", 2)
+    monkeypatch.setattr(training_views, "CLASS_LIST_LIMIT", 3)
+    PersonFactory.create_batch(8, agency=agency_a, last_name="Smith")
+    login(client, editor)
+    with django_assert_max_num_queries(12):
+        page = client.get(class_url(agency_a), {"find": "smith"})
+    assert len(attendee_boxes(page)) == 2
+
+
+def test_people_ticked_from_a_search_stay_ticked_when_the_form_comes_back(
+    client, agency_a, editor, monkeypatch
+):
+    monkeypatch.setattr(training_views, "CLASS_LIST_LIMIT", 1)
+    found = PersonFactory(agency=agency_a, employee_id="T-1", last_name="Tanaka")
+    PersonFactory(agency=agency_a, employee_id="T-2", last_name="Other")
+    login(client, editor)
+    response = post_class(client, agency_a, [found], when=timezone.localdate() + timedelta(days=2))
+    assert "cannot be in the future" in response.content.decode()
+    assert attendee_boxes(response) == ["T-1"]
+    assert f'value="{found.pk}" checked' in response.content.decode()
+    assert not TrainingRecord.all_agencies.exists()

@@ -1,0 +1,382 @@
+"""Load test: the production-like stack on this machine under a mix of real users.
+
+gunicorn (two workers) serves the product on loopback, with PostgreSQL, Redis and a Celery
+worker, over a copy of the national dataset (18,000 agencies, ~770,000 people, ~1,000,000
+records). Locust, headless, plays coordinators (dashboard, roster search, person page,
+record a class), reviewers signed in with TOTP (agency list, review queue, review page) and
+public visitors (certificate verification, directory), bounded in time. In the same run,
+wrk measures what the same gunicorn serves for a trivial view (`/livez`, through every
+middleware): the framework floor the mix's throughput is compared with.
+
+    DATABASE_URL=postgres://root@%2Fvar%2Frun%2Fpostgresql/onemind \\
+    REDIS_URL=redis://127.0.0.1:6379/13 .venv/bin/python benchmarks/load.py
+    ... benchmarks/load.py --agencies 200 --duration 10 --users 10   # a smoke run
+
+The national dataset is loaded once into <name>_national (as benchmarks/recompute.py does);
+each run copies it to <name>_national_load, adds the actors, and drops the copy afterwards.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from benchmarks.own_database import use_own_database  # noqa: E402
+
+PASSWORD = "load-test-password-2026"
+# Pages and their goal: p95 under this many milliseconds with 50 users, and no errors.
+P95_GOAL_MS = 250
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def ensure_national(agencies: int) -> None:
+    """The national dataset, with today's snapshots, in the database DATABASE_URL names."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    from agencies.models import Agency
+
+    call_command("migrate", verbosity=0)
+    if not Agency.objects.filter(slug__startswith="national-").exists():
+        call_command("national_dataset", agencies=agencies)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    connection.close()
+
+
+def copy_database(admin, template: str, name: str) -> None:
+    with admin.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        cursor.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+
+
+def use_database(name: str) -> None:
+    from django.db import connections
+
+    connections["default"].close()
+    connections["default"].settings_dict["NAME"] = name
+
+
+def prepare(plan_path: Path, *, coordinators: int, reviewers: int) -> dict:
+    """Today's snapshots, the actors Locust signs in as, submissions to review and
+    certificates to verify. Writes the plan Locust reads and returns it."""
+    import random
+
+    from allauth.account.models import EmailAddress
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+    from django.contrib.auth.hashers import make_password
+    from django.contrib.auth.models import Group
+    from django.db import connection
+
+    from agencies.models import Agency, Membership, Role, User
+    from agencies.staff import REVIEWER_GROUP
+    from agencies.tenancy import agency_scope
+    from pledges import progress, reviews, services
+    from pledges.models import Certificate, Pledge, PledgeStatus, ProgressSnapshot
+    from training.models import Course, CourseKind, Person, Status
+
+    rng = random.Random(2026)  # noqa: S311 - the same actors every run
+    national = list(Agency.objects.filter(slug__startswith="national-").order_by("slug"))
+    today = national[0].today()
+    if not ProgressSnapshot.all_agencies.filter(day=today).exists():
+        progress.recompute([a.pk for a in national], today)
+
+    password = make_password(PASSWORD)  # hashed once: every actor has the same password
+
+    def user(email: str) -> User:
+        account = User.objects.create(email=email, password=password)
+        EmailAddress.objects.create(user=account, email=email, verified=True, primary=True)
+        return account
+
+    # Coordinators: the three largest agencies, then agencies drawn at random (most small).
+    verified = [a for a in national if a.verified]
+    chosen = national[:3] + rng.sample(verified[3:], max(coordinators - 3, 0))
+    plan: dict = {"coordinators": [], "reviewers": [], "submissions": [], "certificates": []}
+    courses = Course.objects.filter(agency=None, kind__in=[CourseKind.CIT, CourseKind.MHFA])
+    course_ids = [str(pk) for pk in courses.values_list("pk", flat=True)]
+    for n, agency in enumerate(chosen[:coordinators]):
+        account = user(f"coordinator-{n:03d}@load.example.org")
+        Membership.all_agencies.create(agency=agency, user=account, role=Role.COORDINATOR)
+        with agency_scope(agency):
+            people = list(
+                Person.objects.filter(status=Status.ACTIVE)
+                .order_by("?")
+                .values_list("public_id", "employee_id", "last_name")[:20]
+            )
+        plan["coordinators"].append(
+            {
+                "email": account.email,
+                "agency": agency.slug,
+                "people": [str(pk) for pk, _, _ in people],
+                "employee_ids": [employee_id for _, employee_id, _ in people],
+                "names": sorted({name for _, _, name in people}),
+                "courses": course_ids,
+            }
+        )
+
+    group = Group.objects.get(name=REVIEWER_GROUP)
+    reviewer_accounts = []
+    for n in range(reviewers):
+        account = user(f"reviewer-{n:03d}@load.example.org")
+        account.groups.add(group)
+        secret = generate_totp_secret()
+        TOTP.activate(account, secret)
+        reviewer_accounts.append(account)
+        plan["reviewers"].append({"email": account.email, "secret": secret})
+
+    # Submissions from agencies that met every requirement; a third of them approved.
+    met = ProgressSnapshot.all_agencies.filter(day=today, all_met=True).values("agency_id")
+    pledges = Pledge.all_agencies.filter(
+        status=PledgeStatus.PLEDGED, agency_id__in=met, target_date__gte=today
+    )
+    submitter = user("submitter@load.example.org")
+    for n, pledge in enumerate(pledges.select_related("agency").order_by("agency__slug")[:60]):
+        Membership.all_agencies.create(agency=pledge.agency, user=submitter, role=Role.COORDINATOR)
+        submission = services.pledge_submit(agency=pledge.agency, actor=submitter, pledge=pledge)
+        plan["submissions"].append(str(submission.public_id))
+        if n % 3 == 0:
+            reviews.review_approve(reviewer=reviewer_accounts[0], submission=submission)
+    for number, token in Certificate.all_agencies.values_list("number", "token"):
+        plan["certificates"].append({"number": number, "token": token})
+    plan["states"] = sorted(set(Agency.objects.values_list("region", flat=True)))
+    plan_path.write_text(json.dumps(plan, indent=2))
+    connection.close()
+    return plan
+
+
+def start_stack(port: int, environment: dict, logs: Path) -> list[subprocess.Popen]:
+    python = str(ROOT / ".venv/bin/python")
+    commands = {
+        "web": [python, "-m", "gunicorn", "onemind.wsgi", "--bind", f"127.0.0.1:{port}",
+                "--workers", "2", "--log-level", "warning"],
+        "worker": [python, "-m", "celery", "-A", "onemind", "worker", "--loglevel=WARNING",
+                   "--concurrency=1", "--without-gossip", "--without-mingle"],
+    }  # fmt: skip
+    processes = {}
+    for name, command in commands.items():
+        with open(logs / f"{name}.log", "w") as log:  # the child keeps its own descriptor
+            processes[name] = subprocess.Popen(
+                command, cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT
+            )
+    web, worker = processes["web"], processes["worker"]
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as reply:
+                if reply.status == 200:
+                    return [web, worker]
+        except OSError:
+            if time.monotonic() > deadline or web.poll() is not None:
+                stop([web, worker])
+                sys.exit(f"gunicorn did not start:\n{(logs / 'web.log').read_text()[-3000:]}")
+            time.sleep(0.25)
+
+
+def stop(processes: list[subprocess.Popen]) -> None:
+    for process in processes:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+    for process in processes:
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def floor(port: int, seconds: int) -> float:
+    """Requests a second the same gunicorn serves for /livez (wrk -t2 -c16)."""
+    wrk = shutil.which("wrk")
+    if not wrk:
+        sys.exit("wrk is needed for the framework floor: apt-get install -y wrk")
+    output = subprocess.run(
+        [wrk, "-t2", "-c16", f"-d{seconds}s", f"http://127.0.0.1:{port}/livez"],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    if non_2xx:
+        sys.exit(f"the floor run got errors:\n{output}")
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+
+
+def milliseconds(value: str) -> float:
+    """A percentile from Locust's CSV ("N/A" where nothing was requested)."""
+    try:
+        return float(value)
+    except ValueError:
+        return 0.0
+
+
+def run_locust(
+    port: int, plan_path: Path, args, out: Path, environment: dict, *, phase: str, wait: str
+) -> dict:
+    prefix = out / phase
+    subprocess.run(
+        [str(ROOT / ".venv/bin/locust"), "-f", str(ROOT / "benchmarks/locustfile.py"),
+         "--headless", "--only-summary", "--host", f"http://127.0.0.1:{port}",
+         "--users", str(args.users), "--spawn-rate", str(args.users),
+         # Signing in is not part of the measured mix: the locustfile resets the figures
+         # once every user is in, then stops after --duration seconds; this is a bound.
+         "--run-time", f"{args.duration + 120}s", "--stop-timeout", "10",
+         "--csv", str(prefix), "--loglevel", "WARNING"],
+        cwd=ROOT, env={**environment, "LOAD_PLAN": str(plan_path),
+                       "LOAD_DURATION": str(args.duration), "LOAD_USERS": str(args.users),
+                       "LOAD_WAIT": wait, "LOAD_SIGN_IN": str(out / f"{phase}_sign_in.json")},
+        check=False,
+    )  # fmt: skip
+    pages = {}
+    with open(f"{prefix}_stats.csv") as stats:
+        for row in csv.DictReader(stats):
+            pages[row["Name"]] = {
+                "requests": int(row["Request Count"]),
+                "errors": int(row["Failure Count"]),
+                "rps": round(float(row["Requests/s"]), 1),
+                "p50_ms": milliseconds(row["50%"]),
+                "p95_ms": milliseconds(row["95%"]),
+                "p99_ms": milliseconds(row["99%"]),
+            }
+    with open(f"{prefix}_failures.csv") as rows:
+        failures = [
+            f"{row['Name']}: {row['Error']} ({row['Occurrences']}x)" for row in csv.DictReader(rows)
+        ]
+    sign_in_file = out / f"{phase}_sign_in.json"
+    sign_in = json.loads(sign_in_file.read_text()) if sign_in_file.exists() else {}
+    return {"pages": pages, "failures": failures, "sign_in": sign_in}
+
+
+def summary(result: dict) -> dict:
+    pages = {name: page for name, page in result["pages"].items() if name != "Aggregated"}
+    mix = result["pages"].get("Aggregated", {"rps": 0.0})
+    return {
+        "rps": mix["rps"],
+        "errors": sum(page["errors"] for page in pages.values()),
+        "slowest_p95_ms": max((page["p95_ms"] for page in pages.values()), default=0),
+        **result,
+    }
+
+
+def table(figures: dict) -> str:
+    lines = ["| page | requests | req/s | p50 ms | p95 ms | p99 ms | errors |",
+             "| --- | --- | --- | --- | --- | --- | --- |"]  # fmt: skip
+    for name, page in figures["pages"].items():
+        label = f"**{name}**" if name == "Aggregated" else name
+        lines.append(
+            f"| {label} | {page['requests']:,} | {page['rps']:,} | {page['p50_ms']:.0f} | "
+            f"{page['p95_ms']:.0f} | {page['p99_ms']:.0f} | {page['errors']} |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--agencies", type=int, default=18_000)
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--duration", type=int, default=60, help="seconds of measured load")
+    parser.add_argument("--pause", default="1,3", help="seconds between a user's requests")
+    parser.add_argument("--floor-seconds", type=int, default=10)
+    parser.add_argument("--coordinators", type=int, default=30)
+    parser.add_argument("--reviewers", type=int, default=12)
+    parser.add_argument("--json", help="write the figures to this file")
+    args = parser.parse_args()
+    if not os.environ.get("REDIS_URL"):
+        sys.exit("Set REDIS_URL: sessions, the cache and the Celery broker live in Redis.")
+
+    suffix = "national" if args.agencies == 18_000 else f"national_{args.agencies}"
+    national_name, admin = use_own_database(suffix, fresh=False)
+    import django
+
+    django.setup()
+    ensure_national(args.agencies)
+    load_name = f"{national_name}_load"
+    copy_database(admin, national_name, load_name)
+    use_database(load_name)
+    os.environ["DATABASE_URL"] = os.environ["DATABASE_URL"].replace(national_name, load_name)
+
+    out = Path(tempfile.mkdtemp(prefix="onemind-load-"))
+    from django.conf import settings
+
+    settings.CELERY_TASK_ALWAYS_EAGER = True  # certificates rendered here, before the load
+    from onemind.celery import app
+
+    app.conf.task_always_eager = True
+    plan = prepare(out / "plan.json", coordinators=args.coordinators, reviewers=args.reviewers)
+
+    environment = {
+        **os.environ,
+        "DEBUG": "false",
+        "HTTPS": "false",
+        "LOG_LEVEL": "WARNING",
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+    }
+    import redis
+
+    redis.Redis.from_url(os.environ["REDIS_URL"]).flushdb()
+    port = free_port()
+    stack = start_stack(port, environment, out)
+    try:
+        floor_rps = floor(port, args.floor_seconds)
+        paced = summary(run_locust(port, out / "plan.json", args, out, environment,
+                                   phase="paced", wait=args.pause))  # fmt: skip
+        saturated = summary(run_locust(port, out / "plan.json", args, out, environment,
+                                       phase="saturated", wait="0"))  # fmt: skip
+    finally:
+        stop(stack)
+    figures = {
+        "users": args.users,
+        "pause_seconds": args.pause,
+        "duration_seconds": args.duration,
+        "agencies": args.agencies,
+        "actors": {
+            "coordinators": len(plan["coordinators"]),
+            "reviewers": len(plan["reviewers"]),
+            "submissions": len(plan["submissions"]),
+            "certificates": len(plan["certificates"]),
+        },
+        "floor_rps": round(floor_rps),
+        "saturated_rps": saturated["rps"],
+        "ratio_to_floor": round(saturated["rps"] / floor_rps, 3),
+        "paced": paced,
+        "saturated": saturated,
+    }
+    figures["goals_met"] = paced["errors"] == 0 and paced["slowest_p95_ms"] < P95_GOAL_MS
+    print(f"With {args.users} users pausing {args.pause} s between requests:")
+    print(table(paced))
+    print(f"\nWith {args.users} users and no pause (saturation):")
+    print(table(saturated))
+    headline = {k: v for k, v in figures.items() if k not in ("paced", "saturated")}
+    print(json.dumps(headline, indent=2))
+    if args.json:
+        Path(args.json).write_text(json.dumps(figures, indent=2))
+
+    use_database(national_name)
+    from django.db import connections
+
+    connections.close_all()
+    with admin.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{load_name}" WITH (FORCE)')
+    for phase in (paced, saturated):
+        if phase["failures"]:
+            print("\n".join(phase["failures"][:20]), file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
