@@ -299,6 +299,8 @@ def main() -> None:
     if not os.environ.get("REDIS_URL"):
         sys.exit("Set REDIS_URL: sessions, the cache and the Celery broker live in Redis.")
 
+    # Emails the set-up writes (certificates issued) are not printed.
+    os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
     suffix = "national" if args.agencies == 18_000 else f"national_{args.agencies}"
     national_name, admin = use_own_database(suffix, fresh=False)
     import django
@@ -325,7 +327,7 @@ def main() -> None:
         "HTTPS": "false",
         "LOG_LEVEL": "WARNING",
         "CELERY_TASK_ALWAYS_EAGER": "false",
-        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+        "TRUSTED_PROXY_COUNT": "1",  # each simulated person has an address of its own
     }
     import redis
 

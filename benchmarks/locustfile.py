@@ -30,10 +30,12 @@ USERS = int(os.environ.get("LOAD_USERS", "50"))
 PAUSE = [float(s) for s in os.environ.get("LOAD_WAIT", "0").split(",")]
 PAUSE_RANGE = (PAUSE[0], PAUSE[-1])
 PASSWORD = "load-test-password-2026"
+SETTLE_SECONDS = 5
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 coordinators = itertools.cycle(PLAN["coordinators"])
 reviewers = itertools.cycle(PLAN["reviewers"])
+addresses = (f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}" for n in itertools.count(1))
 signed_in: list[float] = []
 sign_in_seconds: list[float] = []
 
@@ -55,11 +57,29 @@ def csrf_token(html: str) -> str:
 
 
 def ready(environment) -> None:
-    """One more user is signed in; when all are, start measuring and set the end."""
+    """One more user is signed in; when all are, and the requests queued behind the last
+    sign-ins have drained, start measuring and set the end."""
     signed_in.append(time.monotonic())
     if len(signed_in) == USERS:
-        environment.stats.reset_all()
-        gevent.spawn_later(DURATION, environment.runner.quit)
+
+        def measure() -> None:
+            environment.stats.reset_all()
+            gevent.spawn_later(DURATION, environment.runner.quit)
+
+        gevent.spawn_later(SETTLE_SECONDS, measure)
+
+
+class Browser(FastHttpUser):
+    """Someone at a browser of their own: each user comes from its own address, as the
+    product sees clients behind its proxy (X-Forwarded-For, TRUSTED_PROXY_COUNT=1), so the
+    per-address sign-in limits apply per person, not to the whole load generator."""
+
+    abstract = True
+    wait_time = between(*PAUSE_RANGE)
+
+    def __init__(self, *args, **kwargs):
+        self.default_headers = {"X-Forwarded-For": next(addresses)}
+        super().__init__(*args, **kwargs)
 
 
 @events.quitting.add_listener
@@ -75,9 +95,8 @@ def write_sign_in(environment, **kwargs) -> None:
             json.dump(figures, out)
 
 
-class SignedIn(FastHttpUser):
+class SignedIn(Browser):
     abstract = True
-    wait_time = between(*PAUSE_RANGE)
 
     def sign_in(self, email: str, code_secret: str | None = None) -> None:
         started = time.monotonic()
@@ -211,11 +230,10 @@ class Reviewer(SignedIn):
             self.client.get(f"/staff/reviews/{submission}/", name="reviewer: review page")
 
 
-class Visitor(FastHttpUser):
+class Visitor(Browser):
     """The public: verifying a certificate by number or link, browsing the directory."""
 
     weight = 2
-    wait_time = between(*PAUSE_RANGE)
 
     def on_start(self) -> None:
         ready(self.environment)

@@ -123,10 +123,23 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Pages run short queries whose correlated subqueries PostgreSQL overestimates; its JIT
-    # then spends longer compiling than the query takes (it doubled the directory's time).
-    DATABASES["default"]["OPTIONS"] = {"options": f"-c jit={env('DB_JIT', 'off')}"}
+if env("DATABASE_REPLICA_URL"):
+    # A streaming replica of the primary, read by staff dashboards (onemind/routers.py).
+    DATABASES["replica"] = {
+        **dj_database_url.parse(
+            env("DATABASE_REPLICA_URL"),
+            conn_max_age=envint("DB_CONN_MAX_AGE", 60),
+            conn_health_checks=True,
+        ),
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["onemind.routers.ReplicaRouter"]
+for alias in DATABASES:
+    if DATABASES[alias]["ENGINE"] == "django.db.backends.postgresql":
+        # Pages run short queries whose correlated subqueries PostgreSQL overestimates; its
+        # JIT then spends longer compiling than the query takes (it doubled the directory's
+        # time).
+        DATABASES[alias]["OPTIONS"] = {"options": f"-c jit={env('DB_JIT', 'off')}"}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
@@ -316,6 +329,21 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage",
     },
 }
+if env("STORAGE_BUCKET"):
+    # Uploaded documents in an S3-compatible bucket (AWS S3, MinIO, …), for several web and
+    # worker machines: private objects, never overwritten, still served only by the views.
+    STORAGES["default"] = {
+        "BACKEND": "onemind.storage.PrivateS3Storage",
+        "OPTIONS": {
+            "bucket_name": env("STORAGE_BUCKET"),
+            "endpoint_url": env("STORAGE_ENDPOINT_URL") or None,
+            "region_name": env("STORAGE_REGION") or None,
+            "location": env("STORAGE_PREFIX", ""),
+            "default_acl": "private",
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }
 # Whole request bodies; each upload is further capped at 20 MB by the forms.
 MAX_REQUEST_BYTES = envint("MAX_REQUEST_MB", 25) * 2**20
 FILE_UPLOAD_PERMISSIONS = 0o600

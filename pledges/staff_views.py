@@ -17,6 +17,7 @@ from agencies.forms import add_service_error
 from agencies.models import AgencyType, Document
 from agencies.queries import agency_audit_trail
 from agencies.staff import ADMINISTER, REVIEW, staff_view
+from onemind.routers import reads_from_replica
 from pledges import reviews, services, staff_queries
 from pledges.forms import DecisionForm, RulesForm
 from pledges.models import Certificate, PledgeStatus, ProgramRules, Review, Submission
@@ -161,6 +162,7 @@ def _agency_filters(get) -> staff_queries.AgencyFilters:
 
 @staff_view(REVIEW)
 @require_GET
+@reads_from_replica
 def agency_list(request):
     """Every agency: its pledge, its progress, verification; filters, sorts, pages, CSV."""
     filters = _agency_filters(request.GET)
@@ -220,6 +222,7 @@ def _program_figures():
 
 @staff_view(REVIEW)
 @require_GET
+@reads_from_replica
 def program_dashboard(request):
     context = {"figures": _program_figures()}
     return render(request, "staff/program.html", context)
@@ -227,6 +230,7 @@ def program_dashboard(request):
 
 @staff_view(REVIEW)
 @require_GET
+@reads_from_replica
 def program_report(request):
     figures = _program_figures()
     pdf = render_pdf(

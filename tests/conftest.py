@@ -21,6 +21,52 @@ SERVICES = {
 }
 
 
+# What the migrations seed: the program rules, the course catalogue, the staff groups.
+SEEDS = [
+    ("agencies.migrations.0002_staff_groups", "create_groups"),
+    ("training.migrations.0002_seed_courses", "seed"),
+    ("pledges.migrations.0003_seed_program_rules", "seed"),
+]
+
+
+def restore_program_seeds() -> None:
+    """Put back what the migrations seed, after a transactional test emptied every table."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from pledges.models import ProgramRules
+
+    if not ProgramRules.objects.exists():
+        for module, function in SEEDS:
+            getattr(import_module(module), function)(apps, None)
+
+
+def pytest_configure(config):
+    # Staff dashboards read from a `replica` database when one is configured. The tests
+    # configure one as a mirror of the test database (as a streaming replica would be);
+    # tests marked `replica` route to it, the others see no replica (see below).
+    from django.conf import settings
+
+    settings.DATABASES.setdefault(
+        "replica", {**settings.DATABASES["default"], "TEST": {"MIRROR": "default"}}
+    )
+
+
+@pytest.fixture(autouse=True)
+def _replica_only_where_marked(request):
+    """Outside tests marked `replica`, the router finds no replica configured."""
+    from django.conf import settings
+
+    if request.node.get_closest_marker("replica"):
+        yield
+        return
+    replica = settings.DATABASES.pop("replica", None)
+    yield
+    if replica is not None:
+        settings.DATABASES["replica"] = replica
+
+
 def pytest_collection_modifyitems(config, items):
     """Tests that need a service run when it is configured, and are deselected (with a
     line saying so) when it is not. REQUIRE_SERVICES=true makes a missing one an error."""

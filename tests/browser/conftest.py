@@ -10,6 +10,8 @@ import shutil
 
 import pytest
 
+from tests.conftest import restore_program_seeds
+
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
 # between browser steps are synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -38,27 +40,11 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
-# What the migrations seed: the program rules, the course catalogue, the staff groups.
-SEEDS = [
-    ("agencies.migrations.0002_staff_groups", "create_groups"),
-    ("training.migrations.0002_seed_courses", "seed"),
-    ("pledges.migrations.0003_seed_program_rules", "seed"),
-]
-
-
 @pytest.fixture(autouse=True)
 def program_seeds(transactional_db):
     """Live-server tests are transactional, and a transactional test before them empties
     every table when it ends: put back what the migrations seed."""
-    from importlib import import_module
-
-    from django.apps import apps
-
-    from pledges.models import ProgramRules
-
-    if not ProgramRules.objects.exists():
-        for module, function in SEEDS:
-            getattr(import_module(module), function)(apps, None)
+    restore_program_seeds()
 
 
 @pytest.fixture(scope="session")
