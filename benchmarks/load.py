@@ -163,11 +163,11 @@ def prepare(plan_path: Path, *, coordinators: int, reviewers: int) -> dict:
     return plan
 
 
-def start_stack(port: int, environment: dict, logs: Path) -> list[subprocess.Popen]:
+def start_stack(port: int, environment: dict, logs: Path, threads: int) -> list[subprocess.Popen]:
     python = str(ROOT / ".venv/bin/python")
     commands = {
         "web": [python, "-m", "gunicorn", "onemind.wsgi", "--bind", f"127.0.0.1:{port}",
-                "--workers", "2", "--log-level", "warning"],
+                "--workers", "2", "--threads", str(threads), "--log-level", "warning"],
         "worker": [python, "-m", "celery", "-A", "onemind", "worker", "--loglevel=WARNING",
                    "--concurrency=1", "--without-gossip", "--without-mingle"],
     }  # fmt: skip
@@ -277,6 +277,8 @@ def table(figures: dict) -> str:
     lines = ["| page | requests | req/s | p50 ms | p95 ms | p99 ms | errors |",
              "| --- | --- | --- | --- | --- | --- | --- |"]  # fmt: skip
     for name, page in figures["pages"].items():
+        if not page["requests"]:
+            continue  # sign-in, before the figures were reset
         label = f"**{name}**" if name == "Aggregated" else name
         lines.append(
             f"| {label} | {page['requests']:,} | {page['rps']:,} | {page['p50_ms']:.0f} | "
@@ -292,6 +294,9 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=60, help="seconds of measured load")
     parser.add_argument("--pause", default="1,3", help="seconds between a user's requests")
     parser.add_argument("--floor-seconds", type=int, default=10)
+    parser.add_argument(
+        "--threads", type=int, default=1, help="gunicorn threads per worker (two workers)"
+    )
     parser.add_argument("--coordinators", type=int, default=30)
     parser.add_argument("--reviewers", type=int, default=12)
     parser.add_argument("--json", help="write the figures to this file")
@@ -299,8 +304,9 @@ def main() -> None:
     if not os.environ.get("REDIS_URL"):
         sys.exit("Set REDIS_URL: sessions, the cache and the Celery broker live in Redis.")
 
-    # Emails the set-up writes (certificates issued) are not printed.
+    # Emails the set-up writes (certificates issued) are not printed, nor its tasks logged.
     os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
     suffix = "national" if args.agencies == 18_000 else f"national_{args.agencies}"
     national_name, admin = use_own_database(suffix, fresh=False)
     import django
@@ -333,7 +339,7 @@ def main() -> None:
 
     redis.Redis.from_url(os.environ["REDIS_URL"]).flushdb()
     port = free_port()
-    stack = start_stack(port, environment, out)
+    stack = start_stack(port, environment, out, args.threads)
     try:
         floor_rps = floor(port, args.floor_seconds)
         paced = summary(run_locust(port, out / "plan.json", args, out, environment,
@@ -344,6 +350,7 @@ def main() -> None:
         stop(stack)
     figures = {
         "users": args.users,
+        "gunicorn": f"2 workers x {args.threads} threads",
         "pause_seconds": args.pause,
         "duration_seconds": args.duration,
         "agencies": args.agencies,

@@ -22,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--renders", type=int, default=20)
+    parser.add_argument("--json", help="write the figures to this file")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onemind.settings")
     os.environ.setdefault("VAR_DIR", tempfile.mkdtemp(prefix="onemind-bench-"))
@@ -52,6 +53,8 @@ def main() -> None:
     }
     assert first.startswith(b"%PDF-")
     print(json.dumps(figures, indent=2))
+    if args.json:
+        Path(args.json).write_text(json.dumps(figures, indent=2))
 
 
 if __name__ == "__main__":

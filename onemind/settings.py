@@ -333,7 +333,7 @@ if env("STORAGE_BUCKET"):
     # Uploaded documents in an S3-compatible bucket (AWS S3, MinIO, …), for several web and
     # worker machines: private objects, never overwritten, still served only by the views.
     STORAGES["default"] = {
-        "BACKEND": "onemind.storage.PrivateS3Storage",
+        "BACKEND": "onemind.s3.PrivateS3Storage",
         "OPTIONS": {
             "bucket_name": env("STORAGE_BUCKET"),
             "endpoint_url": env("STORAGE_ENDPOINT_URL") or None,

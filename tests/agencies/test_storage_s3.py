@@ -25,7 +25,7 @@ def bucket(settings, monkeypatch):
         settings.STORAGES = {
             **settings.STORAGES,
             "default": {
-                "BACKEND": "onemind.storage.PrivateS3Storage",
+                "BACKEND": "onemind.s3.PrivateS3Storage",
                 "OPTIONS": {
                     "bucket_name": BUCKET,
                     "region_name": "us-east-1",

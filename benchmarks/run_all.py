@@ -1,0 +1,202 @@
+"""Every benchmark of the project, one after another, into one JSON file and one table.
+
+    bin/bench                 # the full run (about 15 minutes here; the README shows its table)
+    bin/bench --smoke         # a small run of each, as CI does
+    bin/bench --only load     # one of them again, kept with the others' earlier figures
+
+Each benchmark is its own script (and process) under benchmarks/, run with `--json`; this
+collects their figures with the machine they ran on, writes them to --out (default
+var/benchmarks.json) and prints the summary table the README carries.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = str(ROOT / ".venv/bin/python")
+
+# name: (script, full-run arguments, smoke-run arguments)
+BENCHMARKS = {
+    "import": ("import_roster.py", [], ["--people", "500", "--records", "800"]),
+    "recompute": ("recompute.py", [], ["--agencies", "60", "--fresh", "--repeats", "1"]),
+    "certificate_pdf": ("pdfs.py", [], ["--renders", "2"]),
+    "progress_report": (
+        "progress_report.py",
+        [],
+        ["--people", "300", "--renders", "2", "--large-runs", "1", "--emails", "2"],
+    ),
+    "load": (
+        "load.py",
+        [],
+        [
+            "--agencies",
+            "200",
+            "--users",
+            "10",
+            "--duration",
+            "5",
+            "--floor-seconds",
+            "2",
+            "--coordinators",
+            "6",
+            "--reviewers",
+            "3",
+        ],
+    ),  # fmt: skip
+}
+
+
+def machine() -> dict:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    memory_kb = next(
+        int(line.split()[1])
+        for line in Path("/proc/meminfo").read_text().splitlines()
+        if line.startswith("MemTotal")
+    )
+    psql = shutil.which("psql")
+    postgres = (
+        subprocess.run(
+            [psql, "--version"], capture_output=True, text=True, check=False
+        ).stdout.strip()
+        if psql
+        else ""
+    )
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gib": round(memory_kb / 2**20),
+        "python": platform.python_version(),
+        "postgresql": match.group(1)
+        if (match := re.search(r"\) (\d+(?:\.\d+)?)", postgres))
+        else "unknown",
+        "system": f"{platform.system()} {platform.release()}",
+    }
+
+
+def run(name: str, smoke: bool) -> dict:
+    script, full, small = BENCHMARKS[name]
+    with tempfile.NamedTemporaryFile(suffix=".json") as out:
+        started = time.perf_counter()
+        subprocess.run(
+            [PYTHON, str(ROOT / "benchmarks" / script), *(small if smoke else full),
+             "--json", out.name],
+            cwd=ROOT, check=True, stdout=subprocess.DEVNULL,
+        )  # fmt: skip
+        figures = json.loads(Path(out.name).read_text())
+    figures["benchmark_seconds"] = round(time.perf_counter() - started, 1)
+    return figures
+
+
+def rows(results: dict) -> list[tuple[str, str, str]]:
+    """(what, measured, goal) for the summary table."""
+    out = []
+    if imp := results.get("import"):
+        out += [
+            ("import 36,000 people then 60,000 records, end to end",
+             f"{imp['end_to_end_seconds']} s", "15 s"),
+            ("  its peak memory", f"{imp['peak_memory_mb']} MB", "500 MB"),
+        ]  # fmt: skip
+    if rec := results.get("recompute"):
+        out += [
+            (f"recompute {rec['agencies']:,} agencies ({rec['people']:,} people)",
+             f"{rec['recompute_all_seconds']} s ({rec['recompute_all_ratio']}× bare SQL)", "2×"),
+            ("recompute the largest agency",
+             f"{rec['recompute_largest_seconds'] * 1000:.0f} ms "
+             f"({rec['recompute_largest_ratio']}× bare SQL)", "2×"),
+            ("staff agency list, whole request (first page)",
+             f"{rec['staff_agency_page_ms']['first_page']} ms", "300 ms"),
+        ]  # fmt: skip
+    if pdf := results.get("certificate_pdf"):
+        out.append(("certificate PDF, warm median", f"{pdf['warm_median_seconds']} s", "1 s"))
+    if rep := results.get("progress_report"):
+        large = rep["large"]
+        out += [
+            (f"progress report of a {large['people']:,}-person agency ({large['pages']} pages)",
+             f"{min(large['total_seconds'])} s", "20 s"),
+            ("progress report of a median agency", f"{rep['median']['median_seconds']} s", "1 s"),
+            ("progress reports sent a minute by one worker",
+             f"{rep['dispatched']['reports_per_minute_one_worker']}", ""),
+        ]  # fmt: skip
+    if load := results.get("load"):
+        paced, saturated = load["paced"], load["saturated"]
+        out += [
+            (f"load: {load['users']} users pausing {load['pause_seconds'].replace(',', '–')} s, "
+             "slowest page p95",
+             f"{paced['slowest_p95_ms']:.0f} ms", "250 ms"),
+            ("load: errors (both phases)", f"{paced['errors'] + saturated['errors']}", "0"),
+            (f"load: {load['users']} users without pauses, throughput",
+             f"{saturated['rps']} req/s", ""),
+            ("load: that ÷ a trivial view on the same gunicorn",
+             f"{load['ratio_to_floor']} ({load['floor_rps']:,} req/s)", "0.15"),
+        ]  # fmt: skip
+    return out
+
+
+def table(report: dict) -> str:
+    m = report["machine"]
+    lines = [
+        f"Run {report['run_at']} on {m['cores']} cores ({m['cpu']}), {m['memory_gib']} GiB, "
+        f"Python {m['python']}, PostgreSQL {m['postgresql']}"
+        + (" — smoke run" if report["smoke"] else "")
+        + ":",
+        "",
+        "| benchmark | measured | goal |",
+        "| --- | --- | --- |",
+    ]
+    for what, measured, goal in rows(report["results"]):
+        lines.append(f"| {what} | {measured} | {goal} |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--smoke", action="store_true", help="a small run of each")
+    parser.add_argument("--only", action="append", choices=list(BENCHMARKS))
+    parser.add_argument("--out", default=str(ROOT / "var" / "benchmarks.json"))
+    args = parser.parse_args()
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres") or not os.environ.get(
+        "REDIS_URL"
+    ):
+        sys.exit("Set DATABASE_URL (PostgreSQL) and REDIS_URL: the benchmarks run on both.")
+    report = {
+        "run_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "smoke": args.smoke,
+        "machine": machine(),
+        "results": {},
+    }
+    out = Path(args.out)
+    if args.only and out.exists():  # run again some of an earlier report's benchmarks
+        earlier = json.loads(out.read_text())
+        if earlier.get("smoke") == args.smoke and earlier.get("machine") == report["machine"]:
+            report["results"] = earlier["results"]
+    for name in args.only or BENCHMARKS:
+        print(f"== {name}", flush=True)
+        report["results"][name] = run(name, args.smoke)
+        report["results"][name]["run_at"] = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2))
+    print(table(report))
+    print(f"\nAll figures: {args.out}")
+
+
+if __name__ == "__main__":
+    main()
