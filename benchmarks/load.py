@@ -119,7 +119,7 @@ def prepare(plan_path: Path, *, coordinators: int, reviewers: int) -> dict:
         with agency_scope(agency):
             people = list(
                 Person.objects.filter(status=Status.ACTIVE)
-                .order_by("?")
+                .order_by("public_id")  # random ids, but the same people for the same copy
                 .values_list("public_id", "employee_id", "last_name")[:20]
             )
         plan["coordinators"].append(

@@ -205,19 +205,6 @@ def class_create(request, agency_slug: str):
         courses=queries.recordable_courses(request.agency),
         people=active,
     )
-    find = request.GET.get("find", "").strip()[:100]
-    active_count = active.count()
-    if active_count <= CLASS_LIST_LIMIT:
-        listed = list(active)
-    elif find:
-        listed = list(queries.roster_matches(active, find)[:CLASS_FIND_LIMIT])
-    else:
-        listed = []
-    ticked = set(form["attendees"].value() or []) if form.is_bound else set()
-    if ticked and active_count > CLASS_LIST_LIMIT:
-        # People ticked before the form came back with an error stay listed and ticked.
-        shown = {str(person.pk) for person in listed}
-        listed += list(active.filter(pk__in=[pk for pk in ticked if pk not in shown]))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -234,16 +221,29 @@ def class_create(request, agency_slug: str):
             add_service_error(form, error)
         else:
             return render(request, "training/class_result.html", {"result": result, **data})
+    find = request.GET.get("find", "").strip()[:100]
+    # Ticked before the form came back with an error; only well-formed ids are looked up.
+    ticked = {str(pk) for pk in (form["attendees"].value() or []) if str(pk).isdigit()}
     context = {
         "form": form,
-        "listed": listed,
-        "ticked": {str(pk) for pk in ticked},
-        "active_count": active_count,
-        "searchable": active_count > CLASS_LIST_LIMIT,
+        "ticked": ticked,
         "find": find,
         "find_limit": CLASS_FIND_LIMIT,
+        **_attendee_choices(active, find, ticked),
     }
     return render(request, "training/class_form.html", context)
+
+
+def _attendee_choices(active, find: str, ticked: set[str]) -> dict:
+    """The people to tick from: a small roster whole; a large one's matches for `find`, and
+    whoever was ticked already."""
+    active_count = active.count()
+    if active_count <= CLASS_LIST_LIMIT:
+        return {"listed": list(active), "active_count": active_count, "searchable": False}
+    listed = list(queries.roster_matches(active, find)[:CLASS_FIND_LIMIT]) if find else []
+    shown = {str(person.pk) for person in listed}
+    listed += list(active.filter(pk__in=[pk for pk in ticked if pk not in shown]))
+    return {"listed": listed, "active_count": active_count, "searchable": True}
 
 
 @agency_view(Capability.VIEW, methods=("GET",))

@@ -142,3 +142,15 @@ def test_people_ticked_from_a_search_stay_ticked_when_the_form_comes_back(
     assert attendee_boxes(response) == ["T-1"]
     assert f'value="{found.pk}" checked' in response.content.decode()
     assert not TrainingRecord.all_agencies.exists()
+
+
+def test_a_forged_attendee_id_is_refused_not_a_server_error(client, agency_a, editor, monkeypatch):
+    monkeypatch.setattr(training_views, "CLASS_LIST_LIMIT", 0)
+    PersonFactory(agency=agency_a)
+    login(client, editor)
+    response = client.post(
+        class_url(agency_a),
+        {"course": course(CourseKind.MHFA).pk, "completed_on": "2026-01-05", "attendees": ["x1"]},
+    )
+    assert response.status_code == 200 and "result" not in response.context
+    assert not TrainingRecord.all_agencies.exists()
