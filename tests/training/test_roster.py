@@ -6,6 +6,8 @@ from datetime import timedelta
 
 import openpyxl
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -175,3 +177,21 @@ def test_cit_refresher_due_two_years_after_cit_until_a_refresher(client, agency_
     )
     assert "Due</span> since" in page.content.decode()
     assert page.context["next_refresher"] == two_years_ago.replace(year=two_years_ago.year + 2)
+
+
+def test_the_status_shown_is_looked_up_for_the_page_alone(client, agency_a, viewer, squad):
+    """Unfiltered, the page is taken first and only its rows get a training status (a large
+    agency's whole roster is not annotated to show 50 people); the status is the same."""
+    PersonFactory.create_batch(60, agency=agency_a, last_name="Zimmer")
+    login(client, viewer)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(roster_url(agency_a))
+    page = list(response.context["page"])
+    assert len(page) == 50
+    status = {p.last_name: (p.has_cit, p.has_mhfa, p.expiring_soon) for p in page}
+    assert status["Adams"] == (True, False, False)
+    assert status["Chen"] == (False, True, True)
+    assert status["Evans"] == (False, False, False)
+    annotating = [q["sql"] for q in queries.captured_queries if "has_cit" in q["sql"]]
+    assert len(annotating) == 1
+    assert '"training_person"."id" IN (' in annotating[0] and "LIMIT 50" not in annotating[0]
