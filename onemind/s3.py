@@ -5,10 +5,8 @@ A module of its own so that boto3 is imported only where the bucket is configure
 
 from storages.backends.s3 import S3Storage
 
+from onemind.storage import NoURL
 
-class PrivateS3Storage(S3Storage):
-    """Private objects, never linked to: the same permission-checked views read and serve
-    them."""
 
-    def url(self, name, parameters=None, expire=None, http_method=None):
-        raise ValueError("Private files have no URL; a view that checks access serves them.")
+class PrivateS3Storage(NoURL, S3Storage):
+    """Private objects in the bucket (the settings give them a private ACL)."""

@@ -3,8 +3,12 @@
 from django.core.files.storage import FileSystemStorage
 
 
-class PrivateFileSystemStorage(FileSystemStorage):
-    """Files on disk outside any public folder; they are served by permission-checked views."""
+class NoURL:
+    """Private files have no address; permission-checked views read and serve them."""
 
-    def url(self, name):
+    def url(self, name, *args, **kwargs):
         raise ValueError("Private files have no URL; a view that checks access serves them.")
+
+
+class PrivateFileSystemStorage(NoURL, FileSystemStorage):
+    """Files on disk outside any public folder."""

@@ -38,19 +38,18 @@ PARTNERSHIP_REMINDER_DAYS = (30, 60)
 TRAINING_EXPIRY_DAYS = 60
 
 
-def _to_members(agency_id: int, kind: str, period: str, context: dict) -> list[Letter]:
-    return [
-        Letter(kind, s.user_id, agency_id, period, context)
-        for s in subscribers([agency_id], Stream.REMINDERS)
-    ]
-
-
 def _reminder_subscribers(agency_ids) -> dict[int, list[int]]:
     """Who wants reminders, per agency, for many agencies in one query."""
     found: dict[int, list[int]] = {}
     for s in subscribers(sorted(set(agency_ids)), Stream.REMINDERS):
         found.setdefault(s.agency_id, []).append(s.user_id)
     return found
+
+
+def _to_members(agency_id: int, kind: str, period: str, context: dict) -> list[Letter]:
+    """One agency's letter, to each member who wants reminders."""
+    members = _reminder_subscribers([agency_id]).get(agency_id, [])
+    return [Letter(kind, user_id, agency_id, period, context) for user_id in members]
 
 
 def submission_returned(review: Review) -> int:

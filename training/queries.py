@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.core.paginator import Page, Paginator
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 
 from agencies.models import Agency
@@ -124,16 +125,40 @@ def roster(
     return people.order_by(*SORTS.get(filters.sort, SORTS["name"]))
 
 
-def with_training_status_of(people: list[Person], on: date) -> list[Person]:
-    """The same people, in the same order, annotated as `with_training_status` does: for a
-    page of the roster, so the status is looked up for its rows alone, not the whole
-    roster's (which PostgreSQL otherwise hashes for a large agency)."""
-    if not people or hasattr(people[0], "has_cit"):
-        return people
-    annotated = with_training_status(
-        Person.all_agencies.filter(pk__in=[person.pk for person in people]), on
-    ).in_bulk()
-    return [annotated[person.pk] for person in people]
+def roster_page(agency: Agency, filters: RosterFilters, on: date, number, size: int) -> Page:
+    """One page of the roster, each person on it with their training status.
+
+    A training filter needs everyone's status; otherwise the page is taken first and the
+    status looked up for its rows alone (for a large agency PostgreSQL would otherwise hash
+    the whole roster's records to show 50 people)."""
+    filtered = filters.training in TRAINING_FILTERS
+    page = Paginator(roster(agency, filters, on, annotate=filtered), size).get_page(number)
+    if not filtered and page.object_list:
+        shown = list(page.object_list)
+        with agency_scope(agency):
+            annotated = with_training_status(
+                Person.objects.filter(pk__in=[person.pk for person in shown]), on
+            ).in_bulk()
+        page.object_list = [annotated[person.pk] for person in shown]
+    return page
+
+
+# Recording a class: a roster up to this many active people is listed whole to tick from;
+# a larger one is searched, this many matches at a time.
+CLASS_LIST_LIMIT = 300
+CLASS_FIND_LIMIT = 50
+
+
+def class_attendees(active: QuerySet[Person], find: str, ticked: set[str]) -> dict:
+    """The people a class form offers to tick: a small roster whole; for a large one the
+    matches for `find`, and whoever was ticked already (ids of the active roster)."""
+    active_count = active.count()
+    if active_count <= CLASS_LIST_LIMIT:
+        return {"listed": list(active), "active_count": active_count, "searchable": False}
+    listed = list(roster_matches(active, find)[:CLASS_FIND_LIMIT]) if find else []
+    shown = {str(person.pk) for person in listed}
+    listed += list(active.filter(pk__in=[pk for pk in ticked if pk not in shown]))
+    return {"listed": listed, "active_count": active_count, "searchable": True}
 
 
 def person_history(person: Person) -> QuerySet[TrainingRecord]:

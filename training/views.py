@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
@@ -22,10 +21,6 @@ from training.forms import (
 from training.models import Category, Person, Status, TrainingRecord
 
 ROSTER_PAGE_SIZE = 50
-# A class form lists the whole active roster up to this many people; above it, people are
-# found by name or employee ID, this many matches at a time.
-CLASS_LIST_LIMIT = 300
-CLASS_FIND_LIMIT = 50
 
 
 def _roster_filters(request) -> queries.RosterFilters:
@@ -43,10 +38,9 @@ def _roster_filters(request) -> queries.RosterFilters:
 @agency_view(Capability.VIEW, methods=("GET",))
 def roster(request, agency_slug: str):
     filters = _roster_filters(request)
-    today = request.agency.today()
-    people = queries.roster(request.agency, filters, today, annotate=False)
-    page = Paginator(people, ROSTER_PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = queries.with_training_status_of(list(page.object_list), today)
+    page = queries.roster_page(
+        request.agency, filters, request.agency.today(), request.GET.get("page"), ROSTER_PAGE_SIZE
+    )
     query = request.GET.copy()
     query.pop("page", None)
     sortless = query.copy()
@@ -228,22 +222,10 @@ def class_create(request, agency_slug: str):
         "form": form,
         "ticked": ticked,
         "find": find,
-        "find_limit": CLASS_FIND_LIMIT,
-        **_attendee_choices(active, find, ticked),
+        "find_limit": queries.CLASS_FIND_LIMIT,
+        **queries.class_attendees(active, find, ticked),
     }
     return render(request, "training/class_form.html", context)
-
-
-def _attendee_choices(active, find: str, ticked: set[str]) -> dict:
-    """The people to tick from: a small roster whole; a large one's matches for `find`, and
-    whoever was ticked already."""
-    active_count = active.count()
-    if active_count <= CLASS_LIST_LIMIT:
-        return {"listed": list(active), "active_count": active_count, "searchable": False}
-    listed = list(queries.roster_matches(active, find)[:CLASS_FIND_LIMIT]) if find else []
-    shown = {str(person.pk) for person in listed}
-    listed += list(active.filter(pk__in=[pk for pk in ticked if pk not in shown]))
-    return {"listed": listed, "active_count": active_count, "searchable": True}
 
 
 @agency_view(Capability.VIEW, methods=("GET",))

@@ -9,7 +9,7 @@ from django.utils import timezone
 from agencies.models import AuditEvent
 from tests.conftest import login
 from tests.factories import PersonFactory, TrainingRecordFactory, course
-from training import views as training_views
+from training import queries as training_queries
 from training.models import CourseKind, Status, TrainingRecord
 
 
@@ -104,7 +104,7 @@ def test_a_small_roster_is_listed_whole(client, agency_a, editor):
 
 
 def test_a_large_roster_is_searched_not_listed(client, agency_a, editor, monkeypatch):
-    monkeypatch.setattr(training_views, "CLASS_LIST_LIMIT", 3)
+    monkeypatch.setattr(training_queries, "CLASS_LIST_LIMIT", 3)
     for n in range(5):
         PersonFactory(agency=agency_a, employee_id=f"L-{n}", last_name=f"Name{n}")
     PersonFactory(agency=agency_a, employee_id="Q-9", last_name="Quarles")
@@ -121,8 +121,8 @@ def test_a_large_roster_is_searched_not_listed(client, agency_a, editor, monkeyp
 def test_a_large_rosters_page_does_not_grow_with_the_roster(
     client, agency_a, editor, monkeypatch, django_assert_max_num_queries
 ):
-    monkeypatch.setattr(training_views, "CLASS_FIND_LIMIT", 2)
-    monkeypatch.setattr(training_views, "CLASS_LIST_LIMIT", 3)
+    monkeypatch.setattr(training_queries, "CLASS_FIND_LIMIT", 2)
+    monkeypatch.setattr(training_queries, "CLASS_LIST_LIMIT", 3)
     PersonFactory.create_batch(8, agency=agency_a, last_name="Smith")
     login(client, editor)
     with django_assert_max_num_queries(12):
@@ -133,7 +133,7 @@ def test_a_large_rosters_page_does_not_grow_with_the_roster(
 def test_people_ticked_from_a_search_stay_ticked_when_the_form_comes_back(
     client, agency_a, editor, monkeypatch
 ):
-    monkeypatch.setattr(training_views, "CLASS_LIST_LIMIT", 1)
+    monkeypatch.setattr(training_queries, "CLASS_LIST_LIMIT", 1)
     found = PersonFactory(agency=agency_a, employee_id="T-1", last_name="Tanaka")
     PersonFactory(agency=agency_a, employee_id="T-2", last_name="Other")
     login(client, editor)
@@ -145,7 +145,7 @@ def test_people_ticked_from_a_search_stay_ticked_when_the_form_comes_back(
 
 
 def test_a_forged_attendee_id_is_refused_not_a_server_error(client, agency_a, editor, monkeypatch):
-    monkeypatch.setattr(training_views, "CLASS_LIST_LIMIT", 0)
+    monkeypatch.setattr(training_queries, "CLASS_LIST_LIMIT", 0)
     PersonFactory(agency=agency_a)
     login(client, editor)
     response = client.post(
