@@ -4,16 +4,17 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from agencies.hooks import evidence_changed
-from agencies.models import AuditEvent, Document
+from agencies.models import Agency, AuditEvent, Document
 from partnerships.models import MentalHealthOrganization, Partnership, PartnershipVersion
 from tests import files
 from tests.conftest import login
 from tests.factories import OrganizationFactory, PartnershipVersionFactory
 
-TODAY = timezone.localdate()
+# Dates a coordinator enters are judged by the agency's own day (here the default time zone),
+# which is not the server's UTC day in the hours around midnight.
+TODAY = Agency().today()
 
 
 def url(name, agency, **kwargs):

@@ -5,9 +5,8 @@ from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
-from agencies.models import AuditEvent, Document
+from agencies.models import Agency, AuditEvent, Document
 from pledges import policy
 from pledges.models import CrisisPolicy
 from tests import files
@@ -16,7 +15,9 @@ from tests.factories import AgencyFactory, CrisisPolicyFactory
 
 D = date(2026, 6, 15)
 DAY = timedelta(days=1)
-TODAY = timezone.localdate()
+# Dates a coordinator enters are judged by the agency's own day (here the default time zone),
+# which is not the server's UTC day in the hours around midnight.
+TODAY = Agency().today()
 
 
 def assert_sql_agrees(agency, on):
