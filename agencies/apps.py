@@ -8,11 +8,22 @@ class AgenciesConfig(AppConfig):
     def ready(self) -> None:
         from allauth.account.signals import password_reset
         from allauth.mfa import signals as mfa_signals
+        from django.contrib.auth.models import Group
+        from django.db.models.signals import m2m_changed, post_save, pre_delete
 
         from agencies import signals
+        from agencies.models import User
 
         password_reset.connect(signals.unlock_after_password_reset, dispatch_uid="unlock_reset")
         mfa_signals.authenticator_added.connect(signals.authenticator_added, dispatch_uid="mfa_add")
         mfa_signals.authenticator_removed.connect(
             signals.authenticator_removed, dispatch_uid="mfa_remove"
         )
+        for relation in (User.groups, User.user_permissions, Group.permissions):
+            m2m_changed.connect(
+                signals.staff_standing_changed,
+                sender=relation.through,
+                dispatch_uid=f"staff_standing_{relation.through.__name__}",
+            )
+        post_save.connect(signals.user_saved, sender=User, dispatch_uid="staff_standing_user")
+        pre_delete.connect(signals.group_deleted, sender=Group, dispatch_uid="staff_standing_group")

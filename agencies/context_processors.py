@@ -10,7 +10,7 @@ def navigation(request) -> dict:
         return {}
     membership = getattr(request, "membership", None)
     return {
-        "nav_memberships": user_memberships(user),
+        "nav_memberships": getattr(request, "memberships", None) or user_memberships(user),
         "nav_is_staff": is_program_staff(user),
         "current_agency": getattr(request, "agency", None),
         "current_membership": membership,

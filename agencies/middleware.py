@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from agencies.adapters import SESSION_LOGIN_AT, SESSION_SEEN_AT
 from agencies.audit import request_ip
-from agencies.models import Membership
+from agencies.queries import user_memberships
 from agencies.staff import has_mfa, is_program_staff
 from agencies.tenancy import enter_agency_scope, leave_agency_scope
 
@@ -126,11 +126,9 @@ class AgencyTenancyMiddleware:
         if not request.user.is_authenticated:
             login_url = reverse("account_login")
             return redirect(f"{login_url}?{urlencode({'next': request.get_full_path()})}")
-        membership = (
-            Membership.all_agencies.select_related("agency")
-            .filter(user=request.user, agency__slug=slug)
-            .first()
-        )
+        # All the user's memberships at once: the header's agency switcher lists them too.
+        request.memberships = list(user_memberships(request.user))
+        membership = next((m for m in request.memberships if m.agency.slug == slug), None)
         if membership is None:
             raise Http404("No such agency.")
         if not membership.can(capability):

@@ -1,10 +1,15 @@
-"""Receivers for allauth's signals (the only place allauth tells us about its flows)."""
+"""Receivers: allauth's signals (the only place allauth tells us about its flows), and the
+changes to users, groups and permissions that can make someone program staff or not."""
 
 from allauth.account.internal.flows.login import record_authentication
 from allauth.mfa.models import Authenticator
+from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
 
 from agencies.audit import record_event
+from agencies.models import User
 from agencies.services import account_unlock
+from agencies.staff import forget_program_staff
 
 
 def unlock_after_password_reset(sender, request, user, **kwargs) -> None:
@@ -21,3 +26,35 @@ def authenticator_added(sender, request, user, authenticator, **kwargs) -> None:
 
 def authenticator_removed(sender, request, user, authenticator, **kwargs) -> None:
     record_event(action="mfa.removed", actor=user, obj=user, values={"type": authenticator.type})
+
+
+def staff_standing_changed(sender, instance, action, model, pk_set, **kwargs) -> None:
+    """A change to who is in which group, or to what a group or user may do."""
+    if action in ("post_add", "post_remove", "pre_clear"):
+        forget_program_staff(_users_touched(instance, model, pk_set))
+
+
+def user_saved(sender, instance, **kwargs) -> None:
+    """Superuser or active flags may have changed."""
+    forget_program_staff([instance.pk])
+
+
+def group_deleted(sender, instance, **kwargs) -> None:
+    forget_program_staff(_users_touched(instance, Group, set()))
+
+
+def _users_touched(instance, model, pk_set) -> set[int]:
+    """Every user whose permissions the change can reach, on either side of the relation."""
+    users: set[int] = set()
+    for side, pks in ((type(instance), {instance.pk}), (model, pk_set or set())):
+        if not pks:
+            continue
+        if issubclass(side, User):
+            users |= set(pks)
+        elif issubclass(side, Group):
+            users |= set(User.objects.filter(groups__in=pks).values_list("pk", flat=True))
+        elif issubclass(side, Permission):
+            holding = Q(user_permissions__in=pks) | Q(groups__permissions__in=pks)
+            holders = User.objects.filter(holding)
+            users |= set(holders.values_list("pk", flat=True))
+    return users

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from functools import wraps
 from urllib.parse import urlencode
 
 from allauth.account.authentication import get_authentication_records
 from allauth.mfa.models import Authenticator
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -16,9 +18,51 @@ ADMINISTER = "agencies.administer_program"
 REVIEWER_GROUP = "Program reviewers"
 ADMINISTRATOR_GROUP = "Program administrators"
 
+log = logging.getLogger(__name__)
+
+
+# Whether a user is program staff decides the header's staff link and the MFA enrolment
+# asked of staff before any page, so it is asked on every request. The answer is kept in
+# the cache and forgotten whenever the user, their groups or a group's permissions change
+# (agencies.signals); staff pages themselves check the permission live (staff_view).
+STAFF_CACHE_SECONDS = 300
+
+
+def _staff_key(user_id: int) -> str:
+    return f"program-staff:{user_id}"
+
 
 def is_program_staff(user) -> bool:
-    return user.is_authenticated and (user.has_perm(REVIEW) or user.has_perm(ADMINISTER))
+    if not user.is_authenticated:
+        return False
+    if not hasattr(user, "_program_staff"):
+        user._program_staff = _staff_standing(user)
+    return user._program_staff
+
+
+def _staff_standing(user) -> bool:
+    key = _staff_key(user.pk)
+    try:
+        found = cache.get(key)
+    except Exception:
+        log.exception("The cache is unreachable: asking the database whether %s is staff", user.pk)
+        found = None
+    if found is not None:
+        return found
+    standing = user.has_perm(REVIEW) or user.has_perm(ADMINISTER)
+    try:
+        cache.set(key, standing, STAFF_CACHE_SECONDS)
+    except Exception:
+        log.exception("Could not keep whether user %s is staff", user.pk)
+    return standing
+
+
+def forget_program_staff(user_ids) -> None:
+    """The users' staff standing may have changed: their next request asks the database."""
+    try:
+        cache.delete_many([_staff_key(pk) for pk in user_ids])
+    except Exception:  # the entries expire on their own
+        log.exception("Could not forget the staff standing of users %s", list(user_ids))
 
 
 def has_mfa(user) -> bool:

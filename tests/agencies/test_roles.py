@@ -1,7 +1,10 @@
 """What each role may do in its own agency, checked on the server."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import escape
 
 from agencies.models import Membership, Role
 from agencies.tenancy import agency_scope
@@ -110,3 +113,19 @@ def test_member_list_queries_do_not_grow_with_members(
     MembershipFactory.create_batch(20, agency=agency_a)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(url("member_list", agency_a))
+
+
+def test_a_member_of_two_agencies_switches_between_them_with_one_membership_query(
+    client, agency_a, agency_b, coordinator
+):
+    Membership.all_agencies.create(agency=agency_b, user=coordinator, role=Role.VIEWER)
+    login(client, coordinator)
+
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(url("agency_dashboard", agency_b)).content.decode()
+
+    assert "Switch agency" in page
+    assert escape(f"{agency_a.name} (Coordinator)") in page
+    assert escape(f"{agency_b.name} (Viewer)") in page
+    asked = [q for q in queries.captured_queries if 'FROM "agencies_membership"' in q["sql"]]
+    assert len(asked) == 1
