@@ -1,8 +1,11 @@
 """The program staff area (/staff/): agencies to verify, locked accounts, the audit trail."""
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
@@ -31,9 +34,15 @@ def mfa_required(request):
 
 @staff_view(REVIEW)
 @require_POST
-def agency_verify(request, agency_id):
+def agency_verify(request):
+    """The agency list's buttons: `verify` or `withdraw`, with the agency's public id."""
+    verified = "verify" in request.POST
+    agency_id = request.POST.get("verify" if verified else "withdraw", "")
+    try:
+        agency_id = uuid.UUID(agency_id)
+    except ValueError:
+        raise Http404("No such agency.") from None
     agency = get_object_or_404(Agency, public_id=agency_id)
-    verified = request.POST.get("verified") == "yes"
     services.agency_set_verified(agency=agency, actor=request.user, verified=verified)
     state = "verified" if verified else "marked as not verified"
     messages.success(request, f"{agency.name} is {state}.")

@@ -96,8 +96,7 @@ def roster_matches(people: QuerySet[Person], search: str) -> QuerySet[Person]:
     return people.filter(
         Q(last_name__icontains=term)
         | Q(first_name__icontains=term)
-        | Q(employee_id__iexact=term)
-        | Q(employee_id__istartswith=term)
+        | Q(employee_id__istartswith=term)  # an exact ID starts with itself
     )
 
 

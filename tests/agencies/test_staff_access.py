@@ -67,12 +67,33 @@ def test_a_wrong_totp_code_keeps_the_staff_area_closed(client, reviewer):
 def test_reviewer_verifies_an_agency(client, reviewer):
     agency = AgencyFactory()
     login(client, reviewer, mfa=True)
-    client.post(
-        reverse("staff:agency_verify", kwargs={"agency_id": agency.public_id}), {"verified": "yes"}
-    )
+    listing = client.get(reverse("staff:dashboard")).content.decode()
+    assert f'form="verification" name="verify" value="{agency.public_id}"' in listing
+
+    client.post(reverse("staff:agency_verify"), {"verify": str(agency.public_id)})
+
     agency.refresh_from_db()
     assert agency.verified and agency.verified_by == reviewer
     assert AuditEvent.objects.filter(action="agency.verified", agency=agency).exists()
+    listing = client.get(reverse("staff:dashboard")).content.decode()
+    assert f'form="verification" name="withdraw" value="{agency.public_id}"' in listing
+
+    client.post(reverse("staff:agency_verify"), {"withdraw": str(agency.public_id)})
+
+    agency.refresh_from_db()
+    assert not agency.verified
+
+
+@pytest.mark.parametrize("forged", ["", "not-a-uuid", "00000000-0000-0000-0000-000000000000"])
+def test_verifying_a_forged_agency_id_is_not_found_and_changes_nothing(client, reviewer, forged):
+    agency = AgencyFactory()
+    login(client, reviewer, mfa=True)
+
+    response = client.post(reverse("staff:agency_verify"), {"verify": forged})
+
+    assert response.status_code == 404
+    agency.refresh_from_db()
+    assert not agency.verified
 
 
 def test_staff_list_filters_agencies(client, reviewer):

@@ -300,6 +300,11 @@ def test_a_reviewer_returns_the_coordinator_resubmits_the_reviewer_approves(
 
     # The reviewer, with a second factor, returns the submission with a comment.
     sign_in_with_totp(page, reviewer)
+    page.goto("/staff/?q=Riverton")
+    assert_accessible(page)
+    submit(page, page.get_by_role("button", name="Verify Riverton Police Department"))
+    agency.refresh_from_db()
+    assert agency.verified
     page.goto("/staff/reviews/")
     assert_accessible(page)
     submit(page, page.get_by_role("link", name="Riverton Police Department"))
