@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models.functions import Lower, Upper
 from django.utils import timezone
 from django_countries.fields import CountryField
 
@@ -181,6 +181,11 @@ class Agency(models.Model):
     class Meta:
         verbose_name_plural = "agencies"
         ordering = ["name"]
+        indexes = [
+            # The staff list and the directory: by name, or in a state by name.
+            models.Index(fields=["name"], name="agency_name"),
+            models.Index(Upper("region"), models.F("name"), name="agency_region_name"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["ori"],

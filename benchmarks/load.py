@@ -163,11 +163,13 @@ def prepare(plan_path: Path, *, coordinators: int, reviewers: int) -> dict:
     return plan
 
 
-def start_stack(port: int, environment: dict, logs: Path, threads: int) -> list[subprocess.Popen]:
+def start_stack(
+    port: int, environment: dict, logs: Path, workers: int, threads: int
+) -> list[subprocess.Popen]:
     python = str(ROOT / ".venv/bin/python")
     commands = {
         "web": [python, "-m", "gunicorn", "onemind.wsgi", "--bind", f"127.0.0.1:{port}",
-                "--workers", "2", "--threads", str(threads), "--log-level", "warning"],
+                "--workers", str(workers), "--threads", str(threads), "--log-level", "warning"],
         "worker": [python, "-m", "celery", "-A", "onemind", "worker", "--loglevel=WARNING",
                    "--concurrency=1", "--without-gossip", "--without-mingle"],
     }  # fmt: skip
@@ -294,9 +296,8 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=60, help="seconds of measured load")
     parser.add_argument("--pause", default="1,3", help="seconds between a user's requests")
     parser.add_argument("--floor-seconds", type=int, default=10)
-    parser.add_argument(
-        "--threads", type=int, default=1, help="gunicorn threads per worker (two workers)"
-    )
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker")
     parser.add_argument("--coordinators", type=int, default=30)
     parser.add_argument("--reviewers", type=int, default=12)
     parser.add_argument("--json", help="write the figures to this file")
@@ -339,7 +340,7 @@ def main() -> None:
 
     redis.Redis.from_url(os.environ["REDIS_URL"]).flushdb()
     port = free_port()
-    stack = start_stack(port, environment, out, args.threads)
+    stack = start_stack(port, environment, out, args.workers, args.threads)
     try:
         floor_rps = floor(port, args.floor_seconds)
         paced = summary(run_locust(port, out / "plan.json", args, out, environment,
@@ -350,7 +351,7 @@ def main() -> None:
         stop(stack)
     figures = {
         "users": args.users,
-        "gunicorn": f"2 workers x {args.threads} threads",
+        "gunicorn": f"{args.workers} workers x {args.threads} threads",
         "pause_seconds": args.pause,
         "duration_seconds": args.duration,
         "agencies": args.agencies,
