@@ -113,6 +113,7 @@ def prepare(plan_path: Path, *, coordinators: int, reviewers: int) -> dict:
     plan: dict = {"coordinators": [], "reviewers": [], "submissions": [], "certificates": []}
     courses = Course.objects.filter(agency=None, kind__in=[CourseKind.CIT, CourseKind.MHFA])
     course_ids = [str(pk) for pk in courses.values_list("pk", flat=True)]
+    _a_year_of_snapshots(chosen[:coordinators], today)
     for n, agency in enumerate(chosen[:coordinators]):
         account = user(f"coordinator-{n:03d}@load.example.org")
         Membership.all_agencies.create(agency=agency, user=account, role=Role.COORDINATOR)
@@ -161,6 +162,35 @@ def prepare(plan_path: Path, *, coordinators: int, reviewers: int) -> dict:
     plan_path.write_text(json.dumps(plan, indent=2))
     connection.close()
     return plan
+
+
+def _a_year_of_snapshots(agencies, today) -> None:
+    """The dashboard charts the year before today: an agency a year into its pledge has a
+    snapshot a day, rising to today's figures (the dataset itself has only today's)."""
+    from datetime import timedelta
+
+    from pledges.models import ProgressSnapshot
+
+    snapshots = []
+    for current in ProgressSnapshot.all_agencies.filter(agency__in=agencies, day=today):
+        for back in range(1, 366):
+            share = 1 - back / 400
+            snapshots.append(
+                ProgressSnapshot(
+                    agency_id=current.agency_id,
+                    day=today - timedelta(days=back),
+                    rules_id=current.rules_id,
+                    pledge_id=current.pledge_id,
+                    in_scope=current.in_scope,
+                    cit_count=int(current.cit_count * share),
+                    cit_required=current.cit_required,
+                    covered_count=int(current.covered_count * share),
+                    covered_required=current.covered_required,
+                    partnership_met=current.partnership_met,
+                    policy_met=current.policy_met,
+                )
+            )
+    ProgressSnapshot.all_agencies.bulk_create(snapshots, batch_size=5000, ignore_conflicts=True)
 
 
 def start_stack(

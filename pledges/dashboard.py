@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from django.utils.safestring import SafeString, mark_safe
 
@@ -82,14 +83,25 @@ def pledge_and_rules(agency: Agency, on: date) -> tuple[Pledge | None, ProgramRu
     return pledge, ProgramRules.objects.in_force(on)
 
 
-def snapshot_history(agency: Agency, on: date) -> list[ProgressSnapshot]:
-    """The agency's daily snapshots of the CHART_DAYS before `on`, oldest first."""
+class HistoryDay(NamedTuple):
+    """What the chart and the pace need of one day's snapshot."""
+
+    day: date
+    in_scope: int
+    cit_count: int
+    covered_count: int
+
+
+def snapshot_history(agency: Agency, on: date) -> list[HistoryDay]:
+    """The agency's daily snapshots of the CHART_DAYS before `on`, oldest first: a year of
+    them is read on every dashboard, so as plain rows rather than model instances."""
     with agency_scope(agency):
-        return list(
-            ProgressSnapshot.objects.filter(
-                day__gte=on - timedelta(days=CHART_DAYS), day__lt=on
-            ).order_by("day")
+        rows = (
+            ProgressSnapshot.objects.filter(day__gte=on - timedelta(days=CHART_DAYS), day__lt=on)
+            .order_by("day")
+            .values_list("day", "in_scope", "cit_count", "covered_count")
         )
+        return [HistoryDay(*row) for row in rows]
 
 
 def chart(history, evaluation: Evaluation, rules: ProgramRules, on: date) -> SafeString:

@@ -241,6 +241,29 @@ def test_the_dashboard_query_count_does_not_grow_with_the_roster(
         client.get(url("agency_dashboard", agency_a))
 
 
+def test_a_year_of_daily_snapshots_is_charted_in_the_same_queries(
+    client, agency_a, coordinator, django_assert_max_num_queries
+):
+    from pledges.charts import day
+
+    sign(agency_a, coordinator)
+    login(client, coordinator)
+    client.get(url("agency_dashboard", agency_a))
+    with django_assert_max_num_queries(30) as without_history:
+        client.get(url("agency_dashboard", agency_a))
+    today = agency_a.today()
+    rules = ProgramRules.objects.in_force(today)
+    ProgressSnapshot.all_agencies.bulk_create(
+        ProgressSnapshot(agency=agency_a, day=today - timedelta(days=back), rules=rules)
+        for back in range(1, 366)
+    )
+
+    with django_assert_max_num_queries(len(without_history.captured_queries)):
+        page = client.get(url("agency_dashboard", agency_a)).content.decode()
+
+    assert f"Progress from {day(today - timedelta(days=365))} to {day(today)}" in page
+
+
 def test_the_coordinator_withdraws_with_a_reason(client, agency_a, coordinator):
     from tests.test_pages import check_page
 
