@@ -93,7 +93,7 @@ def person_create(request, agency_slug: str):
 
 
 def _person(person_id) -> Person:
-    return get_object_or_404(Person.objects.all(), public_id=person_id)
+    return get_object_or_404(Person.objects.select_related("agency"), public_id=person_id)
 
 
 @agency_view(Capability.VIEW, methods=("GET",))
