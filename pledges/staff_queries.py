@@ -52,8 +52,10 @@ def agencies(filters: AgencyFilters) -> QuerySet[Agency]:
     )
     if filters.search:
         term = filters.search
+        # Every condition has an index (trigram ones for the names, on PostgreSQL); ORIs are
+        # stored in capitals (ORI_VALIDATOR), so the ORI is compared as such.
         rows = rows.filter(
-            Q(name__icontains=term) | Q(ori__iexact=term) | Q(locality__icontains=term)
+            Q(name__icontains=term) | Q(ori=term.upper()) | Q(locality__icontains=term)
         )
     if filters.region:
         rows = rows.filter(region__iexact=filters.region)

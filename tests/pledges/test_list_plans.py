@@ -1,5 +1,6 @@
 """The staff agency list (18,000 agencies nationally) takes its page from an index, not by
-sorting every agency: by name, and by name within a state."""
+sorting every agency: by name, and by name within a state; and its search for a name, a
+place or an ORI is answered from indexes, not by reading every agency."""
 
 import pytest
 from django.db import connection
@@ -32,3 +33,24 @@ def test_a_page_of_the_staff_list_is_read_in_index_order(filters, index):
 
     assert f"Index Scan using {index}" in shown
     assert "Sort" not in shown.split("SubPlan")[0]  # no sort of the agencies themselves
+
+
+def test_a_search_of_the_staff_list_reads_only_the_matching_agencies():
+    AgencyFactory.create_batch(3, region="OR")
+
+    matching = staff_queries.agencies(staff_queries.AgencyFilters(search="spring"))
+
+    shown = plan(matching.order_by())  # as the page's count asks it
+
+    assert "BitmapOr" in shown
+    for index in ("agency_name_trigram", "agency_ori_unique", "agency_locality_trigram"):
+        assert f"Bitmap Index Scan on {index}" in shown
+
+
+def test_the_search_finds_an_ori_typed_in_lower_case():
+    wanted = AgencyFactory(ori="VA0010000", name="Arlington County Police Department")
+    AgencyFactory(ori="VA0020000")
+
+    found = staff_queries.agencies(staff_queries.AgencyFilters(search="va0010000"))
+
+    assert list(found) == [wanted]
