@@ -8,7 +8,7 @@ class AgenciesConfig(AppConfig):
     def ready(self) -> None:
         from allauth.account.signals import password_reset
         from allauth.mfa import signals as mfa_signals
-        from django.contrib.auth.models import Group
+        from django.contrib.auth.models import Group, Permission
         from django.db.models.signals import m2m_changed, post_save, pre_delete
 
         from agencies import signals
@@ -26,4 +26,9 @@ class AgenciesConfig(AppConfig):
                 dispatch_uid=f"staff_standing_{relation.through.__name__}",
             )
         post_save.connect(signals.user_saved, sender=User, dispatch_uid="staff_standing_user")
-        pre_delete.connect(signals.group_deleted, sender=Group, dispatch_uid="staff_standing_group")
+        for model in (Group, Permission):
+            pre_delete.connect(
+                signals.group_or_permission_deleted,
+                sender=model,
+                dispatch_uid=f"staff_standing_{model.__name__}",
+            )

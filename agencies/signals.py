@@ -39,8 +39,9 @@ def user_saved(sender, instance, **kwargs) -> None:
     forget_program_staff([instance.pk])
 
 
-def group_deleted(sender, instance, **kwargs) -> None:
-    forget_program_staff(_users_touched(instance, Group, set()))
+def group_or_permission_deleted(sender, instance, **kwargs) -> None:
+    """Their rows in the relations go with them, without m2m signals."""
+    forget_program_staff(_users_touched(instance, type(instance), set()))
 
 
 def _users_touched(instance, model, pk_set) -> set[int]:

@@ -10,6 +10,7 @@ from allauth.account.authentication import get_authentication_records
 from allauth.mfa.models import Authenticator
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -58,11 +59,20 @@ def _staff_standing(user) -> bool:
 
 
 def forget_program_staff(user_ids) -> None:
-    """The users' staff standing may have changed: their next request asks the database."""
+    """The users' staff standing may have changed: their next request asks the database.
+
+    Forgotten now and again on commit, so that a request answered from the database before
+    the change committed cannot keep the old answer."""
+    keys = [_staff_key(pk) for pk in user_ids]
+    _forget(keys)
+    transaction.on_commit(lambda: _forget(keys))
+
+
+def _forget(keys: list[str]) -> None:
     try:
-        cache.delete_many([_staff_key(pk) for pk in user_ids])
+        cache.delete_many(keys)
     except Exception:  # the entries expire on their own
-        log.exception("Could not forget the staff standing of users %s", list(user_ids))
+        log.exception("Could not forget the staff standing %s", keys)
 
 
 def has_mfa(user) -> bool:

@@ -62,7 +62,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "django.contrib.postgres",  # trigram indexes and their extension, on PostgreSQL only
+    "django.contrib.postgres",  # trigram indexes (migration 0005 of agencies), on PostgreSQL
     "django.forms",
     "allauth",
     "allauth.account",

