@@ -14,6 +14,8 @@ from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from onemind.cache import cached
+
 REVIEW = "agencies.review_agencies"
 ADMINISTER = "agencies.administer_program"
 REVIEWER_GROUP = "Program reviewers"
@@ -37,25 +39,12 @@ def is_program_staff(user) -> bool:
     if not user.is_authenticated:
         return False
     if not hasattr(user, "_program_staff"):
-        user._program_staff = _staff_standing(user)
+        user._program_staff = cached(
+            _staff_key(user.pk),
+            lambda: user.has_perm(REVIEW) or user.has_perm(ADMINISTER),
+            STAFF_CACHE_SECONDS,
+        )
     return user._program_staff
-
-
-def _staff_standing(user) -> bool:
-    key = _staff_key(user.pk)
-    try:
-        found = cache.get(key)
-    except Exception:
-        log.exception("The cache is unreachable: asking the database whether %s is staff", user.pk)
-        found = None
-    if found is not None:
-        return found
-    standing = user.has_perm(REVIEW) or user.has_perm(ADMINISTER)
-    try:
-        cache.set(key, standing, STAFF_CACHE_SECONDS)
-    except Exception:
-        log.exception("Could not keep whether user %s is staff", user.pk)
-    return standing
 
 
 def forget_program_staff(user_ids) -> None:

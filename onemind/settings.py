@@ -117,21 +117,20 @@ FORM_RENDERER = "onemind.forms.USWDSFormRenderer"
 
 # Database: SQLite by default; PostgreSQL by setting DATABASE_URL.
 VAR_DIR.mkdir(parents=True, exist_ok=True)
-DATABASES = {
-    "default": dj_database_url.parse(
-        env("DATABASE_URL", f"sqlite:///{VAR_DIR / 'onemind.sqlite3'}"),
-        conn_max_age=envint("DB_CONN_MAX_AGE", 60),
-        conn_health_checks=True,
+
+
+def database(url: str) -> dict:
+    """A connection from its URL, kept open between requests and checked before reuse."""
+    return dj_database_url.parse(
+        url, conn_max_age=envint("DB_CONN_MAX_AGE", 60), conn_health_checks=True
     )
-}
+
+
+DATABASES = {"default": database(env("DATABASE_URL", f"sqlite:///{VAR_DIR / 'onemind.sqlite3'}"))}
 if env("DATABASE_REPLICA_URL"):
     # A streaming replica of the primary, read by staff dashboards (onemind/routers.py).
     DATABASES["replica"] = {
-        **dj_database_url.parse(
-            env("DATABASE_REPLICA_URL"),
-            conn_max_age=envint("DB_CONN_MAX_AGE", 60),
-            conn_health_checks=True,
-        ),
+        **database(env("DATABASE_REPLICA_URL")),
         "TEST": {"MIRROR": "default"},
     }
 DATABASE_ROUTERS = ["onemind.routers.ReplicaRouter"]

@@ -17,6 +17,7 @@ from datetime import date
 
 from django.core.cache import cache
 
+from onemind.cache import cached
 from pledges import progress
 from pledges.evaluation import Evaluation
 from pledges.models import ProgramRules
@@ -49,16 +50,14 @@ def _evidence_version(agency_id: int) -> str:
 
 def evaluation(agency, on: date, rules: ProgramRules) -> Evaluation:
     """`progress.agency_evaluation`, from the cache when the evidence has not changed."""
+
+    def evaluate() -> Evaluation:
+        return progress.agency_evaluation(agency, on, rules=rules)
+
     try:
-        key = f"evaluation:{agency.pk}:{on.isoformat()}:{rules.pk}:{_evidence_version(agency.pk)}"
-        found = cache.get(key)
+        version = _evidence_version(agency.pk)
     except Exception:
         log.exception("The cache is unreachable: evaluating agency %s directly", agency.pk)
-        return progress.agency_evaluation(agency, on, rules=rules)
-    if found is None:
-        found = progress.agency_evaluation(agency, on, rules=rules)
-        try:
-            cache.set(key, found, EVALUATION_SECONDS)
-        except Exception:
-            log.exception("Could not keep the evaluation of agency %s", agency.pk)
-    return found
+        return evaluate()
+    key = f"evaluation:{agency.pk}:{on.isoformat()}:{rules.pk}:{version}"
+    return cached(key, evaluate, EVALUATION_SECONDS)

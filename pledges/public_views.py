@@ -1,18 +1,15 @@
 """Public pages, no sign-in: certificate verification and the directory of agencies."""
 
-import logging
 import re
 
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from agencies.models import Agency
+from onemind.cache import cached
 from pledges.models import Certificate, Pledge, PledgeStatus
-
-log = logging.getLogger(__name__)
 
 DIRECTORY_COUNTS_SECONDS = 60
 NUMBER = re.compile(r"^OM-\d{4}-\d{6}$")
@@ -109,11 +106,7 @@ def directory_counts() -> list[dict]:
             .order_by("region")
         )
 
-    try:
-        return cache.get_or_set("directory:counts", count, DIRECTORY_COUNTS_SECONDS)
-    except Exception:
-        log.exception("The cache is unreachable: counting the directory directly")
-        return count()
+    return cached("directory:counts", count, DIRECTORY_COUNTS_SECONDS)
 
 
 def directory_agencies():

@@ -3,7 +3,6 @@
 from datetime import date
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
@@ -17,6 +16,7 @@ from agencies.forms import add_service_error
 from agencies.models import AgencyType, Document
 from agencies.queries import agency_audit_trail
 from agencies.staff import ADMINISTER, REVIEW, staff_view
+from onemind.cache import cached
 from onemind.routers import reads_from_replica
 from pledges import reviews, services, staff_queries
 from pledges.forms import DecisionForm, RulesForm
@@ -213,7 +213,7 @@ PROGRAM_CACHE_SECONDS = 300
 def _program_figures():
     """Cached for five minutes: the figures move with nightly recomputes, not by the second."""
     today = timezone.localdate()
-    return cache.get_or_set(
+    return cached(
         f"pledges:program-figures:{today}",
         lambda: staff_queries.program_figures(today),
         PROGRAM_CACHE_SECONDS,
