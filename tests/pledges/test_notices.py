@@ -253,10 +253,12 @@ def test_a_reissued_certificate_says_what_it_replaces(agency_a, coordinator, rev
 def test_the_weekly_digest_goes_to_program_staff_once_a_week(
     agency_a, coordinator, reviewer, administrator
 ):
-    meets_everything(agency_a)
-    services.pledge_submit(agency=agency_a, actor=coordinator, pledge=sign(agency_a, coordinator))
-    subscriptions.digest_set(user=administrator, weekly_digest=False)
     monday = datetime(2026, 12, 7, 12, tzinfo=UTC)
+    with time_machine.travel(monday - timedelta(days=6), tick=False):
+        meets_everything(agency_a)
+        pledge = sign(agency_a, coordinator)
+        services.pledge_submit(agency=agency_a, actor=coordinator, pledge=pledge)
+    subscriptions.digest_set(user=administrator, weekly_digest=False)
     for day in range(7):
         with time_machine.travel(monday + timedelta(days=day), tick=False), transaction.atomic():
             outbox.outbox_add(notices.staff_digest_letters())
