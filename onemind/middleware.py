@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.shortcuts import render
+from django.utils.cache import patch_cache_control
 
 
 class RequestSizeLimitMiddleware:
@@ -23,3 +24,18 @@ class RequestSizeLimitMiddleware:
             limit_mb = settings.MAX_REQUEST_BYTES // 2**20
             return render(request, "413.html", {"limit_mb": limit_mb}, status=413)
         return self.get_response(request)
+
+
+class PrivatePagesMiddleware:
+    """Whatever a signed-in person is shown (pages, exports, PDFs) is never stored by a
+    browser or a proxy cache (ASVS 14.3.2): a shared computer's back button or a proxy must
+    not hand it to the next person."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
+        return response

@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "onemind.middleware.PrivatePagesMiddleware",
     "agencies.middleware.RequestContextMiddleware",
     "agencies.middleware.SessionLimitsMiddleware",
     "agencies.middleware.StaffMFAEnrolmentMiddleware",
@@ -253,6 +254,13 @@ SESSION_COOKIE_AGE = SESSION_IDLE_SECONDS
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Over HTTPS the cookies carry the __Host- prefix (ASVS 3.3.1): the browser accepts them only
+# when Secure, for this exact host and path "/", so a sibling subdomain cannot plant or
+# overwrite them.
+SESSION_COOKIE_NAME = "__Host-sessionid" if HTTPS else "sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken" if HTTPS else "csrftoken"
+# Flash messages ride in the session rather than in a cookie of their own.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 # Invitations
 INVITATION_VALID_DAYS = 7
