@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import re
 import struct
-import unicodedata
 import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from django.utils import timezone
 from PIL import Image
 
 from agencies.models import Agency, Document, User
+from agencies.names import clean_name
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024  # what a Word document may expand to
@@ -251,13 +251,10 @@ def _sniffed_type(upload: UploadedFile, types: Sequence[FileType]) -> FileType |
 
 
 def display_name(name: str) -> str:
-    """The user's file name made safe to show and to send back in a header."""
-    name = unicodedata.normalize("NFKC", name)
-    name = re.split(r"[\\/]", name)[-1]
-    # Control and format characters (including right-to-left overrides) go.
-    name = "".join(ch for ch in name if unicodedata.category(ch)[0] not in "CZ" or ch == " ")
-    name = re.sub(r'[<>:"|?*;]', "", name)
-    name = " ".join(name.split()).rstrip(". ")
+    """The user's file name made safe to show and to send back in a header: cleaned as
+    every name is, without its folders or the characters that file systems refuse."""
+    name = re.split(r"[\\/]", clean_name(name))[-1]
+    name = " ".join(re.sub(r'[<>:"|?*;]', "", name).split()).rstrip(". ")
     return name[-200:] or "document"
 
 

@@ -10,6 +10,7 @@ from django.db.models.functions import Lower, Upper
 from django.utils import timezone
 from django_countries.fields import CountryField
 
+from agencies.names import NameField
 from agencies.tenancy import TenantModel
 
 
@@ -33,6 +34,8 @@ class User(AbstractUser):
 
     username = None
     email = models.EmailField("email address", unique=True)
+    first_name = NameField("first name", max_length=150, blank=True)
+    last_name = NameField("last name", max_length=150, blank=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -139,7 +142,7 @@ class Agency(models.Model):
     """A law-enforcement agency: the tenant that owns a pledge and all its evidence."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    name = models.CharField(max_length=200)
+    name = NameField(max_length=200)
     slug = models.SlugField(max_length=80, unique=True)
     ori = models.CharField(
         "ORI",
@@ -156,7 +159,7 @@ class Agency(models.Model):
         blank=True,
         help_text="Two-letter code for a US state or Canadian province (for example VA, ON).",
     )
-    locality = models.CharField("city or county", max_length=120, blank=True)
+    locality = NameField("city or county", max_length=120, blank=True)
     sworn_strength = models.PositiveIntegerField(
         "authorized sworn strength",
         null=True,

@@ -2,6 +2,7 @@ from django import forms
 
 from agencies.documents import AGREEMENT_TYPES
 from agencies.forms import DATE_INPUT, DocumentField
+from agencies.names import NameFormField
 from partnerships.models import (
     AlternativeService,
     MentalHealthOrganization,
@@ -119,7 +120,7 @@ class VersionForm(forms.Form):
             del self.fields["summary"]
         for slot in range(1, SIGNATORY_SLOTS + 1):
             for part in SIGNATORY_PARTS:
-                self.fields[f"signatory_{slot}_{part}"] = forms.CharField(
+                self.fields[f"signatory_{slot}_{part}"] = NameFormField(
                     label=f"Signatory {slot}: {part}", max_length=200, required=False
                 )
 
@@ -173,7 +174,7 @@ class PartnershipForm(VersionForm):
     organization = forms.ModelChoiceField(
         queryset=MentalHealthOrganization.all_agencies.none(), label="Organization"
     )
-    title = forms.CharField(
+    title = NameFormField(
         max_length=200, help_text="For example: “Crisis stabilization MOU”.", label="Title"
     )
     field_order = ["organization", "title", *VersionForm.field_order]

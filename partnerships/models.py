@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from agencies.names import NameField
 from agencies.tenancy import TenantModel
 
 
@@ -58,10 +59,10 @@ class ReviewCadence(models.TextChoices):
 class MentalHealthOrganization(TenantModel):
     """A community mental-health organization the agency works with."""
 
-    name = models.CharField(max_length=200)
+    name = NameField(max_length=200)
     organization_type = models.CharField("type", max_length=20, choices=OrganizationType.choices)
     address = models.TextField(blank=True)
-    contact_name = models.CharField("contact person", max_length=200, blank=True)
+    contact_name = NameField("contact person", max_length=200, blank=True)
     contact_email = models.EmailField("contact email", blank=True)
     contact_phone = models.CharField("contact phone", max_length=40, blank=True)
     services = models.JSONField(
@@ -95,7 +96,7 @@ class Partnership(TenantModel):
     organization = models.ForeignKey(
         MentalHealthOrganization, on_delete=models.PROTECT, related_name="partnerships"
     )
-    title = models.CharField(max_length=200, help_text="For example: “Crisis stabilization MOU”.")
+    title = NameField(max_length=200, help_text="For example: “Crisis stabilization MOU”.")
     terminated_on = models.DateField(
         null=True, blank=True, help_text="The first day the agreement is no longer in force."
     )

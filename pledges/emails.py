@@ -16,10 +16,10 @@ from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from agencies.emails import render_email
 from agencies.models import Agency, Membership
 from agencies.tenancy import agency_scope
 from pledges import staff_queries, subscriptions
@@ -89,12 +89,9 @@ class Renderer:
                 ),
                 **content.context,
             }
-            prefix = f"emails/{row.kind}"
-            subject = render_to_string(f"{prefix}_subject.txt", context).strip()
-            text = render_to_string(f"{prefix}_body.txt", context)
-            html = render_to_string(f"{prefix}_body.html", context)
+            subject, text, html = render_email(f"emails/{row.kind}", context)
         message = EmailMultiAlternatives(
-            subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split()),
+            subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
             body=text,
             to=[row.recipient.email],
             headers={

@@ -3,6 +3,7 @@ from django import forms
 from agencies.dates import day
 from agencies.documents import AGREEMENT_TYPES
 from agencies.forms import DATE_INPUT, DocumentField
+from agencies.names import NameFormField
 from pledges.models import POLICY_ELEMENTS, CrisisPolicy, ProgramRules, ReportFrequency
 from pledges.services import POLICY_FIELDS, RULES_FIELDS
 
@@ -47,12 +48,12 @@ class PolicyForm(forms.ModelForm):
 
 
 class PledgeForm(forms.Form):
-    chief_name = forms.CharField(label="Chief executive's name", max_length=200)
-    chief_title = forms.CharField(
+    chief_name = NameFormField(label="Chief executive's name", max_length=200)
+    chief_title = NameFormField(
         label="Chief executive's title", max_length=200, help_text="For example: Chief of Police."
     )
     target_date = forms.DateField(label="Target date", widget=DATE_INPUT)
-    signature = forms.CharField(
+    signature = NameFormField(
         label="Your signature",
         max_length=200,
         help_text="Type your full name. It is recorded with the time and your network address.",

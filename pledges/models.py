@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from agencies.names import NameField
 from agencies.tenancy import TenantModel
 
 # The six elements the program requires of the policy: (field, what it covers).
@@ -42,7 +43,7 @@ class CrisisPolicy(TenantModel):
     mental-health conditions. A new version supersedes the old from its effective date;
     no version is ever changed or deleted."""
 
-    title = models.CharField(max_length=200)
+    title = NameField(max_length=200)
     adopted_on = models.DateField("adopted")
     effective_on = models.DateField("effective from")
     based_on_iacp_model = models.BooleanField(
@@ -108,7 +109,7 @@ class ProgramRules(models.Model):
     """One version of the program's rules. A pledge stays bound to the version it was signed
     under; new versions only apply to pledges signed from their effective date."""
 
-    name = models.CharField(max_length=100, unique=True)
+    name = NameField(max_length=100, unique=True)
     effective_on = models.DateField("takes effect", unique=True)
     cit_minimum_percent = models.PositiveSmallIntegerField(
         "CIT minimum (% of people in scope)",
@@ -178,9 +179,9 @@ class Pledge(TenantModel):
     )
     pledged_on = models.DateField(null=True, blank=True)
     target_date = models.DateField()
-    chief_name = models.CharField("chief executive's name", max_length=200)
-    chief_title = models.CharField("chief executive's title", max_length=200)
-    signature = models.CharField("typed signature", max_length=200, blank=True)
+    chief_name = NameField("chief executive's name", max_length=200)
+    chief_title = NameField("chief executive's title", max_length=200)
+    signature = NameField("typed signature", max_length=200, blank=True)
     signed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
+from agencies.names import clean_name
 from training.models import Category, ImportKind, Position, Status
 from training.tabular import parse_date, split_name
 
@@ -47,6 +48,16 @@ def _text(limit: int) -> Callable[[str, date], str]:
         if len(value) > limit:
             raise CellError(f"longer than {limit} characters")
         return value
+
+    return parse
+
+
+def _name(limit: int) -> Callable[[str, date], str]:
+    """A name, cleaned as every name in the product is (the rows skip the model's save)."""
+    text = _text(limit)
+
+    def parse(value: str, today: date) -> str:
+        return text(clean_name(value), today)
 
     return parse
 
@@ -166,12 +177,12 @@ ROSTER_COLUMNS = [
     Column("employee_id", "Employee ID", ["emp id", "empid", "employee number", "emp no",
            "emp #", "employee #", "badge", "badge number", "id", "payroll number",
            "personnel number"], _text(64), required=True),
-    Column("last_name", "Last name", ["surname", "family name", "lname"], _text(100)),
-    Column("first_name", "First name", ["given name", "fname"], _text(100)),
+    Column("last_name", "Last name", ["surname", "family name", "lname"], _name(100)),
+    Column("first_name", "First name", ["given name", "fname"], _name(100)),
     Column("full_name", "Full name (“Last, First”)", ["name", "employee name",
-           "officer name", "full name"], _text(202)),
+           "officer name", "full name"], _name(202)),
     Column("email", "Email", ["email address", "e-mail", "work email"], _email),
-    Column("rank", "Rank or title", ["title", "job title", "rank/title"], _text(100)),
+    Column("rank", "Rank or title", ["title", "job title", "rank/title"], _name(100)),
     Column("category", "Sworn or non-sworn", ["sworn", "sworn status", "employee type",
            "type"], _choice(CATEGORY_WORDS, "category")),
     Column("position", "Position", ["assignment", "division", "unit", "job"],
@@ -190,7 +201,7 @@ TRAINING_COLUMNS = [
            "emp #", "employee #", "badge", "badge number", "id", "student id", "user id"],
            _text(64), required=True),
     Column("course", "Course", ["course name", "course title", "training", "class",
-           "training name"], _text(200), required=True),
+           "training name"], _name(200), required=True),
     Column("completed_on", "Completion date", ["completed", "date completed", "completion",
            "date", "class date", "training date"], _date_between(EARLIEST_TRAINING),
            required=True),

@@ -12,6 +12,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from agencies.audit import record_event
+from agencies.documents import display_name
 from agencies.hooks import announce_evidence_changed
 from agencies.models import Agency, User
 from agencies.tenancy import agency_scope
@@ -38,6 +39,7 @@ MAX_STORED_ERRORS = 5000
 
 def import_upload(*, agency: Agency, actor: User, kind: str, filename: str, data: bytes):
     """Keep an uploaded file privately and propose its column mapping."""
+    filename = display_name(filename)  # cleaned for display as every uploaded file's name is
     if kind not in ImportKind.values:
         raise ValidationError({"kind": "Choose a roster or a training-records import."})
     if len(data) > MAX_FILE_BYTES:
@@ -51,7 +53,7 @@ def import_upload(*, agency: Agency, actor: User, kind: str, filename: str, data
     batch = ImportBatch(
         agency=agency,
         kind=kind,
-        filename=filename[:255],
+        filename=filename,
         sha256=hashlib.sha256(data).hexdigest(),
         uploaded_by=actor,
         mapping=_proposed_mapping(agency, kind, table.headers),

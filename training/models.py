@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from agencies.names import NameField
 from agencies.tenancy import TenantModel
 
 
@@ -42,10 +43,10 @@ class Person(TenantModel):
     """Someone on the agency's roster. Never deleted: separation keeps the history."""
 
     employee_id = models.CharField("employee ID", max_length=64)
-    first_name = models.CharField(max_length=100, blank=True)
-    last_name = models.CharField(max_length=100)
+    first_name = NameField(max_length=100, blank=True)
+    last_name = NameField(max_length=100)
     email = models.EmailField(blank=True)
-    rank = models.CharField("rank or title", max_length=100, blank=True)
+    rank = NameField("rank or title", max_length=100, blank=True)
     category = models.CharField(max_length=20, choices=Category.choices)
     position = models.CharField(max_length=20, choices=Position.choices, default=Position.OTHER)
     selected = models.BooleanField(
@@ -122,13 +123,13 @@ class Course(models.Model):
     """
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    name = models.CharField(max_length=200)
+    name = NameField(max_length=200)
     kind = models.CharField(max_length=20, choices=CourseKind.choices)
     hours = models.DecimalField(max_digits=5, decimal_places=1)
     validity_months = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="How long a completion counts. Blank: it does not expire."
     )
-    provider = models.CharField(max_length=200, blank=True)
+    provider = NameField(max_length=200, blank=True)
     description = models.TextField(blank=True)
     refresher_of = models.ForeignKey(
         "self",

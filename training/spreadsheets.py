@@ -1,4 +1,10 @@
-"""CSV and Excel exports that a spreadsheet can never run as formulas (OWASP CSV injection)."""
+"""CSV and Excel exports that a spreadsheet can never run as formulas (OWASP CSV injection).
+
+In a CSV file, text that would start a formula gets a leading apostrophe, as OWASP advises:
+the file has no other way to say "text". An Excel workbook stores such text as text, with
+the cell style Excel itself gives a typed leading apostrophe (the quote prefix), so the cell
+shows exactly the value and still never becomes a formula, even when someone edits it.
+"""
 
 import csv
 import datetime
@@ -14,6 +20,7 @@ from openpyxl.styles import Font
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 type Cell = str | int | float | Decimal | datetime.date | None
+_NOT_TEXT = int | float | Decimal | datetime.date
 
 # Spreadsheets skip leading spaces before deciding that a cell holds a formula.
 _FORMULA_START = re.compile(r"[^\S\t\r]*[=+\-@\t\r]")
@@ -22,12 +29,17 @@ _SHEET_TITLE_MAX = 31
 _HEADER_FONT = Font(bold=True)
 
 
+def looks_like_formula(text: str) -> bool:
+    return bool(_FORMULA_START.match(text))
+
+
 def safe_cell(value: object) -> Cell:
-    """The value with text that a spreadsheet would read as a formula made literal text."""
-    if value is None or isinstance(value, int | float | Decimal | datetime.date):
+    """The value for a CSV file, with text that a spreadsheet would read as a formula made
+    literal text by a leading apostrophe."""
+    if value is None or isinstance(value, _NOT_TEXT):
         return value
     text = str(value)
-    return "'" + text if _FORMULA_START.match(text) else text
+    return "'" + text if looks_like_formula(text) else text
 
 
 def write_csv(headers: list[str], rows: Iterable[Sequence]) -> bytes:
@@ -64,15 +76,15 @@ def write_xlsx(headers: list[str], rows: Iterable[Sequence], *, sheet_title: str
 def _xlsx_cell(
     sheet: WriteOnlyWorksheet, value: object, *, font: Font | None = None
 ) -> WriteOnlyCell:
-    if isinstance(value, str):
+    if value is not None and not isinstance(value, _NOT_TEXT):
         # openpyxl refuses control characters that Excel cannot store; they carry no meaning.
-        # They go before safe_cell looks, so none can hide a formula behind it.
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    value = safe_cell(value)
-    if isinstance(value, str):
+        # They go before the formula check, so none can hide a formula behind it.
+        value = ILLEGAL_CHARACTERS_RE.sub("", str(value))
         cell = WriteOnlyCell(sheet, value=value)
-        # Without this, text such as "#N/A" would be stored as an error value, not as text.
+        # Text, never a formula, nor an error value such as "#N/A".
         cell.data_type = "s"
+        if looks_like_formula(value):
+            cell.quotePrefix = True
     elif isinstance(value, datetime.datetime):
         # Excel has no time zones; the time is kept as the caller localised it.
         cell = WriteOnlyCell(sheet, value=value.replace(tzinfo=None))

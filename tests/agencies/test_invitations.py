@@ -56,6 +56,28 @@ def test_coordinator_invites_and_the_invitee_joins(client, invite, agency_a, coo
     assert {"invitation.created", "invitation.accepted", "membership.created"} <= actions
 
 
+def test_names_read_as_typed_in_the_text_and_subject_and_are_escaped_in_the_html(
+    client, invite, agency_a, coordinator
+):
+    agency_a.name = "O'Brien & Sons Sheriff's Office"
+    agency_a.save()
+    coordinator.first_name, coordinator.last_name = "Dana", "O'Neil"
+    coordinator.save()
+    login(client, coordinator)
+    invite(agency_a, "deputy@obrien.example")
+
+    message = mail.outbox[-1]
+    assert message.subject == (
+        "You're invited to O'Brien & Sons Sheriff's Office on the One Mind Pledge Tracker"
+    )
+    assert message.body.startswith(
+        "Dana O'Neil invited you to join O'Brien & Sons Sheriff's Office on"
+    )
+    html = message.alternatives[0].content
+    assert "Dana O&#x27;Neil" in html
+    assert "<strong>O&#x27;Brien &amp; Sons Sheriff&#x27;s Office</strong>" in html
+
+
 def test_a_used_invitation_cannot_be_used_again(client, agency_a, coordinator):
     invitation = InvitationFactory(agency=agency_a, email="twice@millbrook.example")
     path = reverse("invitation_accept", args=[invitation_token(invitation)])

@@ -151,3 +151,26 @@ def test_send_due_emails_queues_and_sends_at_once(agency_a, coordinator):
     assert [m.to for m in mail.outbox] == [[coordinator.email]]
     call_command("send_due_emails", stdout=out)
     assert len(mail.outbox) == 1
+
+
+def test_names_read_as_typed_in_the_subject_and_text_and_are_escaped_in_the_html(
+    agency_a, coordinator
+):
+    with time_machine.travel(datetime(2026, 3, 2, 12, 0, tzinfo=UTC), tick=False):
+        agency_a.name = "O'Brien & Sons Sheriff's Office"
+        agency_a.save()
+        trained_and_untrained(agency_a)
+        sign(agency_a, coordinator)
+        notices.queue_scheduled_emails()
+        assert outbox.dispatch().sent == 1
+
+    [message] = mail.outbox
+    assert message.subject == (
+        "[One Mind] Progress report: O'Brien & Sons Sheriff's Office, March 2, 2026"
+    )
+    assert message.body.startswith("O'Brien & Sons Sheriff's Office: your monthly One Mind")
+    assert "as a member of O'Brien & Sons Sheriff's Office on" in message.body
+    assert "&#x27;" not in message.body and "&amp;" not in message.body
+    html = message.alternatives[0].content
+    assert "O&#x27;Brien &amp; Sons Sheriff&#x27;s Office" in html
+    assert "O'Brien" not in html

@@ -277,3 +277,16 @@ def test_viewers_can_see_imports_but_not_upload(client, agency_a, viewer):
         client.post(url("import_upload", agency_a), {"kind": "roster", "file": file}).status_code
         == 403
     )
+
+
+def test_imported_names_and_the_file_s_name_are_stored_without_invisible_characters(
+    client, importer, agency_a
+):
+    data = 'Employee ID,Name,Rank,Sworn\n7,"\u202ehtimS, Ann\u200b",Sgt\u2066,Sworn\n'.encode()
+    batch = importer.run(data, name="\u202exslx.csv")
+    assert batch.state == ImportState.DONE
+    assert batch.filename == "xslx.csv"
+    person = Person.all_agencies.get(employee_id="7")
+    assert (person.last_name, person.first_name, person.rank) == ("htimS", "Ann", "Sgt")
+    roster = client.get(url("roster", agency_a)).content.decode()
+    assert "htimS, Ann" in roster and "\u202e" not in roster

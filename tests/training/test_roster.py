@@ -147,7 +147,10 @@ def test_xlsx_export_holds_no_formulas(client, agency_a, viewer):
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     cells = [cell for row in sheet.iter_rows() for cell in row]
     assert all(cell.data_type != "f" for cell in cells)
-    assert "'@SUM(A1)" in [cell.value for cell in cells]
+    [formula_like] = [cell for cell in cells if cell.value == "@SUM(A1)"]
+    assert (formula_like.data_type, formula_like.quotePrefix) == ("s", True)
+    [rank] = [cell for cell in cells if cell.value == "+1"]
+    assert rank.quotePrefix
 
 
 def test_cit_refresher_due_two_years_after_cit_until_a_refresher(client, agency_a, viewer):

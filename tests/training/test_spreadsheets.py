@@ -79,15 +79,24 @@ def test_csv_writes_dates_as_iso_text_and_blanks_as_empty():
     ]
 
 
-def test_xlsx_neutralises_every_formula_start_and_stores_text_as_text():
+def test_xlsx_keeps_formula_like_text_exactly_as_text_with_the_quote_prefix():
     rows = [[text] for text in DANGEROUS + HARMLESS]
     sheet = read_xlsx(write_xlsx(["=Name"], iter(rows), sheet_title="Roster"))
     cells = [row[0] for row in sheet.iter_rows()]
-    expected = ["'=Name"] + ["'" + t for t in DANGEROUS] + [t or None for t in HARMLESS]
+    expected = ["=Name", *DANGEROUS] + [t or None for t in HARMLESS]
     # XML reads a carriage return inside text back as a line feed.
     assert [cell.value for cell in cells] == [t and t.replace("\r", "\n") for t in expected]
-    assert all(cell.data_type != "f" for cell in cells)
-    assert cells[-1].data_type == "s"  # "#N/A" is text, not an error value
+    assert [cell.quotePrefix for cell in cells] == [True] * (1 + len(DANGEROUS)) + [False] * len(
+        HARMLESS
+    )
+    assert all(cell.data_type == "s" for cell in cells if cell.value is not None)
+    assert cells[-1].value == "#N/A"  # text, not an error value
+
+
+def test_an_xlsx_cell_shows_the_value_without_an_apostrophe():
+    sheet = read_xlsx(write_xlsx(["Name"], [["=E2"]], sheet_title="Roster"))
+    cell = sheet["A2"]
+    assert (cell.value, cell.data_type, cell.quotePrefix) == ("=E2", "s", True)
 
 
 def test_xlsx_file_contains_no_formula_at_all():
@@ -124,7 +133,7 @@ def test_xlsx_header_row_is_bold():
 def test_xlsx_drops_control_characters_excel_cannot_store_without_unmasking_formulas():
     sheet = read_xlsx(write_xlsx(["Name"], [["Ann\x0bLee"], ["\x01=1+1"]], sheet_title="Roster"))
     assert sheet["A2"].value == "AnnLee"
-    assert sheet["A3"].value == "'=1+1"
+    assert (sheet["A3"].value, sheet["A3"].quotePrefix) == ("=1+1", True)
 
 
 @pytest.mark.parametrize(
