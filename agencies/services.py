@@ -31,8 +31,9 @@ AGENCY_PROFILE_FIELDS = [
     "time_zone",
     "directory_opt_in",
 ]
-# Changing any of these withdraws program staff's verification of the agency.
-IDENTITY_FIELDS = {"name", "ori", "country", "region"}
+# Changing any of these withdraws program staff's verification of the agency: they are who
+# staff verified, and what a certificate records as whom it was issued to.
+IDENTITY_FIELDS = {"name", "ori", "country", "region", "locality"}
 INVITATION_SALT = "agencies.invitation"
 
 

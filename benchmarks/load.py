@@ -88,6 +88,7 @@ def prepare(plan_path: Path, *, coordinators: int, reviewers: int) -> dict:
     from django.db import connection
 
     from agencies.models import Agency, Membership, Role, User
+    from agencies.services import agency_set_verified
     from agencies.staff import REVIEWER_GROUP
     from agencies.tenancy import agency_scope
     from pledges import progress, reviews, services
@@ -155,6 +156,8 @@ def prepare(plan_path: Path, *, coordinators: int, reviewers: int) -> dict:
         submission = services.pledge_submit(agency=pledge.agency, actor=submitter, pledge=pledge)
         plan["submissions"].append(str(submission.public_id))
         if n % 3 == 0:
+            # Only an agency that staff verified can be certified.
+            agency_set_verified(agency=pledge.agency, actor=reviewer_accounts[0], verified=True)
             reviews.review_approve(reviewer=reviewer_accounts[0], submission=submission)
     for number, token in Certificate.all_agencies.values_list("number", "token"):
         plan["certificates"].append({"number": number, "token": token})

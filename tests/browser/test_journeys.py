@@ -341,6 +341,7 @@ def test_the_coordinator_downloads_the_certificate_and_anyone_verifies_it(
     from tests.factories import UserFactory
 
     agency, coordinator = submitted_agency()
+    type(agency).objects.filter(pk=agency.pk).update(verified=True)  # staff verified it
     submission = Submission.all_agencies.get(agency=agency)
     _, certificate = reviews.review_approve(reviewer=UserFactory(), submission=submission)
 
