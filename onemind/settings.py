@@ -257,6 +257,9 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # Invitations
 INVITATION_VALID_DAYS = 7
 
+# Public certificate verification (by number or link): lookups one client may make a minute.
+VERIFY_LOOKUPS_PER_MINUTE = envint("VERIFY_LOOKUPS_PER_MINUTE", 30)
+
 # Dates and times in program staff's emails (agencies' own emails use each agency's zone).
 PROGRAM_TIME_ZONE = env("PROGRAM_TIME_ZONE", "America/New_York")
 

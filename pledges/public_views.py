@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from agencies.models import Agency
 from onemind.cache import cached
+from onemind.ratelimit import limited_per_client
 from pledges.models import Certificate, Pledge, PledgeStatus
 
 DIRECTORY_COUNTS_SECONDS = 60
@@ -52,7 +53,13 @@ def _lookup(**criteria) -> Certificate | None:
     return Certificate.all_agencies.select_related("agency").filter(**criteria).first()
 
 
+# Numbers are sequential (the program wants them so): the limit keeps anyone from reading
+# every certificate in turn, and a person verifying a few never meets it.
+verification_limited = limited_per_client("verify", setting="VERIFY_LOOKUPS_PER_MINUTE")
+
+
 @require_GET
+@verification_limited
 def certificate_verify(request):
     number = request.GET.get("number", "").strip().upper()
     context = {"number": number, "searched": bool(number)}
@@ -63,6 +70,7 @@ def certificate_verify(request):
 
 
 @require_GET
+@verification_limited
 def certificate_verify_token(request, token: str):
     certificate = _public(_lookup(token=token)) if TOKEN.match(token) else None
     status = 200 if certificate else 404

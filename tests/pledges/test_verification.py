@@ -2,8 +2,10 @@
 itself later; lookups are limited per client."""
 
 import io
+from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -143,3 +145,72 @@ def test_a_reissue_records_the_agency_as_staff_verified_it_again(
     page = client.get(reverse("certificate_verify"), {"number": second.number}).content.decode()
     assert f"was issued to <strong>{NYPD['name']}</strong> (New York, NY; ORI NY0303000)" in page
     assert "has changed" not in page
+
+
+# Lookups per client. Time stands still inside a test (a window must not roll over midway);
+# each test sets a small limit of its own.
+
+TWELVE_OH_FIVE = datetime(2031, 5, 6, 12, 0, 5, tzinfo=UTC)
+
+
+def lookup(client, number="OM-2031-000001", **headers):
+    return client.get(reverse("certificate_verify"), {"number": number}, **headers)
+
+
+def test_one_client_past_the_limit_waits_while_others_are_served(client, settings, db):
+    settings.VERIFY_LOOKUPS_PER_MINUTE = 5
+    with time_machine.travel(TWELVE_OH_FIVE, tick=False):
+        for n in range(1, 6):
+            assert lookup(client, f"OM-2031-{n:06d}", REMOTE_ADDR="203.0.113.7").status_code == 200
+
+        refused = lookup(client, REMOTE_ADDR="203.0.113.7")
+        assert refused.status_code == 429 and refused["Retry-After"] == "55"
+        assert "Please wait 55 seconds and try again." in refused.content.decode()
+        by_link = client.get(
+            reverse("certificate_verify_token", kwargs={"token": "t" * 43}),
+            REMOTE_ADDR="203.0.113.7",
+        )
+        assert by_link.status_code == 429
+        assert lookup(client, REMOTE_ADDR="198.51.100.4").status_code == 200
+
+    with time_machine.travel(TWELVE_OH_FIVE + timedelta(minutes=1), tick=False):
+        assert lookup(client, REMOTE_ADDR="203.0.113.7").status_code == 200
+
+
+def test_behind_the_proxy_each_forwarded_client_is_counted_apart(client, settings, db):
+    settings.VERIFY_LOOKUPS_PER_MINUTE = 2
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+    with time_machine.travel(TWELVE_OH_FIVE, tick=False):
+        for _ in range(2):
+            assert lookup(client, HTTP_X_FORWARDED_FOR="203.0.113.7", **proxy).status_code == 200
+        assert lookup(client, HTTP_X_FORWARDED_FOR="203.0.113.7", **proxy).status_code == 429
+        # A forged hop in front of the real one changes nothing: the proxy's hop counts.
+        spoofed = lookup(client, HTTP_X_FORWARDED_FOR="192.0.2.1, 203.0.113.7", **proxy)
+        assert spoofed.status_code == 429
+        assert lookup(client, HTTP_X_FORWARDED_FOR="198.51.100.4", **proxy).status_code == 200
+
+
+def test_an_ipv6_client_is_counted_by_its_network(client, settings, db):
+    settings.VERIFY_LOOKUPS_PER_MINUTE = 2
+    with time_machine.travel(TWELVE_OH_FIVE, tick=False):
+        for host in ("2001:db8:1:2::1", "2001:db8:1:2::2"):
+            assert lookup(client, REMOTE_ADDR=host).status_code == 200
+        assert lookup(client, REMOTE_ADDR="2001:db8:1:2::3").status_code == 429
+        assert lookup(client, REMOTE_ADDR="2001:db8:1:3::1").status_code == 200
+
+
+def test_verification_still_answers_when_the_cache_is_down(client, settings, db, caplog):
+    settings.VERIFY_LOOKUPS_PER_MINUTE = 1
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
+    }
+    with time_machine.travel(TWELVE_OH_FIVE, tick=False):
+        for _ in range(3):
+            response = lookup(client, REMOTE_ADDR="203.0.113.7")
+            assert response.status_code == 200
+            assert "No such certificate" in response.content.decode()
+    assert "verify is not rate-limited for now" in caplog.text
