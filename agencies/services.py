@@ -345,7 +345,7 @@ def email_address_release(
     with transaction.atomic():
         unconfirmed = (
             EmailAddress.objects.select_related("user")
-            .select_for_update()
+            .select_for_update(of=("self",))
             .filter(email__iexact=email, verified=False)
             .exclude(user__email__iexact=email)
         )
