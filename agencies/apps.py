@@ -6,7 +6,7 @@ class AgenciesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from allauth.account.signals import password_reset
+        from allauth.account.signals import email_confirmed, password_reset
         from allauth.mfa import signals as mfa_signals
         from django.contrib.auth.models import Group, Permission
         from django.db.models.signals import m2m_changed, post_save, pre_delete
@@ -15,6 +15,7 @@ class AgenciesConfig(AppConfig):
         from agencies.models import User
 
         password_reset.connect(signals.unlock_after_password_reset, dispatch_uid="unlock_reset")
+        email_confirmed.connect(signals.email_confirmed, dispatch_uid="release_unconfirmed")
         mfa_signals.authenticator_added.connect(signals.authenticator_added, dispatch_uid="mfa_add")
         mfa_signals.authenticator_removed.connect(
             signals.authenticator_removed, dispatch_uid="mfa_remove"

@@ -1,8 +1,11 @@
+from allauth.account import forms as account_forms
+from allauth.account.adapter import get_adapter
+from allauth.core import ratelimit
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.text import slugify
 
-from agencies import documents
+from agencies import documents, queries, services
 from agencies.models import ORI_VALIDATOR, Agency, Role
 from agencies.regions import REGIONS_BY_COUNTRY, normalize_region, ori_matches_state
 from agencies.services import AGENCY_PROFILE_FIELDS
@@ -108,3 +111,37 @@ class DocumentField(forms.FileField):
     def clean(self, data, initial=None):
         upload = super().clean(data, initial)
         return documents.check_upload(upload, self.types) if upload else None
+
+
+# Accounts (allauth's forms, named in ACCOUNT_FORMS)
+
+
+class SignupForm(account_forms.SignupForm):
+    """allauth's sign-up, where an address another account merely added and never
+    confirmed does not count as taken: its owner signs up with it, and the other account
+    loses it. Anyone could otherwise add someone's address to their own account and keep
+    its owner from ever signing up or accepting an invitation."""
+
+    def validate_unique_email(self, value: str) -> str:
+        if queries.email_in_use(value):
+            return super().validate_unique_email(value)
+        self.account_already_exists = False
+        return get_adapter().validate_unique_email(value)
+
+    def save(self, request):
+        email = self.cleaned_data["email"]
+        if services.email_address_release(email=email, reason="signed up"):
+            # The pause between confirmation emails to one address counted the other
+            # account's; the owner's own confirmation goes out now.
+            ratelimit.clear(request, action="confirm_email", key=email.lower())
+        return super().save(request)
+
+
+class ResetPasswordForm(account_forms.ResetPasswordForm):
+    """A reset link goes only to the accounts an address signs in to (its sign-in address,
+    or one it confirmed), never to an account that merely added someone else's address."""
+
+    def clean_email(self) -> str:
+        email = super().clean_email()
+        self.users = [user for user in self.users if queries.email_belongs_to(user, email)]
+        return email

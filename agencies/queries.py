@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from allauth.account.models import EmailAddress
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -65,4 +66,21 @@ def locked_accounts() -> QuerySet[User]:
         User.objects.annotate(locked_at=Subquery(lock.values("locked_at")[:1]))
         .filter(locked_at__isnull=False)
         .order_by("-locked_at")
+    )
+
+
+def email_in_use(email: str) -> bool:
+    """Whether an address belongs to an account: confirmed on one, or one's sign-in
+    address. An address some account merely added and never confirmed belongs to nobody."""
+    return (
+        EmailAddress.objects.filter(email__iexact=email, verified=True).exists()
+        or User.objects.filter(email__iexact=email).exists()
+    )
+
+
+def email_belongs_to(user: User, email: str) -> bool:
+    """Whether `email` is the user's sign-in address or one they confirmed."""
+    return (
+        user.email.lower() == email.lower()
+        or EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
     )

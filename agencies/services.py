@@ -31,8 +31,9 @@ AGENCY_PROFILE_FIELDS = [
     "time_zone",
     "directory_opt_in",
 ]
-# Changing any of these withdraws program staff's verification of the agency.
-IDENTITY_FIELDS = {"name", "ori", "country", "region"}
+# Changing any of these withdraws program staff's verification of the agency: they are who
+# staff verified, and what a certificate records as whom it was issued to.
+IDENTITY_FIELDS = {"name", "ori", "country", "region", "locality"}
 INVITATION_SALT = "agencies.invitation"
 
 
@@ -332,3 +333,32 @@ def account_unlock(*, user: User, actor: User | None, agency: Agency | None = No
                 obj=user,
                 actor_email=user.email if actor is None else "",
             )
+
+
+def email_address_release(
+    *, email: str, claimant: User | None = None, reason: str
+) -> list[EmailAddress]:
+    """Take `email` off every other account that added it and never confirmed it, so that
+    its owner can sign up with it, confirm it, accept an invitation to it and reset a
+    password by it; an account's own sign-in address stays. Audited on each account."""
+    email = email.strip().lower()
+    with transaction.atomic():
+        unconfirmed = (
+            EmailAddress.objects.select_related("user")
+            .select_for_update(of=("self",))
+            .filter(email__iexact=email, verified=False)
+            .exclude(user__email__iexact=email)
+        )
+        if claimant is not None:
+            unconfirmed = unconfirmed.exclude(user=claimant)
+        released = list(unconfirmed)
+        for address in released:
+            address.delete()
+            record_event(
+                action="account.email_released",
+                actor=claimant,
+                actor_email=email,
+                obj=address.user,
+                values={"email": email, "reason": reason},
+            )
+    return released

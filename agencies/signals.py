@@ -8,13 +8,20 @@ from django.db.models import Q
 
 from agencies.audit import record_event
 from agencies.models import User
-from agencies.services import account_unlock
+from agencies.services import account_unlock, email_address_release
 from agencies.staff import forget_program_staff
 
 
 def unlock_after_password_reset(sender, request, user, **kwargs) -> None:
     """A password reset by email proves control of the account: release any lock."""
     account_unlock(user=user, actor=None)
+
+
+def email_confirmed(sender, request, email_address, **kwargs) -> None:
+    """Whoever confirmed an address owns it: other accounts that merely added it lose it."""
+    email_address_release(
+        email=email_address.email, claimant=email_address.user, reason="confirmed by its owner"
+    )
 
 
 def authenticator_added(sender, request, user, authenticator, **kwargs) -> None:

@@ -220,6 +220,12 @@ if envbool("FAST_PASSWORD_HASHER", False):  # test suites only
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 ACCOUNT_ADAPTER = "agencies.adapters.AccountAdapter"
+# An address added to an account but never confirmed blocks nobody: its owner can sign up
+# with it (the account that added it loses it), and password resets skip it.
+ACCOUNT_FORMS = {
+    "signup": "agencies.forms.SignupForm",
+    "reset_password": "agencies.forms.ResetPasswordForm",
+}
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
@@ -264,6 +270,9 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 # Invitations
 INVITATION_VALID_DAYS = 7
+
+# Public certificate verification (by number or link): lookups one client may make a minute.
+VERIFY_LOOKUPS_PER_MINUTE = envint("VERIFY_LOOKUPS_PER_MINUTE", 30)
 
 # Dates and times in program staff's emails (agencies' own emails use each agency's zone).
 PROGRAM_TIME_ZONE = env("PROGRAM_TIME_ZONE", "America/New_York")

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext
 
 from agencies.dates import day
 from agencies.documents import AGREEMENT_TYPES
@@ -109,6 +110,16 @@ class DecisionForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+    def __init__(self, *args, can_approve: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not can_approve:
+            # An agency staff have not verified can only be returned (the page says why).
+            decision = self.fields["decision"]
+            decision.choices = [("return", "Return for changes")]
+            decision.error_messages["invalid_choice"] = gettext(
+                "The agency is not verified, so it cannot be approved. Verify the agency first."
+            )
 
     def comments(self) -> dict[str, str]:
         keys = ("partnership", "policy", "cit", "coverage")

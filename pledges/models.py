@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django_countries.fields import CountryField
 
 from agencies.names import NameField
 from agencies.tenancy import TenantModel
@@ -316,13 +317,41 @@ def certificate_path(certificate: Certificate, filename: str) -> str:
     return f"certificates/{certificate.agency.public_id}/{certificate.number}.pdf"
 
 
+def place_in_words(locality: str, region: str, country) -> str:
+    """An agency's place in words: "Millbrook, NY", with the country outside the United
+    States ("Ottawa, ON, Canada")."""
+    parts = [locality, region]
+    if country and str(country) != "US":
+        parts.append(getattr(country, "name", str(country)))
+    return ", ".join(part for part in parts if part)
+
+
+# The parts of an agency's identity a certificate records: (agency field, certificate field).
+CERTIFIED_IDENTITY = [
+    ("name", "agency_name"),
+    ("ori", "agency_ori"),
+    ("country", "agency_country"),
+    ("region", "agency_region"),
+    ("locality", "agency_locality"),
+]
+
+
 class Certificate(TenantModel):
-    """One Mind certification of an agency, verifiable publicly by number or token."""
+    """One Mind certification of an agency, verifiable publicly by number or token.
+
+    It records whom it was issued to (the agency's name, place and ORI that day): the
+    agency can rename itself later, but what it was certified as cannot change with it.
+    """
 
     pledge = models.ForeignKey(Pledge, on_delete=models.PROTECT, related_name="certificates")
     review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="+")
     number = models.CharField(max_length=20, unique=True)
     issued_on = models.DateField()
+    agency_name = models.CharField("issued to", max_length=200)
+    agency_ori = models.CharField("ORI when issued", max_length=9, blank=True)
+    agency_country = CountryField("country when issued")
+    agency_region = models.CharField("state or province when issued", max_length=100, blank=True)
+    agency_locality = models.CharField("city or county when issued", max_length=120, blank=True)
     token = models.CharField(max_length=64, unique=True)
     pdf = models.FileField(upload_to=certificate_path, max_length=255, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
@@ -344,6 +373,27 @@ class Certificate(TenantModel):
     @property
     def is_valid(self) -> bool:
         return self.revoked_at is None
+
+    @staticmethod
+    def identity_of(agency) -> dict:
+        """The certificate fields that record `agency` as it is now."""
+        return {field: getattr(agency, source) for source, field in CERTIFIED_IDENTITY}
+
+    @property
+    def agency_place(self) -> str:
+        return place_in_words(self.agency_locality, self.agency_region, self.agency_country)
+
+    def identity_changes(self) -> list[tuple[str, str, str]]:
+        """("name" | "place" | "ori", as certified, as the agency is now) for each part of
+        the agency's identity that changed since this certificate was issued."""
+        agency = self.agency
+        now_place = place_in_words(agency.locality, agency.region, agency.country)
+        pairs = [
+            ("name", self.agency_name, agency.name),
+            ("place", self.agency_place, now_place),
+            ("ori", self.agency_ori, agency.ori),
+        ]
+        return [(what, then, now) for what, then, now in pairs if then != now]
 
 
 class ReportFrequency(models.TextChoices):

@@ -55,9 +55,10 @@ def certificate_pdf(certificate) -> bytes:
     verify_url = settings.SITE_URL.rstrip("/") + reverse(
         "certificate_verify_token", kwargs={"token": certificate.token}
     )
+    # Whom the certificate was issued to is what it recorded then, whatever the agency has
+    # renamed itself to since.
     context = {
         "certificate": certificate,
-        "agency": certificate.agency,
         "verify_url": verify_url,
         "qr": qr_svg(verify_url),
     }

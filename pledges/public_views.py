@@ -5,10 +5,12 @@ import re
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from agencies.models import Agency
 from onemind.cache import cached
+from onemind.ratelimit import limited_per_client
 from pledges.models import Certificate, Pledge, PledgeStatus
 
 DIRECTORY_COUNTS_SECONDS = 60
@@ -17,25 +19,47 @@ TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 
 
 def _public(certificate: Certificate | None) -> dict | None:
-    """Only what the public may see: no people, no documents, no reviewer."""
+    """Only what the public may see: no people, no documents, no reviewer. The agency is
+    named as the certificate recorded it; what it has changed since is listed apart, so a
+    renamed agency cannot borrow the certificate for its new name."""
     if certificate is None:
         return None
-    agency = certificate.agency
+    labels = {"name": _("name"), "place": _("place"), "ori": _("ORI")}
+    changes = [
+        {"what": labels[what], "certified": then, "now": now}
+        for what, then, now in certificate.identity_changes()
+    ]
     return {
         "number": certificate.number,
-        "agency": agency.name,
-        "place": ", ".join(p for p in (agency.locality, agency.region) if p),
+        "agency": certificate.agency_name,
+        "place": certificate.agency_place,
+        "ori": certificate.agency_ori,
         "issued_on": certificate.issued_on,
         "valid": certificate.is_valid,
         "revoked_on": certificate.revoked_at,
+        "changes": changes,
+        "changed": _in_words([change["what"] for change in changes]),
     }
+
+
+def _in_words(items: list[str]) -> str:
+    """["name", "place", "ORI"] as "name, place and ORI"."""
+    if len(items) < 2:
+        return "".join(items)
+    return _("%(first)s and %(last)s") % {"first": ", ".join(items[:-1]), "last": items[-1]}
 
 
 def _lookup(**criteria) -> Certificate | None:
     return Certificate.all_agencies.select_related("agency").filter(**criteria).first()
 
 
+# Numbers are sequential (the program wants them so): the limit keeps anyone from reading
+# every certificate in turn, and a person verifying a few never meets it.
+verification_limited = limited_per_client("verify", setting="VERIFY_LOOKUPS_PER_MINUTE")
+
+
 @require_GET
+@verification_limited
 def certificate_verify(request):
     number = request.GET.get("number", "").strip().upper()
     context = {"number": number, "searched": bool(number)}
@@ -46,6 +70,7 @@ def certificate_verify(request):
 
 
 @require_GET
+@verification_limited
 def certificate_verify_token(request, token: str):
     certificate = _public(_lookup(token=token)) if TOKEN.match(token) else None
     status = 200 if certificate else 404

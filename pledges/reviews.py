@@ -13,12 +13,14 @@ import secrets
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from agencies.audit import record_event
+from agencies.audit import changes_between, record_event, snapshot
 from agencies.hooks import announce_evidence_changed
-from agencies.models import User
+from agencies.models import Agency, User
 from pledges import lifecycle, notices
 from pledges.models import (
+    CERTIFIED_IDENTITY,
     Certificate,
     CertificateSequence,
     Decision,
@@ -34,6 +36,7 @@ REQUIREMENT_TITLES = {
     "coverage": "Training coverage",
 }
 REQUIREMENT_KEYS = tuple(REQUIREMENT_TITLES)
+IDENTITY_FIELDS = [field for _source, field in CERTIFIED_IDENTITY]
 
 
 def _open_submission(submission: Submission) -> Submission:
@@ -46,6 +49,23 @@ def _open_submission(submission: Submission) -> Submission:
     if latest.pk != submission.pk or Review.all_agencies.filter(submission=submission).exists():
         raise ValidationError("This submission was decided already.")
     return submission
+
+
+def _verified_agency(agency_id: int) -> Agency:
+    """The agency, locked until the transaction ends, so a rename or a withdrawn
+    verification waits for the certificate that records who it is; refused unless program
+    staff verified that the agency is who it says."""
+    agency = Agency.objects.select_for_update().get(pk=agency_id)
+    if not agency.verified:
+        raise ValidationError(
+            _(
+                "%(agency)s is not verified: program staff confirm who an agency is (its "
+                "name, place and ORI) before it can be certified. Verify the agency first."
+            )
+            % {"agency": agency.name},
+            code="agency_not_verified",
+        )
+    return agency
 
 
 def _check_reviewer(reviewer: User, submission: Submission) -> None:
@@ -71,13 +91,15 @@ def review_return(*, reviewer: User, submission: Submission, comments: dict[str,
 
 
 def review_approve(*, reviewer: User, submission: Submission, comments: dict | None = None):
-    """Certify the agency: the pledge becomes certified and a certificate is issued."""
+    """Certify the agency: the pledge becomes certified and a certificate is issued to the
+    agency's name, place and ORI as staff verified them."""
     _check_reviewer(reviewer, submission)
     with transaction.atomic():
+        agency = _verified_agency(submission.agency_id)
         _open_submission(submission)
         review = _decide(reviewer, submission, Decision.APPROVED, comments or {})
         lifecycle.move(submission.pledge, PledgeStatus.CERTIFIED, actor=reviewer)
-        certificate = _issue(submission, review, reviewer)
+        certificate = _issue(submission, review, reviewer, agency)
         announce_evidence_changed(submission.agency)
     return review, certificate
 
@@ -112,25 +134,36 @@ def next_certificate_number(year: int) -> str:
     return f"OM-{year}-{sequence.last_number:06d}"
 
 
-def _issue(submission, review, actor, replaces=None) -> Certificate:
+def _issue(submission, review, actor, agency: Agency, replaces=None) -> Certificate:
     from pledges.tasks import render_certificate_pdf
 
     issued_on = timezone.localdate()
     certificate = Certificate.all_agencies.create(
-        agency=submission.agency,
+        agency=agency,
         pledge=submission.pledge,
         review=review,
         number=next_certificate_number(issued_on.year),
         issued_on=issued_on,
         token=secrets.token_urlsafe(32),
         replaces=replaces,
+        **Certificate.identity_of(agency),
     )
+    # Whom it certifies; a replacement records what differs from the certificate it replaces
+    # as before -> after.
+    identity = snapshot(certificate, IDENTITY_FIELDS)
+    changed = changes_between(snapshot(replaces, IDENTITY_FIELDS), identity) if replaces else {}
+    unchanged = {name: value for name, value in identity.items() if name not in changed}
     record_event(
         action="certificate.issued",
         actor=actor,
-        agency=submission.agency,
+        agency=agency,
         obj=certificate,
-        values={"number": certificate.number, "replaces": replaces and replaces.number},
+        changes=changed,
+        values={
+            "number": certificate.number,
+            "replaces": replaces and replaces.number,
+            **unchanged,
+        },
     )
     transaction.on_commit(lambda: render_certificate_pdf.delay(certificate.pk))
     notices.certificate_issued(certificate)
@@ -160,8 +193,10 @@ def certificate_revoke(*, actor: User, certificate: Certificate, reason: str) ->
 
 def certificate_reissue(*, actor: User, certificate: Certificate, reason: str) -> Certificate:
     """Revoke a certificate and issue its replacement with a new number (say, the agency's
-    name changed); the certification itself stands."""
+    name changed): the certification stands, and the replacement records the agency's name,
+    place and ORI as they are now, which staff must have verified again."""
     with transaction.atomic():
+        agency = _verified_agency(certificate.agency_id)
         revoked = certificate_revoke(actor=actor, certificate=certificate, reason=reason)
         submission = revoked.review.submission
-        return _issue(submission, revoked.review, actor, replaces=revoked)
+        return _issue(submission, revoked.review, actor, agency, replaces=revoked)

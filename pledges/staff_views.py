@@ -59,7 +59,7 @@ def review_detail(request, submission_id):
         Submission.all_agencies.select_related("agency", "pledge", "pledge__rules"),
         public_id=submission_id,
     )
-    form = DecisionForm(request.POST or None)
+    form = DecisionForm(request.POST or None, can_approve=submission.agency.verified)
     if request.method == "POST" and form.is_valid():
         try:
             if form.cleaned_data["decision"] == "approve":

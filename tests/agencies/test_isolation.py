@@ -10,7 +10,7 @@ import uuid
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from agencies.models import Role
+from agencies.models import Agency, Role
 from tests.conftest import login
 from tests.factories import (
     DocumentFactory,
@@ -53,6 +53,7 @@ def certificate_of(agency):
     meets_everything(agency)
     pledge = sign(agency, coordinator)
     submission = services.pledge_submit(agency=agency, actor=coordinator, pledge=pledge)
+    Agency.objects.filter(pk=agency.pk).update(verified=True)
     return reviews.review_approve(reviewer=UserFactory(), submission=submission)[1]
 
 

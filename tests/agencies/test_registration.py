@@ -135,6 +135,36 @@ def test_changing_who_the_agency_is_withdraws_verification(client, agency_a, coo
     assert AuditEvent.objects.get(action="agency.updated").changes["verified"] == [True, False]
 
 
+@pytest.mark.parametrize(
+    ("changes", "still_verified"),
+    [
+        ({"locality": "Millbrook Village"}, False),
+        ({"ori": "NY0000100"}, False),
+        ({"sworn_strength": "41", "directory_opt_in": "on"}, True),
+    ],
+)
+def test_only_a_change_of_name_place_or_ori_withdraws_verification(
+    client, agency_a, coordinator, changes, still_verified
+):
+    Agency.objects.filter(pk=agency_a.pk).update(verified=True, locality="Millbrook")
+    agency_a.refresh_from_db()
+    profile = {
+        "name": agency_a.name,
+        "agency_type": agency_a.agency_type,
+        "ori": "",
+        "country": "US",
+        "region": "NY",
+        "locality": "Millbrook",
+        "sworn_strength": "40",
+        "time_zone": agency_a.time_zone,
+    }
+    login(client, coordinator)
+    url = reverse("agency_settings", kwargs={"agency_slug": agency_a.slug})
+    assert client.post(url, {**profile, **changes}).status_code == 302
+    agency_a.refresh_from_db()
+    assert agency_a.verified is still_verified
+
+
 def test_a_refused_settings_form_changes_nothing_on_screen(client, agency_a, coordinator):
     login(client, coordinator)
     data = {**VALID, "name": "Renamed Police", "region": "NY", "ori": "12"}

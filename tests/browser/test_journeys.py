@@ -341,6 +341,7 @@ def test_the_coordinator_downloads_the_certificate_and_anyone_verifies_it(
     from tests.factories import UserFactory
 
     agency, coordinator = submitted_agency()
+    type(agency).objects.filter(pk=agency.pk).update(verified=True)  # staff verified it
     submission = Submission.all_agencies.get(agency=agency)
     _, certificate = reviews.review_approve(reviewer=UserFactory(), submission=submission)
 
@@ -364,3 +365,13 @@ def test_the_coordinator_downloads_the_certificate_and_anyone_verifies_it(
     assert_accessible(visitor)
     page_text = visitor.locator("main").inner_text()
     assert certificate.number in page_text and "Riverton Police Department" in page_text
+
+    # The agency renames itself: the certificate still names Riverton, and says so plainly.
+    from agencies.services import agency_update
+
+    agency_update(agency=agency, actor=coordinator, name="Portland Police Bureau")
+    visitor.reload()
+    assert_accessible(visitor)
+    notice = visitor.get_by_role("heading", name=re.compile("has changed its name"))
+    assert notice.is_visible()
+    assert "issued to Riverton Police Department" in visitor.locator("main").inner_text()

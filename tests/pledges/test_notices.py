@@ -9,7 +9,7 @@ from django.core import mail
 from django.db import transaction
 from django.urls import reverse
 
-from agencies.models import AuditEvent, Role
+from agencies.models import Agency, AuditEvent, Role
 from pledges import notices, outbox, reviews, services, subscriptions
 from pledges.models import (
     EmailKind,
@@ -212,6 +212,7 @@ def test_returned_submission_reaches_members_with_the_comments(
 def test_an_issued_certificate_is_announced_and_a_revoked_one_is_not(
     agency_a, coordinator, reviewer, administrator
 ):
+    Agency.objects.filter(pk=agency_a.pk).update(verified=True)
     meets_everything(agency_a)
     submission = services.pledge_submit(
         agency=agency_a, actor=coordinator, pledge=sign(agency_a, coordinator)
@@ -231,6 +232,7 @@ def test_an_issued_certificate_is_announced_and_a_revoked_one_is_not(
 
 
 def test_a_reissued_certificate_says_what_it_replaces(agency_a, coordinator, reviewer):
+    Agency.objects.filter(pk=agency_a.pk).update(verified=True)
     meets_everything(agency_a)
     submission = services.pledge_submit(
         agency=agency_a, actor=coordinator, pledge=sign(agency_a, coordinator)

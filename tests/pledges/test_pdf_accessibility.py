@@ -29,7 +29,11 @@ def assert_accessible_pdf(data: bytes, title: str) -> None:
 
 def test_the_certificate(agency_a):
     certificate = Certificate(
-        agency=agency_a, number="OM-2027-000123", issued_on=date(2027, 3, 1), token="t" * 43
+        agency=agency_a,
+        number="OM-2027-000123",
+        issued_on=date(2027, 3, 1),
+        token="t" * 43,
+        **Certificate.identity_of(agency_a),
     )
     assert_accessible_pdf(certificate_pdf(certificate), "OM-2027-000123")
 

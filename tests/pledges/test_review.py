@@ -5,11 +5,12 @@ import re
 import threading
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.urls import reverse
 from pypdf import PdfReader
 
-from agencies.models import AuditEvent, Membership, Role
+from agencies.models import Agency, AuditEvent, Membership, Role
 from pledges import reviews, services
 from pledges.models import Certificate, Pledge, Review, Submission
 from tests.conftest import login
@@ -19,6 +20,8 @@ from tests.pledges.test_pledge import meets_everything, sign
 
 @pytest.fixture
 def submitted(agency_a, coordinator):
+    """Agency A's pledge, submitted; program staff have verified the agency."""
+    Agency.objects.filter(pk=agency_a.pk).update(verified=True)
     meets_everything(agency_a)
     pledge = sign(agency_a, coordinator)
     return services.pledge_submit(agency=agency_a, actor=coordinator, pledge=pledge)
@@ -71,6 +74,43 @@ def test_return_fix_resubmit_approve(
     assert agency_a.name in text and certificate.number in text
     assert pdf.pages[0].mediabox.width > pdf.pages[0].mediabox.height  # landscape
     assert pdf.metadata.title.startswith("One Mind Campaign certificate")
+
+
+@pytest.fixture
+def submitted_unverified(agency_a, coordinator):
+    """Agency A's pledge, submitted before program staff verified who the agency is."""
+    meets_everything(agency_a)
+    pledge = sign(agency_a, coordinator)
+    return services.pledge_submit(agency=agency_a, actor=coordinator, pledge=pledge)
+
+
+def test_an_agency_staff_have_not_verified_cannot_be_certified(reviewer, submitted_unverified):
+    with pytest.raises(ValidationError, match="not verified") as refused:
+        reviews.review_approve(reviewer=reviewer, submission=submitted_unverified)
+    assert "Verify the agency first" in refused.value.messages[0]
+    assert Pledge.all_agencies.get().status == "submitted"
+    assert not Review.all_agencies.exists() and not Certificate.all_agencies.exists()
+
+
+def test_the_review_page_says_to_verify_the_agency_before_approving(
+    client, agency_a, reviewer, submitted_unverified
+):
+    login(client, reviewer, mfa=True)
+    page = client.get(review_url(submitted_unverified)).content.decode()
+    assert "Approve and certify" not in page and "Return for changes" in page
+    assert "cannot be approved yet: program staff have not verified the agency" in page
+    verify_link = f"{reverse('staff:dashboard')}?q=Millbrook%20Police%20Department&amp;verified=no"
+    assert verify_link in page
+
+    refused = client.post(review_url(submitted_unverified), {"decision": "approve"})
+    assert "The agency is not verified, so it cannot be approved." in refused.content.decode()
+    assert not Certificate.all_agencies.exists()
+
+    client.post(reverse("staff:agency_verify"), {"verify": str(agency_a.public_id)})
+    page = client.get(review_url(submitted_unverified)).content.decode()
+    assert "Approve and certify" in page and "cannot be approved yet" not in page
+    client.post(review_url(submitted_unverified), {"decision": "approve"})
+    assert Certificate.all_agencies.get().agency_name == agency_a.name
 
 
 def test_a_return_needs_a_comment(reviewer, submitted):
