@@ -132,7 +132,8 @@ def _issue(submission, review, actor, replaces=None) -> Certificate:
         obj=certificate,
         values={"number": certificate.number, "replaces": replaces and replaces.number},
     )
-    transaction.on_commit(lambda: render_certificate_pdf.delay(certificate.pk))
+    # robust: a broker outage is logged, never a 500 for an approval already committed.
+    transaction.on_commit(lambda: render_certificate_pdf.delay(certificate.pk), robust=True)
     notices.certificate_issued(certificate)
     return certificate
 
