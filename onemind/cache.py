@@ -16,6 +16,8 @@ log = logging.getLogger(__name__)
 
 # Stands for "Redis did not answer" where None could be a real answer.
 _UNREACHABLE = object()
+# Monotonic, so a change of the wall clock cannot stretch a pause; tests move it.
+clock = time.monotonic
 
 
 class OutageTolerantRedisCache(RedisCache):
@@ -45,7 +47,7 @@ class OutageTolerantRedisCache(RedisCache):
         self.last_error: str = ""
 
     def _call(self, operation: Callable, *args):
-        now = time.monotonic()
+        now = clock()
         if now < self._retry_at:
             return _UNREACHABLE
         try:

@@ -5,16 +5,20 @@ import logging
 import time
 
 import pytest
+import redis
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.core import mail
+from django.core.cache import cache
 from django.urls import reverse
 from kombu.exceptions import OperationalError
 
 from agencies.models import Invitation, User
+from onemind import cache as shared_cache
+from onemind.cache import OutageTolerantRedisCache
 from pledges import services as pledge_services
 from pledges.models import Certificate
 from pledges.tasks import recompute_agency
-from tests.conftest import deadline, login
+from tests.conftest import DEAD_REDIS, deadline, login
 from tests.factories import PASSWORD, ImportBatchFactory
 from tests.pledges.test_pledge import meets_everything, sign
 from training.models import ImportBatch, ImportState, Person
@@ -165,3 +169,58 @@ def test_a_hung_redis_costs_a_page_well_under_its_timeouts(
         response = client.post(LOGIN, {"login": coordinator.email, "password": PASSWORD})
         assert response.status_code == 302
         assert client.get(agency_url("agency_dashboard", agency_a)).status_code == 200
+
+
+def test_redis_down_reads_as_a_cache_that_keeps_nothing(redis_down):
+    """As Django's DummyCache: what allauth's throttling, the recompute's coalescing and the
+    outbox's lock expect of a cache, so each goes on without it."""
+    assert cache.add("key", 1) is True
+    assert cache.get("key") is None and cache.get("key", "default") == "default"
+    cache.set("key", 1)
+    assert "key" not in cache
+    assert cache.get_many(["key"]) == {}
+    assert cache.set_many({"key": 1}) == []
+    assert cache.get_or_set("key", 2) == 2
+    assert cache.touch("key") is False and cache.delete("key") is False
+    cache.delete_many(["key"])
+    with pytest.raises(ValueError):
+        cache.incr("key")
+    assert cache.clear() is False
+
+
+class RedisThatComesBack:
+    """Stands in for the connection to Redis: refused until `up`, then keeps values."""
+
+    def __init__(self):
+        self.up, self.values, self.calls = False, {}, 0
+
+    def _answer(self):
+        self.calls += 1
+        if not self.up:
+            raise redis.ConnectionError("Connection refused.")
+
+    def get(self, key, default):
+        self._answer()
+        return self.values.get(key, default)
+
+    def set(self, key, value, timeout):
+        self._answer()
+        self.values[key] = value
+
+
+def test_after_a_failure_redis_is_left_alone_a_while_then_used_again(monkeypatch, caplog):
+    caplog.set_level(logging.INFO, logger="onemind.cache")
+    now = [1000.0]
+    monkeypatch.setattr(shared_cache, "clock", lambda: now[0])
+    backend = OutageTolerantRedisCache(DEAD_REDIS, {})
+    server = backend.__dict__["_cache"] = RedisThatComesBack()
+    assert backend.get("key") is None
+    now[0] += OutageTolerantRedisCache.RETRY_SECONDS - 1
+    server.up = True
+    assert backend.get("key") is None
+    assert server.calls == 1  # a dead Redis costs one attempt, not one per call
+    now[0] += 1
+    backend.set("key", "kept")
+    assert backend.get("key") == "kept"
+    assert [r.levelname for r in caplog.records] == ["WARNING", "INFO"]
+    assert "reachable again" in caplog.records[-1].getMessage()
