@@ -8,10 +8,11 @@ class AgenciesConfig(AppConfig):
     def ready(self) -> None:
         from allauth.account.signals import email_confirmed, password_reset
         from allauth.mfa import signals as mfa_signals
+        from celery.signals import after_task_publish
         from django.contrib.auth.models import Group, Permission
         from django.db.models.signals import m2m_changed, post_save, pre_delete
 
-        from agencies import signals
+        from agencies import health, signals
         from agencies.models import User
 
         password_reset.connect(signals.unlock_after_password_reset, dispatch_uid="unlock_reset")
@@ -33,3 +34,4 @@ class AgenciesConfig(AppConfig):
                 sender=model,
                 dispatch_uid=f"staff_standing_{model.__name__}",
             )
+        after_task_publish.connect(health.heartbeat_sent, dispatch_uid="beat_heartbeat")

@@ -72,7 +72,7 @@ class SessionLimitsMiddleware:
 class StaffMFAEnrolmentMiddleware:
     """Program staff must enrol an authenticator before using anything but account pages."""
 
-    ALLOWED_PREFIXES = ("/accounts/", "/static/", "/healthz")
+    ALLOWED_PREFIXES = ("/accounts/", "/static/", "/healthz", "/livez", "/readyz")
 
     def __init__(self, get_response):
         self.get_response = get_response

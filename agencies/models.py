@@ -78,6 +78,21 @@ class SignInLock(models.Model):
         return f"{self.email} locked at {self.locked_at:%Y-%m-%d %H:%M}"
 
 
+class Heartbeat(models.Model):
+    """When a background process last showed it runs: beat when it sends the heartbeat task
+    (every minute), a worker when it runs it. `/healthz` reports them."""
+
+    class Process(models.TextChoices):
+        BEAT = "beat"
+        WORKER = "worker"
+
+    process = models.CharField(max_length=16, choices=Process.choices, primary_key=True)
+    at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.process} seen at {self.at:%Y-%m-%d %H:%M:%S}"
+
+
 class AgencyType(models.TextChoices):
     MUNICIPAL = "municipal", "Municipal police department"
     SHERIFF = "sheriff", "Sheriff's office"

@@ -222,7 +222,8 @@ def invitation_create(*, agency: Agency, actor: User, email: str, role: str) -> 
             obj=invitation,
             values={"email": email, "role": role},
         )
-        transaction.on_commit(lambda: send_invitation_email.delay(invitation.pk))
+        # robust: a broker outage is logged, never a 500 for an invitation already made.
+        transaction.on_commit(lambda: send_invitation_email.delay(invitation.pk), robust=True)
     return invitation
 
 

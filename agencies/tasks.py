@@ -1,9 +1,9 @@
 from celery import shared_task
 from django.core.management import call_command
 
-from agencies import documents, lockout
+from agencies import documents, health, lockout
 from agencies.emails import send_templated_email
-from agencies.models import Invitation
+from agencies.models import Heartbeat, Invitation
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
@@ -38,3 +38,9 @@ def purge_expired_sessions() -> None:
 def sweep_orphan_documents() -> int:
     """Nightly housekeeping: files whose document's transaction rolled back."""
     return documents.sweep_orphans()
+
+
+@shared_task
+def heartbeat() -> None:
+    """Every minute from beat: a worker ran it, so a worker runs (see agencies.health)."""
+    health.record_heartbeat(Heartbeat.Process.WORKER)

@@ -2,12 +2,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.paginator import Paginator
-from django.db import connection
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from agencies import documents, queries, services
+from agencies import documents, health, queries, services
 from agencies.access import agency_view
 from agencies.forms import (
     AgencyProfileForm,
@@ -28,11 +27,30 @@ def livez(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
+def _health_response(checks: dict[str, health.Check]) -> JsonResponse:
+    healthy = all(check.ok for check in checks.values())
+    response = JsonResponse(
+        {
+            "status": "ok" if healthy else "failed",
+            "checks": {name: check.as_dict() for name, check in checks.items()},
+        },
+        status=200 if healthy else 503,
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+def readyz(request):
+    """Readiness of this web process: it serves pages while the database answers. Redis and
+    the workers may be down meanwhile (pages go on without them), so they are not asked."""
+    return _health_response({"database": health.database()})
+
+
 @require_GET
 def healthz(request):
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return HttpResponse("ok", content_type="text/plain")
+    """Every dependency, for monitoring: 503 naming what is down."""
+    return _health_response(health.report())
 
 
 def home(request):

@@ -216,7 +216,7 @@ def start_stack(
     deadline = time.monotonic() + 60
     while True:
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as reply:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2) as reply:
                 if reply.status == 200:
                     return [web, worker]
         except OSError:

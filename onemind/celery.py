@@ -39,6 +39,12 @@ app.conf.beat_schedule = {
         # A run still waiting after a minute is replaced by the next one.
         "options": {"expires": 55},
     },
+    "heartbeat": {
+        # Beat sends it and a worker runs it: /healthz reads both (agencies.health).
+        "task": "agencies.tasks.heartbeat",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
     "sweep-orphan-documents": {
         "task": "agencies.tasks.sweep_orphan_documents",
         "schedule": crontab(hour=3, minute=47),

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", agency_views.home, name="home"),
     path("healthz", agency_views.healthz, name="healthz"),
     path("livez", agency_views.livez, name="livez"),
+    path("readyz", agency_views.readyz, name="readyz"),
     path("accounts/", include("allauth.urls")),
     path("agencies/new/", agency_views.agency_register, name="agency_register"),
     path(

@@ -165,7 +165,8 @@ def _issue(submission, review, actor, agency: Agency, replaces=None) -> Certific
             **unchanged,
         },
     )
-    transaction.on_commit(lambda: render_certificate_pdf.delay(certificate.pk))
+    # robust: a broker outage is logged, never a 500 for an approval already committed.
+    transaction.on_commit(lambda: render_certificate_pdf.delay(certificate.pk), robust=True)
     notices.certificate_issued(certificate)
     return certificate
 

@@ -2,7 +2,10 @@
 a coordinator of agency B; a program reviewer and administrator; a stranger."""
 
 import os
+import signal
+import socket
 import time
+from contextlib import contextmanager
 
 import pytest
 from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
@@ -13,6 +16,7 @@ from django.contrib.auth.models import Group
 from agencies.models import Role
 from agencies.staff import ADMINISTRATOR_GROUP, REVIEWER_GROUP
 from onemind.celery import app as celery_app
+from onemind.settings import redis_cache
 from tests.factories import AgencyFactory, MembershipFactory, UserFactory
 
 SERVICES = {
@@ -107,6 +111,75 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+# A port where nothing listens: Redis refuses every connection, as when it is down.
+DEAD_REDIS = "redis://127.0.0.1:1/0"
+
+
+@contextmanager
+def broker_at(url: str, transport_options: dict | None = None):
+    """Tasks sent to the broker at `url`, as outside tests (not run in-process)."""
+    conf = celery_app.conf
+    saved = conf.broker_url, conf.broker_transport_options, conf.task_always_eager
+    conf.broker_url = url
+    conf.broker_transport_options = transport_options or {}
+    conf.task_always_eager = False
+    _forget_broker_connections()
+    try:
+        yield
+    finally:
+        conf.broker_url, conf.broker_transport_options, conf.task_always_eager = saved
+        _forget_broker_connections()
+
+
+def _forget_broker_connections():
+    """Celery keeps its pools of the broker's connections and producers once made: the next
+    send makes them again, for the broker now configured."""
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+
+
+@contextmanager
+def redis_at(settings, url: str):
+    """Production's cache and broker, Redis at `url`, configured as settings.py does."""
+    settings.CACHES = {"default": redis_cache(url)}
+    with broker_at(url, settings.REDIS_BROKER_TRANSPORT_OPTIONS):
+        yield
+
+
+@pytest.fixture
+def redis_down(settings):
+    """Redis (the cache and the broker) is down: its port refuses connections."""
+    with redis_at(settings, DEAD_REDIS):
+        yield
+
+
+@pytest.fixture
+def redis_hung(settings):
+    """Redis accepts connections and never answers (a hung server, a half-open connection):
+    the kernel completes the handshakes on a listening socket nobody reads."""
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen(64)
+        with redis_at(settings, f"redis://127.0.0.1:{server.getsockname()[1]}/0"):
+            yield
+
+
+@contextmanager
+def deadline(seconds: float):
+    """Fails the block if it is still running after `seconds` (interrupting what it waits for)."""
+
+    def expire(signum, frame):
+        raise AssertionError(f"still waiting after {seconds} seconds")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 @pytest.fixture

@@ -186,10 +186,6 @@ def test_security_headers(client, db):
     assert response["X-Content-Type-Options"] == "nosniff"
 
 
-def test_health_check(client, db):
-    assert client.get("/healthz").content == b"ok"
-
-
 def test_liveness_answers_without_the_database(client, db, django_assert_num_queries):
     with django_assert_num_queries(0):
         assert client.get("/livez").content == b"ok"

@@ -154,7 +154,8 @@ def import_confirm(*, agency: Agency, actor: User, batch: ImportBatch) -> Import
         if not queued:
             raise ValidationError("This import was already confirmed.")
         record_event(action="import.confirmed", actor=actor, agency=agency, obj=batch)
-        transaction.on_commit(lambda: run_import.delay(batch.pk))
+        # robust: a broker outage is logged, never a 500 for an import already confirmed.
+        transaction.on_commit(lambda: run_import.delay(batch.pk), robust=True)
     batch.refresh_from_db()
     return batch
 
