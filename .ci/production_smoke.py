@@ -45,6 +45,7 @@ HOST = "onemind.example.org"
 PASSWORD = "smoke-" + secrets.token_urlsafe(12)
 COORDINATOR = "coordinator@fairview.example"
 REVIEWER = "reviewer@onemind.example"
+ERROR_LINE = re.compile(r'Traceback|ERROR|CRITICAL|" 5\d\d ')
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 STARTUP_SECONDS = 60
 HEALTH_SECONDS = 90
@@ -315,13 +316,9 @@ def wait_for_health(base: str) -> None:
 def read_logs(logs: list[Path]) -> None:
     for log in logs:
         text = log.read_text(errors="replace")
+        # /healthz answers 503 (logged as an error) until the first heartbeats arrive.
         problems = [
-            line
-            for line in text.splitlines()
-            if "Traceback" in line
-            or "ERROR" in line
-            or "CRITICAL" in line
-            or re.search(r'" 5\d\d ', line)
+            line for line in text.splitlines() if ERROR_LINE.search(line) and "/healthz" not in line
         ]
         if problems:
             print(text[-4000:])
@@ -429,6 +426,8 @@ def main() -> int:
             ).headers.get("Strict-Transport-Security", ""),
             "HSTS is sent over HTTPS",
         )
+        ready = requests.get(base + "/readyz", headers={"Host": HOST}, timeout=10)
+        check(ready.status_code == 200, "/readyz (the web container's health check) answers 200")
         coordinator_journey(base, inbox)
         reviewer_journey(base)
         wait_for_health(base)
