@@ -11,8 +11,11 @@ class AgenciesConfig(AppConfig):
         from django.contrib.auth.models import Group, Permission
         from django.db.models.signals import m2m_changed, post_save, pre_delete
 
-        from agencies import signals
+        from agencies import emails, signals
         from agencies.models import User
+        from agencies.outbox import kinds
+
+        kinds.register(*emails.KINDS)
 
         password_reset.connect(signals.unlock_after_password_reset, dispatch_uid="unlock_reset")
         mfa_signals.authenticator_added.connect(signals.authenticator_added, dispatch_uid="mfa_add")

@@ -1,15 +1,33 @@
-"""Emails from three templates each: <name>_subject.txt, <name>_body.txt, <name>_body.html."""
+"""The agencies' own email: the invitation, sent through the outbox like every other."""
 
-from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
+from __future__ import annotations
+
+from django.urls import reverse
+
+from agencies.models import Invitation, OutboxEmail
+from agencies.outbox.kinds import Content, Kind, Skip
+from agencies.services import INVITATION_EMAIL, invitation_token
 
 
-def send_templated_email(template_prefix: str, *, to: str, context: dict) -> None:
-    context = {"site_url": settings.SITE_URL, **context}
-    subject = render_to_string(f"{template_prefix}_subject.txt", context).strip()
-    text = render_to_string(f"{template_prefix}_body.txt", context)
-    html = render_to_string(f"{template_prefix}_body.html", context)
-    message = EmailMultiAlternatives(subject=" ".join(subject.splitlines()), body=text, to=[to])
-    message.attach_alternative(html, "text/html")
-    message.send()
+def _invitation(renderer, row: OutboxEmail) -> Content:
+    invitation = Invitation.all_agencies.select_related("agency", "invited_by").get(
+        pk=row.context["invitation_id"]
+    )
+    return Content(
+        {
+            "invitation": invitation,
+            "path": reverse("invitation_accept", args=[invitation_token(invitation)]),
+        }
+    )
+
+
+def _invitation_still_open(row: OutboxEmail) -> None:
+    invitation = Invitation.all_agencies.filter(pk=row.context["invitation_id"]).first()
+    if invitation is None or not invitation.is_open:
+        state = invitation.state if invitation else "deleted"
+        raise Skip(f"The invitation is {state}: its link would not work.")
+
+
+KINDS = [
+    Kind(INVITATION_EMAIL, "Invitation", compose=_invitation, still_wanted=_invitation_still_open),
+]

@@ -17,6 +17,7 @@ from django.utils import timezone
 from agencies.audit import record_event
 from agencies.hooks import announce_evidence_changed
 from agencies.models import User
+from onemind.enqueue import enqueue_on_commit
 from pledges import lifecycle, notices
 from pledges.models import (
     Certificate,
@@ -26,6 +27,7 @@ from pledges.models import (
     Review,
     Submission,
 )
+from pledges.tasks import render_certificate_pdf
 
 REQUIREMENT_TITLES = {
     "partnership": "Partnership",
@@ -113,8 +115,6 @@ def next_certificate_number(year: int) -> str:
 
 
 def _issue(submission, review, actor, replaces=None) -> Certificate:
-    from pledges.tasks import render_certificate_pdf
-
     issued_on = timezone.localdate()
     certificate = Certificate.all_agencies.create(
         agency=submission.agency,
@@ -132,7 +132,8 @@ def _issue(submission, review, actor, replaces=None) -> Certificate:
         obj=certificate,
         values={"number": certificate.number, "replaces": replaces and replaces.number},
     )
-    transaction.on_commit(lambda: render_certificate_pdf.delay(certificate.pk))
+    # With the broker down the certificate stands without its PDF until the sweep renders it.
+    enqueue_on_commit(render_certificate_pdf, certificate.pk)
     notices.certificate_issued(certificate)
     return certificate
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from agencies.models import AuditEvent
 from tests.conftest import login
 from tests.factories import PersonFactory, course
-from training import import_services
+from training import import_runs, import_services
 from training.models import (
     CourseKind,
     ImportBatch,
@@ -250,7 +250,7 @@ def test_caps_on_size_and_rows_are_explained(importer, settings):
         response = importer.upload(big)
     text = response.content.decode()
     assert "The file is 0.0 MB; the limit is 0 MB" in text and "Split it" in text
-    with mock.patch.object(import_services, "MAX_ROWS", 5):
+    with mock.patch.object(import_runs, "MAX_ROWS", 5):
         response = importer.upload(big)
     assert "the limit is 5" in response.content.decode()
     assert not ImportBatch.all_agencies.exists()
@@ -264,7 +264,7 @@ def test_a_file_that_is_not_a_spreadsheet_is_refused(importer):
 
 def test_a_confirmed_import_runs_once_even_if_delivered_twice(importer, agency_a):
     batch = importer.run(ROSTER_CSV)
-    import_services.import_run(batch_id=batch.pk)  # a second delivery of the same task
+    import_runs.import_run(batch_id=batch.pk)  # a second delivery of the same task
     assert Person.all_agencies.count() == 3
     assert AuditEvent.objects.filter(action="import.committed").count() == 1
 
