@@ -29,6 +29,12 @@ def withdraw_duplicate_invitations(apps, schema_editor):
     )
 
 
+def drop_emails_to_addresses(apps, schema_editor):
+    """Going back: the outbox before this held emails to accounts only."""
+    OutboxEmail = apps.get_model("agencies", "OutboxEmail")
+    OutboxEmail._base_manager.filter(recipient=None).delete()
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("agencies", "0005_agency_search_trigram"),
@@ -142,6 +148,7 @@ class Migration(migrations.Migration):
                 name="outbox_has_recipient",
             ),
         ),
+        migrations.RunPython(migrations.RunPython.noop, drop_emails_to_addresses),
         migrations.RunPython(withdraw_duplicate_invitations, migrations.RunPython.noop),
         migrations.AddConstraint(
             model_name="invitation",
