@@ -100,6 +100,35 @@ def _celery_eager():
     celery_app.conf.task_always_eager = False
 
 
+CLOSED_PORT_BROKER = "redis://127.0.0.1:1/0"
+
+
+class BrokerDown:
+    """The broker is unreachable (a closed port): sending a task fails at once, as in
+    production when Redis is down. `back()` brings it back (tasks run in-process again)."""
+
+    SETTINGS = ("broker_url", "task_always_eager", "task_publish_retry")
+
+    def __init__(self) -> None:
+        self.saved = {name: celery_app.conf[name] for name in self.SETTINGS}
+        celery_app.close()  # forget connections made to the working broker
+        # No publish retries: each would only wait on the same refused connection.
+        celery_app.conf.update(
+            broker_url=CLOSED_PORT_BROKER, task_always_eager=False, task_publish_retry=False
+        )
+
+    def back(self) -> None:
+        celery_app.close()
+        celery_app.conf.update(self.saved)
+
+
+@pytest.fixture
+def broker_down():
+    down = BrokerDown()
+    yield down
+    down.back()
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     from django.core.cache import cache
