@@ -107,14 +107,18 @@ class BrokerDown:
     """The broker is unreachable (a closed port): sending a task fails at once, as in
     production when Redis is down. `back()` brings it back (tasks run in-process again)."""
 
-    SETTINGS = ("broker_url", "task_always_eager", "task_publish_retry")
+    SETTINGS = ("broker_url", "broker_transport_options", "task_always_eager", "task_publish_retry")
 
     def __init__(self) -> None:
         self.saved = {name: celery_app.conf[name] for name in self.SETTINGS}
         celery_app.close()  # forget connections made to the working broker
-        # No publish retries: each would only wait on the same refused connection.
+        # No retries, of the connection or of the message: each would only wait on the same
+        # refused connection (kombu's defaults take about six seconds to give up).
         celery_app.conf.update(
-            broker_url=CLOSED_PORT_BROKER, task_always_eager=False, task_publish_retry=False
+            broker_url=CLOSED_PORT_BROKER,
+            broker_transport_options={"max_retries": 0},
+            task_always_eager=False,
+            task_publish_retry=False,
         )
 
     def back(self) -> None:

@@ -7,11 +7,11 @@ from unittest import mock
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
 
 from agencies.models import AuditEvent
 from tests.conftest import login
 from tests.factories import PersonFactory, course
+from tests.training.conftest import url
 from training import import_runs, import_services
 from training.models import (
     CourseKind,
@@ -30,43 +30,6 @@ ROSTER_CSV = (
     "\r\n"
     '  1003 , "Ng, Lily ",Telecommunicator,Civilian,LOA,3/1/21\r\n'
 ).encode()
-
-
-def url(name, agency, **kwargs):
-    return reverse(name, kwargs={"agency_slug": agency.slug, **kwargs})
-
-
-@pytest.fixture
-def importer(client, agency_a, editor, django_capture_on_commit_callbacks):
-    """Upload a file, check it with the proposed columns, and (optionally) confirm it."""
-    login(client, editor)
-
-    class Importer:
-        def upload(self, data, name="roster.csv", kind="roster"):
-            file = SimpleUploadedFile(name, data)
-            response = client.post(url("import_upload", agency_a), {"kind": kind, "file": file})
-            if response.status_code != 302:
-                return response
-            return ImportBatch.all_agencies.latest("created_at")
-
-        def check(self, batch, mapping=None, **extra):
-            mapping = mapping if mapping is not None else batch.mapping
-            client.post(
-                url("import_preview", agency_a, batch_id=batch.public_id), {**mapping, **extra}
-            )
-            batch.refresh_from_db()
-            return batch
-
-        def confirm(self, batch):
-            with django_capture_on_commit_callbacks(execute=True):
-                client.post(url("import_confirm", agency_a, batch_id=batch.public_id))
-            batch.refresh_from_db()
-            return batch
-
-        def run(self, data, name="roster.csv", kind="roster", **extra):
-            return self.confirm(self.check(self.upload(data, name, kind), **extra))
-
-    return Importer()
 
 
 def test_a_roster_csv_is_guessed_previewed_and_imported(client, importer, agency_a):
