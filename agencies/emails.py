@@ -6,10 +6,11 @@ from django.urls import reverse
 
 from agencies.models import Invitation, OutboxEmail
 from agencies.outbox.kinds import Content, Kind, Skip
+from agencies.outbox.messages import Renderer
 from agencies.services import INVITATION_EMAIL, invitation_token
 
 
-def _invitation(renderer, row: OutboxEmail) -> Content:
+def _invitation(renderer: Renderer, row: OutboxEmail) -> Content:
     invitation = Invitation.all_agencies.select_related("agency", "invited_by").get(
         pk=row.context["invitation_id"]
     )

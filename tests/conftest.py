@@ -54,6 +54,16 @@ def pytest_configure(config):
 
 
 @pytest.fixture(autouse=True)
+def _program_seeds_in_transactional_tests(request):
+    """A transactional test empties every table when it ends: the next one starts again from
+    what the migrations seed, as every other test does, whichever ran before it."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker and marker.kwargs.get("transaction"):
+        request.getfixturevalue("_django_db_helper")
+        restore_program_seeds()
+
+
+@pytest.fixture(autouse=True)
 def _replica_only_where_marked(request):
     """Outside tests marked `replica`, the router finds no replica configured."""
     from django.conf import settings
