@@ -208,16 +208,19 @@ def invitation_create(*, agency: Agency, actor: User, email: str, role: str) -> 
     try:
         return _invitation_create(agency=agency, actor=actor, email=email, role=role)
     except IntegrityError:
+        # Another invitation of this address was saved while ours was being written.
         with agency_scope(agency):
-            waiting = Invitation.objects.filter(email=email, accepted_at=None, revoked_at=None)
-            waiting = waiting.first()
-        if waiting is not None and waiting.role == role:
+            waiting = Invitation.objects.filter(
+                email=email, accepted_at=None, revoked_at=None
+            ).first()
+        if waiting is None:
+            raise
+        if waiting.role == role:
             return waiting
-        role_name = f" as {waiting.get_role_display().lower()}" if waiting else ""
         raise ValidationError(
             {
-                "email": f"Someone else invited {email}{role_name} a moment ago. See the "
-                "members page; send again from there to change the role."
+                "email": f"Someone else invited {email} as {waiting.get_role_display().lower()} "
+                "a moment ago. See the members page; invite again to change the role."
             }
         ) from None
 
