@@ -124,13 +124,16 @@ def import_confirm(*, agency: Agency, actor: User, batch: ImportBatch) -> Import
     return batch
 
 
-def _running_message(batch: ImportBatch) -> str:
+def _why_not(batch: ImportBatch) -> str:
+    """Why an import cannot be run again or cancelled now, as it stands in the database."""
     batch.refresh_from_db()
     if batch.state == ImportState.RUNNING:
         return (
             "This import is running now: wait for its result. It lands whole or not at all, "
             "so it cannot be stopped halfway."
         )
+    if batch.state in (ImportState.UPLOADED, ImportState.PREVIEWED):
+        return "This import has not been confirmed yet."
     return f"This import has already ended ({batch.get_state_display().lower()})."
 
 
@@ -151,7 +154,7 @@ def import_retry(*, agency: Agency, actor: User, batch: ImportBatch) -> ImportBa
             finished_at=None,
         )
         if not retried:
-            raise ValidationError(_running_message(batch))
+            raise ValidationError(_why_not(batch))
         record_event(action="import.retried", actor=actor, agency=agency, obj=batch)
         enqueue_on_commit(run_import, batch.pk)
     batch.refresh_from_db()
@@ -167,7 +170,7 @@ def import_cancel(*, agency: Agency, actor: User, batch: ImportBatch) -> None:
             Q(state__in=not_started) | stale(timezone.now()), pk=batch.pk
         ).update(state=ImportState.CANCELLED, run_token="")
         if not cancelled:
-            raise ValidationError(_running_message(batch))
+            raise ValidationError(_why_not(batch))
         record_event(action="import.cancelled", actor=actor, agency=agency, obj=batch)
         transaction.on_commit(lambda: batch.file.delete(save=False))
 
