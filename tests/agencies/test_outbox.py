@@ -16,10 +16,11 @@ from kombu.exceptions import OperationalError as BrokerDown
 
 from agencies import tasks
 from agencies.models import OutboxEmail, OutboxStatus
-from agencies.outbox import sending
+from agencies.outbox import kinds, sending
 from agencies.outbox import services as outbox_services
 from agencies.outbox.messages import Renderer
 from agencies.outbox.services import Letter, outbox_add
+from agencies.services import invitation_create
 from pledges import reviews, services
 from pledges.models import EmailKind
 from tests.conftest import login
@@ -258,3 +259,24 @@ def test_with_the_broker_down_the_email_goes_out_at_the_next_run(
     [message] = smtp_inbox.to(coordinator.email)
     assert "returned for changes" in message["Subject"]
     assert "Section 4 must name the crisis line." in message.get_body(("plain",)).get_content()
+
+
+def test_every_app_registers_its_kinds_and_an_unknown_one_is_refused(db):
+    names = {kind.name for kind in kinds.registered()}
+    assert {"invitation", *EmailKind.values} <= names
+    letter = Letter("carrier_pigeon", None, None, "2026-12", {}, recipient_email="a@b.example")
+    with pytest.raises(LookupError, match="carrier_pigeon"), transaction.atomic():
+        outbox_add([letter])
+    assert not OutboxEmail.objects.exists()
+
+
+def test_staff_see_an_invitation_waiting_for_its_address(
+    client, agency_a, coordinator, reviewer, broker_down
+):
+    invitation_create(
+        agency=agency_a, actor=coordinator, email="new.person@millbrook.example", role="viewer"
+    )
+    login(client, reviewer, mfa=True)
+    page = client.get("/staff/emails/").content.decode()
+    assert '<th scope="row">Invitation</th>' in page
+    assert "new.person@millbrook.example" in page and "Waiting to be sent" in page
