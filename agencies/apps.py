@@ -12,8 +12,11 @@ class AgenciesConfig(AppConfig):
         from django.contrib.auth.models import Group, Permission
         from django.db.models.signals import m2m_changed, post_save, pre_delete
 
-        from agencies import health, signals
+        from agencies import emails, health, signals
         from agencies.models import User
+        from agencies.outbox import kinds
+
+        kinds.register(*emails.KINDS)
 
         password_reset.connect(signals.unlock_after_password_reset, dispatch_uid="unlock_reset")
         email_confirmed.connect(signals.email_confirmed, dispatch_uid="release_unconfirmed")

@@ -1,32 +1,34 @@
-"""Emails from three templates each: <name>_subject.txt, <name>_body.txt, <name>_body.html.
+"""The agencies' own email: the invitation, sent through the outbox like every other."""
 
-Every email is rendered by `render_email`: only its HTML body is HTML-escaped. The subject
-and the plain-text body are read as they are, so an agency called "O'Brien & Sons" must not
-arrive as "O&#x27;Brien &amp; Sons".
-"""
+from __future__ import annotations
 
-from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.template import Context, Engine
-from django.template.loader import render_to_string
+from django.urls import reverse
 
-
-def render_text(template_name: str, context: dict) -> str:
-    """A plain-text template rendered without HTML escaping."""
-    template = Engine.get_default().get_template(template_name)
-    return template.render(Context(context, autoescape=False))
+from agencies.models import Invitation, OutboxEmail
+from agencies.outbox.kinds import Content, Kind, Skip
+from agencies.outbox.messages import Renderer
+from agencies.services import INVITATION_EMAIL, invitation_token
 
 
-def render_email(template_prefix: str, context: dict) -> tuple[str, str, str]:
-    """(subject on one line, plain-text body, HTML body) of the templates at the prefix."""
-    subject = " ".join(render_text(f"{template_prefix}_subject.txt", context).split())
-    text = render_text(f"{template_prefix}_body.txt", context)
-    html = render_to_string(f"{template_prefix}_body.html", context)
-    return subject, text, html
+def _invitation(renderer: Renderer, row: OutboxEmail) -> Content:
+    invitation = Invitation.all_agencies.select_related("agency", "invited_by").get(
+        pk=row.context["invitation_id"]
+    )
+    return Content(
+        {
+            "invitation": invitation,
+            "path": reverse("invitation_accept", args=[invitation_token(invitation)]),
+        }
+    )
 
 
-def send_templated_email(template_prefix: str, *, to: str, context: dict) -> None:
-    subject, text, html = render_email(template_prefix, {"site_url": settings.SITE_URL, **context})
-    message = EmailMultiAlternatives(subject=subject, body=text, to=[to])
-    message.attach_alternative(html, "text/html")
-    message.send()
+def _invitation_still_open(row: OutboxEmail) -> None:
+    invitation = Invitation.all_agencies.filter(pk=row.context["invitation_id"]).first()
+    if invitation is None or not invitation.is_open:
+        state = invitation.state if invitation else "deleted"
+        raise Skip(f"The invitation is {state}: its link would not work.")
+
+
+KINDS = [
+    Kind(INVITATION_EMAIL, "Invitation", compose=_invitation, still_wanted=_invitation_still_open),
+]

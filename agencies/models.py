@@ -300,6 +300,17 @@ class Invitation(TenantModel):
 
     class Meta(TenantModel.Meta):
         indexes = [models.Index(fields=["agency", "email"], name="invitation_agency_email")]
+        constraints = [
+            *TenantModel.Meta.constraints,
+            # One invitation waiting per address: a newer one withdraws the older first, and
+            # two sent at the same moment cannot both stand. (An expired one still counts
+            # until a new one replaces it: expiry is a matter of time, not of a column.)
+            models.UniqueConstraint(
+                fields=["agency", "email"],
+                condition=models.Q(accepted_at=None, revoked_at=None),
+                name="invitation_one_waiting_per_address",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Invitation of {self.email} to {self.agency_id} as {self.role}"
@@ -406,3 +417,69 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("Audit events are append-only.")
+
+
+class OutboxStatus(models.TextChoices):
+    PENDING = "pending", "Waiting to be sent"
+    SENDING = "sending", "Being sent"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+    SKIPPED = "skipped", "Not sent (no longer wanted)"
+
+
+class OutboxEmail(models.Model):
+    """One email to send, written in the transaction of the event that causes it.
+
+    `key` (kind, agency, period or event, recipient) is unique, so an event or a schedule
+    that runs twice writes one row; the dispatcher claims rows with a conditional UPDATE, so
+    two workers never send the same one (`agencies.outbox`). The recipient is an account,
+    or only an address for someone who has none yet (an invitation).
+    """
+
+    key = models.CharField(max_length=200, unique=True)
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(max_length=30)  # a kind registered with `agencies.outbox`
+    agency = models.ForeignKey(
+        "agencies.Agency", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    recipient_email = models.EmailField(blank=True)
+    context = models.JSONField(default=dict, blank=True)  # what the event or period was
+    status = models.CharField(
+        max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    claim_token = models.CharField(max_length=32, blank=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    message_id = models.CharField(max_length=200, blank=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [
+            # Only the rows still to send: sent ones pile up and are never looked up by it.
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(status__in=["pending", "sending"]),
+                name="outbox_due",
+            ),
+            models.Index(fields=["agency", "-created_at"], name="outbox_agency_created"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(recipient__isnull=False) | ~models.Q(recipient_email=""),
+                name="outbox_has_recipient",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} to {self.address} ({self.status})"
+
+    @property
+    def address(self) -> str:
+        """Where it goes: the account's address as it is now, or the address written."""
+        return self.recipient.email if self.recipient_id else self.recipient_email

@@ -17,6 +17,7 @@ from django.utils.text import slugify
 from agencies import lockout
 from agencies.audit import changes_between, record_event, snapshot
 from agencies.models import Agency, Invitation, Membership, Role, User
+from agencies.outbox.services import Letter, outbox_add
 from agencies.tenancy import agency_scope
 from agencies.validation import validate
 
@@ -35,6 +36,7 @@ AGENCY_PROFILE_FIELDS = [
 # staff verified, and what a certificate records as whom it was issued to.
 IDENTITY_FIELDS = {"name", "ori", "country", "region", "locality"}
 INVITATION_SALT = "agencies.invitation"
+INVITATION_EMAIL = "invitation"  # its kind in the outbox (`agencies.emails`)
 
 
 def _unique_slug(name: str) -> str:
@@ -194,18 +196,44 @@ def invitation_token(invitation: Invitation) -> str:
 
 
 def invitation_create(*, agency: Agency, actor: User, email: str, role: str) -> Invitation:
-    """Invite an email address to the agency; replaces any open invitation for it."""
-    from agencies.tasks import send_invitation_email
+    """Invite an email address to the agency; replaces any invitation still waiting for it.
 
+    The email is written to the outbox with the invitation, so it goes out even if the
+    broker is down at that moment. Two invitations of one address sent at the same moment
+    (a double click, two coordinators) leave one: the second lands on the first when it
+    asks the same, and is told so otherwise.
+    """
     email = email.strip().lower()
     if role not in Role.values:
         raise ValidationError({"role": "Choose coordinator, editor or viewer."})
+    try:
+        return _invitation_create(agency=agency, actor=actor, email=email, role=role)
+    except IntegrityError:
+        # Another invitation of this address was saved while ours was being written.
+        with agency_scope(agency):
+            waiting = Invitation.objects.filter(
+                email=email, accepted_at=None, revoked_at=None
+            ).first()
+        if waiting is None:
+            raise
+        if waiting.role == role:
+            return waiting
+        raise ValidationError(
+            {
+                "email": f"Someone else invited {email} as {waiting.get_role_display().lower()} "
+                "a moment ago. See the members page; invite again to change the role."
+            }
+        ) from None
+
+
+def _invitation_create(*, agency: Agency, actor: User, email: str, role: str) -> Invitation:
     with transaction.atomic(), agency_scope(agency):
         if Membership.objects.filter(user__email__iexact=email).exists():
             raise ValidationError({"email": f"{email} is already a member of this agency."})
         now = timezone.now()
+        # Every one not used or withdrawn, the expired too: at most one waits per address.
         for earlier in Invitation.objects.select_for_update().filter(
-            email=email, accepted_at=None, revoked_at=None, expires_at__gt=now
+            email=email, accepted_at=None, revoked_at=None
         ):
             _invitation_withdraw(agency=agency, actor=actor, invitation=earlier, reason="replaced")
         invitation = Invitation.objects.create(
@@ -222,8 +250,20 @@ def invitation_create(*, agency: Agency, actor: User, email: str, role: str) -> 
             obj=invitation,
             values={"email": email, "role": role},
         )
-        # robust: a broker outage is logged, never a 500 for an invitation already made.
-        transaction.on_commit(lambda: send_invitation_email.delay(invitation.pk), robust=True)
+        # Keyed by the invitation: sending again (a new invitation) is a new email, while a
+        # repeat of this one is not.
+        outbox_add(
+            [
+                Letter(
+                    INVITATION_EMAIL,
+                    None,
+                    agency.pk,
+                    f"invitation:{invitation.pk}",
+                    {"invitation_id": invitation.pk},
+                    recipient_email=email,
+                )
+            ]
+        )
     return invitation
 
 

@@ -1,30 +1,49 @@
+import logging
+import time
+
 from celery import shared_task
+from django.core.cache import cache
 from django.core.management import call_command
+from django.db import OperationalError
 
 from agencies import documents, health, lockout
-from agencies.emails import send_templated_email
-from agencies.models import Heartbeat, Invitation
+from agencies.models import Heartbeat
+from agencies.outbox import sending
+
+log = logging.getLogger(__name__)
+
+# One dispatcher run stops taking new batches after this long, so other work gets the
+# worker too; the next run (a minute later) goes on where it stopped.
+DISPATCH_SECONDS = 240
+DISPATCH_LOCK = "outbox:dispatching"
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def send_invitation_email(invitation_id: int) -> None:
-    """Email the invitation link (sent after the invitation's transaction commits)."""
-    from agencies.services import invitation_token
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
+def dispatch_outbox() -> int:
+    """Every minute, and soon after an event writes to the outbox: send what is due.
 
-    invitation = Invitation.all_agencies.select_related("agency", "invited_by").get(
-        pk=invitation_id
-    )
-    if not invitation.is_open:
-        return
-    send_templated_email(
-        "emails/invitation",
-        to=invitation.email,
-        context={
-            "invitation": invitation,
-            "agency": invitation.agency,
-            "path": f"/invitations/{invitation_token(invitation)}/",
-        },
-    )
+    Two at once would still send each email once (`agencies.outbox`); the lock only keeps a
+    second one from taking a worker while the first is busy. A run stops taking batches
+    after DISPATCH_SECONDS, and the next one goes on where it stopped.
+    """
+    try:
+        if not cache.add(DISPATCH_LOCK, 1, DISPATCH_SECONDS + 60):
+            return 0
+    except Exception:  # cache unreachable: dispatch anyway, it is safe
+        log.warning("Dispatching the outbox without its lock: the cache is unreachable")
+    sent, started = 0, time.monotonic()
+    try:
+        while time.monotonic() - started < DISPATCH_SECONDS:
+            result = sending.dispatch()
+            sent += result.sent
+            if result.looked_at < sending.BATCH_SIZE or result.server_unavailable:
+                break
+    finally:
+        try:
+            cache.delete(DISPATCH_LOCK)
+        except Exception:
+            log.warning("Could not release the outbox dispatcher's lock; it expires by itself")
+    return sent
 
 
 @shared_task

@@ -177,7 +177,8 @@ def delivered(count: int, today: date, rng: random.Random) -> dict:
     from django.db import transaction
 
     from agencies.models import Membership, User
-    from pledges import notices, outbox
+    from agencies.outbox import sending, services
+    from pledges import notices
 
     for n in range(count):
         agency = build_agency(f"Town {n} Police Department", 10, today, rng, weeks=4)
@@ -206,12 +207,12 @@ def delivered(count: int, today: date, rng: random.Random) -> dict:
     }
     try:
         with transaction.atomic():
-            outbox.outbox_add(notices.progress_report_letters())
+            services.outbox_add(notices.progress_report_letters())
         start = time.perf_counter()
         sent = 0
-        while result := outbox.dispatch():
+        while result := sending.dispatch():
             sent += result.sent
-            if result.looked_at < outbox.BATCH_SIZE:
+            if result.looked_at < sending.BATCH_SIZE:
                 break
         elapsed = time.perf_counter() - start
     finally:

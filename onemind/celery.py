@@ -34,7 +34,7 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=12, minute=0),
     },
     "dispatch-outbox": {
-        "task": "pledges.tasks.dispatch_outbox",
+        "task": "agencies.tasks.dispatch_outbox",
         "schedule": 60.0,
         # A run still waiting after a minute is replaced by the next one.
         "options": {"expires": 55},
@@ -42,6 +42,18 @@ app.conf.beat_schedule = {
     "heartbeat": {
         # Beat sends it and a worker runs it: /healthz reads both (agencies.health).
         "task": "agencies.tasks.heartbeat",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    # What a lost message (the broker was down when the action committed) or a dead worker
+    # left behind, found in the database.
+    "sweep-imports": {
+        "task": "training.tasks.sweep_imports",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    "sweep-certificate-pdfs": {
+        "task": "pledges.tasks.sweep_certificate_pdfs",
         "schedule": 60.0,
         "options": {"expires": 55},
     },

@@ -305,6 +305,11 @@ INVITATION_VALID_DAYS = 7
 # Public certificate verification (by number or link): lookups one client may make a minute.
 VERIFY_LOOKUPS_PER_MINUTE = envint("VERIFY_LOOKUPS_PER_MINUTE", 30)
 
+# Imports: a running import renews its lease every third of this; one not renewed for this
+# long lost its worker, and the sweep runs it again (up to IMPORT_MAX_ATTEMPTS runs).
+IMPORT_LEASE_SECONDS = envint("IMPORT_LEASE_SECONDS", 120)
+IMPORT_MAX_ATTEMPTS = envint("IMPORT_MAX_ATTEMPTS", 3)
+
 # Dates and times in program staff's emails (agencies' own emails use each agency's zone).
 PROGRAM_TIME_ZONE = env("PROGRAM_TIME_ZONE", "America/New_York")
 

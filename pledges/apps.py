@@ -7,8 +7,11 @@ class PledgesConfig(AppConfig):
 
     def ready(self) -> None:
         from agencies.hooks import evidence_changed
-        from pledges import evaluation_cache
+        from agencies.outbox import kinds
+        from pledges import emails, evaluation_cache
         from pledges.tasks import schedule_recompute
+
+        kinds.register(*emails.KINDS)
 
         def recompute_on_change(sender, agency, **kwargs) -> None:
             evaluation_cache.evidence_changed(agency.pk)

@@ -10,11 +10,12 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from agencies.access import agency_view
-from agencies.models import Capability
+from agencies.models import Capability, OutboxEmail, OutboxStatus
+from agencies.outbox import kinds, services
 from agencies.staff import REVIEW, is_program_staff, staff_view
-from pledges import outbox, subscriptions
+from pledges import subscriptions
 from pledges.forms import DigestForm, EmailPreferenceForm
-from pledges.models import OutboxEmail, OutboxStatus, StaffEmailPreference
+from pledges.models import StaffEmailPreference
 
 
 # Every member chooses their own emails, viewers included: the change is to their own
@@ -59,6 +60,7 @@ def outbox_list(request):
     digest = DigestForm(initial={"weekly_digest": saved.weekly_digest if saved else True})
     context = {
         "page": page,
+        "emails": [(email, kinds.label(email.kind)) for email in page],
         "status": status,
         "query": urlencode({"status": status}) if status else "",
         "statuses": OutboxStatus.choices,
@@ -72,15 +74,15 @@ def outbox_list(request):
 @require_POST
 def outbox_retry(request, email_id):
     email = get_object_or_404(OutboxEmail, public_id=email_id, status=OutboxStatus.FAILED)
-    outbox.outbox_retry(actor=request.user, email=email)
-    messages.success(request, f"The email to {email.recipient.email} will be sent again.")
+    services.outbox_retry(actor=request.user, email=email)
+    messages.success(request, f"The email to {email.address} will be sent again.")
     return redirect("staff:outbox")
 
 
 @staff_view(REVIEW)
 @require_POST
 def outbox_retry_failed(request):
-    count = outbox.outbox_retry_failed(actor=request.user)
+    count = services.outbox_retry_failed(actor=request.user)
     messages.success(
         request, f"{count} failed email{'s' if count != 1 else ''} will be sent again."
     )

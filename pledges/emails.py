@@ -1,33 +1,28 @@
-"""Outbox rows made into emails, at the moment they are sent.
+"""The program's emails: what each kind says, and who still wants it when it is sent.
 
-Each kind has three templates, `emails/<kind>_subject.txt`, `_body.txt` and `_body.html`,
-rendered in the agency's time zone. Every email carries its unsubscribe link, in the footer
-and in the List-Unsubscribe and List-Unsubscribe-Post headers (RFC 8058), and a Message-ID
-made from its outbox row, so a repeat of the same row is recognisably the same message.
+Registered with the outbox (`agencies.outbox`) in PledgesConfig.ready. Every one of them
+goes to a member (or to program staff, for the digest) who can turn it off: each is checked
+again just before sending, and carries its unsubscribe link in the footer and in the
+List-Unsubscribe headers.
 """
 
 from __future__ import annotations
 
-import hashlib
-import zoneinfo
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from email.utils import parseaddr
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
 from django.utils import timezone
 
-from agencies.emails import render_email
-from agencies.models import Agency, Membership
+from agencies.models import Agency, Membership, OutboxEmail
+from agencies.outbox.kinds import Content, Kind, Skip
+from agencies.outbox.messages import Renderer
 from agencies.tenancy import agency_scope
 from pledges import staff_queries, subscriptions
 from pledges.models import (
     SIGNED_OPEN_STATUSES,
     Certificate,
     EmailKind,
-    OutboxEmail,
     Pledge,
     PledgeStatus,
     Review,
@@ -37,85 +32,13 @@ from pledges.models import (
 LIST_LIMIT = 25
 
 
-class Skip(Exception):  # noqa: N818 - it is not an error: the email is no longer wanted
-    """Nothing to send any more: the recipient opted out or left, or the reason passed."""
-
-
-@dataclass
-class Content:
-    context: dict
-    attachments: list[tuple[str, bytes, str]] = field(default_factory=list)
-
-
 def agency_url(name: str, agency: Agency, **kwargs) -> str:
     return settings.SITE_URL + reverse(name, kwargs={"agency_slug": agency.slug, **kwargs})
 
 
-class Renderer:
-    """Builds the messages of one dispatcher run; an agency's progress report is rendered
-    once per run and day however many members receive it."""
-
-    def __init__(self) -> None:
-        self._reports: dict[tuple[int, object], tuple[object, bytes]] = {}
-
-    def report(self, agency: Agency):
-        from pledges.report import progress_report, progress_report_pdf
-
-        key = (agency.pk, agency.today())
-        if key not in self._reports:
-            report = progress_report(agency)
-            self._reports = {key: (report, progress_report_pdf(report))}  # keep only one
-        return self._reports[key]
-
-    def message(self, row: OutboxEmail) -> EmailMultiAlternatives:
-        stream = subscriptions.stream_of(row.kind)
-        _check_still_wanted(row, stream)
-        zone = row.agency.time_zone if row.agency else settings.PROGRAM_TIME_ZONE
-        with timezone.override(zoneinfo.ZoneInfo(zone)):
-            content = COMPOSERS[row.kind](self, row)
-            unsubscribe = subscriptions.unsubscribe_url(
-                user_id=row.recipient_id, agency_id=row.agency_id, stream=stream
-            )
-            context = {
-                "site_url": settings.SITE_URL,
-                "recipient": row.recipient,
-                "agency": row.agency,
-                "unsubscribe_url": unsubscribe,
-                "stream_name": subscriptions.STREAM_NAMES[stream],
-                "preferences_url": (
-                    agency_url("email_preferences", row.agency)
-                    if row.agency
-                    else settings.SITE_URL + reverse("staff:outbox")
-                ),
-                **content.context,
-            }
-            subject, text, html = render_email(f"emails/{row.kind}", context)
-        message = EmailMultiAlternatives(
-            subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
-            body=text,
-            to=[row.recipient.email],
-            headers={
-                "Message-ID": message_id(row),
-                "List-Unsubscribe": f"<{unsubscribe}>",
-                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-                "Auto-Submitted": "auto-generated",
-            },
-        )
-        message.attach_alternative(html, "text/html")
-        for filename, data, mimetype in content.attachments:
-            message.attach(filename, data, mimetype)
-        return message
-
-
-def message_id(row: OutboxEmail) -> str:
-    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
-    digest = hashlib.sha256(row.key.encode()).hexdigest()[:24]
-    return f"<outbox.{row.pk}.{digest}@{domain}>"
-
-
-def _check_still_wanted(row: OutboxEmail, stream: str) -> None:
-    if not row.recipient.is_active:
-        raise Skip("The recipient's account is deactivated.")
+def _still_wanted(row: OutboxEmail) -> None:
+    """Still a member, and still subscribed to this kind's stream."""
+    stream = subscriptions.stream_of(row.kind)
     membership = None
     if row.agency:
         membership = Membership.all_agencies.filter(agency=row.agency, user=row.recipient).first()
@@ -125,11 +48,47 @@ def _check_still_wanted(row: OutboxEmail, stream: str) -> None:
         raise Skip(f"The recipient turned off {subscriptions.STREAM_NAMES[stream]}.")
 
 
+def _with_unsubscribe(compose: Callable[[Renderer, OutboxEmail], Content]):
+    """The composer, with the footer every program email has: the stream, a link to the
+    recipient's choices, and the one-click unsubscribe link."""
+
+    def composer(renderer: Renderer, row: OutboxEmail) -> Content:
+        content = compose(renderer, row)
+        stream = subscriptions.stream_of(row.kind)
+        content.unsubscribe_url = subscriptions.unsubscribe_url(
+            user_id=row.recipient_id, agency_id=row.agency_id, stream=stream
+        )
+        content.context = {
+            "unsubscribe_url": content.unsubscribe_url,
+            "stream_name": subscriptions.STREAM_NAMES[stream],
+            "preferences_url": (
+                agency_url("email_preferences", row.agency)
+                if row.agency
+                else settings.SITE_URL + reverse("staff:outbox")
+            ),
+            **content.context,
+        }
+        return content
+
+    return composer
+
+
+def _report_and_pdf(agency: Agency):
+    from pledges.report import progress_report, progress_report_pdf
+
+    report = progress_report(agency)
+    return report, progress_report_pdf(report)
+
+
 def _progress_report(renderer: Renderer, row: OutboxEmail) -> Content:
     with agency_scope(row.agency):
         if not Pledge.objects.filter(status__in=SIGNED_OPEN_STATUSES).exists():
             raise Skip("The agency has no open pledge.")
-    report, pdf = renderer.report(row.agency)
+    # Rendered once per agency and day however many members receive it.
+    report, pdf = renderer.reuse(
+        ("progress_report", row.agency.pk, row.agency.today()),
+        lambda: _report_and_pdf(row.agency),
+    )
     filename = f"one-mind-progress-{row.agency.slug}-{report.on:%Y-%m-%d}.pdf"
     return Content(
         {
@@ -259,3 +218,13 @@ COMPOSERS: dict[str, Callable[[Renderer, OutboxEmail], Content]] = {
     EmailKind.CERTIFICATE_ISSUED: _certificate_issued,
     EmailKind.STAFF_DIGEST: _staff_digest,
 }
+
+KINDS = [
+    Kind(
+        kind.value,
+        kind.label,
+        compose=_with_unsubscribe(COMPOSERS[kind]),
+        still_wanted=_still_wanted,
+    )
+    for kind in EmailKind
+]

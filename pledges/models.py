@@ -3,8 +3,6 @@ crisis-response policy, one of the four requirements the pledge judges."""
 
 from __future__ import annotations
 
-import uuid
-
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -441,6 +439,8 @@ class StaffEmailPreference(models.Model):
 
 
 class EmailKind(models.TextChoices):
+    """The program's emails, registered with the outbox (`pledges.emails`)."""
+
     PROGRESS_REPORT = "progress_report", "Progress report"
     TARGET_REMINDER = "target_reminder", "Target date reminder"
     PARTNERSHIP_EXPIRING = "partnership_expiring", "Partnership expiring"
@@ -448,56 +448,3 @@ class EmailKind(models.TextChoices):
     SUBMISSION_RETURNED = "submission_returned", "Submission returned"
     CERTIFICATE_ISSUED = "certificate_issued", "Certificate issued"
     STAFF_DIGEST = "staff_digest", "Weekly program digest"
-
-
-class OutboxStatus(models.TextChoices):
-    PENDING = "pending", "Waiting to be sent"
-    SENDING = "sending", "Being sent"
-    SENT = "sent", "Sent"
-    FAILED = "failed", "Failed"
-    SKIPPED = "skipped", "Not sent (unsubscribed or no longer a member)"
-
-
-class OutboxEmail(models.Model):
-    """One email to send, written in the transaction of the event that causes it.
-
-    `key` (kind, agency, period or event, recipient) is unique, so an event or a schedule
-    that runs twice writes one row; the dispatcher claims rows with a conditional UPDATE, so
-    two workers never send the same one (`pledges.outbox`).
-    """
-
-    key = models.CharField(max_length=200, unique=True)
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    kind = models.CharField(max_length=30, choices=EmailKind.choices)
-    agency = models.ForeignKey(
-        "agencies.Agency", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
-    )
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
-    context = models.JSONField(default=dict, blank=True)  # what the event or period was
-    status = models.CharField(
-        max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING
-    )
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    next_attempt_at = models.DateTimeField(default=timezone.now)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    claim_token = models.CharField(max_length=32, blank=True)
-    claimed_until = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    message_id = models.CharField(max_length=200, blank=True)
-    last_error = models.TextField(blank=True)
-
-    class Meta:
-        indexes = [
-            # Only the rows still to send: sent ones pile up and are never looked up by it.
-            models.Index(
-                fields=["next_attempt_at"],
-                condition=Q(status__in=["pending", "sending"]),
-                name="outbox_due",
-            ),
-            models.Index(fields=["agency", "-created_at"], name="outbox_agency_created"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} to {self.recipient_id} ({self.status})"

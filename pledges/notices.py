@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from agencies.models import Agency
+from agencies.outbox.services import Letter, outbox_add
 from partnerships.queries import partnerships, versions_in_force
 from partnerships.standing import renewed_in_time
 from pledges.models import (
@@ -27,7 +28,6 @@ from pledges.models import (
     ReportFrequency,
     Review,
 )
-from pledges.outbox import Letter, outbox_add
 from pledges.progress import by_local_date
 from pledges.subscriptions import Stream, digest_recipients, subscribers
 from training.models import CIT_KINDS, IN_SCOPE, MHFA_KINDS, TrainingRecord

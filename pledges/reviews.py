@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from agencies.audit import changes_between, record_event, snapshot
 from agencies.hooks import announce_evidence_changed
 from agencies.models import Agency, User
+from onemind.enqueue import enqueue_on_commit
 from pledges import lifecycle, notices
 from pledges.models import (
     CERTIFIED_IDENTITY,
@@ -28,6 +29,7 @@ from pledges.models import (
     Review,
     Submission,
 )
+from pledges.tasks import render_certificate_pdf
 
 REQUIREMENT_TITLES = {
     "partnership": "Partnership",
@@ -135,8 +137,6 @@ def next_certificate_number(year: int) -> str:
 
 
 def _issue(submission, review, actor, agency: Agency, replaces=None) -> Certificate:
-    from pledges.tasks import render_certificate_pdf
-
     issued_on = timezone.localdate()
     certificate = Certificate.all_agencies.create(
         agency=agency,
@@ -165,8 +165,8 @@ def _issue(submission, review, actor, agency: Agency, replaces=None) -> Certific
             **unchanged,
         },
     )
-    # robust: a broker outage is logged, never a 500 for an approval already committed.
-    transaction.on_commit(lambda: render_certificate_pdf.delay(certificate.pk), robust=True)
+    # With the broker down the certificate stands without its PDF until the sweep renders it.
+    enqueue_on_commit(render_certificate_pdf, certificate.pk)
     notices.certificate_issued(certificate)
     return certificate
 

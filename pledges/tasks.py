@@ -1,7 +1,8 @@
-"""Background work of the pledge engine: recomputing progress, lapsing overdue pledges."""
+"""Background work of the pledge engine: recomputing progress, lapsing overdue pledges,
+rendering certificates, queueing the scheduled emails."""
 
 import logging
-import time
+from datetime import timedelta
 
 from celery import shared_task
 from django.core.cache import cache
@@ -9,15 +10,17 @@ from django.db import OperationalError
 from django.utils import timezone
 
 from agencies.models import Agency
+from onemind.enqueue import enqueue
 from pledges import progress, services
+from pledges.models import Certificate
 
 log = logging.getLogger(__name__)
 
 COALESCE_SECONDS = 60
 RECOMPUTE_DELAY_SECONDS = 2
-# One dispatcher run stops taking new batches after this long, so other work gets the
-# worker too; the next run (a minute later) goes on where it stopped.
-DISPATCH_SECONDS = 240
+# A certificate still without its PDF this long after it was issued lost its message (the
+# broker was down when the approval committed): the sweep renders it.
+CERTIFICATE_RENDER_GRACE = timedelta(minutes=2)
 
 
 def _pending_key(agency_id: int) -> str:
@@ -33,12 +36,9 @@ def schedule_recompute(agency_id: int) -> None:
     try:
         if not cache.add(_pending_key(agency_id), 1, COALESCE_SECONDS):
             return  # a recompute is already queued and will see this change
-        try:
-            recompute_agency.apply_async((agency_id,), countdown=RECOMPUTE_DELAY_SECONDS)
-        except Exception:
+        if not enqueue(recompute_agency, agency_id, countdown=RECOMPUTE_DELAY_SECONDS):
             cache.delete(_pending_key(agency_id))
-            raise
-    except Exception:  # cache or broker unreachable: the change stands; the nightly run sweeps
+    except Exception:  # cache unreachable: the change stands; the nightly run sweeps
         log.exception("Could not queue the progress recompute of agency %s", agency_id)
 
 
@@ -66,7 +66,6 @@ def render_certificate_pdf(certificate_id: int) -> str:
     renders it anew if the file went missing from storage."""
     from django.core.files.base import ContentFile
 
-    from pledges.models import Certificate
     from pledges.pdfs import certificate_pdf
 
     certificate = Certificate.all_agencies.select_related("agency").get(pk=certificate_id)
@@ -80,41 +79,18 @@ def render_certificate_pdf(certificate_id: int) -> str:
 
 
 @shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
+def sweep_certificate_pdfs() -> int:
+    """Every few minutes: queue the render of each valid certificate still without its PDF
+    (its message was lost, or its render failed every retry)."""
+    waiting = Certificate.all_agencies.filter(
+        pdf="", revoked_at=None, created_at__lt=timezone.now() - CERTIFICATE_RENDER_GRACE
+    ).values_list("pk", flat=True)
+    return sum(enqueue(render_certificate_pdf, pk) for pk in waiting)
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
 def queue_scheduled_emails() -> int:
     """Daily: progress reports, reminders and the staff digest that are due, to the outbox."""
     from pledges import notices
 
     return notices.queue_scheduled_emails()
-
-
-DISPATCH_LOCK = "pledges:outbox-dispatching"
-
-
-@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
-def dispatch_outbox() -> int:
-    """Every minute, and soon after an event writes to the outbox: send what is due.
-
-    Two at once would still send each email once (`pledges.outbox`); the lock only keeps a
-    second one from taking a worker while the first is busy. A run stops taking batches
-    after DISPATCH_SECONDS, and the next one goes on where it stopped.
-    """
-    from pledges import outbox
-
-    try:
-        if not cache.add(DISPATCH_LOCK, 1, DISPATCH_SECONDS + 60):
-            return 0
-    except Exception:  # cache unreachable: dispatch anyway, it is safe
-        log.warning("Dispatching the outbox without its lock: the cache is unreachable")
-    sent, started = 0, time.monotonic()
-    try:
-        while time.monotonic() - started < DISPATCH_SECONDS:
-            result = outbox.dispatch()
-            sent += result.sent
-            if result.looked_at < outbox.BATCH_SIZE or result.server_unavailable:
-                break
-    finally:
-        try:
-            cache.delete(DISPATCH_LOCK)
-        except Exception:
-            log.warning("Could not release the outbox dispatcher's lock; it expires by itself")
-    return sent

@@ -58,6 +58,16 @@ def pytest_configure(config):
 
 
 @pytest.fixture(autouse=True)
+def _program_seeds_in_transactional_tests(request):
+    """A transactional test empties every table when it ends: the next one starts again from
+    what the migrations seed, as every other test does, whichever ran before it."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker and marker.kwargs.get("transaction"):
+        request.getfixturevalue("_django_db_helper")
+        restore_program_seeds()
+
+
+@pytest.fixture(autouse=True)
 def _replica_only_where_marked(request):
     """Outside tests marked `replica`, the router finds no replica configured."""
     from django.conf import settings
@@ -102,6 +112,30 @@ def _celery_eager():
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = False
+
+
+class BrokerDown:
+    """The broker is unreachable (a closed port), with production's broker settings: sending
+    a task fails at once. `back()` brings it back (tasks run in-process again)."""
+
+    def __init__(self) -> None:
+        from django.conf import settings
+
+        self._down = broker_at(DEAD_REDIS, settings.REDIS_BROKER_TRANSPORT_OPTIONS)
+        self._down.__enter__()
+        self._is_down = True
+
+    def back(self) -> None:
+        if self._is_down:
+            self._down.__exit__(None, None, None)
+            self._is_down = False
+
+
+@pytest.fixture
+def broker_down():
+    down = BrokerDown()
+    yield down
+    down.back()
 
 
 @pytest.fixture(autouse=True)

@@ -12,7 +12,7 @@ from django.core.cache import cache
 from django.urls import reverse
 from kombu.exceptions import OperationalError
 
-from agencies.models import Invitation, User
+from agencies.models import Agency, Invitation, User
 from onemind import cache as shared_cache
 from onemind.cache import OutageTolerantRedisCache
 from pledges import services as pledge_services
@@ -144,6 +144,7 @@ def test_an_approval_commits_while_the_broker_is_down(
 ):
     """Approval sends the certificate's rendering once it has committed."""
     meets_everything(agency_a)
+    Agency.objects.filter(pk=agency_a.pk).update(verified=True)
     pledge = sign(agency_a, coordinator)
     submission = pledge_services.pledge_submit(agency=agency_a, actor=coordinator, pledge=pledge)
     login(client, reviewer, mfa=True)
@@ -154,11 +155,10 @@ def test_an_approval_commits_while_the_broker_is_down(
 
 
 def test_a_task_sent_to_a_dead_broker_fails_at_once(redis_down):
-    """Celery's default retries a refused send three times over 0.6 seconds."""
-    started = time.monotonic()
-    with pytest.raises(OperationalError):
+    """Celery's and kombu's defaults retry a refused send for about six seconds, inside the
+    request that committed; the bound here is generous and only catches that."""
+    with deadline(2), pytest.raises(OperationalError):
         recompute_agency.apply_async((1,))
-    assert time.monotonic() - started < 0.3
 
 
 def test_a_hung_redis_costs_a_page_well_under_its_timeouts(

@@ -13,7 +13,7 @@ from agencies.models import Capability
 from training import import_services
 from training.forms import ImportMappingForm, ImportUploadForm
 from training.import_rows import columns_for
-from training.models import ImportBatch, ImportState
+from training.models import ImportBatch
 from training.spreadsheets import write_csv
 
 SHOWN_ERRORS = 200
@@ -72,7 +72,6 @@ def import_detail(request, agency_slug: str, batch_id):
         "errors": errors[:SHOWN_ERRORS],
         "more_errors": batch.preview.get("counts", {}).get("errors", 0) - SHOWN_ERRORS,
         "progress": import_services.import_progress(batch),
-        "in_progress": batch.state in (ImportState.QUEUED, ImportState.RUNNING),
     }
     return render(request, "training/import_detail.html", context)
 
@@ -106,12 +105,25 @@ def import_confirm(request, agency_slug: str, batch_id):
 
 
 @agency_view(Capability.EDIT, methods=("POST",))
+def import_retry(request, agency_slug: str, batch_id):
+    batch = _batch(batch_id)
+    try:
+        import_services.import_retry(agency=request.agency, actor=request.user, batch=batch)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"The import of {batch.filename} will run again from the start.")
+    return redirect("import_detail", agency_slug=agency_slug, batch_id=batch.public_id)
+
+
+@agency_view(Capability.EDIT, methods=("POST",))
 def import_cancel(request, agency_slug: str, batch_id):
     batch = _batch(batch_id)
     try:
         import_services.import_cancel(agency=request.agency, actor=request.user, batch=batch)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+        return redirect("import_detail", agency_slug=agency_slug, batch_id=batch.public_id)
     else:
         messages.success(request, f"The import of {batch.filename} was cancelled.")
     return redirect("import_list", agency_slug=agency_slug)
@@ -123,9 +135,9 @@ def import_progress(request, agency_slug: str, batch_id):
     return JsonResponse(
         {
             "state": batch.state,
-            "state_label": batch.get_state_display(),
+            "state_label": batch.state_label,
             "progress": import_services.import_progress(batch),
-            "finished": batch.state not in (ImportState.QUEUED, ImportState.RUNNING),
+            "finished": not batch.in_progress,
         }
     )
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -278,6 +278,7 @@ class ImportState(models.TextChoices):
     PREVIEWED = "previewed", "Checked, waiting for confirmation"
     QUEUED = "queued", "Waiting to run"
     RUNNING = "running", "Running"
+    INTERRUPTED = "interrupted", "Interrupted, will run again"
     DONE = "done", "Imported"
     FAILED = "failed", "Failed, nothing imported"
     CANCELLED = "cancelled", "Cancelled"
@@ -290,7 +291,12 @@ def import_file_path(batch: ImportBatch, filename: str) -> str:
 
 
 class ImportBatch(TenantModel):
-    """One uploaded file, from preview to result. Its file is kept privately."""
+    """One uploaded file, from preview to result. Its file is kept privately.
+
+    A confirmed import is recorded as queued (with the time), so the sweep finds it if its
+    message is lost; a running one holds a lease (`run_token`) that its worker renews
+    (`heartbeat_at`), so the sweep finds it if the worker dies (`training.import_services`).
+    """
 
     kind = models.CharField(max_length=20, choices=ImportKind.choices)
     state = models.CharField(
@@ -308,6 +314,11 @@ class ImportBatch(TenantModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    queued_at = models.DateTimeField(null=True, blank=True)  # confirmed, retried or re-queued
+    started_at = models.DateTimeField(null=True, blank=True)  # the latest attempt's start
+    heartbeat_at = models.DateTimeField(null=True, blank=True)  # the running worker's lease
+    run_token = models.CharField(max_length=32, blank=True)  # whose lease it is
+    attempts = models.PositiveSmallIntegerField(default=0)  # runs started since confirmed
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta(TenantModel.Meta):
@@ -315,6 +326,44 @@ class ImportBatch(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} import of {self.filename}"
+
+    @property
+    def lease_expired(self) -> bool:
+        """Running, but its worker stopped renewing the lease: it died, and the sweep runs
+        the import again (the SQL twin is `training.import_runs.stale`)."""
+        lease = timedelta(seconds=settings.IMPORT_LEASE_SECONDS)
+        return self.state == ImportState.RUNNING and (
+            self.heartbeat_at is None or self.heartbeat_at < timezone.now() - lease
+        )
+
+    @property
+    def state_label(self) -> str:
+        """The state as the user should read it: a run whose worker died is interrupted,
+        whatever the row still says."""
+        if self.lease_expired:
+            return ImportState.INTERRUPTED.label
+        return self.get_state_display()
+
+    @property
+    def can_retry(self) -> bool:
+        return self.lease_expired or self.state in (
+            ImportState.QUEUED,
+            ImportState.INTERRUPTED,
+            ImportState.FAILED,
+        )
+
+    @property
+    def can_cancel(self) -> bool:
+        return self.lease_expired or self.state in (
+            ImportState.UPLOADED,
+            ImportState.PREVIEWED,
+            ImportState.QUEUED,
+            ImportState.INTERRUPTED,
+        )
+
+    @property
+    def in_progress(self) -> bool:
+        return self.state in (ImportState.QUEUED, ImportState.RUNNING, ImportState.INTERRUPTED)
 
 
 class ImportMapping(TenantModel):

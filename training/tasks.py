@@ -1,9 +1,17 @@
 from celery import shared_task
+from django.db import OperationalError
 
-from training.import_services import import_run
+from onemind.enqueue import enqueue
+from training import import_runs
 
 
 @shared_task(acks_late=True)
 def run_import(batch_id: int) -> None:
     """Run a confirmed import (whole or not at all); safe to deliver twice."""
-    import_run(batch_id=batch_id)
+    import_runs.import_run(batch_id=batch_id)
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
+def sweep_imports() -> int:
+    """Every minute: run again the imports a dead worker or a lost message left behind."""
+    return sum(enqueue(run_import, pk) for pk in import_runs.imports_to_requeue())

@@ -29,6 +29,7 @@ urlpatterns += [
     path("imports/<uuid:batch_id>/", import_views.import_detail, name="import_detail"),
     path("imports/<uuid:batch_id>/preview/", import_views.import_preview, name="import_preview"),
     path("imports/<uuid:batch_id>/confirm/", import_views.import_confirm, name="import_confirm"),
+    path("imports/<uuid:batch_id>/retry/", import_views.import_retry, name="import_retry"),
     path("imports/<uuid:batch_id>/cancel/", import_views.import_cancel, name="import_cancel"),
     path("imports/<uuid:batch_id>/progress/", import_views.import_progress, name="import_progress"),
     path("imports/<uuid:batch_id>/errors.csv", import_views.import_errors, name="import_errors"),

@@ -1,17 +1,21 @@
 """Invitations: emailed, single use, expiring, bound to the invited address."""
 
 import re
+import threading
+from unittest import mock
 from urllib.parse import quote
 
 import pytest
 import time_machine
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from agencies import services
-from agencies.models import AuditEvent, Invitation, Membership, Role
+from agencies import services, tasks
+from agencies.models import AuditEvent, Invitation, Membership, OutboxEmail, OutboxStatus, Role
+from agencies.outbox import sending
 from agencies.services import invitation_token
 from tests.conftest import login
 from tests.factories import InvitationFactory, UserFactory
@@ -68,7 +72,8 @@ def test_names_read_as_typed_in_the_text_and_subject_and_are_escaped_in_the_html
 
     message = mail.outbox[-1]
     assert message.subject == (
-        "You're invited to O'Brien & Sons Sheriff's Office on the One Mind Pledge Tracker"
+        "[One Mind] You're invited to O'Brien & Sons Sheriff's Office on the One Mind "
+        "Pledge Tracker"
     )
     assert message.body.startswith(
         "Dana O'Neil invited you to join O'Brien & Sons Sheriff's Office on"
@@ -213,3 +218,143 @@ def test_an_unconfirmed_address_of_the_account_cannot_accept(client, agency_a):
     EmailAddress.objects.filter(email="second@millbrook.example").update(verified=True)
     assert client.post(path).status_code == 302
     assert Membership.all_agencies.filter(user=user, agency=agency_a).exists()
+
+
+def test_with_the_broker_down_the_invitation_stands_and_its_email_goes_out_once(
+    client, agency_a, coordinator, broker_down, django_capture_on_commit_callbacks
+):
+    login(client, coordinator)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("member_invite", kwargs={"agency_slug": agency_a.slug}),
+            {"email": "Late.Mail@Millbrook.example", "role": "editor"},
+        )
+    assert response.status_code == 302
+    page = client.get(response.url).content.decode()
+    assert "Invitation sent to late.mail@millbrook.example" in page
+    assert mail.outbox == []
+    row = OutboxEmail.objects.get()
+    assert (row.status, row.recipient_id, row.address) == (
+        OutboxStatus.PENDING,
+        None,
+        "late.mail@millbrook.example",
+    )
+
+    broker_down.back()
+    assert tasks.dispatch_outbox() == 1  # beat's next run of the dispatcher
+    assert tasks.dispatch_outbox() == 0
+    [message] = mail.outbox
+    assert message.to == ["late.mail@millbrook.example"]
+    assert message.subject == (
+        "[One Mind] You're invited to Millbrook Police Department on the One Mind Pledge Tracker"
+    )
+    assert (
+        f"{coordinator.get_full_name()} invited you to join Millbrook Police Department "
+        "on the One Mind Pledge Tracker as editor." in message.body
+    )
+    assert "List-Unsubscribe" not in message.extra_headers  # not a subscription
+
+    invitee = UserFactory(email="late.mail@millbrook.example")
+    login(client, invitee)
+    assert client.post(link_in_last_email()).status_code == 302
+    assert Membership.all_agencies.get(user=invitee).role == Role.EDITOR
+
+
+def test_an_invitation_withdrawn_before_its_email_went_out_is_not_sent(
+    client, agency_a, coordinator, broker_down
+):
+    invitation = services.invitation_create(
+        agency=agency_a, actor=coordinator, email="changed.mind@millbrook.example", role="viewer"
+    )
+    services.invitation_revoke(agency=agency_a, actor=coordinator, invitation=invitation)
+    broker_down.back()
+    assert sending.dispatch().skipped == 1
+    assert mail.outbox == []
+    assert "revoked" in OutboxEmail.objects.get().last_error
+
+
+def test_sending_again_is_a_new_email_and_only_the_newest_goes_out(
+    agency_a, coordinator, broker_down
+):
+    for role in ("viewer", "editor"):
+        services.invitation_create(
+            agency=agency_a, actor=coordinator, email="twice@millbrook.example", role=role
+        )
+    assert OutboxEmail.objects.count() == 2
+    broker_down.back()
+    result = sending.dispatch()
+    assert (result.sent, result.skipped) == (1, 1)  # the first was replaced before it went
+    assert "as editor" in mail.outbox[0].body
+
+
+def test_an_expired_invitation_is_replaced_by_a_new_one(agency_a, coordinator):
+    first = services.invitation_create(
+        agency=agency_a, actor=coordinator, email="slow@millbrook.example", role="viewer"
+    )
+    with time_machine.travel(timezone.now() + timezone.timedelta(days=8)):
+        second = services.invitation_create(
+            agency=agency_a, actor=coordinator, email="slow@millbrook.example", role="viewer"
+        )
+        first.refresh_from_db()
+        assert (first.state, second.state) == ("revoked", "open")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    ("roles", "outcomes"),
+    [
+        (("editor", "editor"), [302, 302]),  # a double click: both land on the same one
+        (("editor", "viewer"), [200, 302]),  # two coordinators: the second is told
+    ],
+    ids=["same-role", "different-roles"],
+)
+def test_two_invitations_posted_at_once_leave_one(roles, outcomes):
+    from django.test import Client
+
+    from tests.conftest import member
+    from tests.factories import AgencyFactory
+
+    agency = AgencyFactory(slug="millbrook-pd")
+    coordinators = [
+        member(agency, Role.COORDINATOR, f"coordinator{n}@millbrook.example") for n in (1, 2)
+    ]
+    url = reverse("member_invite", kwargs={"agency_slug": agency.slug})
+    # Both requests are inside their transactions, neither has written, when they go on.
+    both_inside = threading.Barrier(2, timeout=20)
+    waited = threading.local()
+    real_scope = services.agency_scope
+
+    def scope_once_both_are_inside(scoped):
+        if not getattr(waited, "done", False):
+            waited.done = True
+            both_inside.wait()
+        return real_scope(scoped)
+
+    responses = {}
+
+    def post(n: int) -> None:
+        try:
+            client = Client()
+            client.force_login(coordinators[n])
+            responses[n] = client.post(
+                url, {"email": "new.hire@millbrook.example", "role": roles[n]}
+            )
+        finally:
+            connection.close()
+
+    with mock.patch.object(services, "agency_scope", scope_once_both_are_inside):
+        threads = [threading.Thread(target=post, args=(n,)) for n in (0, 1)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+
+    assert sorted(r.status_code for r in responses.values()) == outcomes
+    waiting = Invitation.all_agencies.filter(accepted_at=None, revoked_at=None)
+    assert waiting.count() == 1
+    assert OutboxEmail.objects.count() == 1  # one email for the one invitation
+    if 200 in outcomes:
+        refused = next(r for r in responses.values() if r.status_code == 200)
+        assert "invited new.hire@millbrook.example" in refused.content.decode()
+        assert "a moment ago" in refused.content.decode()

@@ -95,7 +95,7 @@ def test_the_staff_list_and_an_email_subject_show_the_clean_name(
             {"email": "new@fairview.example", "role": "editor"},
         )
     assert mail.outbox[-1].subject == (
-        "You're invited to Fairview Police Department on the One Mind Pledge Tracker"
+        "[One Mind] You're invited to Fairview Police Department on the One Mind Pledge Tracker"
     )
 
     login(client, reviewer, mfa=True)

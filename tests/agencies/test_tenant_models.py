@@ -14,7 +14,7 @@ SHARED_MODELS = {
     "training.Course": "the program-wide catalogue; an agency's proposals carry the agency",
     "pledges.ProgramRules": "program-wide rules versions that pledges are bound to",
     "pledges.CertificateSequence": "the program-wide counter of certificate numbers per year",
-    "pledges.OutboxEmail": "worked across agencies by the dispatcher; staff digests have none",
+    "agencies.OutboxEmail": "worked across agencies by the dispatcher; staff digests have none",
     "pledges.StaffEmailPreference": "a program staff member's own choice, of no agency",
 }
 

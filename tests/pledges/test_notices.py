@@ -9,13 +9,13 @@ from django.core import mail
 from django.db import transaction
 from django.urls import reverse
 
-from agencies.models import Agency, AuditEvent, Role
-from pledges import notices, outbox, reviews, services, subscriptions
+from agencies.models import Agency, AuditEvent, OutboxEmail, OutboxStatus, Role
+from agencies.outbox import sending
+from agencies.outbox.services import outbox_add
+from pledges import notices, reviews, services, subscriptions
 from pledges.models import (
     EmailKind,
     EmailPreference,
-    OutboxEmail,
-    OutboxStatus,
     ReportFrequency,
     StaffEmailPreference,
 )
@@ -33,7 +33,7 @@ def queued(kind: str) -> list[OutboxEmail]:
 def run_day():
     """What the daily schedule and the dispatcher do."""
     notices.queue_scheduled_emails()
-    return outbox.dispatch(limit=500)
+    return sending.dispatch(limit=500)
 
 
 def test_threshold_picks_the_nearest_reminder_reached():
@@ -56,10 +56,10 @@ def test_target_date_reminders_at_180_90_30_and_7_days(agency_a, coordinator, ed
         )
         with time_machine.travel(moment.replace(hour=12, tzinfo=UTC), tick=False):
             with transaction.atomic():
-                written = outbox.outbox_add(notices.target_reminder_letters())
+                written = outbox_add(notices.target_reminder_letters())
             if written:
                 sent_at[days_before] = written
-            outbox.dispatch()
+            sending.dispatch()
     # Coordinator and editor want reminders by default; the viewer does not.
     assert sent_at == {180: 2, 90: 2, 30: 2, 7: 2}
     recipients = {e.recipient.email for e in queued(EmailKind.TARGET_REMINDER)}
@@ -94,9 +94,9 @@ def test_an_mou_ending_in_60_and_in_30_days_is_announced_once_each(agency_a, coo
             tick=False,
         ):
             with transaction.atomic():
-                if outbox.outbox_add(notices.partnership_reminder_letters()):
+                if outbox_add(notices.partnership_reminder_letters()):
                     announced.append(75 - offset)
-            outbox.dispatch()
+            sending.dispatch()
     assert announced == [60, 30]
     assert [m.subject for m in mail.outbox] == [
         f"[One Mind] Your MOU with {version.partnership.organization.name} ends in 60 days",
@@ -111,7 +111,7 @@ def test_a_renewed_mou_is_not_announced_after_all(agency_a, coordinator):
         partnership__organization__agency=agency_a, expires_on=today + timedelta(days=45)
     )
     with transaction.atomic():
-        outbox.outbox_add(notices.partnership_reminder_letters())
+        outbox_add(notices.partnership_reminder_letters())
     PartnershipVersionFactory(
         partnership=version.partnership,
         kind="renewal",
@@ -119,7 +119,7 @@ def test_a_renewed_mou_is_not_announced_after_all(agency_a, coordinator):
         effective_on=today,
         expires_on=today + timedelta(days=730),
     )
-    assert outbox.dispatch().skipped == 1
+    assert sending.dispatch().skipped == 1
     assert mail.outbox == []
     assert "renewed" in OutboxEmail.objects.get().last_error
 
@@ -201,7 +201,7 @@ def test_returned_submission_reaches_members_with_the_comments(
         coordinator.email,
         editor.email,
     }
-    outbox.dispatch()
+    sending.dispatch()
     message = next(m for m in mail.outbox if m.to == [coordinator.email])
     assert "Partnership: The MOU's signature page is missing." in message.body
     html = message.alternatives[0].content
@@ -219,7 +219,7 @@ def test_an_issued_certificate_is_announced_and_a_revoked_one_is_not(
     )
     _, certificate = reviews.review_approve(reviewer=reviewer, submission=submission)
     [row] = queued(EmailKind.CERTIFICATE_ISSUED)
-    outbox.dispatch()
+    sending.dispatch()
     [message] = mail.outbox
     assert certificate.number in message.subject
     assert f"/verify/{certificate.token}/" in message.body
@@ -228,7 +228,7 @@ def test_an_issued_certificate_is_announced_and_a_revoked_one_is_not(
     row.status = OutboxStatus.PENDING
     row.save()
     reviews.certificate_revoke(actor=administrator, certificate=certificate, reason="Error.")
-    assert outbox.dispatch().skipped == 1 and mail.outbox == []
+    assert sending.dispatch().skipped == 1 and mail.outbox == []
 
 
 def test_a_reissued_certificate_says_what_it_replaces(agency_a, coordinator, reviewer):
@@ -241,7 +241,7 @@ def test_a_reissued_certificate_says_what_it_replaces(agency_a, coordinator, rev
     second = reviews.certificate_reissue(
         actor=reviewer, certificate=first, reason="The agency changed its name."
     )
-    outbox.dispatch()
+    sending.dispatch()
     [message] = [m for m in mail.outbox if second.number in m.subject]
     assert (
         message.subject == f"[One Mind] Replacement certificate {second.number} for {agency_a.name}"
@@ -263,11 +263,11 @@ def test_the_weekly_digest_goes_to_program_staff_once_a_week(
     subscriptions.digest_set(user=administrator, weekly_digest=False)
     for day in range(7):
         with time_machine.travel(monday + timedelta(days=day), tick=False), transaction.atomic():
-            outbox.outbox_add(notices.staff_digest_letters())
+            outbox_add(notices.staff_digest_letters())
     [row] = queued(EmailKind.STAFF_DIGEST)
     assert row.recipient == reviewer
     with time_machine.travel(monday + timedelta(hours=1)):
-        outbox.dispatch()
+        sending.dispatch()
     [message] = mail.outbox
     assert "1 waiting for review" in message.subject
     assert "Millbrook Police Department (NY): waiting 6 days" in message.body
@@ -342,7 +342,7 @@ def test_an_email_queued_before_unsubscribing_is_not_sent(agency_a, coordinator,
     )
     reviews.review_return(reviewer=reviewer, submission=submission, comments={"cit": "More CIT."})
     subscriptions.unsubscribe(user=coordinator, agency=agency_a, stream=Stream.REMINDERS)
-    assert outbox.dispatch().skipped == 1
+    assert sending.dispatch().skipped == 1
     assert mail.outbox == []
     assert OutboxEmail.objects.get().status == OutboxStatus.SKIPPED
 
@@ -357,7 +357,7 @@ def test_a_member_who_left_gets_nothing_more(agency_a, coordinator, reviewer):
     from agencies.models import Membership
 
     Membership.all_agencies.filter(user=leaver).delete()
-    result = outbox.dispatch()
+    result = sending.dispatch()
     assert (result.sent, result.skipped) == (1, 1)
     assert [m.to for m in mail.outbox] == [[coordinator.email]]
 

@@ -9,9 +9,10 @@ import time_machine
 from django.core import mail
 from pypdf import PdfReader
 
-from agencies.models import Role
-from pledges import notices, outbox, subscriptions
-from pledges.models import EmailKind, OutboxEmail, ReportFrequency
+from agencies.models import OutboxEmail, Role
+from agencies.outbox import sending
+from pledges import notices, subscriptions
+from pledges.models import EmailKind, ReportFrequency
 from tests.conftest import member
 from tests.factories import AgencyFactory, PersonFactory, TrainingRecordFactory, course
 from tests.pledges.test_pledge import sign
@@ -31,7 +32,7 @@ def test_a_progress_report_arrives_with_its_pdf_and_unsubscribe_headers(
     sign(agency_a, coordinator)
 
     notices.queue_scheduled_emails()
-    assert outbox.dispatch().sent == 1
+    assert sending.dispatch().sent == 1
 
     [envelope] = smtp_inbox.envelopes
     assert envelope.rcpt_tos == [coordinator.email]
@@ -84,15 +85,15 @@ def test_over_a_month_each_recipient_gets_one_monthly_report_and_weekly_ones_wee
     for day in range(31):  # the daily schedule through December, and its dispatcher
         with time_machine.travel(start + timedelta(days=day), tick=False):
             notices.queue_scheduled_emails()
-            outbox.dispatch()
-            outbox.dispatch()  # a second run the same day sends nothing more
+            sending.dispatch()
+            sending.dispatch()  # a second run the same day sends nothing more
     reports = Counter(m.to[0] for m in mail.outbox if "Progress report" in m.subject)
     # December 2026 touches ISO weeks 49 to 53.
     assert reports == {coordinator.email: 1, editor.email: 5}
 
     with time_machine.travel(datetime(2027, 1, 1, 12, 0, tzinfo=UTC), tick=False):
         notices.queue_scheduled_emails()
-        outbox.dispatch()
+        sending.dispatch()
     reports = Counter(m.to[0] for m in mail.outbox if "Progress report" in m.subject)
     assert reports[coordinator.email] == 2  # January's; week 53 was sent already
 
@@ -132,7 +133,7 @@ def test_one_report_is_rendered_for_all_its_recipients(agency_a, coordinator, vi
     with mock.patch.object(
         report, "progress_report_pdf", wraps=report.progress_report_pdf
     ) as rendered:
-        assert outbox.dispatch().sent == 2
+        assert sending.dispatch().sent == 2
     assert rendered.call_count == 1
     first, second = (m.attachments[0][1] for m in mail.outbox)
     assert first == second
@@ -162,7 +163,7 @@ def test_names_read_as_typed_in_the_subject_and_text_and_are_escaped_in_the_html
         trained_and_untrained(agency_a)
         sign(agency_a, coordinator)
         notices.queue_scheduled_emails()
-        assert outbox.dispatch().sent == 1
+        assert sending.dispatch().sent == 1
 
     [message] = mail.outbox
     assert message.subject == (

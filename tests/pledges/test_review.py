@@ -3,15 +3,18 @@
 import io
 import re
 import threading
+from datetime import timedelta
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from agencies.models import Agency, AuditEvent, Membership, Role
-from pledges import reviews, services
+from pledges import reviews, services, tasks
 from pledges.models import Certificate, Pledge, Review, Submission
 from tests.conftest import login
 from tests.factories import PersonFactory
@@ -293,3 +296,32 @@ def test_staff_who_belong_to_the_agency_cannot_revoke_its_certificate(
 def test_an_odd_verification_link_is_simply_not_found(client, db):
     for token in ("%00", "a" * 300, "../../etc"):
         assert client.get(f"/verify/{token}/").status_code == 404
+
+
+def test_a_reissue_with_the_broker_down_answers_and_the_sweep_renders_its_pdf(
+    client, reviewer, submitted, broker_down, django_capture_on_commit_callbacks
+):
+    _, first = reviews.review_approve(reviewer=reviewer, submission=submitted)
+    login(client, reviewer, mfa=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("staff:certificate_revoke", kwargs={"certificate_id": first.public_id}),
+            {"action": "reissue", "reason": "The agency's name changed."},
+        )
+    assert response.status_code == 302
+    second = Certificate.all_agencies.get(replaces=first)
+    assert f"{first.number} revoked; {second.number} issued." in (
+        client.get(response.url).content.decode()
+    )
+    assert not second.pdf  # its render was never queued
+
+    broker_down.back()
+    assert tasks.sweep_certificate_pdfs() == 0  # its message may still be on its way
+    later = timezone.now() + tasks.CERTIFICATE_RENDER_GRACE + timedelta(seconds=1)
+    with time_machine.travel(later):
+        assert tasks.sweep_certificate_pdfs() == 1  # the valid one; the revoked one is not served
+    second.refresh_from_db()
+    pdf = PdfReader(io.BytesIO(second.pdf.read()))
+    assert second.number in pdf.pages[0].extract_text()
+    with time_machine.travel(later):
+        assert tasks.sweep_certificate_pdfs() == 0

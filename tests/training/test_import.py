@@ -7,12 +7,12 @@ from unittest import mock
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
 
 from agencies.models import AuditEvent
 from tests.conftest import login
 from tests.factories import PersonFactory, course
-from training import import_services
+from tests.training.conftest import url
+from training import import_runs, import_services
 from training.models import (
     CourseKind,
     ImportBatch,
@@ -30,43 +30,6 @@ ROSTER_CSV = (
     "\r\n"
     '  1003 , "Ng, Lily ",Telecommunicator,Civilian,LOA,3/1/21\r\n'
 ).encode()
-
-
-def url(name, agency, **kwargs):
-    return reverse(name, kwargs={"agency_slug": agency.slug, **kwargs})
-
-
-@pytest.fixture
-def importer(client, agency_a, editor, django_capture_on_commit_callbacks):
-    """Upload a file, check it with the proposed columns, and (optionally) confirm it."""
-    login(client, editor)
-
-    class Importer:
-        def upload(self, data, name="roster.csv", kind="roster"):
-            file = SimpleUploadedFile(name, data)
-            response = client.post(url("import_upload", agency_a), {"kind": kind, "file": file})
-            if response.status_code != 302:
-                return response
-            return ImportBatch.all_agencies.latest("created_at")
-
-        def check(self, batch, mapping=None, **extra):
-            mapping = mapping if mapping is not None else batch.mapping
-            client.post(
-                url("import_preview", agency_a, batch_id=batch.public_id), {**mapping, **extra}
-            )
-            batch.refresh_from_db()
-            return batch
-
-        def confirm(self, batch):
-            with django_capture_on_commit_callbacks(execute=True):
-                client.post(url("import_confirm", agency_a, batch_id=batch.public_id))
-            batch.refresh_from_db()
-            return batch
-
-        def run(self, data, name="roster.csv", kind="roster", **extra):
-            return self.confirm(self.check(self.upload(data, name, kind), **extra))
-
-    return Importer()
 
 
 def test_a_roster_csv_is_guessed_previewed_and_imported(client, importer, agency_a):
@@ -250,7 +213,7 @@ def test_caps_on_size_and_rows_are_explained(importer, settings):
         response = importer.upload(big)
     text = response.content.decode()
     assert "The file is 0.0 MB; the limit is 0 MB" in text and "Split it" in text
-    with mock.patch.object(import_services, "MAX_ROWS", 5):
+    with mock.patch.object(import_runs, "MAX_ROWS", 5):
         response = importer.upload(big)
     assert "the limit is 5" in response.content.decode()
     assert not ImportBatch.all_agencies.exists()
@@ -264,7 +227,7 @@ def test_a_file_that_is_not_a_spreadsheet_is_refused(importer):
 
 def test_a_confirmed_import_runs_once_even_if_delivered_twice(importer, agency_a):
     batch = importer.run(ROSTER_CSV)
-    import_services.import_run(batch_id=batch.pk)  # a second delivery of the same task
+    import_runs.import_run(batch_id=batch.pk)  # a second delivery of the same task
     assert Person.all_agencies.count() == 3
     assert AuditEvent.objects.filter(action="import.committed").count() == 1
 

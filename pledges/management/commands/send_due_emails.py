@@ -3,20 +3,21 @@ beat does daily and every minute, at once (after an outage, or to try the emails
 
 from django.core.management.base import BaseCommand
 
-from pledges import notices, outbox
+from agencies.outbox import sending
+from pledges import notices
 
 
 class Command(BaseCommand):
-    help = "Queue the progress reports, reminders and digests due now, then send the outbox."
+    help = "Queue the progress reports, reminders and digests due now, then send the sending."
 
     def handle(self, *args, **options) -> None:
         written = notices.queue_scheduled_emails()
-        totals = outbox.DispatchResult()
+        totals = sending.DispatchResult()
         while True:
-            result = outbox.dispatch()
+            result = sending.dispatch()
             for name in ("sent", "retrying", "failed", "skipped", "lost"):
                 setattr(totals, name, getattr(totals, name) + getattr(result, name))
-            if result.looked_at < outbox.BATCH_SIZE or result.server_unavailable:
+            if result.looked_at < sending.BATCH_SIZE or result.server_unavailable:
                 break
         self.stdout.write(
             f"{written} emails written to the outbox; {totals.sent} sent, "

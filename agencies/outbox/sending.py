@@ -1,12 +1,5 @@
-"""The outbox: every email is first a row, written in the transaction of the event that
-causes it, then sent exactly once by the dispatcher.
+"""The dispatcher: each due row claimed by one worker, rendered, sent once, marked sent.
 
-- A row's `key` (kind, agency, period or event, recipient) is unique: an event or a schedule
-  that runs twice writes one row.
-- The dispatcher claims a row with a conditional UPDATE (pending, or a claim whose lease ran
-  out), renders it outside any transaction, then sends it while holding the row's lock and
-  marks it sent in that same transaction. Two workers never both send a row: the second
-  one's claim matches nothing, or waits for the lock and then finds it sent.
 - A worker that dies while rendering leaves a claim whose lease runs out; the row is
   claimed again later, so nothing is dropped. Failures retry with a growing delay and end
   as "failed" with the error, which staff see and can send again. A mail server that
@@ -30,10 +23,9 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from agencies.audit import record_event
-from agencies.models import User
-from pledges import emails
-from pledges.models import OutboxEmail, OutboxStatus
+from agencies.models import OutboxEmail, OutboxStatus
+from agencies.outbox.kinds import Skip
+from agencies.outbox.messages import Renderer
 
 log = logging.getLogger(__name__)
 
@@ -45,71 +37,6 @@ MAX_ATTEMPTS = 10
 FIRST_RETRY = timedelta(minutes=1)  # then 2, 4, 8 … minutes
 LONGEST_RETRY = timedelta(hours=4)
 ERROR_LENGTH = 2000
-
-
-def outbox_key(*, kind: str, agency_id: int | None, period: str, recipient_id: int) -> str:
-    return f"{kind}:{agency_id or '-'}:{period}:{recipient_id}"
-
-
-@dataclass(frozen=True)
-class Letter:
-    """One email to write to the outbox."""
-
-    kind: str
-    recipient_id: int
-    agency_id: int | None
-    period: str  # the period or the event it is for: "2026-12", "review:42"
-    context: dict
-
-    @property
-    def key(self) -> str:
-        return outbox_key(
-            kind=self.kind,
-            agency_id=self.agency_id,
-            period=self.period,
-            recipient_id=self.recipient_id,
-        )
-
-
-def outbox_add(letters: list[Letter]) -> int:
-    """Write the letters to the outbox in the caller's transaction; those already there
-    (same key) are left as they are. Returns how many rows are new. The dispatcher is
-    asked to run once the transaction commits; if that cannot reach the broker, its next
-    periodic run sends them."""
-    written = 0
-    for start in range(0, len(letters), 1000):
-        written += _add_chunk(letters[start : start + 1000])
-    if written:
-        transaction.on_commit(dispatch_soon)
-    return written
-
-
-def _add_chunk(letters: list[Letter]) -> int:
-    keys = {letter.key for letter in letters}
-    existing = set(OutboxEmail.objects.filter(key__in=keys).values_list("key", flat=True))
-    rows = {
-        letter.key: OutboxEmail(
-            key=letter.key,
-            kind=letter.kind,
-            agency_id=letter.agency_id,
-            recipient_id=letter.recipient_id,
-            context={"period": letter.period, **letter.context},
-        )
-        for letter in letters
-        if letter.key not in existing
-    }
-    # A concurrent writer of the same key loses quietly: its row is the same email.
-    OutboxEmail.objects.bulk_create(rows.values(), ignore_conflicts=True)
-    return len(rows)
-
-
-def dispatch_soon() -> None:
-    from pledges.tasks import dispatch_outbox
-
-    try:
-        dispatch_outbox.apply_async(countdown=1)
-    except Exception:  # broker unreachable: the periodic dispatcher sends them
-        log.exception("Could not queue the outbox dispatcher; its next periodic run sends it")
 
 
 def _claimable(now) -> Q:
@@ -159,12 +86,12 @@ def dispatch(*, limit: int = BATCH_SIZE) -> DispatchResult:
         .values_list("pk", flat=True)[:limit]
     )
     result.looked_at = len(due)
-    renderer = emails.Renderer()
+    renderer = Renderer()
     for pk in due:
         token = claim(pk)
         if token is None:
             continue
-        outcome = _deliver(pk, token, renderer)
+        outcome = deliver(pk, token, renderer)
         if outcome == UNAVAILABLE:
             result.retrying += 1
             result.server_unavailable = True
@@ -176,11 +103,13 @@ def dispatch(*, limit: int = BATCH_SIZE) -> DispatchResult:
 UNAVAILABLE = "unavailable"
 
 
-def _deliver(pk: int, token: str, renderer) -> str:
+def deliver(pk: int, token: str, renderer: Renderer) -> str:
+    """Render and send one claimed row: "sent", "skipped", "retrying", "failed", "lost"
+    (our claim was taken over) or UNAVAILABLE (the mail server refused us)."""
     row = OutboxEmail.objects.select_related("recipient", "agency").get(pk=pk)
     try:
         message = renderer.message(row)
-    except emails.Skip as skip:
+    except Skip as skip:
         return _finish(row, token, OutboxStatus.SKIPPED, error=str(skip))
     except Exception as error:  # a bug or a missing object: retried, then shown to staff
         log.exception("Could not render outbox email %s", pk)
@@ -260,35 +189,3 @@ def _give_up_on_exhausted() -> None:
         claimed_until=None,
         last_error="The worker stopped while sending, on every attempt.",
     )
-
-
-def outbox_retry(*, actor: User, email: OutboxEmail) -> OutboxEmail:
-    """Staff send a failed email again: a fresh set of attempts (audited)."""
-    with transaction.atomic():
-        locked = OutboxEmail.objects.select_for_update().get(pk=email.pk)
-        if locked.status != OutboxStatus.FAILED:
-            return locked
-        locked.status, locked.attempts, locked.claim_token = OutboxStatus.PENDING, 0, ""
-        locked.next_attempt_at = timezone.now()
-        locked.save(update_fields=["status", "attempts", "claim_token", "next_attempt_at"])
-        record_event(
-            action="outbox.retried",
-            actor=actor,
-            agency=locked.agency,
-            obj=locked,
-            values={"kind": locked.kind, "recipient": locked.recipient.email},
-        )
-        transaction.on_commit(dispatch_soon)
-    return locked
-
-
-def outbox_retry_failed(*, actor: User) -> int:
-    """Staff send every failed email again, say after fixing the mail settings (audited)."""
-    with transaction.atomic():
-        count = OutboxEmail.objects.filter(status=OutboxStatus.FAILED).update(
-            status=OutboxStatus.PENDING, attempts=0, claim_token="", next_attempt_at=timezone.now()
-        )
-        if count:
-            record_event(action="outbox.retried_all", actor=actor, values={"emails": count})
-            transaction.on_commit(dispatch_soon)
-    return count

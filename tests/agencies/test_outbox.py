@@ -14,9 +14,15 @@ from django.db import connection, transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerDown
 
-from pledges import outbox, reviews, services, tasks
-from pledges.models import EmailKind, OutboxEmail, OutboxStatus
-from pledges.outbox import Letter, outbox_add
+from agencies import tasks
+from agencies.models import OutboxEmail, OutboxStatus
+from agencies.outbox import kinds, sending
+from agencies.outbox import services as outbox_services
+from agencies.outbox.messages import Renderer
+from agencies.outbox.services import Letter, outbox_add
+from agencies.services import invitation_create
+from pledges import reviews, services
+from pledges.models import EmailKind
 from tests.conftest import login
 from tests.factories import UserFactory
 from tests.pledges.test_pledge import meets_everything, sign
@@ -70,8 +76,8 @@ def test_a_rolled_back_event_leaves_no_email(agency_a, coordinator, reviewer):
 
 def test_running_the_dispatcher_again_sends_nothing_more(db):
     staff_digests(3)
-    assert outbox.dispatch().sent == 3
-    assert outbox.dispatch().sent == 0
+    assert sending.dispatch().sent == 3
+    assert sending.dispatch().sent == 0
     assert tasks.dispatch_outbox() == 0
     assert len(mail.outbox) == 3
     assert statuses() == {OutboxStatus.SENT: 3}
@@ -80,7 +86,7 @@ def test_running_the_dispatcher_again_sends_nothing_more(db):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_dispatchers_at_once_send_each_email_once(smtp_inbox):
-    with mock.patch.object(outbox, "dispatch_soon"):  # only the two dispatchers below send
+    with mock.patch.object(outbox_services, "dispatch_soon"):  # only the two dispatchers below send
         rows = staff_digests(40)
     assert statuses() == {OutboxStatus.PENDING: 40}
     start = threading.Barrier(2)
@@ -89,7 +95,7 @@ def test_two_dispatchers_at_once_send_each_email_once(smtp_inbox):
     def worker():
         try:
             start.wait()
-            results.append(outbox.dispatch(limit=100))
+            results.append(sending.dispatch(limit=100))
         finally:
             connection.close()
 
@@ -124,15 +130,15 @@ def test_a_crash_mid_batch_drops_nothing_and_repeats_nothing(db, settings):
     DiesOnThirdMessage.sent = 0
     settings.MAILERS = {"default": {"BACKEND": f"{__name__}.DiesOnThirdMessage"}}
     with pytest.raises(WorkerDied):
-        outbox.dispatch()
+        sending.dispatch()
     assert len(mail.outbox) == 2
     # The third was claimed when the worker died; the last two were never touched.
     assert statuses() == {OutboxStatus.SENT: 2, OutboxStatus.SENDING: 1, OutboxStatus.PENDING: 2}
 
     settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
-    assert outbox.dispatch().sent == 2  # the dead worker's claim still holds
-    with time_machine.travel(timezone.now() + outbox.LEASE + timedelta(seconds=1)):
-        assert outbox.dispatch().sent == 1  # its lease ran out: sent now
+    assert sending.dispatch().sent == 2  # the dead worker's claim still holds
+    with time_machine.travel(timezone.now() + sending.LEASE + timedelta(seconds=1)):
+        assert sending.dispatch().sent == 1  # its lease ran out: sent now
     assert sorted(m.to[0] for m in mail.outbox) == sorted(
         OutboxEmail.objects.values_list("recipient__email", flat=True)
     )
@@ -149,18 +155,18 @@ def test_failures_retry_later_and_later_then_show_to_staff(client, db, settings,
     settings.MAILERS = {"default": {"BACKEND": f"{__name__}.MailServerDown"}}
     waits = []
     now = timezone.now()
-    for _ in range(outbox.MAX_ATTEMPTS):
+    for _ in range(sending.MAX_ATTEMPTS):
         with time_machine.travel(now, tick=False):
-            outbox.dispatch()
+            sending.dispatch()
         row.refresh_from_db()
         waits.append(row.next_attempt_at - now)
         now = row.next_attempt_at
     assert waits[:9] == [timedelta(minutes=m) for m in (1, 2, 4, 8, 16, 32, 64, 128, 240)]
-    assert row.status == OutboxStatus.FAILED and row.attempts == outbox.MAX_ATTEMPTS
+    assert row.status == OutboxStatus.FAILED and row.attempts == sending.MAX_ATTEMPTS
     assert "SMTPServerDisconnected: Connection unexpectedly closed" in row.last_error
 
     with time_machine.travel(now + timedelta(days=1)):
-        assert outbox.dispatch().looked_at == 0  # failed for good: nobody tries it again
+        assert sending.dispatch().looked_at == 0  # failed for good: nobody tries it again
 
     login(client, reviewer, mfa=True)
     page = client.get("/staff/emails/?status=failed").content.decode()
@@ -170,7 +176,7 @@ def test_failures_retry_later_and_later_then_show_to_staff(client, db, settings,
     assert response.status_code == 302
     row.refresh_from_db()
     assert (row.status, row.attempts) == (OutboxStatus.PENDING, 0)
-    assert outbox.dispatch().sent == 1
+    assert sending.dispatch().sent == 1
     assert len(mail.outbox) == 1
 
 
@@ -182,7 +188,7 @@ class WrongPassword(LocmemBackend):
 def test_a_mail_server_refusing_us_stops_the_batch_and_fails_nothing(db, settings):
     staff_digests(3)
     settings.MAILERS = {"default": {"BACKEND": f"{__name__}.WrongPassword"}}
-    result = outbox.dispatch()
+    result = sending.dispatch()
     assert result.server_unavailable and (result.sent, result.failed) == (0, 0)
     assert list(OutboxEmail.objects.order_by("pk").values_list("status", "attempts")) == [
         (OutboxStatus.PENDING, 1),  # tried once, waits a minute
@@ -194,23 +200,23 @@ def test_a_mail_server_refusing_us_stops_the_batch_and_fails_nothing(db, setting
 
 def test_a_worker_whose_lease_ran_out_does_not_send(db):
     [row] = staff_digests(1)
-    slow = outbox.claim(row.pk)
-    with time_machine.travel(timezone.now() + outbox.LEASE + timedelta(seconds=1)):
-        other = outbox.claim(row.pk)  # the slow worker's lease ran out: claimed again
+    slow = sending.claim(row.pk)
+    with time_machine.travel(timezone.now() + sending.LEASE + timedelta(seconds=1)):
+        other = sending.claim(row.pk)  # the slow worker's lease ran out: claimed again
         assert other is not None
-        assert outbox._deliver(row.pk, slow, outbox.emails.Renderer()) == "lost"
+        assert sending.deliver(row.pk, slow, Renderer()) == "lost"
         assert mail.outbox == []
-        assert outbox._deliver(row.pk, other, outbox.emails.Renderer()) == "sent"
+        assert sending.deliver(row.pk, other, Renderer()) == "sent"
     assert len(mail.outbox) == 1
 
 
 def test_staff_send_every_failed_email_again(client, db, reviewer):
     staff_digests(2)
-    OutboxEmail.objects.update(status=OutboxStatus.FAILED, attempts=outbox.MAX_ATTEMPTS)
+    OutboxEmail.objects.update(status=OutboxStatus.FAILED, attempts=sending.MAX_ATTEMPTS)
     login(client, reviewer, mfa=True)
     assert client.post("/staff/emails/retry-failed/").status_code == 302
     assert statuses() == {OutboxStatus.PENDING: 2}
-    assert outbox.dispatch().sent == 2
+    assert sending.dispatch().sent == 2
 
 
 class NoSuchUser(LocmemBackend):
@@ -221,7 +227,7 @@ class NoSuchUser(LocmemBackend):
 def test_a_refusal_for_good_is_not_retried(db, settings):
     [row] = staff_digests(1)
     settings.MAILERS = {"default": {"BACKEND": f"{__name__}.NoSuchUser"}}
-    assert outbox.dispatch().failed == 1
+    assert sending.dispatch().failed == 1
     row.refresh_from_db()
     assert (row.status, row.attempts) == (OutboxStatus.FAILED, 1)
 
@@ -253,3 +259,24 @@ def test_with_the_broker_down_the_email_goes_out_at_the_next_run(
     [message] = smtp_inbox.to(coordinator.email)
     assert "returned for changes" in message["Subject"]
     assert "Section 4 must name the crisis line." in message.get_body(("plain",)).get_content()
+
+
+def test_every_app_registers_its_kinds_and_an_unknown_one_is_refused(db):
+    names = {kind.name for kind in kinds.registered()}
+    assert {"invitation", *EmailKind.values} <= names
+    letter = Letter("carrier_pigeon", None, None, "2026-12", {}, recipient_email="a@b.example")
+    with pytest.raises(LookupError, match="carrier_pigeon"), transaction.atomic():
+        outbox_add([letter])
+    assert not OutboxEmail.objects.exists()
+
+
+def test_staff_see_an_invitation_waiting_for_its_address(
+    client, agency_a, coordinator, reviewer, broker_down
+):
+    invitation_create(
+        agency=agency_a, actor=coordinator, email="new.person@millbrook.example", role="viewer"
+    )
+    login(client, reviewer, mfa=True)
+    page = client.get("/staff/emails/").content.decode()
+    assert '<th scope="row">Invitation</th>' in page
+    assert "new.person@millbrook.example" in page and "Waiting to be sent" in page

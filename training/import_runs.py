@@ -1,0 +1,279 @@
+"""Running a confirmed import: whole or not at all, under a lease the sweep can see.
+
+A run claims its import with a conditional UPDATE that writes a lease (`run_token`,
+`heartbeat_at`). The import itself is one transaction, invisible to anyone else until it
+commits, so a thread renews the lease on a connection of its own meanwhile. If the worker
+dies (killed, out of memory), nothing was written and the lease goes stale: the sweep
+(`training.tasks.sweep_imports`, every minute) marks the import interrupted and queues it to
+run again from the start, up to IMPORT_MAX_ATTEMPTS runs, then marks it failed. It also
+queues again an import whose message was lost (the broker was down when it was confirmed).
+A run commits only while the lease is still its own, so a worker that was merely slow, and
+was taken over, rolls back instead of importing the rows a second time.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import threading
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, connection, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from agencies.audit import record_event
+from agencies.hooks import announce_evidence_changed
+from training.imports import ImportPlan, apply_plan, plan_import
+from training.models import (
+    ImportBatch,
+    ImportKind,
+    ImportState,
+    ImportTouch,
+    Person,
+    TrainingRecord,
+)
+from training.tabular import Table, TableError, read_table
+
+logger = logging.getLogger(__name__)
+
+MAX_ROWS = 100_000
+# A queued import not started this long after it was queued may have lost its message: the
+# sweep sends another (a second message for the same import does nothing).
+REQUEUE_AFTER = timedelta(minutes=5)
+WAITING = [ImportState.QUEUED, ImportState.INTERRUPTED]
+
+
+def read_checked(data: bytes, filename: str) -> Table:
+    try:
+        return read_table(data, filename, max_rows=MAX_ROWS)
+    except TableError as error:
+        raise ValidationError({"file": str(error)}) from error
+
+
+def table_of(batch: ImportBatch) -> Table:
+    with batch.file.open("rb") as stored:
+        return read_checked(stored.read(), batch.filename)
+
+
+def plan_of(batch: ImportBatch, table: Table) -> ImportPlan:
+    headers = table.headers
+    mapping = {f: headers.index(h) for f, h in batch.mapping.items() if h in headers}
+    return plan_import(
+        agency=batch.agency,
+        kind=batch.kind,
+        table=table,
+        mapping=mapping,
+        today=batch.agency.today(),
+        default_category=batch.preview.get("default_category", ""),
+    )
+
+
+def lease() -> timedelta:
+    return timedelta(seconds=settings.IMPORT_LEASE_SECONDS)
+
+
+def stale(now: datetime) -> Q:
+    """Running, but its worker has not renewed the lease in time: it is gone."""
+    return Q(state=ImportState.RUNNING) & (Q(heartbeat_at__lt=now - lease()) | Q(heartbeat_at=None))
+
+
+def progress_key(batch_id: int) -> str:
+    return f"import-progress:{batch_id}"
+
+
+class _Heartbeat(threading.Thread):
+    """Renews a run's lease every third of its length, on this thread's own connection:
+    the import's transaction, on the worker's, shows nothing until it commits."""
+
+    def __init__(self, batch_id: int, token: str) -> None:
+        super().__init__(name=f"import-{batch_id}-heartbeat", daemon=True)
+        self.batch_id, self.token = batch_id, token
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        try:
+            while not self.stopped.wait(settings.IMPORT_LEASE_SECONDS / 3):
+                try:
+                    ImportBatch.all_agencies.filter(
+                        pk=self.batch_id, run_token=self.token, state=ImportState.RUNNING
+                    ).update(heartbeat_at=timezone.now())
+                except DatabaseError:
+                    # SQLite refuses a second writer while the import writes (and nobody
+                    # can take the import over meanwhile either); a PostgreSQL blip passes.
+                    logger.warning("Could not renew the lease of import %s", self.batch_id)
+        finally:
+            connection.close()
+
+
+@contextmanager
+def _lease_renewed(batch_id: int, token: str):
+    heartbeat = _Heartbeat(batch_id, token)
+    heartbeat.start()
+    try:
+        yield
+    finally:
+        # Only after the import's transaction has ended: a renewal waiting for the row's
+        # lock would otherwise wait for us while we wait for it.
+        heartbeat.stopped.set()
+        heartbeat.join()
+
+
+class LeaseLost(Exception):  # noqa: N818 - not an error of the import
+    """Another run took this import over (or it was cancelled) while this one ran."""
+
+
+def claim(batch_id: int) -> str | None:
+    """Take the import for this run: waiting, or running under a stale lease (its worker
+    died). A token when it is ours; None when it is done, cancelled, or running healthily."""
+    now = timezone.now()
+    token = secrets.token_hex(16)
+    claimed = (
+        ImportBatch.all_agencies.filter(Q(state__in=WAITING) | stale(now), pk=batch_id)
+        .filter(attempts__lt=settings.IMPORT_MAX_ATTEMPTS)
+        .update(
+            state=ImportState.RUNNING,
+            run_token=token,
+            started_at=now,
+            heartbeat_at=now,
+            attempts=F("attempts") + 1,
+            progress=0,
+        )
+    )
+    return token if claimed else None
+
+
+def import_run(*, batch_id: int) -> None:
+    """Run a queued import whole or not at all; a second delivery finds it done, or running
+    and does nothing, or running under a stale lease and takes it over from the start."""
+    token = claim(batch_id)
+    if token is None:
+        return
+    batch = ImportBatch.all_agencies.select_related("agency", "uploaded_by").get(pk=batch_id)
+    try:
+        with _lease_renewed(batch_id, token):
+            _run(batch, token)
+    except LeaseLost:
+        logger.warning("Import %s was taken over while it ran; this run rolled back", batch_id)
+    except Exception as error:
+        _fail(batch, token, error)
+    finally:
+        cache.delete(progress_key(batch.pk))
+
+
+def _run(batch: ImportBatch, token: str) -> None:
+    agency = batch.agency
+    # Planned again: the roster may have changed since the preview.
+    plan = plan_of(batch, table_of(batch))
+    if plan.errors:
+        raise ValidationError(
+            f"{len(plan.errors)} problems appeared since the preview (someone changed the "
+            "roster meanwhile); upload the file again to see them."
+        )
+    with transaction.atomic():
+        counts = apply_plan(
+            agency=agency,
+            batch=batch,
+            plan=plan,
+            progress=lambda percent: cache.set(progress_key(batch.pk), percent, 3600),
+        )
+        finished = ImportBatch.all_agencies.filter(
+            pk=batch.pk, run_token=token, state=ImportState.RUNNING
+        ).update(state=ImportState.DONE, progress=100, result=counts, finished_at=timezone.now())
+        if not finished:
+            raise LeaseLost
+        record_event(
+            action="import.committed",
+            actor=batch.uploaded_by,
+            agency=agency,
+            obj=batch,
+            values={"kind": batch.kind, "filename": batch.filename, **counts},
+        )
+        if counts["create"] or counts["update"]:
+            announce_evidence_changed(agency)
+    if counts["create"] + counts["update"] >= REFRESH_STATISTICS_AFTER:
+        _refresh_statistics(batch.kind)
+
+
+def _fail(batch: ImportBatch, token: str, error: Exception) -> None:
+    message = " ".join(error.messages) if isinstance(error, ValidationError) else (
+        "The import stopped on an unexpected error; nothing was imported. Program staff "
+        "have been told."
+    )  # fmt: skip
+    if not isinstance(error, ValidationError):
+        logger.exception("import %s failed", batch.pk)
+    with transaction.atomic():
+        failed = ImportBatch.all_agencies.filter(
+            pk=batch.pk, run_token=token, state=ImportState.RUNNING
+        ).update(state=ImportState.FAILED, error=message, finished_at=timezone.now())
+        if failed:
+            record_event(
+                action="import.failed",
+                actor=batch.uploaded_by,
+                agency=batch.agency,
+                obj=batch,
+                values={"reason": message},
+            )
+
+
+# A large import changes the tables' shape at once; the planner must not wait for autovacuum
+# to learn it (stale statistics made the roster page of a fresh 36,000-person agency slow).
+REFRESH_STATISTICS_AFTER = 1000
+
+
+def _refresh_statistics(kind: str) -> None:
+    if connection.vendor != "postgresql":
+        return
+    tables = [Person._meta.db_table, ImportTouch._meta.db_table]
+    if kind == ImportKind.TRAINING:
+        tables.append(TrainingRecord._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(t) for t in tables))
+
+
+def interrupted_message(attempts: int) -> str:
+    return (
+        f"The import was interrupted {attempts} times before it could finish (its worker "
+        "stopped); nothing was imported. Try again, or split the file into smaller ones."
+    )
+
+
+def imports_to_requeue() -> list[int]:
+    """The sweep: imports whose worker died are marked interrupted (or failed, once they
+    used their attempts); returns those to queue again: just interrupted, or waiting for
+    longer than REQUEUE_AFTER (their message may be lost)."""
+    now = timezone.now()
+    requeue = []
+    for batch in ImportBatch.all_agencies.filter(stale(now)).select_related("agency"):
+        out_of_attempts = batch.attempts >= settings.IMPORT_MAX_ATTEMPTS
+        with transaction.atomic():
+            changed = ImportBatch.all_agencies.filter(
+                stale(now), pk=batch.pk, run_token=batch.run_token
+            ).update(
+                state=ImportState.FAILED if out_of_attempts else ImportState.INTERRUPTED,
+                run_token="",
+                queued_at=now,
+                error=interrupted_message(batch.attempts) if out_of_attempts else "",
+                finished_at=now if out_of_attempts else None,
+            )
+            if changed:
+                record_event(
+                    action="import.failed" if out_of_attempts else "import.interrupted",
+                    agency=batch.agency,
+                    obj=batch,
+                    values={"attempts": batch.attempts},
+                )
+        if changed and not out_of_attempts:
+            requeue.append(batch.pk)
+    waiting = ImportBatch.all_agencies.filter(
+        state__in=WAITING, queued_at__lt=now - REQUEUE_AFTER
+    ).exclude(pk__in=requeue)
+    lost = list(waiting.values_list("pk", flat=True))
+    # Sent again from now on: one more message per REQUEUE_AFTER at most, however long the
+    # queue ahead of it.
+    ImportBatch.all_agencies.filter(pk__in=lost).update(queued_at=now)
+    return requeue + lost
