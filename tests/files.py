@@ -1,10 +1,14 @@
 """Files as agencies upload them: real documents, and the disguised ones that must be refused."""
 
 import io
+import re
 import zipfile
+from contextlib import contextmanager
 from functools import cache
+from unittest import mock
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import Workbook
 from PIL import Image
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
@@ -83,3 +87,53 @@ def html_as_pdf(name: str = "policy.pdf"):
 def zip_bomb_as_docx(name: str = "agreement.docx"):
     """A Word document's parts plus 150 MB of zeros that compress to about 150 KB."""
     return upload(name, docx_bytes(padding=150 * 2**20))
+
+
+def xlsx(*rows: list) -> bytes:
+    """A workbook of these rows, as openpyxl saves it."""
+    workbook = Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def with_rows(
+    data: bytes, rows_xml: bytes, *, sheet: str = "sheet1", declared_size: bool = True
+) -> bytes:
+    """The workbook with these <row> elements added at the end of a sheet's data (and the
+    sheet's declared size left out if asked)."""
+    original = zipfile.ZipFile(io.BytesIO(data))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as changed:
+        for item in original.infolist():
+            content = original.read(item)
+            if item.filename == f"xl/worksheets/{sheet}.xml":
+                content = content.replace(b"</sheetData>", rows_xml + b"</sheetData>")
+                content = content.replace(
+                    b"<sheetData />", b"<sheetData>" + rows_xml + b"</sheetData>"
+                )
+                if not declared_size:
+                    content = re.sub(rb"<dimension [^>]*/>", b"", content)
+            changed.writestr(item.filename, content)
+    return buffer.getvalue()
+
+
+def blank_rows(first: int, count: int) -> bytes:
+    return b"".join(b'<row r="%d"/>' % number for number in range(first, first + count))
+
+
+@contextmanager
+def unpacked_bytes():
+    """Counts the bytes the reader decompresses from the workbook's parts."""
+    count = {"bytes": 0}
+    read = zipfile.ZipExtFile.read
+
+    def counting_read(self, n=-1):
+        data = read(self, n)
+        count["bytes"] += len(data)
+        return data
+
+    with mock.patch.object(zipfile.ZipExtFile, "read", counting_read):
+        yield count

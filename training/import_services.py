@@ -31,7 +31,8 @@ from training.tabular import Table, TableError, guess_mapping, read_table
 logger = logging.getLogger(__name__)
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
-MAX_ROWS = 100_000
+# The largest roster is about 36,000 people; training exports run past 100,000 rows.
+MAX_ROWS = 200_000
 # Enough to fix a file by; the count of every error is kept beside them.
 MAX_STORED_ERRORS = 5000
 
@@ -55,7 +56,11 @@ def import_upload(*, agency: Agency, actor: User, kind: str, filename: str, data
         sha256=hashlib.sha256(data).hexdigest(),
         uploaded_by=actor,
         mapping=_proposed_mapping(agency, kind, table.headers),
-        preview={"headers": table.headers, "rows": len(table.rows)},
+        preview={
+            "headers": table.headers,
+            "rows": len(table.rows),
+            "ended_after_row": table.ended_after_row,
+        },
     )
     with transaction.atomic():
         batch.file.save(filename, ContentFile(data), save=False)

@@ -15,6 +15,7 @@ from training.forms import ImportMappingForm, ImportUploadForm
 from training.import_rows import columns_for
 from training.models import ImportBatch, ImportState
 from training.spreadsheets import write_csv
+from training.tabular import BLANK_ROWS_ENDING_A_TABLE
 
 SHOWN_ERRORS = 200
 
@@ -73,6 +74,7 @@ def import_detail(request, agency_slug: str, batch_id):
         "more_errors": batch.preview.get("counts", {}).get("errors", 0) - SHOWN_ERRORS,
         "progress": import_services.import_progress(batch),
         "in_progress": batch.state in (ImportState.QUEUED, ImportState.RUNNING),
+        "blank_rows_ending_a_table": f"{BLANK_ROWS_ENDING_A_TABLE:,}",
     }
     return render(request, "training/import_detail.html", context)
 
