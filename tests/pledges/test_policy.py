@@ -147,6 +147,16 @@ def test_the_first_version_needs_its_document(client, agency_a, editor, private_
             "The effective date cannot be before the adoption date.",
         ),
         ({"document": files.html_as_pdf("policy.pdf")}, "“policy.pdf” is not a PDF"),
+        (
+            {
+                "document": files.upload(
+                    "policy.pdf",
+                    files.pdf_opening_with(b"<< /S /JavaScript /JS (app.alert(1)) >>"),
+                    "application/pdf",
+                )
+            },
+            "“policy.pdf” contains scripts, embedded files or actions that start programs",
+        ),
     ],
 )
 def test_bad_policies_are_refused_and_nothing_is_stored(
