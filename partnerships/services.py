@@ -107,6 +107,27 @@ def partnership_create(
         agency=agency, organization=organization, title=title.strip(), created_by=actor
     )
     with agency_scope(agency), transaction.atomic():
+        # One new partnership at a time per organization: the same one sent twice at once (a
+        # double click) waits here for the first, then finds it and is that partnership.
+        MentalHealthOrganization.objects.select_for_update().only("pk").get(pk=organization.pk)
+        namesake = (
+            Partnership.objects.filter(
+                organization=organization, title=partnership.title, terminated_on__isnull=True
+            )
+            .order_by("created_at")
+            .first()
+        )
+        if namesake:
+            original = namesake.versions.select_related("document").order_by("created_at")[0]
+            if _same_version(original, VersionKind.ORIGINAL, terms, "", document):
+                return namesake
+            raise ValidationError(
+                {
+                    "title": f"Your agency already has “{namesake.title}” with "
+                    f"{organization.name}. Add a renewal or an amendment to it, or give this "
+                    "agreement another title."
+                }
+            )
         validate(partnership)
         partnership.save()
         version = _add_version(
@@ -143,6 +164,15 @@ def version_add(
         raise ValidationError("Add a renewal or an amendment.")
     with agency_scope(agency), transaction.atomic():
         _lock_open(partnership)
+        # The same version sent twice at once (a double click) waited for the lock above.
+        latest = (
+            PartnershipVersion.objects.filter(partnership=partnership)
+            .select_related("document")
+            .order_by("-created_at", "-pk")
+            .first()
+        )
+        if latest and _same_version(latest, kind, terms, summary, document):
+            return latest
         version = _add_version(agency, actor, partnership, kind, terms, summary, document)
         record_event(
             action=f"partnership.{kind}_added",
@@ -250,6 +280,27 @@ def _add_version(agency, actor, partnership, kind, terms, summary, document):
     validate(version)
     version.save()
     return version
+
+
+def _same_version(
+    recorded: PartnershipVersion,
+    kind: str,
+    terms: dict[str, Any],
+    summary: str,
+    document: CheckedUpload | None,
+) -> bool:
+    """Whether a version with these terms, summary and file would repeat `recorded`."""
+    candidate = PartnershipVersion(kind=kind, summary=summary.strip())
+    _apply_terms(candidate, terms)
+    if document is None:
+        same_file = recorded.document_id is None
+    else:
+        same_file = recorded.document is not None and recorded.document.sha256 == document.sha256
+    return (
+        same_file
+        and (recorded.kind, recorded.summary) == (candidate.kind, candidate.summary)
+        and snapshot(recorded, VERSION_TERMS) == snapshot(candidate, VERSION_TERMS)
+    )
 
 
 def _apply_terms(version: PartnershipVersion, terms: dict[str, Any]) -> None:

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from agencies import documents
@@ -237,6 +237,9 @@ def class_record(
     for person in people:
         _same_agency(agency, person)
     with agency_scope(agency), transaction.atomic():
+        # The same class submitted twice at once (a double click, two coordinators): the
+        # second waits for the attendees the first holds, then finds their records.
+        _lock_people(people)
         holders = set(
             TrainingRecord.objects.filter(
                 course=course, completed_on=completed_on, person__in=people
@@ -248,7 +251,7 @@ def class_record(
             if sign_in_sheet and attendees
             else None
         )
-        TrainingRecord.objects.bulk_create(
+        _create_once(
             [
                 TrainingRecord(
                     agency=agency,
@@ -279,6 +282,25 @@ def class_record(
         if attendees:
             announce_evidence_changed(agency)
     return ClassResult(created=attendees, already_recorded=[p for p in people if p.pk in holders])
+
+
+def _lock_people(people: list[Person]) -> None:
+    """Lock these people's rows, in one order so that two lockers never wait on each other."""
+    pks = sorted(person.pk for person in people)
+    list(Person.objects.filter(pk__in=pks).order_by("pk").select_for_update().values("pk"))
+
+
+def _create_once(records: list[TrainingRecord]) -> None:
+    """Write new records; one written meanwhile by another way in (an import, the API, a
+    single record) is a clear refusal rather than an error."""
+    try:
+        with transaction.atomic():
+            TrainingRecord.objects.bulk_create(records)
+    except IntegrityError as error:
+        raise ValidationError(
+            "Some of these attendees were given this course on this date a moment ago, by "
+            "someone else or an import. Submit the class again to record the others."
+        ) from error
 
 
 # Courses an agency proposes as equivalents
