@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from agencies import documents
 from agencies.audit import changes_between, record_event, snapshot
-from agencies.dates import day
+from agencies.dates import EXPIRY_DAYS, PAST_DAYS, PLANNED_DAYS, check_days, day
 from agencies.documents import CheckedUpload
 from agencies.hooks import announce_evidence_changed
 from agencies.models import Agency, DocumentKind, User
@@ -245,6 +245,7 @@ def partnership_terminate(
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "Say why the partnership ends."})
+    check_days(agency.today(), on=(on, PLANNED_DAYS))
     with agency_scope(agency), transaction.atomic():
         locked = Partnership.objects.select_for_update().get(pk=partnership.pk)
         if locked.terminated_on:
@@ -332,6 +333,12 @@ def _check_version(agency: Agency, version: PartnershipVersion, *, has_document:
             errors["signatories"] = "Name at least one person who signed it."
     if errors:
         raise ValidationError(errors)
+    check_days(
+        agency.today(),
+        signed_on=(version.signed_on, PAST_DAYS),
+        effective_on=(version.effective_on, PLANNED_DAYS),
+        expires_on=(version.expires_on, EXPIRY_DAYS),
+    )
 
 
 def _check_choices(values: list, choices, field: str) -> None:

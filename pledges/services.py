@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from agencies import documents
 from agencies.audit import record_event, snapshot
-from agencies.dates import day
+from agencies.dates import PAST_DAYS, PLANNED_DAYS, check_days, day
 from agencies.documents import CheckedUpload
 from agencies.hooks import announce_evidence_changed
 from agencies.models import Agency, DocumentKind, User
@@ -58,6 +58,11 @@ def policy_adopt(
     )
     if policy.adopted_on and policy.adopted_on > agency.today():
         raise ValidationError({"adopted_on": "Record the policy once it is adopted."})
+    check_days(
+        agency.today(),
+        adopted_on=(policy.adopted_on, PAST_DAYS),
+        effective_on=(policy.effective_on, PLANNED_DAYS),
+    )
     with agency_scope(agency), transaction.atomic():
         # One version at a time per agency: the same version sent twice at once (a double
         # click) waits here for the first, then finds it and is that version.
@@ -277,6 +282,7 @@ def rules_add(*, actor: User, **fields: Any) -> ProgramRules:
     """A program administrator adds a rules version; it applies to pledges signed from its
     effective date on, never to pledges already signed."""
     rules = ProgramRules(created_by=actor, **fields)
+    check_days(timezone.localdate(), effective_on=(rules.effective_on, PLANNED_DAYS))
     if rules.effective_on and rules.effective_on <= timezone.localdate():
         raise ValidationError(
             {"effective_on": "Rules take effect from a future date: pledges already signed "

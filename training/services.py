@@ -14,12 +14,14 @@ from django.utils import timezone
 
 from agencies import documents
 from agencies.audit import changes_between, record_event, snapshot
+from agencies.dates import PAST_DAYS, check_days
 from agencies.documents import CheckedUpload
 from agencies.hooks import announce_evidence_changed
 from agencies.models import Agency, DocumentKind, User
 from agencies.tenancy import agency_scope
 from agencies.validation import check_same_agency, save_unique, validate
 from training.models import (
+    COMPLETION_DAYS,
     Course,
     CourseKind,
     CourseStatus,
@@ -49,6 +51,7 @@ def person_create(*, agency: Agency, actor: User, **fields: Any) -> Person:
     """Add someone to the roster."""
     person = Person(agency=agency, **fields)
     person.status_changed_on = person.status_changed_on or agency.today()
+    _check_person_days(agency, person)
     with agency_scope(agency), transaction.atomic():
         validate(person)
         save_unique(person)
@@ -75,6 +78,7 @@ def person_update(*, agency: Agency, actor: User, person: Person, **fields: Any)
     if not changes:
         return person
     person.updated_at = timezone.now()
+    _check_person_days(agency, person)
     with agency_scope(agency), transaction.atomic():
         validate(person)
         save_unique(person, update_fields=[*changes, "updated_at"])
@@ -92,8 +96,7 @@ def person_change_status(
     _same_agency(agency, person)
     if status not in Status.values:
         raise ValidationError({"status": "Choose active, extended leave or separated."})
-    if since > agency.today():
-        raise ValidationError({"since": "The date cannot be in the future."})
+    check_days(agency.today(), since=(since, PAST_DAYS))
     if status == person.status and since == person.status_changed_on:
         return person
     changes = {
@@ -113,6 +116,14 @@ def person_change_status(
         )
         announce_evidence_changed(agency)
     return person
+
+
+def _check_person_days(agency: Agency, person: Person) -> None:
+    check_days(
+        agency.today(),
+        hire_date=(person.hire_date, PAST_DAYS),
+        status_changed_on=(person.status_changed_on, PAST_DAYS),
+    )
 
 
 def _same_agency(agency: Agency, person: Person) -> None:
@@ -142,6 +153,7 @@ def record_add(
     """Record one completion for one person, with its certificate as evidence if given."""
     _same_agency(agency, person)
     _course_for(agency, course)
+    _check_completion_date(agency, completed_on)  # before the dates that follow from it
     record = TrainingRecord(
         agency=agency,
         person=person,
@@ -154,7 +166,6 @@ def record_add(
         entered_by=actor,
     )
     with agency_scope(agency), transaction.atomic():
-        _check_completion_date(agency, completed_on)
         validate(record)
         if evidence:
             record.evidence = _store_evidence(evidence, agency=agency, actor=actor)
@@ -205,8 +216,7 @@ def record_attach_evidence(
 
 
 def _check_completion_date(agency: Agency, completed_on: date) -> None:
-    if completed_on > agency.today():
-        raise ValidationError({"completed_on": "The completion date cannot be in the future."})
+    check_days(agency.today(), completed_on=(completed_on, COMPLETION_DAYS))
 
 
 @dataclass(frozen=True)

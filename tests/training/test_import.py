@@ -186,6 +186,28 @@ def test_a_failure_while_writing_rolls_back_the_whole_import(importer, agency_a)
     assert not AuditEvent.objects.filter(action="import.committed").exists()
 
 
+def test_dates_at_the_ends_of_the_calendar_are_row_errors_in_words(importer, agency_a):
+    roster = (
+        b"Employee ID,Last name,Sworn,Hire date\n"
+        b"1,Adams,Sworn,12/31/9999\n"
+        b"2,Baker,Sworn,0001-01-01\n"
+        b"3,Chen,Sworn,2958465\n"
+    )
+    batch = importer.check(importer.upload(roster))
+    assert batch.preview["errors"] == [
+        [2, "Hire date", "The date cannot be in the future (Dec 31, 9999)"],
+        [3, "Hire date", "The date cannot be before Jan 1, 1950 (Jan 1, 0001); check the year"],
+        [4, "Hire date", "The date cannot be in the future (Dec 31, 9999)"],
+    ]
+    PersonFactory(agency=agency_a, employee_id="1001")
+    training = b"Employee ID,Course,Completed\n1001,CIT,9999-12-31\n1001,MHFA,1/1/0001\n"
+    batch = importer.check(importer.upload(training, name="lms.csv", kind="training"))
+    assert [message for _, _, message in batch.preview["errors"]] == [
+        "The date cannot be in the future (Dec 31, 9999)",
+        "The date cannot be before Jan 1, 1970 (Jan 1, 0001); check the year",
+    ]
+
+
 def test_new_people_need_a_category_unless_a_default_is_chosen(importer):
     data = b"Employee ID,Last name\n9,Ito\n"
     batch = importer.check(importer.upload(data))
