@@ -13,7 +13,7 @@ import struct
 import unicodedata
 import zipfile
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -54,7 +54,6 @@ _PDF_STREAM_START = re.compile(rb"(?<!end)stream(?:\r\n|\n|\r)")
 _PDF_OBJECT_START = re.compile(rb"\d+\s+\d+\s+obj\b")
 _PDF_OBJECT_STREAM = re.compile(rb"/Type\s*/ObjStm\b")
 _PDF_FLATE_ONLY = re.compile(rb"/Filter\s*(?:/FlateDecode|\[\s*/FlateDecode\s*\])")
-PDF_STREAM_DICTIONARY_BYTES = 4096
 
 
 @dataclass(frozen=True)
@@ -92,18 +91,15 @@ def _check_pdf_is_passive(data: bytes, name: str) -> None:
         f"“{name}” is encrypted or packed in a way that cannot be checked. Print it to a new "
         "PDF (File › Print › Save as PDF) and upload that."
     )
-    if _PDF_ACTIVE_NAME.search(_pdf_names(_pdf_without_stream_contents(data))):
+    if _PDF_ACTIVE_NAME.search(_pdf_names(_pdf_syntax(data))):
         raise refused
     budget = MAX_UNCOMPRESSED_BYTES
     view = memoryview(data)
-    for stream in _PDF_STREAM_START.finditer(data):
-        dictionary = _pdf_names(_pdf_stream_dictionary(data, stream.start()))
-        if not _PDF_OBJECT_STREAM.search(dictionary):
-            continue
+    for dictionary, contents_at in _pdf_object_streams(data):
         if not _PDF_FLATE_ONLY.search(dictionary) or b"/DecodeParms" in dictionary:
             raise unreadable
         try:
-            objects = zlib.decompressobj().decompress(view[stream.end() :], budget + 1)
+            objects = zlib.decompressobj().decompress(view[contents_at:], budget + 1)
         except zlib.error:
             raise unreadable from None
         budget -= len(objects)
@@ -116,22 +112,33 @@ def _check_pdf_is_passive(data: bytes, name: str) -> None:
             raise refused
 
 
-def _pdf_without_stream_contents(data: bytes) -> bytes:
-    """The PDF's syntax without its streams' contents, compressed data in which any three
-    bytes may spell /JS (one 20 MB scan in ten would), unless the contents hold an object
-    header: a reader finds objects by their offsets, so one can hide inside a stream."""
+def _pdf_syntax(data: bytes) -> bytes:
+    """The PDF without its streams' contents: compressed data, in which any three bytes may
+    spell /JS (one 20 MB scan in ten would). Contents that hold an object header stay: a
+    reader finds an object by its offset, so one can hide inside another's stream."""
     parts = []
     position = 0
     while start := _PDF_STREAM_START.search(data, position):
+        parts.append(data[position : start.end()])
         end = data.find(b"endstream", start.end())
         end = len(data) if end < 0 else end
-        parts.append(data[position : start.end()])
-        contents = data[start.end() : end]
-        if _PDF_OBJECT_START.search(contents):
-            parts.append(contents)
-        position = end
+        hides_an_object = _PDF_OBJECT_START.search(data, start.end(), end)
+        position = start.end() if hides_an_object else end
     parts.append(data[position:])
     return b"\n".join(parts)
+
+
+def _pdf_object_streams(data: bytes) -> Iterator[tuple[bytes, int]]:
+    """Each object stream's dictionary (names written out) and where its contents start.
+    Every stream keyword counts, even one inside another stream, with what came since the
+    keyword before it as its dictionary: a string holding the word "stream" cannot hide the
+    object stream that follows it."""
+    previous = 0
+    for keyword in _PDF_STREAM_START.finditer(data):
+        dictionary = _pdf_names(data[previous : keyword.start()])
+        previous = keyword.end()
+        if _PDF_OBJECT_STREAM.search(dictionary):
+            yield dictionary, keyword.end()
 
 
 def _pdf_names(data: bytes) -> bytes:
@@ -141,13 +148,6 @@ def _pdf_names(data: bytes) -> bytes:
         return _PDF_ESCAPE.sub(lambda escape: bytes([int(escape[1], 16)]), name[0])
 
     return _PDF_ESCAPED_NAME.sub(unescape, data)
-
-
-def _pdf_stream_dictionary(data: bytes, stream_at: int) -> bytes:
-    """The dictionary before a stream: from its object's "N 0 obj" to the stream keyword."""
-    head = data[max(0, stream_at - PDF_STREAM_DICTIONARY_BYTES) : stream_at]
-    starts = list(_PDF_OBJECT_START.finditer(head))
-    return head[starts[-1].end() :] if starts else head
 
 
 def _check_docx(upload: UploadedFile, name: str) -> None:

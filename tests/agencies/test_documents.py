@@ -70,6 +70,10 @@ SCRIPTS_REFUSED = "contains scripts, embedded files or actions that start progra
         ),
         files.pdf_opening_with(b"null", files.object_stream({4: SCRIPT})),
         files.pdf_opening_with(b"null", files.object_stream({4: b"<< /S /JavaScr#69pt >>"})),
+        files.pdf_opening_with(
+            b"null",
+            files.object_stream({4: SCRIPT}).replace(b"/Type", b"/Note (stream\n) /Type", 1),
+        ),
     ],
     ids=[
         "open-action-script",
@@ -80,6 +84,7 @@ SCRIPTS_REFUSED = "contains scripts, embedded files or actions that start progra
         "embedded-file",
         "script-in-compressed-object-stream",
         "escaped-name-in-object-stream",
+        "object-stream-behind-a-string-saying-stream",
     ],
 )
 def test_a_pdf_that_runs_scripts_launches_programs_or_carries_files_is_refused(data):
