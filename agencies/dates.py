@@ -1,10 +1,63 @@
-"""Dates as the product writes them in sentences, pages and PDFs alike."""
+"""Dates as the product writes them in sentences, pages and PDFs alike, and the days a date
+that people enter may fall on."""
 
+from dataclasses import dataclass
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.utils.dateformat import format as format_date
+
+# No record, agreement or policy the program keeps is older (a person hired in 1950 would
+# have retired decades ago); earlier years are typing mistakes, as year 9999 is.
+EARLIEST_DAY = date(1950, 1, 1)
 
 
 def day(value: date) -> str:
     """Mar 1, 2026."""
     return format_date(value, "M j, Y")
+
+
+@dataclass(frozen=True)
+class DayRange:
+    """The days a date field accepts: from `earliest` to `years_ahead` years after today
+    (none: nothing after today)."""
+
+    earliest: date = EARLIEST_DAY
+    years_ahead: int = 0
+
+    def latest(self, today: date) -> date:
+        try:
+            return today.replace(year=today.year + self.years_ahead)
+        except ValueError:  # February 29 in a year that has none
+            return today.replace(year=today.year + self.years_ahead, day=28)
+
+    def problem(self, value: date, today: date) -> str | None:
+        """What is wrong with `value` for this range on `today`, in words; None if nothing."""
+        if value < self.earliest:
+            return f"The date cannot be before {day(self.earliest)} ({day(value)}); check the year"
+        if value > self.latest(today):
+            if not self.years_ahead:
+                return f"The date cannot be in the future ({day(value)})"
+            return (
+                f"The date cannot be more than {self.years_ahead} years ahead ({day(value)}); "
+                "check the year"
+            )
+        return None
+
+
+# A day that has come: a hire, a status change, a signature, an adoption.
+PAST_DAYS = DayRange()
+# A day something takes effect or ends, which may be planned some years ahead.
+PLANNED_DAYS = DayRange(years_ahead=10)
+# The last day of an agreement, which may run for decades.
+EXPIRY_DAYS = DayRange(years_ahead=50)
+
+
+def check_days(today: date, **fields: tuple[date | None, DayRange]) -> None:
+    """Raise a ValidationError naming each field whose day falls outside its range."""
+    errors = {}
+    for name, (value, days) in fields.items():
+        if value is not None and (problem := days.problem(value, today)):
+            errors[name] = f"{problem}."
+    if errors:
+        raise ValidationError(errors)

@@ -11,7 +11,8 @@ import hashlib
 import re
 import struct
 import zipfile
-from collections.abc import Callable, Sequence
+import zlib
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -39,6 +40,21 @@ WORD_MAIN_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml
 CONTENT_TYPES_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 RELATIONSHIPS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 
+# What makes a PDF act rather than show: scripts (run on opening by /OpenAction, on events by
+# /AA, or by the /JavaScript name tree; XFA forms carry scripts of their own), programs to
+# /Launch, files carried inside it, Flash. A name may spell its letters as #-escapes
+# (/J#61vaScript), and the dictionaries naming them may sit in compressed object streams.
+_PDF_DELIMITER = rb"\x00\t\n\x0c\r ()<>\[\]{}/%"
+_PDF_ACTIVE_NAME = re.compile(
+    rb"/(?:JavaScript|JS|Launch|EmbeddedFiles?|RichMedia|XFA)(?=[" + _PDF_DELIMITER + rb"]|\Z)"
+)
+_PDF_ESCAPED_NAME = re.compile(rb"/[^" + _PDF_DELIMITER + rb"]*#[^" + _PDF_DELIMITER + rb"]*")
+_PDF_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+_PDF_STREAM_START = re.compile(rb"(?<!end)stream(?:\r\n|\n|\r)")
+_PDF_OBJECT_START = re.compile(rb"\d+\s+\d+\s+obj\b")
+_PDF_OBJECT_STREAM = re.compile(rb"/Type\s*/ObjStm\b")
+_PDF_FLATE_ONLY = re.compile(rb"/Filter\s*(?:/FlateDecode|\[\s*/FlateDecode\s*\])")
+
 
 @dataclass(frozen=True)
 class FileType:
@@ -60,6 +76,78 @@ def _check_pdf(upload: UploadedFile, name: str) -> None:
         raise ValidationError(f"“{name}” is not a PDF: its contents are not a PDF document.")
     if b"%%EOF" not in _read(upload, max(upload.size - 8192, 0), 8192):
         raise ValidationError(f"“{name}” looks cut short: the end of the PDF is missing.")
+    _check_pdf_is_passive(_read(upload, 0, upload.size), name)
+
+
+def _check_pdf_is_passive(data: bytes, name: str) -> None:
+    """Refuse a PDF that names scripts, launch actions or embedded files anywhere, in its
+    plain dictionaries or in its object streams; one whose object streams cannot be read
+    (encrypted, or packed some other way) cannot be checked and is refused too."""
+    refused = ValidationError(
+        f"“{name}” contains scripts, embedded files or actions that start programs, which "
+        "are not accepted. Print it to a new PDF (File › Print › Save as PDF) and upload that."
+    )
+    unreadable = ValidationError(
+        f"“{name}” is encrypted or packed in a way that cannot be checked. Print it to a new "
+        "PDF (File › Print › Save as PDF) and upload that."
+    )
+    if _PDF_ACTIVE_NAME.search(_pdf_names(_pdf_syntax(data))):
+        raise refused
+    budget = MAX_UNCOMPRESSED_BYTES
+    view = memoryview(data)
+    for dictionary, contents_at in _pdf_object_streams(data):
+        if not _PDF_FLATE_ONLY.search(dictionary) or b"/DecodeParms" in dictionary:
+            raise unreadable
+        try:
+            objects = zlib.decompressobj().decompress(view[contents_at:], budget + 1)
+        except zlib.error:
+            raise unreadable from None
+        budget -= len(objects)
+        if budget < 0:
+            raise ValidationError(
+                f"“{name}” expands to more than {MAX_UNCOMPRESSED_BYTES // 2**20} MB of "
+                "objects when opened, which no policy or agreement needs."
+            )
+        if _PDF_ACTIVE_NAME.search(_pdf_names(objects)):
+            raise refused
+
+
+def _pdf_syntax(data: bytes) -> bytes:
+    """The PDF without its streams' contents: compressed data, in which any three bytes may
+    spell /JS (one 20 MB scan in ten would). Contents that hold an object header stay: a
+    reader finds an object by its offset, so one can hide inside another's stream."""
+    parts = []
+    position = 0
+    while start := _PDF_STREAM_START.search(data, position):
+        parts.append(data[position : start.end()])
+        end = data.find(b"endstream", start.end())
+        end = len(data) if end < 0 else end
+        hides_an_object = _PDF_OBJECT_START.search(data, start.end(), end)
+        position = start.end() if hides_an_object else end
+    parts.append(data[position:])
+    return b"\n".join(parts)
+
+
+def _pdf_object_streams(data: bytes) -> Iterator[tuple[bytes, int]]:
+    """Each object stream's dictionary (names written out) and where its contents start.
+    Every stream keyword counts, even one inside another stream, with what came since the
+    keyword before it as its dictionary: a string holding the word "stream" cannot hide the
+    object stream that follows it."""
+    previous = 0
+    for keyword in _PDF_STREAM_START.finditer(data):
+        dictionary = _pdf_names(data[previous : keyword.start()])
+        previous = keyword.end()
+        if _PDF_OBJECT_STREAM.search(dictionary):
+            yield dictionary, keyword.end()
+
+
+def _pdf_names(data: bytes) -> bytes:
+    """The bytes with the #-escapes in names written out: /J#61vaScript is /JavaScript."""
+
+    def unescape(name: re.Match) -> bytes:
+        return _PDF_ESCAPE.sub(lambda escape: bytes([int(escape[1], 16)]), name[0])
+
+    return _PDF_ESCAPED_NAME.sub(unescape, data)
 
 
 def _check_docx(upload: UploadedFile, name: str) -> None:
@@ -328,15 +416,14 @@ def serve(document: Document) -> FileResponse:
 
 
 def serve_file(file, filename: str, content_type: str) -> FileResponse:
-    """A private file as a download; PDFs open in the browser. Never sniffed, never cached."""
+    """A private file, always as a download: never sniffed, never cached, and should a
+    browser display it anyway, sandboxed (no script, no form, not this site's origin)."""
     response = FileResponse(
-        file.open("rb"),
-        as_attachment=content_type != PDF.content_type,
-        filename=filename,
-        content_type=content_type,
+        file.open("rb"), as_attachment=True, filename=filename, content_type=content_type
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
     return response
 
 

@@ -1,11 +1,15 @@
+from datetime import timedelta
+
 from allauth.account import forms as account_forms
 from allauth.account.adapter import get_adapter
 from allauth.core import ratelimit
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.text import slugify
 
 from agencies import documents, queries, services
+from agencies.dates import PAST_DAYS, DayRange
 from agencies.models import ORI_VALIDATOR, Agency, Role
 from agencies.regions import REGIONS_BY_COUNTRY, normalize_region, ori_matches_state
 from agencies.services import AGENCY_PROFILE_FIELDS
@@ -96,6 +100,23 @@ def add_service_error(form, error: ValidationError) -> None:
 
 # A date picker that sends ISO dates, whatever the browser's locale.
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class DayField(forms.DateField):
+    """A date picked or typed, within its range of days: year 9999 or 0001 is a mistake to
+    point out, not a date to store. Judged by the server's day with one to spare, since an
+    agency's own day can be ahead of it; the service judges again by the agency's day."""
+
+    def __init__(self, days: DayRange = PAST_DAYS, **kwargs):
+        self.days = days
+        kwargs.setdefault("widget", DATE_INPUT)
+        super().__init__(**kwargs)
+
+    def validate(self, value) -> None:
+        super().validate(value)
+        today = timezone.localdate() + timedelta(days=1)
+        if value is not None and (problem := self.days.problem(value, today)):
+            raise ValidationError(f"{problem}.", code="out_of_range")
 
 
 class DocumentField(forms.FileField):

@@ -1,7 +1,8 @@
 from django import forms
 
+from agencies.dates import EXPIRY_DAYS, PAST_DAYS, PLANNED_DAYS
 from agencies.documents import AGREEMENT_TYPES
-from agencies.forms import DATE_INPUT, DocumentField
+from agencies.forms import DayField, DocumentField
 from agencies.names import NameFormField
 from partnerships.models import (
     AlternativeService,
@@ -91,17 +92,17 @@ class VersionForm(forms.Form):
         choices=[("", "— not agreed —"), *ReviewCadence.choices],
         required=False,
     )
-    signed_on = forms.DateField(
+    signed_on = DayField(
+        PAST_DAYS,
         label="Signed on",
         required=False,
-        widget=DATE_INPUT,
         help_text="Leave blank while the agreement is a draft.",
     )
-    effective_on = forms.DateField(label="Effective from", required=False, widget=DATE_INPUT)
-    expires_on = forms.DateField(
+    effective_on = DayField(PLANNED_DAYS, label="Effective from", required=False)
+    expires_on = DayField(
+        EXPIRY_DAYS,
         label="Expires on",
         required=False,
-        widget=DATE_INPUT,
         help_text="The last day it is in force. Leave blank if it is open-ended.",
     )
     auto_renews = forms.BooleanField(
@@ -185,9 +186,9 @@ class PartnershipForm(VersionForm):
 
 
 class TerminationForm(forms.Form):
-    on = forms.DateField(
+    on = DayField(
+        PLANNED_DAYS,
         label="No longer in force from",
-        widget=DATE_INPUT,
         help_text="The first day the partnership no longer applies.",
     )
     reason = text_area("Reason", required=True)

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from agencies import documents
 from agencies.audit import changes_between, record_event, snapshot
-from agencies.dates import day
+from agencies.dates import EXPIRY_DAYS, PAST_DAYS, PLANNED_DAYS, check_days, day
 from agencies.documents import CheckedUpload
 from agencies.hooks import announce_evidence_changed
 from agencies.models import Agency, DocumentKind, User
@@ -107,6 +107,27 @@ def partnership_create(
         agency=agency, organization=organization, title=title.strip(), created_by=actor
     )
     with agency_scope(agency), transaction.atomic():
+        # One new partnership at a time per organization: the same one sent twice at once (a
+        # double click) waits here for the first, then finds it and is that partnership.
+        MentalHealthOrganization.objects.select_for_update().only("pk").get(pk=organization.pk)
+        namesake = (
+            Partnership.objects.filter(
+                organization=organization, title=partnership.title, terminated_on__isnull=True
+            )
+            .order_by("created_at")
+            .first()
+        )
+        if namesake:
+            original = namesake.versions.select_related("document").order_by("created_at")[0]
+            if _same_version(original, VersionKind.ORIGINAL, terms, "", document):
+                return namesake
+            raise ValidationError(
+                {
+                    "title": f"Your agency already has “{namesake.title}” with "
+                    f"{organization.name}. Add a renewal or an amendment to it, or give this "
+                    "agreement another title."
+                }
+            )
         validate(partnership)
         partnership.save()
         version = _add_version(
@@ -143,6 +164,15 @@ def version_add(
         raise ValidationError("Add a renewal or an amendment.")
     with agency_scope(agency), transaction.atomic():
         _lock_open(partnership)
+        # The same version sent twice at once (a double click) waited for the lock above.
+        latest = (
+            PartnershipVersion.objects.filter(partnership=partnership)
+            .select_related("document")
+            .order_by("-created_at", "-pk")
+            .first()
+        )
+        if latest and _same_version(latest, kind, terms, summary, document):
+            return latest
         version = _add_version(agency, actor, partnership, kind, terms, summary, document)
         record_event(
             action=f"partnership.{kind}_added",
@@ -215,6 +245,7 @@ def partnership_terminate(
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "Say why the partnership ends."})
+    check_days(agency.today(), on=(on, PLANNED_DAYS))
     with agency_scope(agency), transaction.atomic():
         locked = Partnership.objects.select_for_update().get(pk=partnership.pk)
         if locked.terminated_on:
@@ -252,6 +283,27 @@ def _add_version(agency, actor, partnership, kind, terms, summary, document):
     return version
 
 
+def _same_version(
+    recorded: PartnershipVersion,
+    kind: str,
+    terms: dict[str, Any],
+    summary: str,
+    document: CheckedUpload | None,
+) -> bool:
+    """Whether a version with these terms, summary and file would repeat `recorded`."""
+    candidate = PartnershipVersion(kind=kind, summary=summary.strip())
+    _apply_terms(candidate, terms)
+    if document is None:
+        same_file = recorded.document_id is None
+    else:
+        same_file = recorded.document is not None and recorded.document.sha256 == document.sha256
+    return (
+        same_file
+        and (recorded.kind, recorded.summary) == (candidate.kind, candidate.summary)
+        and snapshot(recorded, VERSION_TERMS) == snapshot(candidate, VERSION_TERMS)
+    )
+
+
 def _apply_terms(version: PartnershipVersion, terms: dict[str, Any]) -> None:
     for name, value in terms.items():
         if name not in VERSION_TERMS:
@@ -281,6 +333,12 @@ def _check_version(agency: Agency, version: PartnershipVersion, *, has_document:
             errors["signatories"] = "Name at least one person who signed it."
     if errors:
         raise ValidationError(errors)
+    check_days(
+        agency.today(),
+        signed_on=(version.signed_on, PAST_DAYS),
+        effective_on=(version.effective_on, PLANNED_DAYS),
+        expires_on=(version.expires_on, EXPIRY_DAYS),
+    )
 
 
 def _check_choices(values: list, choices, field: str) -> None:

@@ -1,15 +1,17 @@
 from django import forms
 from django.utils.translation import gettext
 
-from agencies.dates import day
+from agencies.dates import PAST_DAYS, PLANNED_DAYS, day
 from agencies.documents import AGREEMENT_TYPES
-from agencies.forms import DATE_INPUT, DocumentField
+from agencies.forms import DayField, DocumentField
 from agencies.names import NameFormField
 from pledges.models import POLICY_ELEMENTS, CrisisPolicy, ProgramRules, ReportFrequency
 from pledges.services import POLICY_FIELDS, RULES_FIELDS
 
 
 class PolicyForm(forms.ModelForm):
+    adopted_on = DayField(PAST_DAYS, label="Adopted")
+    effective_on = DayField(PLANNED_DAYS, label="Effective from")
     document = DocumentField(
         types=AGREEMENT_TYPES,
         label="Policy document",
@@ -20,11 +22,7 @@ class PolicyForm(forms.ModelForm):
     class Meta:
         model = CrisisPolicy
         fields = POLICY_FIELDS
-        widgets = {
-            "adopted_on": DATE_INPUT,
-            "effective_on": DATE_INPUT,
-            "change_summary": forms.Textarea(attrs={"rows": 3}),
-        }
+        widgets = {"change_summary": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, previous: CrisisPolicy | None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -53,7 +51,7 @@ class PledgeForm(forms.Form):
     chief_title = NameFormField(
         label="Chief executive's title", max_length=200, help_text="For example: Chief of Police."
     )
-    target_date = forms.DateField(label="Target date", widget=DATE_INPUT)
+    target_date = DayField(PLANNED_DAYS, label="Target date")
     signature = NameFormField(
         label="Your signature",
         max_length=200,
@@ -81,13 +79,12 @@ class WithdrawForm(forms.Form):
 
 
 class RulesForm(forms.ModelForm):
+    effective_on = DayField(PLANNED_DAYS, label="Takes effect")
+
     class Meta:
         model = ProgramRules
         fields = RULES_FIELDS
-        widgets = {
-            "effective_on": DATE_INPUT,
-            "description": forms.Textarea(attrs={"rows": 3}),
-        }
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
 
 class DecisionForm(forms.Form):

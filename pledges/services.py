@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from agencies import documents
 from agencies.audit import record_event, snapshot
-from agencies.dates import day
+from agencies.dates import PAST_DAYS, PLANNED_DAYS, check_days, day
 from agencies.documents import CheckedUpload
 from agencies.hooks import announce_evidence_changed
 from agencies.models import Agency, DocumentKind, User
@@ -46,7 +46,8 @@ def policy_adopt(
     *, agency: Agency, actor: User, document: CheckedUpload | None = None, **fields: Any
 ) -> CrisisPolicy:
     """Record an adopted version of the crisis-response policy; it supersedes the earlier
-    one from its effective date. Without a new file, the previous version's document stays."""
+    one from its effective date. Without a new file, the previous version's document stays.
+    The same version sent again (every field and the file alike) is the one recorded."""
     unknown = set(fields) - set(POLICY_FIELDS)
     if unknown:
         raise ValueError(f"not policy fields: {', '.join(sorted(unknown))}")
@@ -57,11 +58,21 @@ def policy_adopt(
     )
     if policy.adopted_on and policy.adopted_on > agency.today():
         raise ValidationError({"adopted_on": "Record the policy once it is adopted."})
+    check_days(
+        agency.today(),
+        adopted_on=(policy.adopted_on, PAST_DAYS),
+        effective_on=(policy.effective_on, PLANNED_DAYS),
+    )
     with agency_scope(agency), transaction.atomic():
+        # One version at a time per agency: the same version sent twice at once (a double
+        # click) waits here for the first, then finds it and is that version.
+        Agency.objects.select_for_update().only("pk").get(pk=agency.pk)
         # The version the form offered to keep the document of.
-        previous = CrisisPolicy.objects.order_by(*NEWEST_FIRST).first()
+        previous = CrisisPolicy.objects.select_related("document").order_by(*NEWEST_FIRST).first()
         if document is None and previous is None:
             raise ValidationError({"document": "Attach the policy document."})
+        if previous and _same_policy(previous, policy, document):
+            return previous
         validate(policy, exclude=["document"])  # checked before the file is stored
         policy.document = (
             documents.store(document, agency=agency, actor=actor, kind=DocumentKind.POLICY)
@@ -82,6 +93,13 @@ def policy_adopt(
         )
         announce_evidence_changed(agency)
     return policy
+
+
+def _same_policy(recorded: CrisisPolicy, policy: CrisisPolicy, document: CheckedUpload | None):
+    same_file = document is None or document.sha256 == recorded.document.sha256
+    return same_file and all(
+        getattr(recorded, name) == getattr(policy, name) for name in POLICY_FIELDS
+    )
 
 
 # The pledge
@@ -116,11 +134,12 @@ def pledge_sign(
     if errors:
         raise ValidationError(errors)
     with agency_scope(agency), transaction.atomic():
+        # Locked before the check: a second signature sent at once waits for the first,
+        # then finds the pledge signed (and without a draft, the open-pledge rule decides).
+        draft = Pledge.objects.select_for_update().filter(status=PledgeStatus.DRAFT).first()
         if Pledge.objects.filter(status__in=SIGNED_OPEN_STATUSES).exists():
             raise ValidationError("Your agency already has an open pledge.")
-        pledge = Pledge.objects.filter(status=PledgeStatus.DRAFT).first() or Pledge(
-            agency=agency, rules=rules, status=PledgeStatus.DRAFT
-        )
+        pledge = draft or Pledge(agency=agency, rules=rules, status=PledgeStatus.DRAFT)
         pledge.rules, pledge.pledged_on, pledge.target_date = rules, today, target_date
         pledge.chief_name, pledge.chief_title = chief_name.strip(), chief_title.strip()
         pledge.signature, pledge.signed_by = signature.strip(), actor
@@ -263,6 +282,7 @@ def rules_add(*, actor: User, **fields: Any) -> ProgramRules:
     """A program administrator adds a rules version; it applies to pledges signed from its
     effective date on, never to pledges already signed."""
     rules = ProgramRules(created_by=actor, **fields)
+    check_days(timezone.localdate(), effective_on=(rules.effective_on, PLANNED_DAYS))
     if rules.effective_on and rules.effective_on <= timezone.localdate():
         raise ValidationError(
             {"effective_on": "Rules take effect from a future date: pledges already signed "

@@ -3,9 +3,18 @@ import re
 from django import forms
 from django.utils import timezone
 
+from agencies.dates import PAST_DAYS
 from agencies.documents import EVIDENCE_TYPES
-from agencies.forms import DATE_INPUT, DocumentField
-from training.models import Category, Course, CourseKind, ImportKind, Person, Status
+from agencies.forms import DayField, DocumentField
+from training.models import (
+    COMPLETION_DAYS,
+    Category,
+    Course,
+    CourseKind,
+    ImportKind,
+    Person,
+    Status,
+)
 from training.services import PERSON_FIELDS
 
 
@@ -20,10 +29,11 @@ def hours_field() -> forms.DecimalField:
 
 
 class PersonForm(forms.ModelForm):
+    hire_date = DayField(PAST_DAYS, label="Hire date", required=False)
+
     class Meta:
         model = Person
         fields = PERSON_FIELDS
-        widgets = {"hire_date": DATE_INPUT}
 
     def clean_employee_id(self) -> str:
         return self.cleaned_data["employee_id"].strip()
@@ -31,12 +41,12 @@ class PersonForm(forms.ModelForm):
 
 class StatusForm(forms.Form):
     status = forms.ChoiceField(choices=Status.choices)
-    since = forms.DateField(label="Since", widget=DATE_INPUT, initial=timezone.localdate)
+    since = DayField(PAST_DAYS, label="Since", initial=timezone.localdate)
 
 
 class RecordForm(forms.Form):
     course = forms.ModelChoiceField(queryset=Course.objects.none())
-    completed_on = forms.DateField(label="Completed on", widget=DATE_INPUT)
+    completed_on = DayField(COMPLETION_DAYS, label="Completed on")
     hours = hours_field()
     credential_number = forms.CharField(
         label="Certificate or credential number", max_length=100, required=False
@@ -55,7 +65,7 @@ class RecordForm(forms.Form):
 
 class ClassForm(forms.Form):
     course = forms.ModelChoiceField(queryset=Course.objects.none())
-    completed_on = forms.DateField(label="Class date", widget=DATE_INPUT)
+    completed_on = DayField(COMPLETION_DAYS, label="Class date")
     hours = hours_field()
     attendees = forms.ModelMultipleChoiceField(
         queryset=Person.all_agencies.none(),  # set per agency in __init__

@@ -15,12 +15,10 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
+from agencies.dates import PAST_DAYS, DayRange
 from agencies.names import clean_name
-from training.models import Category, ImportKind, Position, Status
+from training.models import COMPLETION_DAYS, Category, ImportKind, Position, Status
 from training.tabular import parse_date, split_name
-
-EARLIEST_HIRE = date(1940, 1, 1)
-EARLIEST_TRAINING = date(1970, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -72,7 +70,9 @@ def _email(value: str, today: date) -> str:
     return value.lower()
 
 
-def _date_between(earliest: date) -> Callable[[str, date], date | None]:
+def _date_within(days: DayRange) -> Callable[[str, date], date | None]:
+    """A date cell, within the same range of days as the form field for it."""
+
     def parse(value: str, today: date) -> date | None:
         if not value:
             return None
@@ -80,10 +80,8 @@ def _date_between(earliest: date) -> Callable[[str, date], date | None]:
             day = parse_date(value)
         except ValueError as error:
             raise CellError(str(error)) from error
-        if day > today:
-            raise CellError(f"{day:%m/%d/%Y} is in the future")
-        if day < earliest:
-            raise CellError(f"{day:%m/%d/%Y} is before {earliest:%Y}; check the date")
+        if problem := days.problem(day, today):
+            raise CellError(problem)
         return day
 
     return parse
@@ -191,9 +189,9 @@ ROSTER_COLUMNS = [
     Column("status", "Status", ["employment status", "emp status"],
            _choice(STATUS_WORDS, "status")),
     Column("status_changed_on", "Status date", ["status since", "separation date",
-           "status effective"], _date_between(EARLIEST_HIRE)),
+           "status effective"], _date_within(PAST_DAYS)),
     Column("hire_date", "Hire date", ["date hired", "start date", "hired"],
-           _date_between(EARLIEST_HIRE)),
+           _date_within(PAST_DAYS)),
 ]  # fmt: skip
 
 TRAINING_COLUMNS = [
@@ -203,7 +201,7 @@ TRAINING_COLUMNS = [
     Column("course", "Course", ["course name", "course title", "training", "class",
            "training name"], _name(200), required=True),
     Column("completed_on", "Completion date", ["completed", "date completed", "completion",
-           "date", "class date", "training date"], _date_between(EARLIEST_TRAINING),
+           "date", "class date", "training date"], _date_within(COMPLETION_DAYS),
            required=True),
     Column("hours", "Hours", ["credit hours", "duration", "length"], _hours),
     Column("credential_number", "Certificate number", ["certificate", "credential",

@@ -41,7 +41,8 @@ from training.tabular import Table, TableError, read_table
 
 logger = logging.getLogger(__name__)
 
-MAX_ROWS = 100_000
+# The largest roster is about 36,000 people; training exports run past 100,000 rows.
+MAX_ROWS = 200_000
 # A queued import not started this long after it was queued may have lost its message: the
 # sweep sends another (a second message for the same import does nothing).
 REQUEUE_AFTER = timedelta(minutes=5)

@@ -50,7 +50,11 @@ def import_upload(*, agency: Agency, actor: User, kind: str, filename: str, data
         sha256=hashlib.sha256(data).hexdigest(),
         uploaded_by=actor,
         mapping=_proposed_mapping(agency, kind, table.headers),
-        preview={"headers": table.headers, "rows": len(table.rows)},
+        preview={
+            "headers": table.headers,
+            "rows": len(table.rows),
+            "ended_after_row": table.ended_after_row,
+        },
     )
     with transaction.atomic():
         batch.file.save(filename, ContentFile(data), save=False)

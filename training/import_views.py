@@ -15,6 +15,7 @@ from training.forms import ImportMappingForm, ImportUploadForm
 from training.import_rows import columns_for
 from training.models import ImportBatch
 from training.spreadsheets import write_csv
+from training.tabular import BLANK_ROWS_ENDING_A_TABLE
 
 SHOWN_ERRORS = 200
 
@@ -72,6 +73,7 @@ def import_detail(request, agency_slug: str, batch_id):
         "errors": errors[:SHOWN_ERRORS],
         "more_errors": batch.preview.get("counts", {}).get("errors", 0) - SHOWN_ERRORS,
         "progress": import_services.import_progress(batch),
+        "blank_rows_ending_a_table": f"{BLANK_ROWS_ENDING_A_TABLE:,}",
     }
     return render(request, "training/import_detail.html", context)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import uuid
 from datetime import date, timedelta
 
@@ -10,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from agencies.dates import DayRange
 from agencies.names import NameField
 from agencies.tenancy import TenantModel
 
@@ -206,15 +208,18 @@ class Course(models.Model):
 
 
 def add_months(day: date, months: int) -> date:
-    """The same day `months` later (the month's last day where that day does not exist)."""
+    """The same day `months` later (the month's last day where that day does not exist).
+    Dates people enter are checked against their range first, so the calendar's end (year
+    9999) is never reached from a form; reaching it is a ValueError, never a wrong date."""
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
-    for candidate in (day.day, 30, 29, 28):
-        try:
-            return day.replace(year=year, month=month, day=candidate)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
+    if not date.min.year <= year <= date.max.year:
+        raise ValueError(f"{months} months from {day.isoformat()} is past the calendar's end")
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+# No course the program counts was taught before 1970 (CIT began in 1988, MHFA in 2001).
+COMPLETION_DAYS = DayRange(earliest=date(1970, 1, 1))
 
 
 class Source(models.TextChoices):

@@ -9,17 +9,19 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from agencies import documents
 from agencies.audit import changes_between, record_event, snapshot
+from agencies.dates import PAST_DAYS, check_days
 from agencies.documents import CheckedUpload
 from agencies.hooks import announce_evidence_changed
 from agencies.models import Agency, DocumentKind, User
 from agencies.tenancy import agency_scope
 from agencies.validation import check_same_agency, save_unique, validate
 from training.models import (
+    COMPLETION_DAYS,
     Course,
     CourseKind,
     CourseStatus,
@@ -49,6 +51,7 @@ def person_create(*, agency: Agency, actor: User, **fields: Any) -> Person:
     """Add someone to the roster."""
     person = Person(agency=agency, **fields)
     person.status_changed_on = person.status_changed_on or agency.today()
+    _check_hire_date(agency, person)
     with agency_scope(agency), transaction.atomic():
         validate(person)
         save_unique(person)
@@ -75,6 +78,8 @@ def person_update(*, agency: Agency, actor: User, person: Person, **fields: Any)
     if not changes:
         return person
     person.updated_at = timezone.now()
+    if "hire_date" in changes:  # one kept from an older rule is left as it is
+        _check_hire_date(agency, person)
     with agency_scope(agency), transaction.atomic():
         validate(person)
         save_unique(person, update_fields=[*changes, "updated_at"])
@@ -92,8 +97,7 @@ def person_change_status(
     _same_agency(agency, person)
     if status not in Status.values:
         raise ValidationError({"status": "Choose active, extended leave or separated."})
-    if since > agency.today():
-        raise ValidationError({"since": "The date cannot be in the future."})
+    check_days(agency.today(), since=(since, PAST_DAYS))
     if status == person.status and since == person.status_changed_on:
         return person
     changes = {
@@ -113,6 +117,10 @@ def person_change_status(
         )
         announce_evidence_changed(agency)
     return person
+
+
+def _check_hire_date(agency: Agency, person: Person) -> None:
+    check_days(agency.today(), hire_date=(person.hire_date, PAST_DAYS))
 
 
 def _same_agency(agency: Agency, person: Person) -> None:
@@ -142,6 +150,7 @@ def record_add(
     """Record one completion for one person, with its certificate as evidence if given."""
     _same_agency(agency, person)
     _course_for(agency, course)
+    _check_completion_date(agency, completed_on)  # before the dates that follow from it
     record = TrainingRecord(
         agency=agency,
         person=person,
@@ -154,7 +163,6 @@ def record_add(
         entered_by=actor,
     )
     with agency_scope(agency), transaction.atomic():
-        _check_completion_date(agency, completed_on)
         validate(record)
         if evidence:
             record.evidence = _store_evidence(evidence, agency=agency, actor=actor)
@@ -205,8 +213,7 @@ def record_attach_evidence(
 
 
 def _check_completion_date(agency: Agency, completed_on: date) -> None:
-    if completed_on > agency.today():
-        raise ValidationError({"completed_on": "The completion date cannot be in the future."})
+    check_days(agency.today(), completed_on=(completed_on, COMPLETION_DAYS))
 
 
 @dataclass(frozen=True)
@@ -237,6 +244,9 @@ def class_record(
     for person in people:
         _same_agency(agency, person)
     with agency_scope(agency), transaction.atomic():
+        # The same class submitted twice at once (a double click, two coordinators): the
+        # second waits for the attendees the first holds, then finds their records.
+        _lock_people(people)
         holders = set(
             TrainingRecord.objects.filter(
                 course=course, completed_on=completed_on, person__in=people
@@ -248,7 +258,7 @@ def class_record(
             if sign_in_sheet and attendees
             else None
         )
-        TrainingRecord.objects.bulk_create(
+        _create_once(
             [
                 TrainingRecord(
                     agency=agency,
@@ -279,6 +289,25 @@ def class_record(
         if attendees:
             announce_evidence_changed(agency)
     return ClassResult(created=attendees, already_recorded=[p for p in people if p.pk in holders])
+
+
+def _lock_people(people: list[Person]) -> None:
+    """Lock these people's rows, in one order so that two lockers never wait on each other."""
+    pks = sorted(person.pk for person in people)
+    list(Person.objects.filter(pk__in=pks).order_by("pk").select_for_update().values("pk"))
+
+
+def _create_once(records: list[TrainingRecord]) -> None:
+    """Write new records; one written meanwhile another way (an import, a single record)
+    is a clear refusal rather than an error."""
+    try:
+        with transaction.atomic():
+            TrainingRecord.objects.bulk_create(records)
+    except IntegrityError as error:
+        raise ValidationError(
+            "Some of these attendees were given this course on this date a moment ago, by "
+            "someone else or an import. Submit the class again to record the others."
+        ) from error
 
 
 # Courses an agency proposes as equivalents

@@ -8,11 +8,19 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from openpyxl import load_workbook
-from openpyxl.workbook import Workbook
+from training.workbooks import CellsRead, UnreadableWorkbook, WorkbookTooLarge, sheet_rows
 
 ACCEPTED_FORMATS = "a CSV file (.csv) or an Excel workbook (.xlsx)"
 DATE_FORMATS_HINT = "use MM/DD/YYYY or YYYY-MM-DD"
+
+# What one upload may hold, so that no file can keep a web process reading for long: a
+# sheet whose every row was formatted (a million blank rows) ends at its first long run of
+# blank rows, and a file past a limit is refused as soon as the limit is passed.
+MAX_COLUMNS = 250
+MAX_CELLS = 1_500_000
+BLANK_ROWS_ENDING_A_TABLE = 1_000
+# The header line is looked for in the first characters only.
+_SNIFFED_CHARACTERS = 64 * 1024
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"
@@ -48,6 +56,8 @@ class Row:
 class Table:
     headers: list[str]
     rows: list[Row]
+    # The last row read when a run of blank rows ended the table early; None when read to the end.
+    ended_after_row: int | None = None
 
 
 def read_table(data: bytes, filename: str, *, max_rows: int = 100_000) -> Table:
@@ -67,11 +77,14 @@ def read_table(data: bytes, filename: str, *, max_rows: int = 100_000) -> Table:
 def _read_csv(data: bytes, max_rows: int) -> Table:
     text = _decode(data)
     reader = csv.reader(
-        io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text), skipinitialspace=True
+        io.StringIO(text, newline=""),
+        delimiter=_sniff_delimiter(text[:_SNIFFED_CHARACTERS]),
+        skipinitialspace=True,
     )
-    records = enumerate(reader, start=1)
+    # One line can hold millions of delimiters; columns past the limit are never looked at.
+    records = ((number, raw[: MAX_COLUMNS + 1]) for number, raw in enumerate(reader, start=1))
     try:
-        return _table_from_records(records, max_rows, count_all=True)
+        return _table_from_records(records, max_rows)
     except csv.Error as error:
         raise TableError(
             f"The file could not be read as CSV near row {reader.line_num}; check that every "
@@ -111,37 +124,24 @@ def _sniff_delimiter(text: str) -> str:
 
 
 def _read_xlsx(data: bytes, max_rows: int) -> Table:
-    # A damaged or mislabelled file can fail deep inside openpyxl in many ways, and in
-    # read-only mode some only show while the rows are read.
+    rows = sheet_rows(data, max_cells=MAX_CELLS)
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as error:
-        raise _unreadable_workbook() from error
-    try:
-        return _table_from_records(_sheet_records(workbook), max_rows, count_all=False)
-    except TableError:
-        raise
-    except Exception as error:
-        raise _unreadable_workbook() from error
+        return _table_from_records(_xlsx_records(rows), max_rows)
+    except (WorkbookTooLarge, UnreadableWorkbook) as error:
+        raise TableError(str(error)) from error
     finally:
-        workbook.close()
+        rows.close()
 
 
-def _sheet_records(workbook: Workbook) -> Iterator[tuple[int, list[str]]]:
-    if not workbook.worksheets:
-        raise TableError("The Excel workbook has no worksheet.")
-    sheet = workbook.worksheets[0]
-    # Some exporters write a wrong sheet size, which would cut rows off in read-only mode.
-    sheet.reset_dimensions()
-    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-        yield number, [_excel_text(value) for value in values]
-
-
-def _unreadable_workbook() -> TableError:
-    return TableError(
-        "The file could not be read as an Excel workbook (.xlsx). It may be damaged; open it in "
-        "Excel and save it again, or export it as CSV."
-    )
+def _xlsx_records(rows: Iterator[CellsRead]) -> Iterator[tuple[int, list[str]]]:
+    for row in rows:
+        # Cells past the limit are dropped, with one more kept to tell a too-wide header.
+        width = min(max(row.values, default=0), MAX_COLUMNS + 1)
+        cells = [""] * width
+        for column, value in row.values.items():
+            if column <= width:
+                cells[column - 1] = _excel_text(value)
+        yield row.number, cells
 
 
 def _excel_text(value: object) -> str:
@@ -161,35 +161,70 @@ def _excel_text(value: object) -> str:
     return str(value)
 
 
-def _table_from_records(
-    records: Iterable[tuple[int, list[str]]], max_rows: int, *, count_all: bool
-) -> Table:
-    filled = _non_blank(records)
+def _table_from_records(records: Iterable[tuple[int, list[str]]], max_rows: int) -> Table:
+    filled = _FilledRows(records)
     header = next(filled, None)
     if header is None:
+        if filled.ended_early:
+            raise TableError(
+                f"The first {BLANK_ROWS_ENDING_A_TABLE:,} rows of the file are blank, so it was "
+                "read as empty. Delete the blank rows above the column names and upload it again."
+            )
         raise TableError("The file is empty: it needs a row of column names and rows of data.")
     headers = _clean_headers(header[1])
     width = len(headers)
+    rows_within_cells = MAX_CELLS // max(width, 1)
     rows = []
     for number, cells in filled:
         if len(rows) == max_rows:
-            raise _too_many_rows(max_rows, rest=filled if count_all else None)
+            raise _too_many_rows(max_rows)
+        if len(rows) == rows_within_cells:
+            raise TableError(
+                f"The file is too large to import at once: {width} columns of more than "
+                f"{rows_within_cells:,} rows is more than the {MAX_CELLS:,} cells one import "
+                "reads. Delete the columns the import does not use, or split the rows into "
+                "smaller files."
+            )
         rows.append(Row(number=number, cells=(cells + [""] * width)[:width]))
-    return Table(headers=headers, rows=rows)
+    ended_after_row = filled.last_filled if filled.ended_early else None
+    return Table(headers=headers, rows=rows, ended_after_row=ended_after_row)
 
 
-def _non_blank(records: Iterable[tuple[int, list[str]]]) -> Iterator[tuple[int, list[str]]]:
-    for number, raw in records:
-        # str.strip() also removes the non-breaking spaces that web-based exports leave.
-        cells = [cell.strip() for cell in raw]
-        if any(cells):
-            yield number, cells
+class _FilledRows:
+    """The rows that have content, stripped. A long run of blank rows ends the table: a sheet
+    whose every row was formatted, or a file of blank lines, is not read to its end."""
+
+    def __init__(self, records: Iterable[tuple[int, list[str]]]):
+        self._records = iter(records)
+        self.last_filled = 0
+        self.ended_early = False
+
+    def __iter__(self) -> Iterator[tuple[int, list[str]]]:
+        return self
+
+    def __next__(self) -> tuple[int, list[str]]:
+        for number, raw in self._records:
+            # A sheet can skip row numbers: the skipped rows are blank rows too.
+            if number - self.last_filled > BLANK_ROWS_ENDING_A_TABLE:
+                self.ended_early = True
+                break
+            # str.strip() also removes the non-breaking spaces that web-based exports leave.
+            cells = [cell.strip() for cell in raw]
+            if any(cells):
+                self.last_filled = number
+                return number, cells
+        raise StopIteration
 
 
 def _clean_headers(cells: list[str]) -> list[str]:
     headers = list(cells)
     while headers and not headers[-1]:
         headers.pop()
+    if len(headers) > MAX_COLUMNS:
+        raise TableError(
+            f"The file has more than {MAX_COLUMNS} columns, the most one import reads. Delete "
+            "the columns the import does not use and upload it again."
+        )
     counts = Counter(header.casefold() for header in headers if header)
     repeated = list(dict.fromkeys(h for h in headers if h and counts[h.casefold()] > 1))
     if repeated:
@@ -201,13 +236,9 @@ def _clean_headers(cells: list[str]) -> list[str]:
     return headers
 
 
-def _too_many_rows(max_rows: int, rest: Iterator | None) -> TableError:
-    if rest is None:
-        found = f"more than {max_rows:,}"
-    else:
-        found = f"{max_rows + 1 + sum(1 for _ in rest):,}"
+def _too_many_rows(max_rows: int) -> TableError:
     return TableError(
-        f"The file has {found} rows of data; the limit is {max_rows:,}. "
+        f"The file has more than {max_rows:,} rows of data; the limit is {max_rows:,}. "
         "Split it into smaller files and upload each one."
     )
 

@@ -46,6 +46,84 @@ def test_an_html_page_renamed_pdf_is_refused():
     assert "is not a PDF" in error_of(files.html_as_pdf())
 
 
+SCRIPT = b"<< /S /JavaScript /JS (app.alert('hello')) >>"
+SCRIPTS_REFUSED = "contains scripts, embedded files or actions that start programs"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        files.pdf_opening_with(SCRIPT),
+        files.pdf_opening_with(b"<< /S /J#61vaScript /J#53 (app.alert(1)) >>"),
+        files.pdf_opening_with(b"<< /S /GoTo /D [3 0 R /Fit] /Next 5 0 R >>", SCRIPT),
+        files.pdf_opening_with(b"<< /S /Launch /F (C:\\Windows\\System32\\cmd.exe) >>"),
+        files.pdf_of_objects(
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /AA << /O " + SCRIPT + b" >> >>",
+        ),
+        files.pdf_of_objects(
+            b"<< /Type /Catalog /Names << /EmbeddedFiles 2 0 R >> >>",
+            b"<< /Names [(invoice.exe) 3 0 R] >>",
+            b"<< /Type /Filespec /F (invoice.exe) /EF << /F 4 0 R >> >>",
+            b"<< /Type /EmbeddedFile /Length 2 >>\nstream\nMZ\nendstream",
+        ),
+        files.pdf_opening_with(b"null", files.object_stream({4: SCRIPT})),
+        files.pdf_opening_with(b"null", files.object_stream({4: b"<< /S /JavaScr#69pt >>"})),
+        files.pdf_opening_with(
+            b"null",
+            files.object_stream({4: SCRIPT}).replace(b"/Type", b"/Note (stream\n) /Type", 1),
+        ),
+    ],
+    ids=[
+        "open-action-script",
+        "hex-escaped-names",
+        "script-chained-after-an-action",
+        "launch",
+        "page-open-script",
+        "embedded-file",
+        "script-in-compressed-object-stream",
+        "escaped-name-in-object-stream",
+        "object-stream-behind-a-string-saying-stream",
+    ],
+)
+def test_a_pdf_that_runs_scripts_launches_programs_or_carries_files_is_refused(data):
+    assert SCRIPTS_REFUSED in error_of(files.upload("policy.pdf", data))
+
+
+def test_a_pdf_opening_at_its_first_page_is_accepted():
+    data = files.pdf_opening_with(b"[3 0 R /Fit]", files.object_stream({5: b"<< /Title (JS) >>"}))
+    assert check_upload(files.upload("policy.pdf", data), AGREEMENT_TYPES).file_type.label == "PDF"
+
+
+def test_names_spelled_by_chance_in_compressed_page_data_do_not_count():
+    scanned = b"\x8f\x12 /JS \x00\xff/JavaScript\r\x9a" * 1000
+    data = files.pdf_of_objects(
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /Contents 4 0 R >>",
+        b"<< /Filter /DCTDecode /Length %d >>\nstream\n%s\nendstream" % (len(scanned), scanned),
+    )
+    assert check_upload(files.upload("scan.pdf", data), AGREEMENT_TYPES).size == len(data)
+
+
+def test_a_script_object_hidden_inside_another_streams_data_is_found():
+    hidden = b"\x8f\x12\n9 0 obj\n" + SCRIPT + b"\nendobj\n\x00\xff"
+    data = files.pdf_opening_with(
+        b"9 0 R",
+        b"<< /Filter /DCTDecode /Length %d >>\nstream\n%s\nendstream" % (len(hidden), hidden),
+    )
+    assert SCRIPTS_REFUSED in error_of(files.upload("policy.pdf", data))
+
+
+def test_a_pdf_whose_object_streams_cannot_be_read_is_refused():
+    encrypted = files.object_stream({4: SCRIPT}, packed=lambda data: bytes(b ^ 0x5A for b in data))
+    data = files.pdf_opening_with(b"null", encrypted, trailer=b"/Encrypt 9 0 R ")
+    assert "encrypted or packed in a way that cannot be checked" in error_of(
+        files.upload("policy.pdf", data)
+    )
+
+
 def test_a_zip_bomb_renamed_docx_is_refused():
     assert "expands to more than 100 MB" in error_of(files.zip_bomb_as_docx())
 
@@ -219,7 +297,9 @@ def stored(agency, actor, upload, types=AGREEMENT_TYPES):
     )
 
 
-def test_a_member_opens_a_pdf_in_the_browser(client, agency_a, coordinator, viewer, private_files):
+def test_a_member_downloads_a_pdf_never_shown_in_the_sites_pages(
+    client, agency_a, coordinator, viewer, private_files
+):
     document = stored(agency_a, coordinator, files.pdf("Crisis policy.pdf"))
     login(client, viewer)
 
@@ -228,7 +308,8 @@ def test_a_member_opens_a_pdf_in_the_browser(client, agency_a, coordinator, view
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == files.pdf_bytes()
     assert response["Content-Type"] == "application/pdf"
-    assert response["Content-Disposition"] == 'inline; filename="Crisis policy.pdf"'
+    assert response["Content-Disposition"] == 'attachment; filename="Crisis policy.pdf"'
+    assert response["Content-Security-Policy"] == "sandbox; default-src 'none'"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert "no-store" in response["Cache-Control"]
 
@@ -241,6 +322,7 @@ def test_other_files_are_downloaded_never_displayed(client, agency_a, coordinato
 
     assert response["Content-Disposition"].startswith("attachment;")
     assert "filename*=utf-8''MOU%20%E2%80%93%20signed.docx" in response["Content-Disposition"]
+    assert response["Content-Security-Policy"] == "sandbox; default-src 'none'"
     assert response["X-Content-Type-Options"] == "nosniff"
 
 

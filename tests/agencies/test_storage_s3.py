@@ -59,7 +59,7 @@ def test_a_document_is_a_private_object_served_by_the_view(
     response = client.get(download_url(document))
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == files.pdf_bytes()
-    assert response["Content-Disposition"] == 'inline; filename="Crisis policy.pdf"'
+    assert response["Content-Disposition"] == 'attachment; filename="Crisis policy.pdf"'
 
     login(client, coordinator_b)
     assert client.get(download_url(document)).status_code == 404

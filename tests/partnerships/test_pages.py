@@ -3,14 +3,16 @@
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from agencies.hooks import evidence_changed
 from agencies.models import Agency, AuditEvent, Document
 from partnerships.models import MentalHealthOrganization, Partnership, PartnershipVersion
 from tests import files
-from tests.conftest import login
+from tests.conftest import login, restore_program_seeds
 from tests.factories import OrganizationFactory, PartnershipVersionFactory
+from tests.races import in_the_worst_order
 
 # Dates a coordinator enters are judged by the agency's own day (here the default time zone),
 # which is not the server's UTC day in the hours around midnight.
@@ -280,3 +282,91 @@ def test_an_amendment_starts_from_the_terms_and_end_date_in_force(client, agency
     assert initial["expires_on"] == version.expires_on
     assert initial["alternative"] == version.alternative
     assert "signed_on" not in initial
+
+
+def renewal_form(organization):
+    form = agreement_form(
+        organization,
+        summary="Three more years, same terms.",
+        signed_on=TODAY.isoformat(),
+        effective_on=(TODAY + timedelta(days=21)).isoformat(),
+        expires_on=(TODAY + timedelta(days=21 + 3 * 365)).isoformat(),
+        document=files.pdf("MOU renewal.pdf"),
+    )
+    del form["organization"], form["title"]
+    return form
+
+
+def test_the_same_renewal_or_agreement_sent_again_is_the_one_recorded(
+    client, agency_a, editor, private_files
+):
+    original = PartnershipVersionFactory(partnership__organization__agency=agency_a)
+    partnership = original.partnership
+    renew = url("partnership_renew", agency_a, partnership_id=partnership.public_id)
+    login(client, editor)
+
+    for _ in range(2):
+        response = client.post(renew, renewal_form(partnership.organization))
+        assert response.status_code == 302
+    another = OrganizationFactory(agency=agency_a)
+    for _ in range(2):
+        response = client.post(url("partnership_create", agency_a), agreement_form(another))
+        assert response.status_code == 302
+
+    assert PartnershipVersion.all_agencies.filter(partnership=partnership).count() == 2
+    assert Partnership.all_agencies.filter(organization=another).count() == 1
+    assert AuditEvent.objects.filter(action="partnership.renewal_added").count() == 1
+    assert AuditEvent.objects.filter(action="partnership.created").count() == 1
+
+
+def test_a_second_agreement_of_the_same_title_and_organization_is_refused_until_it_ends(
+    client, agency_a, editor, private_files
+):
+    organization = OrganizationFactory(agency=agency_a)
+    login(client, editor)
+    client.post(url("partnership_create", agency_a), agreement_form(organization))
+
+    other_terms = agreement_form(organization, alternative="Mobile crisis team on call.")
+    refused = client.post(url("partnership_create", agency_a), other_terms)
+    assert "already has “Crisis stabilization MOU” with" in refused.content.decode()
+
+    first = Partnership.all_agencies.get()
+    terminate = url("partnership_terminate", agency_a, partnership_id=first.public_id)
+    client.post(terminate, {"on": TODAY.isoformat(), "reason": "Replaced."})
+    other_terms = agreement_form(organization, alternative="Mobile crisis team on call.")
+    assert client.post(url("partnership_create", agency_a), other_terms).status_code == 302
+    assert Partnership.all_agencies.count() == 2
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_same_renewal_posted_twice_at_once_is_recorded_once(agency_a, editor, private_files):
+    restore_program_seeds()
+    original = PartnershipVersionFactory(partnership__organization__agency=agency_a)
+    partnership = original.partnership
+    renew = url("partnership_renew", agency_a, partnership_id=partnership.public_id)
+
+    def post():
+        return login(Client(), editor).post(renew, renewal_form(partnership.organization))
+
+    first, second = in_the_worst_order(post, post, pause_before=(PartnershipVersion, "save"))
+
+    assert first.status_code == second.status_code == 302
+    assert PartnershipVersion.all_agencies.filter(partnership=partnership).count() == 2
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_same_agreement_posted_twice_at_once_is_recorded_once(agency_a, editor, private_files):
+    restore_program_seeds()
+    organization = OrganizationFactory(agency=agency_a)
+
+    def post():
+        client = login(Client(), editor)
+        return client.post(url("partnership_create", agency_a), agreement_form(organization))
+
+    first, second = in_the_worst_order(post, post, pause_before=(Partnership, "save"))
+
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"]
+    assert Partnership.all_agencies.count() == 1

@@ -11,7 +11,7 @@ from django.urls import reverse
 from agencies.models import AuditEvent
 from pledges import lifecycle, services, tasks
 from pledges.models import Pledge, PledgeStatus, ProgramRules, ProgressSnapshot, Submission
-from tests.conftest import login
+from tests.conftest import login, restore_program_seeds
 from tests.factories import (
     CrisisPolicyFactory,
     PartnershipVersionFactory,
@@ -19,6 +19,7 @@ from tests.factories import (
     TrainingRecordFactory,
     course,
 )
+from tests.races import in_the_worst_order
 from training.models import CourseKind, add_months
 
 
@@ -352,3 +353,28 @@ def test_one_pledge_changing_mid_run_does_not_stop_the_others_lapsing(
 def test_with_the_cache_down_too_the_change_still_stands(agency_a):
     with mock.patch.object(tasks.cache, "add", side_effect=ConnectionError("redis down")):
         tasks.schedule_recompute(agency_a.pk)  # logged, not raised
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_draft_signed_twice_at_once_is_signed_once(agency_a, coordinator):
+    restore_program_seeds()
+    Pledge.all_agencies.create(
+        agency=agency_a,
+        rules=ProgramRules.objects.in_force(agency_a.today()),
+        target_date=add_months(agency_a.today(), 24),
+        chief_name="Ana Rivera",
+        chief_title="Chief of Police",
+    )
+
+    first, second = in_the_worst_order(
+        lambda: sign(agency_a, coordinator),
+        lambda: sign(agency_a, coordinator, signature="Someone Else"),
+        pause_before=(Pledge, "save"),
+    )
+
+    assert isinstance(first, Pledge)
+    assert isinstance(second, ValidationError)
+    assert second.messages == ["Your agency already has an open pledge."]
+    assert Pledge.all_agencies.get().signature == "Dana Whitfield"
+    assert AuditEvent.objects.filter(action="pledge.pledged").count() == 1

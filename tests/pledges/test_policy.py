@@ -4,14 +4,16 @@ the Python rule (one agency, with reasons) and the SQL rule (all agencies) agree
 from datetime import date, timedelta
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from agencies.models import Agency, AuditEvent, Document
 from pledges import policy
 from pledges.models import CrisisPolicy
 from tests import files
-from tests.conftest import login
+from tests.conftest import login, restore_program_seeds
 from tests.factories import AgencyFactory, CrisisPolicyFactory
+from tests.races import in_the_worst_order
 
 D = date(2026, 6, 15)
 DAY = timedelta(days=1)
@@ -147,6 +149,16 @@ def test_the_first_version_needs_its_document(client, agency_a, editor, private_
             "The effective date cannot be before the adoption date.",
         ),
         ({"document": files.html_as_pdf("policy.pdf")}, "“policy.pdf” is not a PDF"),
+        (
+            {
+                "document": files.upload(
+                    "policy.pdf",
+                    files.pdf_opening_with(b"<< /S /JavaScript /JS (app.alert(1)) >>"),
+                    "application/pdf",
+                )
+            },
+            "“policy.pdf” contains scripts, embedded files or actions that start programs",
+        ),
     ],
 )
 def test_bad_policies_are_refused_and_nothing_is_stored(
@@ -190,3 +202,32 @@ def test_a_new_version_without_a_file_keeps_the_document_the_form_offered(
 
     recorded = CrisisPolicy.all_agencies.order_by("-created_at").first()
     assert recorded.document_id == newest.document_id
+
+
+def test_the_same_version_sent_again_is_the_one_recorded(client, agency_a, editor, private_files):
+    login(client, editor)
+    client.post(url("policy_create", agency_a), policy_form())
+    again = client.post(url("policy_create", agency_a), policy_form())
+    assert again["Location"] == url("policy_detail", agency_a)
+    without_a_file = client.post(url("policy_create", agency_a), policy_form(document=None))
+    assert without_a_file["Location"] == url("policy_detail", agency_a)
+    assert CrisisPolicy.all_agencies.count() == 1
+    assert AuditEvent.objects.filter(action="policy.adopted").count() == 1
+
+    client.post(url("policy_create", agency_a), policy_form(document=None, training_at="§ 7"))
+    assert CrisisPolicy.all_agencies.count() == 2
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_same_version_posted_twice_at_once_is_recorded_once(agency_a, editor, private_files):
+    restore_program_seeds()
+
+    def post():
+        return login(Client(), editor).post(url("policy_create", agency_a), policy_form())
+
+    first, second = in_the_worst_order(post, post, pause_before=(CrisisPolicy, "save"))
+
+    assert first["Location"] == second["Location"] == url("policy_detail", agency_a)
+    assert CrisisPolicy.all_agencies.count() == 1
+    assert AuditEvent.objects.filter(action="policy.adopted").count() == 1

@@ -3,12 +3,15 @@
 import re
 from datetime import timedelta
 
+import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from agencies.models import AuditEvent
-from tests.conftest import login
+from tests.conftest import login, restore_program_seeds
 from tests.factories import PersonFactory, TrainingRecordFactory, course
+from tests.races import in_the_worst_order
 from training import queries as training_queries
 from training.models import CourseKind, Status, TrainingRecord, add_months
 
@@ -154,3 +157,23 @@ def test_a_forged_attendee_id_is_refused_not_a_server_error(client, agency_a, ed
     )
     assert response.status_code == 200 and "result" not in response.context
     assert not TrainingRecord.all_agencies.exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_same_class_posted_twice_at_once_is_recorded_once(agency_a, editor):
+    restore_program_seeds()
+    people = PersonFactory.create_batch(2, agency=agency_a)
+
+    def post():
+        return post_class(login(Client(), editor), agency_a, people)
+
+    first, second = in_the_worst_order(
+        post, post, pause_before=(type(TrainingRecord.objects), "bulk_create")
+    )
+
+    assert first.status_code == second.status_code == 200
+    assert "Recorded for 2 people" in first.content.decode()
+    second_page = second.content.decode()
+    assert "Recorded for 0 people" in second_page and "Already recorded" in second_page
+    assert TrainingRecord.all_agencies.filter(person__in=people).count() == 2

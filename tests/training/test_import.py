@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from agencies.models import AuditEvent
 from tests.conftest import login
 from tests.factories import PersonFactory, course
+from tests.files import blank_rows, unpacked_bytes, with_rows, xlsx
 from tests.training.conftest import url
 from training import import_runs, import_services
 from training.models import (
@@ -148,6 +149,28 @@ def test_a_failure_while_writing_rolls_back_the_whole_import(importer, agency_a)
     assert not AuditEvent.objects.filter(action="import.committed").exists()
 
 
+def test_dates_at_the_ends_of_the_calendar_are_row_errors_in_words(importer, agency_a):
+    roster = (
+        b"Employee ID,Last name,Sworn,Hire date\n"
+        b"1,Adams,Sworn,12/31/9999\n"
+        b"2,Baker,Sworn,0001-01-01\n"
+        b"3,Chen,Sworn,2958465\n"
+    )
+    batch = importer.check(importer.upload(roster))
+    assert batch.preview["errors"] == [
+        [2, "Hire date", "The date cannot be in the future (Dec 31, 9999)"],
+        [3, "Hire date", "The date cannot be before Jan 1, 1950 (Jan 1, 0001); check the year"],
+        [4, "Hire date", "The date cannot be in the future (Dec 31, 9999)"],
+    ]
+    PersonFactory(agency=agency_a, employee_id="1001")
+    training = b"Employee ID,Course,Completed\n1001,CIT,9999-12-31\n1001,MHFA,1/1/0001\n"
+    batch = importer.check(importer.upload(training, name="lms.csv", kind="training"))
+    assert [message for _, _, message in batch.preview["errors"]] == [
+        "The date cannot be in the future (Dec 31, 9999)",
+        "The date cannot be before Jan 1, 1970 (Jan 1, 0001); check the year",
+    ]
+
+
 def test_new_people_need_a_category_unless_a_default_is_chosen(importer):
     data = b"Employee ID,Last name\n9,Ito\n"
     batch = importer.check(importer.upload(data))
@@ -217,6 +240,39 @@ def test_caps_on_size_and_rows_are_explained(importer, settings):
         response = importer.upload(big)
     assert "the limit is 5" in response.content.decode()
     assert not ImportBatch.all_agencies.exists()
+
+
+def test_a_workbook_of_a_million_blank_rows_is_refused_at_once(importer):
+    header_only = with_rows(xlsx(["Employee ID", "Last name"]), blank_rows(2, 1_000_000))
+    with unpacked_bytes() as unpacked:
+        response = importer.upload(header_only, name="roster.xlsx")
+    assert "The file has a header row but no data rows." in response.content.decode()
+    assert unpacked["bytes"] < 200_000
+    assert not ImportBatch.all_agencies.exists()
+
+
+def test_the_preview_says_where_a_run_of_blank_rows_ended_the_sheet(client, importer, agency_a):
+    data = with_rows(
+        xlsx(["Employee ID", "Last name", "Sworn"], [7, "Ng", "Sworn"]),
+        blank_rows(3, 1_000) + b'<row r="1003"><c r="A1003"><v>8</v></c></row>',
+    )
+    batch = importer.upload(data, name="roster.xlsx")
+    assert batch.preview["rows"] == 1
+    page = client.get(url("import_detail", agency_a, batch_id=batch.public_id)).content.decode()
+    assert "Reading stopped after row 2: the rows below it are blank for at least 1,000" in page
+
+
+def test_a_large_workbook_with_blank_rows_short_of_the_limit_is_imported_whole(importer):
+    people = [[1000 + n, f"Last{n}", "Sworn", date(2020, 1, 1)] for n in range(1_500)]
+    data = with_rows(
+        xlsx(["Employee ID", "Last name", "Sworn", "Hire date"], *people),
+        blank_rows(1_502, 999)
+        + b'<row r="2501"><c r="A2501"><v>9999</v></c><c r="B2501" t="inlineStr"><is><t>Zed'
+        b'</t></is></c><c r="C2501" t="inlineStr"><is><t>Sworn</t></is></c></row>',
+    )
+    batch = importer.run(data, name="roster.xlsx")
+    assert batch.state == ImportState.DONE and batch.result["create"] == 1_501
+    assert Person.all_agencies.get(employee_id="9999").last_name == "Zed"
 
 
 def test_a_file_that_is_not_a_spreadsheet_is_refused(importer):

@@ -3,21 +3,14 @@
 import datetime
 import io
 import zipfile
+from unittest import mock
 
 import pytest
 from openpyxl import Workbook
 
+from tests.files import blank_rows, unpacked_bytes, with_rows, xlsx
+from training import tabular, workbooks
 from training.tabular import Row, TableError, guess_mapping, parse_date, read_table, split_name
-
-
-def xlsx(*rows: list) -> bytes:
-    workbook = Workbook()
-    for row in rows:
-        workbook.active.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
 
 # Encodings
 
@@ -154,12 +147,11 @@ def test_old_excel_xls_file_is_rejected_with_how_to_save_it_again():
     assert ".xlsx" in str(caught.value)
 
 
-def test_too_many_rows_says_the_limit_and_the_count():
-    data = b"Name\r\n" + b"".join(b"Officer %d\r\n" % i for i in range(5))
+def test_too_many_rows_says_the_limit_and_stops_reading_there():
+    data = b"Name\r\n" + b"".join(b"Officer %d\r\n" % i for i in range(5)) + b'"unclosed\r\n'
     with pytest.raises(TableError) as caught:
         read_table(data, "roster.csv", max_rows=3)
-    assert "has 5 rows" in str(caught.value)
-    assert "limit is 3" in str(caught.value)
+    assert str(caught.value).startswith("The file has more than 3 rows of data; the limit is 3.")
 
 
 def test_rows_up_to_the_limit_are_accepted_and_blank_lines_do_not_count():
@@ -248,6 +240,140 @@ def test_empty_xlsx_is_rejected():
 def test_damaged_xlsx_is_reported_as_unreadable(data):
     with pytest.raises(TableError, match="could not be read as an Excel workbook"):
         read_table(data, "roster.xlsx")
+
+
+# Files made to keep the reader busy: each is read only as far as a limit
+
+
+def test_a_million_blank_rows_end_the_sheet_at_the_first_thousand_without_reading_on():
+    header_only = with_rows(xlsx(["Name", "Badge"]), blank_rows(2, 1_000_000))
+    assert (
+        zipfile.ZipFile(io.BytesIO(header_only)).getinfo("xl/worksheets/sheet1.xml").file_size
+        > 15_000_000
+    )
+    with unpacked_bytes() as unpacked:
+        table = read_table(header_only, "roster.xlsx")
+    assert table.rows == []
+    assert unpacked["bytes"] < 200_000
+
+
+def test_rows_after_a_thousand_blank_rows_are_not_read_and_the_table_says_where_it_stopped():
+    data = with_rows(
+        xlsx(["Name", "Badge"], ["Ann", 1]),
+        blank_rows(3, 1_000)
+        + b'<row r="1003"><c r="A1003" t="inlineStr"><is><t>Zed</t></is></c></row>',
+    )
+    table = read_table(data, "roster.xlsx")
+    assert [row.cells for row in table.rows] == [["Ann", "1"]]
+    assert table.ended_after_row == 2
+
+
+def test_rows_after_fewer_blank_rows_are_read():
+    data = with_rows(
+        xlsx(["Name", "Badge"], ["Ann", 1]),
+        blank_rows(3, 999)
+        + b'<row r="1002"><c r="A1002" t="inlineStr"><is><t>Zed</t></is></c></row>',
+    )
+    table = read_table(data, "roster.xlsx")
+    assert table.rows == [Row(2, ["Ann", "1"]), Row(1002, ["Zed", ""])]
+    assert table.ended_after_row is None
+
+
+def test_a_cell_in_the_last_row_and_column_does_not_widen_or_lengthen_the_sheet():
+    far = b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>'
+    with unpacked_bytes() as unpacked:
+        table = read_table(with_rows(xlsx(["Name"], ["Ann"]), far), "roster.xlsx")
+    assert table.rows == [Row(2, ["Ann"])]
+    assert table.ended_after_row == 2
+    assert unpacked["bytes"] < 50_000
+
+
+def test_another_sheet_of_a_million_rows_without_a_declared_size_is_not_read():
+    workbook = Workbook()
+    workbook.active.append(["Name"])
+    workbook.active.append(["Ann"])
+    workbook.create_sheet("Notes")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    data = with_rows(
+        buffer.getvalue(), blank_rows(1, 1_000_000), sheet="sheet2", declared_size=False
+    )
+    with unpacked_bytes() as unpacked:
+        table = read_table(data, "roster.xlsx")
+    assert table.rows == [Row(2, ["Ann"])]
+    assert unpacked["bytes"] < 50_000
+
+
+def test_more_rows_than_the_limit_are_refused_after_reading_just_past_it():
+    filled = b"".join(
+        b'<row r="%d"><c r="A%d"><v>%d</v></c></row>' % (n, n, n) for n in range(2, 200_002)
+    )
+    data = with_rows(xlsx(["Badge"]), filled)
+    with unpacked_bytes() as unpacked, pytest.raises(TableError) as caught:
+        read_table(data, "roster.xlsx", max_rows=1_000)
+    assert "more than 1,000 rows of data; the limit is 1,000" in str(caught.value)
+    assert unpacked["bytes"] < 200_000
+
+
+def test_a_sheet_past_the_cell_limit_is_refused_counting_formatted_blank_cells():
+    formatted = b"".join(
+        b'<row r="%d">' % n + b'<c r="A%d" s="0"/>' % n * 20 + b"</row>" for n in range(2, 502)
+    )
+    data = with_rows(xlsx(["Name"], ["Ann"]), formatted)
+    with mock.patch.object(tabular, "MAX_CELLS", 5_000), pytest.raises(TableError) as caught:
+        read_table(data, "roster.xlsx")
+    assert "more than 5,000 cells, the most one import reads" in str(caught.value)
+
+
+def test_a_table_of_more_rows_times_columns_than_the_cell_limit_is_refused():
+    data = b"A,B,C,D\r\n" + b"1,2,3,4\r\n" * 30
+    with mock.patch.object(tabular, "MAX_CELLS", 100), pytest.raises(TableError) as caught:
+        read_table(data, "roster.csv")
+    assert "4 columns of more than 25 rows is more than the 100 cells" in str(caught.value)
+
+
+def test_one_row_of_a_million_cells_is_refused_without_being_kept_whole():
+    data = with_rows(xlsx(["Name"]), b'<row r="2">' + b"<c><v>1</v></c>" * 1_000_000 + b"</row>")
+    with unpacked_bytes() as unpacked, pytest.raises(TableError, match="too large or too complex"):
+        read_table(data, "roster.xlsx")
+    assert unpacked["bytes"] < 2_000_000
+
+
+def test_a_part_that_unpacks_past_its_limit_is_refused_before_it_is_read():
+    data = with_rows(xlsx(["Name"], ["Ann"]), blank_rows(3, 5_000))
+    with (
+        mock.patch.object(workbooks, "MAX_SHEET_BYTES", 50_000),
+        unpacked_bytes() as unpacked,
+        pytest.raises(TableError, match="unpacks to 0 MB"),
+    ):
+        read_table(data, "roster.xlsx")
+    assert unpacked["bytes"] < 20_000
+
+
+@pytest.mark.parametrize("extension", ["csv", "xlsx"])
+def test_a_header_wider_than_the_column_limit_is_refused(extension):
+    names = [f"Column {n}" for n in range(1, 300)]
+    data = xlsx(names, ["x"]) if extension == "xlsx" else (",".join(names) + "\nx\n").encode()
+    with pytest.raises(TableError, match="more than 250 columns, the most one import reads"):
+        read_table(data, f"roster.{extension}")
+
+
+def test_csv_blank_lines_end_the_table_after_a_thousand():
+    data = b"Name,Badge\nAnn,1\n" + b"\n" * 1_000 + b",,\n" * 1_000_000 + b"Zed,2\n"
+    table = read_table(data, "roster.csv")
+    assert table.rows == [Row(2, ["Ann", "1"])]
+    assert table.ended_after_row == 2
+
+
+def test_csv_header_of_millions_of_delimiters_is_refused_as_too_wide():
+    data = b"Name" + b",x" * 3_000_000 + b"\nAnn\n"
+    with pytest.raises(TableError, match="more than 250 columns"):
+        read_table(data, "roster.csv")
+
+
+def test_csv_first_thousand_blank_lines_read_as_empty_with_why():
+    with pytest.raises(TableError, match="first 1,000 rows of the file are blank"):
+        read_table(b"\r\n" * 1_001 + b"Name\r\nAnn\r\n", "roster.csv")
 
 
 # Dates
