@@ -50,9 +50,12 @@ _PDF_ACTIVE_NAME = re.compile(
 )
 _PDF_ESCAPED_NAME = re.compile(rb"/[^" + _PDF_DELIMITER + rb"]*#[^" + _PDF_DELIMITER + rb"]*")
 _PDF_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
-_PDF_STREAM_START = re.compile(rb"(?<!end)stream(?:\r\n|\n|\r)")
+# Lenient readers accept spaces between the keyword and its end of line.
+_PDF_STREAM_START = re.compile(rb"(?<!end)stream[ \t]*(?:\r\n|\n|\r)")
 _PDF_OBJECT_START = re.compile(rb"\d+\s+\d+\s+obj\b")
-_PDF_OBJECT_STREAM = re.compile(rb"/Type\s*/ObjStm\b")
+# Readers find an object stream through the cross-reference table, whatever its /Type says;
+# only object streams carry /First (where their objects start).
+_PDF_OBJECT_STREAM = re.compile(rb"/Type\s*/ObjStm\b|/First\b")
 _PDF_FLATE_ONLY = re.compile(rb"/Filter\s*(?:/FlateDecode|\[\s*/FlateDecode\s*\])")
 
 

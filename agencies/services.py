@@ -17,6 +17,7 @@ from django.utils.text import slugify
 from agencies import lockout
 from agencies.audit import changes_between, record_event, snapshot
 from agencies.models import Agency, Invitation, Membership, Role, User
+from agencies.names import clean_name
 from agencies.outbox.services import Letter, outbox_add
 from agencies.tenancy import agency_scope
 from agencies.validation import validate
@@ -83,7 +84,7 @@ def agency_update(*, agency: Agency, actor: User, **profile: Any) -> Agency:
     if not changes:
         return agency
     update_fields = list(changes)
-    if agency.verified and IDENTITY_FIELDS & changes.keys():
+    if agency.verified and _identity_changed(changes):
         # Staff verified who the agency is; a new identity needs verifying again.
         agency.verified, agency.verified_at, agency.verified_by = False, None, None
         changes["verified"] = [True, False]
@@ -99,6 +100,16 @@ def agency_update(*, agency: Agency, actor: User, **profile: Any) -> Agency:
             "Another agency was saved with this ORI, or this name and place, a moment ago."
         ) from error
     return agency
+
+
+def _identity_changed(changes: dict[str, list]) -> bool:
+    """Who the agency is changed, not only how a name was written down: a name stored before
+    names were cleaned (doubled spaces, invisible characters) is the same name cleaned."""
+    return any(
+        clean_name(str(before or "")) != clean_name(str(after or ""))
+        for name, (before, after) in changes.items()
+        if name in IDENTITY_FIELDS
+    )
 
 
 def agency_set_verified(*, agency: Agency, actor: User, verified: bool) -> Agency:

@@ -24,8 +24,8 @@ class OutageTolerantRedisCache(RedisCache):
     """Django's Redis cache, except that while Redis cannot be reached it behaves as a cache
     that keeps nothing (Django's DummyCache): reads miss, writes are dropped, `add` succeeds.
 
-    Everything read through the cache on a request can do without it: sessions are read
-    from the database (`cached_db`), the staff standing and the dashboard's figures are
+    Everything read through the cache on a request can do without it (sessions are in the
+    database alone): the staff standing and the dashboard's figures are
     computed, and allauth's throttling by client address lets the request through, while
     the lockout per address (agencies.lockout, in the database) still counts failures. An
     `add` that succeeds is what lets them through: answering False would make allauth's

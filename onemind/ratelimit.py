@@ -32,6 +32,8 @@ def client_key(ip: str | None) -> str:
         address = ipaddress.ip_address(ip)
     except ValueError:
         return ip
+    if address.version == 6 and address.ipv4_mapped:  # ::ffff:a.b.c.d is an IPv4 client
+        return str(address.ipv4_mapped)
     if address.version == 6:
         return str(ipaddress.ip_network(f"{address}/{IPV6_PREFIX}", strict=False).network_address)
     return str(address)

@@ -290,7 +290,9 @@ SESSION_ABSOLUTE_SECONDS = 12 * 60 * 60
 SESSION_COOKIE_AGE = SESSION_IDLE_SECONDS
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions live in the database alone (one primary-key read a request): a copy in the cache
+# could outlive a sign-out made while Redis was unreachable and come back with Redis.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # Over HTTPS the cookies carry the __Host- prefix (ASVS 3.3.1): the browser accepts them only
 # when Secure, for this exact host and path "/", so a sibling subdomain cannot plant or
 # overwrite them.

@@ -10,7 +10,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django_countries.fields import CountryField
 
-from agencies.names import NameField
+from agencies.names import NameField, clean_name
 from agencies.tenancy import TenantModel
 
 # The six elements the program requires of the policy: (field, what it covers).
@@ -391,7 +391,11 @@ class Certificate(TenantModel):
             ("place", self.agency_place, now_place),
             ("ori", self.agency_ori, agency.ori),
         ]
-        return [(what, then, now) for what, then, now in pairs if then != now]
+        # A name recorded before names were cleaned (doubled or non-breaking spaces, invisible
+        # characters) is the same name once cleaned.
+        return [
+            (what, then, now) for what, then, now in pairs if clean_name(then) != clean_name(now)
+        ]
 
 
 class ReportFrequency(models.TextChoices):

@@ -21,6 +21,9 @@ RECOMPUTE_DELAY_SECONDS = 2
 # A certificate still without its PDF this long after it was issued lost its message (the
 # broker was down when the approval committed): the sweep renders it.
 CERTIFICATE_RENDER_GRACE = timedelta(minutes=2)
+# One render asked for a certificate at a time: the sweep runs every minute, and a render
+# waiting behind a long import must not be queued again and again.
+CERTIFICATE_RENDER_AGAIN_AFTER = timedelta(minutes=15)
 
 
 def _pending_key(agency_id: int) -> str:
@@ -80,12 +83,22 @@ def render_certificate_pdf(certificate_id: int) -> str:
 
 @shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
 def sweep_certificate_pdfs() -> int:
-    """Every few minutes: queue the render of each valid certificate still without its PDF
-    (its message was lost, or its render failed every retry)."""
+    """Every minute: queue the render of each valid certificate still without its PDF (its
+    message was lost, or its render failed every retry), once per quarter of an hour."""
     waiting = Certificate.all_agencies.filter(
         pdf="", revoked_at=None, created_at__lt=timezone.now() - CERTIFICATE_RENDER_GRACE
     ).values_list("pk", flat=True)
-    return sum(enqueue(render_certificate_pdf, pk) for pk in waiting)
+    queued, now = 0, timezone.now()
+    again_after = CERTIFICATE_RENDER_AGAIN_AFTER.total_seconds()
+    for pk in waiting:
+        key = f"pledges:certificate-render-queued:{pk}"
+        last = cache.get(key)
+        if last is not None and now.timestamp() - last < again_after:
+            continue
+        if enqueue(render_certificate_pdf, pk):
+            cache.set(key, now.timestamp(), int(again_after))
+            queued += 1
+    return queued
 
 
 @shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)

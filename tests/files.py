@@ -69,7 +69,16 @@ def docx_bytes(*, content_type: str = DOCX_TYPE, padding: int = 0) -> bytes:
     """A minimal Word document (the parts Word needs to open it), optionally padded."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(
+        # The same bytes every time: a part's time would otherwise be the clock's, and two
+        # documents made either side of an even second would differ.
+        def writestr(name: str, data) -> None:
+            archive.writestr(
+                zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0)),
+                data,
+                compress_type=zipfile.ZIP_DEFLATED,
+            )
+
+        writestr(
             "[Content_Types].xml",
             '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/'
             '2006/content-types"><Default Extension="rels" ContentType="application/'
@@ -77,21 +86,21 @@ def docx_bytes(*, content_type: str = DOCX_TYPE, padding: int = 0) -> bytes:
             f'ContentType="application/xml"/><Override PartName="/word/document.xml" '
             f'ContentType="{content_type}"/></Types>',
         )
-        archive.writestr(
+        writestr(
             "_rels/.rels",
             '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/'
             'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.'
             'openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
             'Target="word/document.xml"/></Relationships>',
         )
-        archive.writestr(
+        writestr(
             "word/document.xml",
             '<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/'
             'wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>Memorandum of understanding'
             "</w:t></w:r></w:p></w:body></w:document>",
         )
         if padding:
-            archive.writestr("word/media/padding.bin", b"\0" * padding)
+            writestr("word/media/padding.bin", b"\0" * padding)
     return buffer.getvalue()
 
 

@@ -202,8 +202,8 @@ def _run(batch: ImportBatch, token: str) -> None:
 
 def _fail(batch: ImportBatch, token: str, error: Exception) -> None:
     message = " ".join(error.messages) if isinstance(error, ValidationError) else (
-        "The import stopped on an unexpected error; nothing was imported. Program staff "
-        "have been told."
+        "The import stopped on an unexpected error; nothing was imported. Try it again; if it "
+        "stops again, send the file to program staff."
     )  # fmt: skip
     if not isinstance(error, ValidationError):
         logger.exception("import %s failed", batch.pk)
@@ -270,8 +270,9 @@ def imports_to_requeue() -> list[int]:
                 )
         if changed and not out_of_attempts:
             requeue.append(batch.pk)
+    # Imports confirmed before their time of queueing was recorded have none.
     waiting = ImportBatch.all_agencies.filter(
-        state__in=WAITING, queued_at__lt=now - REQUEUE_AFTER
+        Q(queued_at__lt=now - REQUEUE_AFTER) | Q(queued_at=None), state__in=WAITING
     ).exclude(pk__in=requeue)
     lost = list(waiting.values_list("pk", flat=True))
     # Sent again from now on: one more message per REQUEUE_AFTER at most, however long the

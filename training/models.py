@@ -300,7 +300,7 @@ class ImportBatch(TenantModel):
 
     A confirmed import is recorded as queued (with the time), so the sweep finds it if its
     message is lost; a running one holds a lease (`run_token`) that its worker renews
-    (`heartbeat_at`), so the sweep finds it if the worker dies (`training.import_services`).
+    (`heartbeat_at`), so the sweep finds it if the worker dies (`training.import_runs`).
     """
 
     kind = models.CharField(max_length=20, choices=ImportKind.choices)

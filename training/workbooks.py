@@ -21,7 +21,12 @@ from openpyxl.reader.excel import ExcelReader
 from openpyxl.styles.stylesheet import apply_stylesheet
 from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.worksheet._reader import WorkSheetParser
-from openpyxl.xml.constants import ARC_CONTENT_TYPES, ARC_STYLE, SHARED_STRINGS, SHEET_MAIN_NS
+from openpyxl.xml.constants import (
+    ARC_CONTENT_TYPES,
+    SHARED_STRINGS,
+    SHEET_MAIN_NS,
+    WORKSHEET_TYPE,
+)
 
 # Limits on what is decompressed (a zip's declared sizes are enforced by zipfile, which
 # stops at the declared size and then fails the checksum). The largest real files are far
@@ -76,8 +81,8 @@ def sheet_rows(data: bytes, *, max_cells: int) -> Iterator[CellsRead]:
         reader = ExcelReader(io.BytesIO(data), read_only=True, data_only=True)
         _check_size(reader.archive, ARC_CONTENT_TYPES, MAX_SMALL_PART_BYTES)
         reader.read_manifest()
+        _check_part_sizes(reader)
         reader.read_workbook()
-        _check_size(reader.archive, ARC_STYLE, MAX_SMALL_PART_BYTES)
         apply_stylesheet(reader.archive, reader.wb)
         sheet_path = _first_worksheet(reader)
         parser = WorkSheetParser(
@@ -97,6 +102,20 @@ def sheet_rows(data: bytes, *, max_cells: int) -> Iterator[CellsRead]:
         # A damaged or mislabelled file fails deep inside openpyxl in many ways, some only
         # once its rows are read.
         raise UnreadableWorkbook from error
+
+
+def _check_part_sizes(reader: ExcelReader) -> None:
+    """openpyxl reads every part whole (the workbook, its relationships, the styles) but
+    the worksheets and the table of texts, which are streamed here: those others must be
+    small, whatever the file pads them with."""
+    streamed = {
+        part.PartName[1:]
+        for part in reader.package.Override
+        if part.ContentType in (WORKSHEET_TYPE, SHARED_STRINGS)
+    }
+    for info in reader.archive.infolist():
+        if info.filename not in streamed:
+            _check_size(reader.archive, info.filename, MAX_SMALL_PART_BYTES)
 
 
 def _check_size(archive: zipfile.ZipFile, name: str, limit: int) -> None:

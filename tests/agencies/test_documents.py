@@ -74,6 +74,13 @@ SCRIPTS_REFUSED = "contains scripts, embedded files or actions that start progra
             b"null",
             files.object_stream({4: SCRIPT}).replace(b"/Type", b"/Note (stream\n) /Type", 1),
         ),
+        # Readers find object streams through the cross-reference table, whatever /Type says.
+        files.pdf_opening_with(
+            b"null", files.object_stream({4: SCRIPT}).replace(b"/Type /ObjStm ", b"", 1)
+        ),
+        files.pdf_opening_with(
+            b"null", files.object_stream({4: SCRIPT}).replace(b">>\nstream\n", b">>\nstream \n", 1)
+        ),
     ],
     ids=[
         "open-action-script",
@@ -85,6 +92,8 @@ SCRIPTS_REFUSED = "contains scripts, embedded files or actions that start progra
         "script-in-compressed-object-stream",
         "escaped-name-in-object-stream",
         "object-stream-behind-a-string-saying-stream",
+        "object-stream-without-its-type",
+        "object-stream-keyword-followed-by-a-space",
     ],
 )
 def test_a_pdf_that_runs_scripts_launches_programs_or_carries_files_is_refused(data):

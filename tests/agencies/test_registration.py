@@ -1,6 +1,7 @@
 """Registering an agency, editing its details, and staff verification."""
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from agencies.models import Agency, AuditEvent, Membership, Role
@@ -163,6 +164,36 @@ def test_only_a_change_of_name_place_or_ori_withdraws_verification(
     assert client.post(url, {**profile, **changes}).status_code == 302
     agency_a.refresh_from_db()
     assert agency_a.verified is still_verified
+
+
+def test_a_name_stored_before_names_were_cleaned_is_not_a_new_identity(
+    client, agency_a, coordinator
+):
+    """Saving the settings cleans a name kept from before (doubled spaces, an invisible
+    mark): the same agency, still verified, and its certificate still says so."""
+    Agency.objects.filter(pk=agency_a.pk).update(verified=True, locality="Millbrook")
+    with connection.cursor() as cursor:  # as stored then: the field cleans what it writes
+        cursor.execute(
+            "UPDATE agencies_agency SET name = %s WHERE id = %s",
+            ["Millbrook  Police\u200b Department", agency_a.pk],
+        )
+    agency_a.refresh_from_db()
+    assert agency_a.name == "Millbrook  Police\u200b Department"
+    profile = {
+        "name": agency_a.name,
+        "agency_type": agency_a.agency_type,
+        "ori": "",
+        "country": "US",
+        "region": "NY",
+        "locality": "Millbrook",
+        "sworn_strength": "41",
+        "time_zone": agency_a.time_zone,
+    }
+    login(client, coordinator)
+    url = reverse("agency_settings", kwargs={"agency_slug": agency_a.slug})
+    assert client.post(url, profile).status_code == 302
+    agency_a.refresh_from_db()
+    assert agency_a.name == "Millbrook Police Department" and agency_a.verified
 
 
 def test_a_refused_settings_form_changes_nothing_on_screen(client, agency_a, coordinator):

@@ -4,6 +4,7 @@ import io
 import re
 import threading
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 import time_machine
@@ -325,3 +326,19 @@ def test_a_reissue_with_the_broker_down_answers_and_the_sweep_renders_its_pdf(
     assert second.number in pdf.pages[0].extract_text()
     with time_machine.travel(later):
         assert tasks.sweep_certificate_pdfs() == 0
+
+
+def test_a_certificate_whose_render_keeps_failing_is_queued_once_a_quarter_hour(
+    reviewer, submitted, broker_down
+):
+    """A render that fails, or waits behind a long queue, is not queued every minute."""
+    _, certificate = reviews.review_approve(reviewer=reviewer, submission=submitted)
+    assert not certificate.pdf  # the broker was down: never queued
+    broker_down.back()
+    sent = []
+    issued = timezone.now()
+    with mock.patch.object(tasks, "enqueue", side_effect=lambda *args: sent.append(args) or True):
+        for minutes in (3, 4, 5, 17, 19):
+            with time_machine.travel(issued + timedelta(minutes=minutes)):
+                tasks.sweep_certificate_pdfs()
+    assert len(sent) == 2  # at 3 and at 19 minutes

@@ -200,17 +200,21 @@ def test_an_ipv6_client_is_counted_by_its_network(client, settings, db):
         assert lookup(client, REMOTE_ADDR="2001:db8:1:3::1").status_code == 200
 
 
-def test_verification_still_answers_when_the_cache_is_down(client, settings, db, caplog):
+def test_ipv4_clients_seen_as_mapped_ipv6_addresses_are_counted_apart(client, settings, db):
+    """A server listening on [::] sees IPv4 clients as ::ffff:a.b.c.d, all in one /64."""
     settings.VERIFY_LOOKUPS_PER_MINUTE = 1
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://127.0.0.1:1/0",
-        }
-    }
+    with time_machine.travel(TWELVE_OH_FIVE, tick=False):
+        assert lookup(client, REMOTE_ADDR="::ffff:198.51.100.7").status_code == 200
+        assert lookup(client, REMOTE_ADDR="::ffff:198.51.100.7").status_code == 429
+        assert lookup(client, REMOTE_ADDR="::ffff:203.0.113.9").status_code == 200
+
+
+def test_verification_still_answers_when_the_cache_is_down(client, settings, db, redis_down):
+    """Production's cache (onemind.cache) while Redis is down: nothing is counted, nothing
+    is refused."""
+    settings.VERIFY_LOOKUPS_PER_MINUTE = 1
     with time_machine.travel(TWELVE_OH_FIVE, tick=False):
         for _ in range(3):
             response = lookup(client, REMOTE_ADDR="203.0.113.7")
             assert response.status_code == 200
             assert "No such certificate" in response.content.decode()
-    assert "verify is not rate-limited for now" in caplog.text

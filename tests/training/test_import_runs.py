@@ -56,6 +56,19 @@ def test_confirmed_with_the_broker_down_it_waits_and_the_sweep_runs_it(
     assert AuditEvent.objects.filter(action="import.committed").count() == 1
 
 
+def test_an_import_left_waiting_before_its_time_of_queueing_was_kept_is_swept(
+    importer, checked, broker_down
+):
+    """Confirmed before the lease was recorded: waiting for ever, the issue's symptom."""
+    batch = importer.confirm(checked)
+    ImportBatch.all_agencies.filter(pk=batch.pk).update(queued_at=None)
+
+    broker_down.back()
+    assert tasks.sweep_imports() == 1
+    batch.refresh_from_db()
+    assert batch.state == ImportState.DONE and Person.all_agencies.count() == 3
+
+
 def test_a_dead_workers_import_shows_as_interrupted_and_runs_again_from_the_start(
     client, importer, checked, broker_down
 ):

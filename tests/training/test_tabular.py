@@ -500,3 +500,19 @@ def test_guess_mapping_never_matches_blank_headers():
 def test_a_space_before_a_quoted_field_is_not_part_of_it():
     table = read_table(b'ID, Name, Rank\n7, "Ng, Lily", Officer\n', "roster.csv")
     assert table.rows[0].cells == ["7", "Ng, Lily", "Officer"]
+
+
+def test_a_padded_workbook_part_openpyxl_reads_whole_is_refused_before_it_is_read():
+    """The workbook part itself (not a sheet) padded with a comment: openpyxl would read all
+    of it at once."""
+    original = zipfile.ZipFile(io.BytesIO(xlsx(["Name"], ["Ann"])))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as padded:
+        for item in original.infolist():
+            content = original.read(item)
+            if item.filename == "xl/workbook.xml":
+                content = b"<!--" + b" " * 9 * 2**20 + b"-->" + content
+            padded.writestr(item, content, compress_type=zipfile.ZIP_DEFLATED)
+    with unpacked_bytes() as unpacked, pytest.raises(TableError, match="unpacks to 9 MB"):
+        read_table(buffer.getvalue(), "roster.xlsx")
+    assert unpacked["bytes"] < 200_000
