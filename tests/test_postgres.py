@@ -1,7 +1,6 @@
 """Behaviour that needs PostgreSQL's row locks: concurrent changes that must not both win."""
 
 import threading
-import time
 from unittest import mock
 
 import pytest
@@ -11,24 +10,9 @@ from django.db import connection
 from agencies import services
 from agencies.models import Membership, Role
 from tests.factories import MembershipFactory
+from tests.races import a_backend_waits_for_a_lock, wait_until
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def wait_until(condition, seconds=10.0):
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "condition not reached in time"
-        time.sleep(0.01)
-
-
-def a_backend_waits_for_a_lock() -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND wait_event_type = 'Lock'"
-        )
-        return cursor.fetchone()[0] > 0
 
 
 def test_two_coordinators_demoting_each_other_at_once_leave_one(agency_a):
