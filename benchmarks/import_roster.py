@@ -94,7 +94,7 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     from agencies.models import Agency, User
-    from training import import_services
+    from training import import_runs, import_services
     from training.models import ImportBatch, Person, TrainingRecord
 
     rng = random.Random(7)  # noqa: S311 - the same files every run
@@ -119,7 +119,7 @@ def main() -> None:
         assert batch.preview["counts"]["errors"] == 0, batch.preview["errors"][:5]
         mark = time.perf_counter()
         ImportBatch.all_agencies.filter(pk=batch.pk).update(state="queued")
-        import_services.import_run(batch_id=batch.pk)
+        import_runs.import_run(batch_id=batch.pk)
         times["run"] = time.perf_counter() - mark
         times["total"] = time.perf_counter() - start
         times = {stage: round(seconds, 3) for stage, seconds in times.items()}
