@@ -6,6 +6,8 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.utils.dateformat import format as format_date
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 # No record, agreement or policy the program keeps is older (a person hired in 1950 would
 # have retired decades ago); earlier years are typing mistakes, as year 9999 is.
@@ -34,14 +36,18 @@ class DayRange:
     def problem(self, value: date, today: date) -> str | None:
         """What is wrong with `value` for this range on `today`, in words; None if nothing."""
         if value < self.earliest:
-            return f"The date cannot be before {day(self.earliest)} ({day(value)}); check the year"
+            return _("The date cannot be before %(earliest)s (%(value)s); check the year") % {
+                "earliest": day(self.earliest),
+                "value": day(value),
+            }
         if value > self.latest(today):
             if not self.years_ahead:
-                return f"The date cannot be in the future ({day(value)})"
-            return (
-                f"The date cannot be more than {self.years_ahead} years ahead ({day(value)}); "
-                "check the year"
-            )
+                return _("The date cannot be in the future (%(value)s)") % {"value": day(value)}
+            return ngettext(
+                "The date cannot be more than %(years)d year ahead (%(value)s); check the year",
+                "The date cannot be more than %(years)d years ahead (%(value)s); check the year",
+                self.years_ahead,
+            ) % {"years": self.years_ahead, "value": day(value)}
         return None
 
 

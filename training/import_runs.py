@@ -25,6 +25,8 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from agencies.audit import record_event
 from agencies.hooks import announce_evidence_changed
@@ -202,8 +204,10 @@ def _run(batch: ImportBatch, token: str) -> None:
 
 def _fail(batch: ImportBatch, token: str, error: Exception) -> None:
     message = " ".join(error.messages) if isinstance(error, ValidationError) else (
-        "The import stopped on an unexpected error; nothing was imported. Try it again; if it "
-        "stops again, send the file to program staff."
+        _(
+            "The import stopped on an unexpected error; nothing was imported. Try it again; "
+            "if it stops again, send the file to program staff."
+        )
     )  # fmt: skip
     if not isinstance(error, ValidationError):
         logger.exception("import %s failed", batch.pk)
@@ -237,10 +241,13 @@ def _refresh_statistics(kind: str) -> None:
 
 
 def interrupted_message(attempts: int) -> str:
-    return (
-        f"The import was interrupted {attempts} times before it could finish (its worker "
-        "stopped); nothing was imported. Try again, or split the file into smaller ones."
-    )
+    return ngettext(
+        "The import was interrupted %(attempts)d time before it could finish (its worker "
+        "stopped); nothing was imported. Try again, or split the file into smaller ones.",
+        "The import was interrupted %(attempts)d times before it could finish (its worker "
+        "stopped); nothing was imported. Try again, or split the file into smaller ones.",
+        attempts,
+    ) % {"attempts": attempts}
 
 
 def imports_to_requeue() -> list[int]:

@@ -11,6 +11,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from agencies.audit import record_event
 from agencies.documents import display_name
@@ -134,13 +135,15 @@ def _why_not(batch: ImportBatch) -> str:
     """Why an import cannot be run again or cancelled now, as it stands in the database."""
     batch.refresh_from_db()
     if batch.state == ImportState.RUNNING:
-        return (
+        return _(
             "This import is running now: wait for its result. It lands whole or not at all, "
             "so it cannot be stopped halfway."
         )
     if batch.state in (ImportState.UPLOADED, ImportState.PREVIEWED):
-        return "This import has not been confirmed yet."
-    return f"This import has already ended ({batch.get_state_display().lower()})."
+        return _("This import has not been confirmed yet.")
+    return _("This import has already ended (%(state)s).") % {
+        "state": batch.get_state_display().lower()
+    }
 
 
 def import_retry(*, agency: Agency, actor: User, batch: ImportBatch) -> ImportBatch:
