@@ -2,9 +2,10 @@
 
 import hashlib
 import os
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.urls import reverse
@@ -359,10 +360,15 @@ def test_signed_out_visitors_are_sent_to_sign_in(client, agency_a, coordinator, 
 
 
 def test_sweep_removes_files_left_by_a_rolled_back_change(agency_a, coordinator, private_files):
-    kept = stored(agency_a, coordinator, files.pdf())
-    orphan = default_storage.save(f"documents/{agency_a.public_id}/{'0' * 32}.pdf", files.pdf())
+    written = datetime(2026, 3, 2, 12, tzinfo=UTC)
+    with time_machine.travel(written, tick=False):
+        kept = stored(agency_a, coordinator, files.pdf())
+        orphan = default_storage.save(f"documents/{agency_a.public_id}/{'0' * 32}.pdf", files.pdf())
+    for name in (kept.file.name, orphan):  # the file system keeps the real clock's time
+        os.utime(default_storage.path(name), (written.timestamp(), written.timestamp()))
 
-    assert documents.sweep_orphans() == 0  # too recent: its transaction may still be open
-    assert orphan in private_files()
-    assert documents.sweep_orphans(min_age=timedelta(0)) == 1
+    with time_machine.travel(written + timedelta(hours=1), tick=False):
+        assert documents.sweep_orphans() == 0  # too recent: its transaction may still be open
+        assert orphan in private_files()
+        assert documents.sweep_orphans(min_age=timedelta(0)) == 1
     assert private_files() == [kept.file.name]
