@@ -1,5 +1,4 @@
 import logging
-import time
 
 from celery import shared_task
 from django.core.cache import cache
@@ -31,19 +30,13 @@ def dispatch_outbox() -> int:
             return 0
     except Exception:  # cache unreachable: dispatch anyway, it is safe
         log.warning("Dispatching the outbox without its lock: the cache is unreachable")
-    sent, started = 0, time.monotonic()
     try:
-        while time.monotonic() - started < DISPATCH_SECONDS:
-            result = sending.dispatch()
-            sent += result.sent
-            if result.looked_at < sending.BATCH_SIZE or result.server_unavailable:
-                break
+        return sending.dispatch_all(seconds=DISPATCH_SECONDS).sent
     finally:
         try:
             cache.delete(DISPATCH_LOCK)
         except Exception:
             log.warning("Could not release the outbox dispatcher's lock; it expires by itself")
-    return sent
 
 
 @shared_task

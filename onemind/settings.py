@@ -154,8 +154,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache: shared between processes (sign-in throttling by client address, session copies,
-# the staff standing, the dashboard's figures). On Redis in production, through a backend
+# Cache: shared between processes (sign-in throttling by client address, rate limits, the
+# staff standing, the dashboard's figures). On Redis in production, through a backend
 # that takes an outage for an empty cache (onemind.cache), with short socket timeouts so a
 # dead Redis costs a request a fraction of a second at most: pages go on from the database.
 REDIS_URL = env("REDIS_URL")

@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -84,7 +85,13 @@ def outbox_retry(request, email_id):
 def outbox_retry_failed(request):
     count = services.outbox_retry_failed(actor=request.user)
     messages.success(
-        request, f"{count} failed email{'s' if count != 1 else ''} will be sent again."
+        request,
+        ngettext(
+            "%(count)d failed email will be sent again.",
+            "%(count)d failed emails will be sent again.",
+            count,
+        )
+        % {"count": count},
     )
     return redirect("staff:outbox")
 

@@ -5,7 +5,8 @@ import os
 import signal
 import socket
 import time
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
+from types import SimpleNamespace
 
 import pytest
 from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
@@ -114,30 +115,6 @@ def _celery_eager():
     celery_app.conf.task_always_eager = False
 
 
-class BrokerDown:
-    """The broker is unreachable (a closed port), with production's broker settings: sending
-    a task fails at once. `back()` brings it back (tasks run in-process again)."""
-
-    def __init__(self) -> None:
-        from django.conf import settings
-
-        self._down = broker_at(DEAD_REDIS, settings.REDIS_BROKER_TRANSPORT_OPTIONS)
-        self._down.__enter__()
-        self._is_down = True
-
-    def back(self) -> None:
-        if self._is_down:
-            self._down.__exit__(None, None, None)
-            self._is_down = False
-
-
-@pytest.fixture
-def broker_down():
-    down = BrokerDown()
-    yield down
-    down.back()
-
-
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     from django.core.cache import cache
@@ -198,6 +175,15 @@ def redis_hung(settings):
         server.listen(64)
         with redis_at(settings, f"redis://127.0.0.1:{server.getsockname()[1]}/0"):
             yield
+
+
+@pytest.fixture
+def broker_down(settings):
+    """The broker is unreachable (a closed port), with production's broker settings: sending
+    a task fails at once. `broker_down.back()` brings it back (tasks run in-process again)."""
+    with ExitStack() as outage:
+        outage.enter_context(broker_at(DEAD_REDIS, settings.REDIS_BROKER_TRANSPORT_OPTIONS))
+        yield SimpleNamespace(back=outage.close)
 
 
 @contextmanager

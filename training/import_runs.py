@@ -32,6 +32,7 @@ from agencies.audit import record_event
 from agencies.hooks import announce_evidence_changed
 from training.imports import ImportPlan, apply_plan, plan_import
 from training.models import (
+    WAITING_STATES,
     ImportBatch,
     ImportKind,
     ImportState,
@@ -43,17 +44,14 @@ from training.tabular import Table, TableError, read_table
 
 logger = logging.getLogger(__name__)
 
-# The largest roster is about 36,000 people; training exports run past 100,000 rows.
-MAX_ROWS = 200_000
 # A queued import not started this long after it was queued may have lost its message: the
 # sweep sends another (a second message for the same import does nothing).
 REQUEUE_AFTER = timedelta(minutes=5)
-WAITING = [ImportState.QUEUED, ImportState.INTERRUPTED]
 
 
 def read_checked(data: bytes, filename: str) -> Table:
     try:
-        return read_table(data, filename, max_rows=MAX_ROWS)
+        return read_table(data, filename)
     except TableError as error:
         raise ValidationError({"file": str(error)}) from error
 
@@ -136,7 +134,7 @@ def claim(batch_id: int) -> str | None:
     now = timezone.now()
     token = secrets.token_hex(16)
     claimed = (
-        ImportBatch.all_agencies.filter(Q(state__in=WAITING) | stale(now), pk=batch_id)
+        ImportBatch.all_agencies.filter(Q(state__in=WAITING_STATES) | stale(now), pk=batch_id)
         .filter(attempts__lt=settings.IMPORT_MAX_ATTEMPTS)
         .update(
             state=ImportState.RUNNING,
@@ -174,8 +172,14 @@ def _run(batch: ImportBatch, token: str) -> None:
     plan = plan_of(batch, table_of(batch))
     if plan.errors:
         raise ValidationError(
-            f"{len(plan.errors)} problems appeared since the preview (someone changed the "
-            "roster meanwhile); upload the file again to see them."
+            ngettext(
+                "%(count)d problem appeared since the preview (someone changed the roster "
+                "meanwhile); upload the file again to see it.",
+                "%(count)d problems appeared since the preview (someone changed the roster "
+                "meanwhile); upload the file again to see them.",
+                len(plan.errors),
+            )
+            % {"count": len(plan.errors)}
         )
     with transaction.atomic():
         counts = apply_plan(
@@ -279,7 +283,7 @@ def imports_to_requeue() -> list[int]:
             requeue.append(batch.pk)
     # Imports confirmed before their time of queueing was recorded have none.
     waiting = ImportBatch.all_agencies.filter(
-        Q(queued_at__lt=now - REQUEUE_AFTER) | Q(queued_at=None), state__in=WAITING
+        Q(queued_at__lt=now - REQUEUE_AFTER) | Q(queued_at=None), state__in=WAITING_STATES
     ).exclude(pk__in=requeue)
     lost = list(waiting.values_list("pk", flat=True))
     # Sent again from now on: one more message per REQUEUE_AFTER at most, however long the

@@ -20,9 +20,15 @@ from agencies.tenancy import agency_scope
 from onemind.enqueue import enqueue_on_commit
 from training import import_runs
 from training.import_rows import synonyms_for
-from training.import_runs import plan_of, progress_key, read_checked, stale, table_of
 from training.imports import ImportPlan
-from training.models import ImportBatch, ImportKind, ImportMapping, ImportState
+from training.models import (
+    CANCELLABLE_STATES,
+    RETRYABLE_STATES,
+    ImportBatch,
+    ImportKind,
+    ImportMapping,
+    ImportState,
+)
 from training.tabular import guess_mapping
 from training.tasks import run_import
 
@@ -41,7 +47,7 @@ def import_upload(*, agency: Agency, actor: User, kind: str, filename: str, data
             {"file": f"The file is {len(data) / 1048576:.1f} MB; the limit is "
              f"{MAX_FILE_BYTES // 1048576} MB. Split it and upload each part."}
         )  # fmt: skip
-    table = read_checked(data, filename)
+    table = import_runs.read_checked(data, filename)
     if not table.rows:
         raise ValidationError({"file": "The file has a header row but no data rows."})
     batch = ImportBatch(
@@ -98,7 +104,7 @@ def import_preview(
         raise ValidationError(f"This import is already {batch.get_state_display().lower()}.")
     batch.mapping = {field: header for field, header in mapping.items() if header}
     batch.preview["default_category"] = default_category
-    plan = plan_of(batch, table_of(batch))
+    plan = import_runs.plan_of(batch, import_runs.table_of(batch))
     batch.preview.update(counts=plan.counts, errors=_errors_for_storage(plan))
     batch.state = ImportState.PREVIEWED
     with transaction.atomic():
@@ -152,7 +158,7 @@ def import_retry(*, agency: Agency, actor: User, batch: ImportBatch) -> ImportBa
     now = timezone.now()
     with transaction.atomic():
         retried = ImportBatch.all_agencies.filter(
-            Q(state__in=[*import_runs.WAITING, ImportState.FAILED]) | stale(now), pk=batch.pk
+            Q(state__in=RETRYABLE_STATES) | import_runs.stale(now), pk=batch.pk
         ).update(
             state=ImportState.QUEUED,
             queued_at=now,
@@ -173,10 +179,9 @@ def import_retry(*, agency: Agency, actor: User, batch: ImportBatch) -> ImportBa
 def import_cancel(*, agency: Agency, actor: User, batch: ImportBatch) -> None:
     """Drop an import that has not started, or whose run was interrupted; its file is
     deleted. One running healthily is left to finish."""
-    not_started = [ImportState.UPLOADED, ImportState.PREVIEWED, *import_runs.WAITING]
     with transaction.atomic():
         cancelled = ImportBatch.all_agencies.filter(
-            Q(state__in=not_started) | stale(timezone.now()), pk=batch.pk
+            Q(state__in=CANCELLABLE_STATES) | import_runs.stale(timezone.now()), pk=batch.pk
         ).update(state=ImportState.CANCELLED, run_token="")
         if not cancelled:
             raise ValidationError(_why_not(batch))
@@ -188,5 +193,5 @@ def import_progress(batch: ImportBatch) -> int:
     """Percent done: from the shared cache while running (the import's own transaction is
     not visible until it commits), from the batch otherwise."""
     if batch.state == ImportState.RUNNING:
-        return cache.get(progress_key(batch.pk), 0)
+        return cache.get(import_runs.progress_key(batch.pk), 0)
     return 100 if batch.state == ImportState.DONE else batch.progress

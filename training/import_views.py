@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 
 from agencies.access import agency_view
 from agencies.forms import add_service_error
@@ -114,7 +115,10 @@ def import_retry(request, agency_slug: str, batch_id):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"The import of {batch.filename} will run again from the start.")
+        messages.success(
+            request,
+            _("The import of %(file)s will run again from the start.") % {"file": batch.filename},
+        )
     return redirect("import_detail", agency_slug=agency_slug, batch_id=batch.public_id)
 
 

@@ -289,6 +289,14 @@ class ImportState(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
+# Confirmed and not running: queued, or interrupted and queued again.
+WAITING_STATES = (ImportState.QUEUED, ImportState.INTERRUPTED)
+# What a user may run again from the start, and what they may still cancel (besides a
+# running import whose worker died, which is both).
+RETRYABLE_STATES = (*WAITING_STATES, ImportState.FAILED)
+CANCELLABLE_STATES = (ImportState.UPLOADED, ImportState.PREVIEWED, *WAITING_STATES)
+
+
 def import_file_path(batch: ImportBatch, filename: str) -> str:
     """A server-made name in the agency's private folder; the user's name is kept apart."""
     extension = ".xlsx" if filename.lower().endswith(".xlsx") else ".csv"
@@ -351,24 +359,15 @@ class ImportBatch(TenantModel):
 
     @property
     def can_retry(self) -> bool:
-        return self.lease_expired or self.state in (
-            ImportState.QUEUED,
-            ImportState.INTERRUPTED,
-            ImportState.FAILED,
-        )
+        return self.lease_expired or self.state in RETRYABLE_STATES
 
     @property
     def can_cancel(self) -> bool:
-        return self.lease_expired or self.state in (
-            ImportState.UPLOADED,
-            ImportState.PREVIEWED,
-            ImportState.QUEUED,
-            ImportState.INTERRUPTED,
-        )
+        return self.lease_expired or self.state in CANCELLABLE_STATES
 
     @property
     def in_progress(self) -> bool:
-        return self.state in (ImportState.QUEUED, ImportState.RUNNING, ImportState.INTERRUPTED)
+        return self.state == ImportState.RUNNING or self.state in WAITING_STATES
 
 
 class ImportMapping(TenantModel):

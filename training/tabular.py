@@ -18,6 +18,8 @@ DATE_FORMATS_HINT = "use MM/DD/YYYY or YYYY-MM-DD"
 # blank rows, and a file past a limit is refused as soon as the limit is passed.
 MAX_COLUMNS = 250
 MAX_CELLS = 1_500_000
+# The largest roster is about 36,000 people; training exports run past 100,000 rows.
+MAX_ROWS = 200_000
 BLANK_ROWS_ENDING_A_TABLE = 1_000
 # The header line is looked for in the first characters only.
 _SNIFFED_CHARACTERS = 64 * 1024
@@ -60,8 +62,9 @@ class Table:
     ended_after_row: int | None = None
 
 
-def read_table(data: bytes, filename: str, *, max_rows: int = 100_000) -> Table:
+def read_table(data: bytes, filename: str, *, max_rows: int | None = None) -> Table:
     """Read an uploaded CSV or XLSX file into a header row and its data rows."""
+    max_rows = MAX_ROWS if max_rows is None else max_rows
     if data.startswith(_ZIP_MAGIC) or filename.lower().endswith(".xlsx"):
         return _read_xlsx(data, max_rows)
     if data.startswith(_OLE_MAGIC):
@@ -81,7 +84,8 @@ def _read_csv(data: bytes, max_rows: int) -> Table:
         delimiter=_sniff_delimiter(text[:_SNIFFED_CHARACTERS]),
         skipinitialspace=True,
     )
-    # One line can hold millions of delimiters; columns past the limit are never looked at.
+    # One line can hold millions of delimiters: the columns past the limit are dropped as
+    # soon as the line is parsed, before any cell is cleaned or checked.
     records = ((number, raw[: MAX_COLUMNS + 1]) for number, raw in enumerate(reader, start=1))
     try:
         return _table_from_records(records, max_rows)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import secrets
 import smtplib
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -98,6 +99,20 @@ def dispatch(*, limit: int = BATCH_SIZE) -> DispatchResult:
             break
         setattr(result, outcome, getattr(result, outcome) + 1)
     return result
+
+
+def dispatch_all(*, seconds: float | None = None) -> DispatchResult:
+    """Batch after batch until nothing is due, the mail server is unavailable, or (when
+    given) `seconds` have passed; the totals of every batch."""
+    totals, started = DispatchResult(), time.monotonic()
+    while seconds is None or time.monotonic() - started < seconds:
+        result = dispatch()
+        for counted in ("sent", "retrying", "failed", "skipped", "lost", "looked_at"):
+            setattr(totals, counted, getattr(totals, counted) + getattr(result, counted))
+        totals.server_unavailable = result.server_unavailable
+        if result.looked_at < BATCH_SIZE or result.server_unavailable:
+            break
+    return totals
 
 
 UNAVAILABLE = "unavailable"

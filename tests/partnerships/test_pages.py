@@ -10,7 +10,7 @@ from agencies.hooks import evidence_changed
 from agencies.models import Agency, AuditEvent, Document
 from partnerships.models import MentalHealthOrganization, Partnership, PartnershipVersion
 from tests import files
-from tests.conftest import login, restore_program_seeds
+from tests.conftest import login
 from tests.factories import OrganizationFactory, PartnershipVersionFactory
 from tests.races import in_the_worst_order
 
@@ -341,7 +341,6 @@ def test_a_second_agreement_of_the_same_title_and_organization_is_refused_until_
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_the_same_renewal_posted_twice_at_once_is_recorded_once(agency_a, editor, private_files):
-    restore_program_seeds()
     original = PartnershipVersionFactory(partnership__organization__agency=agency_a)
     partnership = original.partnership
     renew = url("partnership_renew", agency_a, partnership_id=partnership.public_id)
@@ -358,7 +357,6 @@ def test_the_same_renewal_posted_twice_at_once_is_recorded_once(agency_a, editor
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_the_same_agreement_posted_twice_at_once_is_recorded_once(agency_a, editor, private_files):
-    restore_program_seeds()
     organization = OrganizationFactory(agency=agency_a)
 
     def post():

@@ -11,7 +11,7 @@ from django.urls import reverse
 from agencies.models import AuditEvent
 from pledges import lifecycle, services, tasks
 from pledges.models import Pledge, PledgeStatus, ProgramRules, ProgressSnapshot, Submission
-from tests.conftest import login, restore_program_seeds
+from tests.conftest import login
 from tests.factories import (
     CrisisPolicyFactory,
     PartnershipVersionFactory,
@@ -358,7 +358,6 @@ def test_with_the_cache_down_too_the_change_still_stands(agency_a):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_a_draft_signed_twice_at_once_is_signed_once(agency_a, coordinator):
-    restore_program_seeds()
     Pledge.all_agencies.create(
         agency=agency_a,
         rules=ProgramRules.objects.in_force(agency_a.today()),

@@ -11,7 +11,7 @@ from agencies.models import Agency, AuditEvent, Document
 from pledges import policy
 from pledges.models import CrisisPolicy
 from tests import files
-from tests.conftest import login, restore_program_seeds
+from tests.conftest import login
 from tests.factories import AgencyFactory, CrisisPolicyFactory
 from tests.races import in_the_worst_order
 
@@ -221,7 +221,6 @@ def test_the_same_version_sent_again_is_the_one_recorded(client, agency_a, edito
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_the_same_version_posted_twice_at_once_is_recorded_once(agency_a, editor, private_files):
-    restore_program_seeds()
 
     def post():
         return login(Client(), editor).post(url("policy_create", agency_a), policy_form())

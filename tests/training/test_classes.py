@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agencies.models import AuditEvent
-from tests.conftest import login, restore_program_seeds
+from tests.conftest import login
 from tests.factories import PersonFactory, TrainingRecordFactory, course
 from tests.races import in_the_worst_order
 from training import queries as training_queries
@@ -162,7 +162,6 @@ def test_a_forged_attendee_id_is_refused_not_a_server_error(client, agency_a, ed
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_the_same_class_posted_twice_at_once_is_recorded_once(agency_a, editor):
-    restore_program_seeds()
     people = PersonFactory.create_batch(2, agency=agency_a)
 
     def post():

@@ -8,17 +8,11 @@ from pledges import notices
 
 
 class Command(BaseCommand):
-    help = "Queue the progress reports, reminders and digests due now, then send the sending."
+    help = "Queue the progress reports, reminders and digests due now, then send the outbox."
 
     def handle(self, *args, **options) -> None:
         written = notices.queue_scheduled_emails()
-        totals = sending.DispatchResult()
-        while True:
-            result = sending.dispatch()
-            for name in ("sent", "retrying", "failed", "skipped", "lost"):
-                setattr(totals, name, getattr(totals, name) + getattr(result, name))
-            if result.looked_at < sending.BATCH_SIZE or result.server_unavailable:
-                break
+        totals = sending.dispatch_all()
         self.stdout.write(
             f"{written} emails written to the outbox; {totals.sent} sent, "
             f"{totals.skipped} no longer wanted, {totals.retrying} to retry, "
