@@ -94,7 +94,8 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     from agencies.models import Agency, User
-    from training import import_runs, import_services
+    from training.imports import runs as import_runs
+    from training.imports import services as import_services
     from training.models import ImportBatch, Person, TrainingRecord
 
     rng = random.Random(7)  # noqa: S311 - the same files every run

@@ -308,7 +308,7 @@ class ImportBatch(TenantModel):
 
     A confirmed import is recorded as queued (with the time), so the sweep finds it if its
     message is lost; a running one holds a lease (`run_token`) that its worker renews
-    (`heartbeat_at`), so the sweep finds it if the worker dies (`training.import_runs`).
+    (`heartbeat_at`), so the sweep finds it if the worker dies (`training.imports.runs`).
     """
 
     kind = models.CharField(max_length=20, choices=ImportKind.choices)
@@ -343,7 +343,7 @@ class ImportBatch(TenantModel):
     @property
     def lease_expired(self) -> bool:
         """Running, but its worker stopped renewing the lease: it died, and the sweep runs
-        the import again (the SQL twin is `training.import_runs.stale`)."""
+        the import again (the SQL twin is `training.imports.runs.stale`)."""
         lease = timedelta(seconds=settings.IMPORT_LEASE_SECONDS)
         return self.state == ImportState.RUNNING and (
             self.heartbeat_at is None or self.heartbeat_at < timezone.now() - lease

@@ -2,7 +2,7 @@ from celery import shared_task
 from django.db import OperationalError
 
 from onemind.enqueue import enqueue
-from training import import_runs
+from training.imports import runs as import_runs
 
 
 @shared_task(acks_late=True)

@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from training import import_views, views
+from training import views
+from training.imports import views as import_views
 
 urlpatterns = [
     path("people/", views.roster, name="roster"),

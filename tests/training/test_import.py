@@ -13,7 +13,9 @@ from tests.conftest import login
 from tests.factories import PersonFactory, course
 from tests.files import blank_rows, unpacked_bytes, with_rows, xlsx
 from tests.training.conftest import url
-from training import import_runs, import_services, tabular
+from training.imports import reading
+from training.imports import runs as import_runs
+from training.imports import services as import_services
 from training.models import (
     CourseKind,
     ImportBatch,
@@ -236,7 +238,7 @@ def test_caps_on_size_and_rows_are_explained(importer, settings):
         response = importer.upload(big)
     text = response.content.decode()
     assert "The file is 0.0 MB; the limit is 0 MB" in text and "Split it" in text
-    with mock.patch.object(tabular, "MAX_ROWS", 5):
+    with mock.patch.object(reading, "MAX_ROWS", 5):
         response = importer.upload(big)
     assert "the limit is 5" in response.content.decode()
     assert not ImportBatch.all_agencies.exists()

@@ -11,7 +11,8 @@ from django.utils import timezone
 from agencies.models import AuditEvent
 from tests.training.conftest import url
 from tests.training.test_import import ROSTER_CSV
-from training import import_runs, tasks
+from training import tasks
+from training.imports import runs as import_runs
 from training.models import ImportBatch, ImportState, ImportTouch, Person
 
 

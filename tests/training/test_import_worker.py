@@ -18,7 +18,9 @@ from django.utils import timezone
 
 from agencies.models import AuditEvent
 from onemind.celery import app as celery_app
-from training import import_runs, import_services, tasks
+from training import tasks
+from training.imports import runs as import_runs
+from training.imports import services as import_services
 from training.models import ImportBatch, ImportState, ImportTouch, Person
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]

@@ -9,8 +9,16 @@ import pytest
 from openpyxl import Workbook
 
 from tests.files import blank_rows, unpacked_bytes, with_rows, xlsx
-from training import tabular, workbooks
-from training.tabular import Row, TableError, guess_mapping, parse_date, read_table, split_name
+from training.imports import reading as tabular
+from training.imports import workbooks
+from training.imports.reading import (
+    Row,
+    TableError,
+    guess_mapping,
+    parse_date,
+    read_table,
+    split_name,
+)
 
 # Encodings
 

@@ -30,7 +30,8 @@ from django.utils.translation import ngettext
 
 from agencies.audit import record_event
 from agencies.hooks import announce_evidence_changed
-from training.imports import ImportPlan, apply_plan, plan_import
+from training.imports.planning import ImportPlan, apply_plan, plan_import
+from training.imports.reading import Table, TableError, read_table
 from training.models import (
     WAITING_STATES,
     ImportBatch,
@@ -40,7 +41,6 @@ from training.models import (
     Person,
     TrainingRecord,
 )
-from training.tabular import Table, TableError, read_table
 
 logger = logging.getLogger(__name__)
 

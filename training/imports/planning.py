@@ -18,7 +18,8 @@ from django.utils import timezone
 from agencies.models import Agency
 from agencies.tenancy import agency_scope
 from training.bulk import insert_rows
-from training.import_rows import ParsedRow, RowError, columns_for, mapping_problems, parse_row
+from training.imports.reading import Table
+from training.imports.rows import ParsedRow, RowError, columns_for, mapping_problems, parse_row
 from training.models import (
     Course,
     CourseStatus,
@@ -31,7 +32,6 @@ from training.models import (
     Status,
     TrainingRecord,
 )
-from training.tabular import Table
 
 BATCH_SIZE = 2000
 PERSON_DEFAULTS = {"first_name": "", "email": "", "rank": "", "position": Position.OTHER,

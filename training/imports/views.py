@@ -11,12 +11,12 @@ from django.utils.translation import gettext as _
 from agencies.access import agency_view
 from agencies.forms import add_service_error
 from agencies.models import Capability
-from training import import_services
 from training.forms import ImportMappingForm, ImportUploadForm
-from training.import_rows import columns_for
+from training.imports import services as import_services
+from training.imports.reading import BLANK_ROWS_ENDING_A_TABLE
+from training.imports.rows import columns_for
 from training.models import ImportBatch
 from training.spreadsheets import write_csv
-from training.tabular import BLANK_ROWS_ENDING_A_TABLE
 
 SHOWN_ERRORS = 200
 

@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from training.workbooks import CellsRead, UnreadableWorkbook, WorkbookTooLarge, sheet_rows
+from training.imports.workbooks import CellsRead, UnreadableWorkbook, WorkbookTooLarge, sheet_rows
 
 ACCEPTED_FORMATS = "a CSV file (.csv) or an Excel workbook (.xlsx)"
 DATE_FORMATS_HINT = "use MM/DD/YYYY or YYYY-MM-DD"

@@ -1,5 +1,5 @@
 """The import's steps as services: upload, preview (the dry run), confirm, retry, cancel.
-Running it is `training.import_runs`."""
+Running it is `training.imports.runs`."""
 
 from __future__ import annotations
 
@@ -18,9 +18,10 @@ from agencies.documents import display_name
 from agencies.models import Agency, User
 from agencies.tenancy import agency_scope
 from onemind.enqueue import enqueue_on_commit
-from training import import_runs
-from training.import_rows import synonyms_for
-from training.imports import ImportPlan
+from training.imports import runs as import_runs
+from training.imports.planning import ImportPlan
+from training.imports.reading import guess_mapping
+from training.imports.rows import synonyms_for
 from training.models import (
     CANCELLABLE_STATES,
     RETRYABLE_STATES,
@@ -29,7 +30,6 @@ from training.models import (
     ImportMapping,
     ImportState,
 )
-from training.tabular import guess_mapping
 from training.tasks import run_import
 
 MAX_FILE_BYTES = 20 * 1024 * 1024

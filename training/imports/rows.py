@@ -17,8 +17,8 @@ from django.core.validators import validate_email
 
 from agencies.dates import PAST_DAYS, DayRange
 from agencies.names import clean_name
+from training.imports.reading import parse_date, split_name
 from training.models import COMPLETION_DAYS, Category, ImportKind, Position, Status
-from training.tabular import parse_date, split_name
 
 
 @dataclass(frozen=True)
