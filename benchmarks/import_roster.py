@@ -112,10 +112,7 @@ def main() -> None:
         )
         times["upload"] = time.perf_counter() - start
         mark = time.perf_counter()
-        batch = import_services.import_preview(
-            agency=agency, actor=actor, batch=batch, mapping=batch.mapping,
-            default_category="sworn",
-        )  # fmt: skip
+        batch = import_services.import_check(agency=agency, actor=actor, batch=batch)
         times["preview"] = time.perf_counter() - mark
         assert batch.preview["counts"]["errors"] == 0, batch.preview["errors"][:5]
         mark = time.perf_counter()

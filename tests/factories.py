@@ -30,7 +30,6 @@ from training.models import (
     ImportKind,
     ImportState,
     Person,
-    Position,
     TrainingRecord,
 )
 
@@ -119,7 +118,7 @@ class PersonFactory(TenantFactory):
     first_name = factory.Faker("first_name")
     last_name = factory.Faker("last_name")
     category = Category.SWORN
-    position = Position.PATROL
+    position = "Patrol"
 
 
 def course(kind: str) -> Course:

@@ -44,7 +44,7 @@ def roster_rows(people: QuerySet[Person]):
             person.first_name,
             person.rank,
             person.get_category_display(),
-            person.get_position_display(),
+            person.position,
             _yes(person.selected),
             person.get_status_display(),
             person.status_changed_on,

@@ -2,13 +2,13 @@ import re
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from agencies.dates import PAST_DAYS
 from agencies.documents import EVIDENCE_TYPES
 from agencies.forms import DayField, DocumentField
 from training.models import (
     COMPLETION_DAYS,
-    Category,
     Course,
     CourseKind,
     ImportKind,
@@ -160,24 +160,40 @@ class ImportUploadForm(forms.Form):
 class ImportMappingForm(forms.Form):
     """For each field of the import, which of the file's columns holds it."""
 
-    def __init__(self, *args, columns, headers, initial_mapping, kind, **kwargs):
+    def __init__(self, *args, columns, headers, initial_mapping, **kwargs):
         super().__init__(*args, **kwargs)
-        choices = [("", "— not in this file —"), *[(h, h) for h in headers if h]]
+        choices = [("", _("— not in this file —")), *[(h, h) for h in headers if h]]
         for column in columns:
             self.fields[column.field] = forms.ChoiceField(
                 label=column.label,
                 choices=choices,
                 required=False,
                 initial=initial_mapping.get(column.field, ""),
-                help_text="Required." if column.required else "",
-            )
-        if kind == ImportKind.ROSTER:
-            self.fields["default_category"] = forms.ChoiceField(
-                label="People new to the roster without a sworn/non-sworn column are",
-                choices=[("", "— an error: the file must say —"), *Category.choices],
-                required=False,
+                help_text=_("Required.") if column.required else "",
             )
         self.column_fields = [c.field for c in columns]
 
     def mapping(self) -> dict[str, str]:
         return {f: self.cleaned_data[f] for f in self.column_fields if self.cleaned_data[f]}
+
+
+class ImportValuesForm(forms.Form):
+    """The values (or courses) step: what each distinct value of the file means. One
+    field per value line, named by its place in the step ("line-3")."""
+
+    def __init__(self, *args, lines: list[dict], options: dict[str, list[tuple[str, str]]],
+                 **kwargs):  # fmt: skip
+        super().__init__(*args, **kwargs)
+        self.lines = lines
+        for number, line in enumerate(lines):
+            self.fields[f"line-{number}"] = forms.ChoiceField(
+                label=line["shown"],
+                choices=[("", _("— choose —")), *options[line["field"]]],
+                initial=line["meaning"],
+                error_messages={
+                    "required": _("Choose what “%(value)s” means.") % {"value": line["shown"]}
+                },  # fmt: skip
+            )
+
+    def meanings(self) -> dict[int, str]:
+        return {number: self.cleaned_data[f"line-{number}"] for number in range(len(self.lines))}

@@ -21,16 +21,6 @@ class Category(models.TextChoices):
     NON_SWORN = "non_sworn", "Non-sworn"
 
 
-class Position(models.TextChoices):
-    PATROL = "patrol", "Patrol"
-    INVESTIGATIONS = "investigations", "Investigations"
-    DISPATCH = "dispatch", "Dispatcher / telecommunicator"
-    CORRECTIONS = "corrections", "Corrections"
-    COMMAND = "command", "Command"
-    CIVILIAN = "civilian", "Civilian"
-    OTHER = "other", "Other"
-
-
 class Status(models.TextChoices):
     ACTIVE = "active", "Active"
     LEAVE = "leave", "Extended leave"
@@ -50,7 +40,8 @@ class Person(TenantModel):
     email = models.EmailField(blank=True)
     rank = NameField("rank or title", max_length=100, blank=True)
     category = models.CharField(max_length=20, choices=Category.choices)
-    position = models.CharField(max_length=20, choices=Position.choices, default=Position.OTHER)
+    # As the agency's records system writes it ("Patrol - B Shift", "SRO"): not a fixed list.
+    position = models.CharField("position or assignment", max_length=100, blank=True)
     selected = models.BooleanField(
         "in scope (non-sworn)",
         default=False,
@@ -294,7 +285,9 @@ WAITING_STATES = (ImportState.QUEUED, ImportState.INTERRUPTED)
 # What a user may run again from the start, and what they may still cancel (besides a
 # running import whose worker died, which is both).
 RETRYABLE_STATES = (*WAITING_STATES, ImportState.FAILED)
-CANCELLABLE_STATES = (ImportState.UPLOADED, ImportState.PREVIEWED, *WAITING_STATES)
+# Still being checked: its columns and values may change, nothing is imported yet.
+EDITABLE_STATES = (ImportState.UPLOADED, ImportState.PREVIEWED)
+CANCELLABLE_STATES = (*EDITABLE_STATES, *WAITING_STATES)
 
 
 def import_file_path(batch: ImportBatch, filename: str) -> str:
@@ -319,6 +312,8 @@ class ImportBatch(TenantModel):
     file = models.FileField(upload_to=import_file_path, max_length=255)
     sha256 = models.CharField(max_length=64)
     mapping = models.JSONField(default=dict)
+    # What each value of the file's vocabulary columns means: {field: {value: meaning}}.
+    values = models.JSONField(default=dict)
     preview = models.JSONField(default=dict)
     result = models.JSONField(default=dict)
     progress = models.PositiveSmallIntegerField(default=0)
@@ -375,6 +370,7 @@ class ImportMapping(TenantModel):
 
     kind = models.CharField(max_length=20, choices=ImportKind.choices)
     columns = models.JSONField(default=dict)  # field -> header text
+    values = models.JSONField(default=dict)  # field -> {value: meaning}, as last chosen
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta(TenantModel.Meta):

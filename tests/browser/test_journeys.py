@@ -121,17 +121,26 @@ def test_a_form_error_is_announced_and_linked_to_its_field(page, live_server):
     assert_accessible(page)
 
 
+# A records system's export, as delivered: a title line, free-text assignments, Y/N sworn.
 ROSTER = (
-    "Employee ID,Name,Rank,Sworn,Status\n"
-    '1001,"Delgado, Maria",Officer,Sworn,Active\n'
-    '1002,"O\'Brien, Sean",Sergeant,Sworn,Active\n'
-    '1003,"Ng, Lily",Telecommunicator,Sworn,Active\n'
+    "Riverton PD personnel export\n"
+    "Badge #,Last Name,First Name,Rank,Assignment,Sworn?,Status\n"
+    "1001,Delgado,Maria,Officer,Patrol - B Shift,Y,Active\n"
+    "1002,O'Brien,Sean,Sergeant,SRO,Y,LOA\n"
+    "1003,Ng,Lily,Telecommunicator,Communications,Prof,Active\n"
 )
-TRAINING = "Employee ID,Course,Completed\n1001,CIT,2026-05-10\n1002,MHFA,2026-06-01\n"
+# A learning system's export: the catalogue's courses by other names, and other training.
+TRAINING = (
+    "Student ID,Course Title,Completion Date\n"
+    "1001,Crisis Intervention Team (CIT),2026-05-10\n"
+    "1002,Mental Health First Aid - Public Safety,2026-06-01\n"
+    "1002,Defensive Tactics,2026-06-02\n"
+)
 
 
 def import_with_the_keyboard(page, agency, tmp_path, kind: str, name: str, content: str):
-    """Upload, check and confirm a file using the keyboard alone."""
+    """Upload, check and confirm a file using the keyboard alone; pauses (yields) at the
+    values or courses step for the caller to change a choice."""
     path = tmp_path / name
     path.write_text(content)
     page.goto(f"/a/{agency.slug}/imports/new/")
@@ -146,10 +155,15 @@ def import_with_the_keyboard(page, agency, tmp_path, kind: str, name: str, conte
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/imports/[0-9a-f-]{36}/$"))
     assert_accessible(page)
-    check = page.get_by_role("button", name=re.compile("Check"))
+    tab_to(page, page.get_by_role("button", name="Continue"))
+    page.keyboard.press("Enter")
+    check = page.get_by_role("button", name="Check the file")
+    check.wait_for()
+    assert_accessible(page)  # the values or courses step
+    yield page
     tab_to(page, check)
     page.keyboard.press("Enter")
-    confirm = page.get_by_role("button", name=re.compile(r"^Import \d+ change"))
+    confirm = page.get_by_role("button", name=re.compile(r"^Import \d+ rows?"))
     confirm.wait_for()
     assert_accessible(page)  # the preview
     tab_to(page, confirm)
@@ -169,9 +183,30 @@ def test_an_editor_imports_a_roster_and_training_and_records_a_class(page, tmp_p
     editor = member(agency, Role.EDITOR, "sam@riverton.example")
     sign_in_with_the_keyboard(page, editor.email, PASSWORD)
 
-    import_with_the_keyboard(page, agency, tmp_path, "roster", "roster.csv", ROSTER)
-    assert Person.all_agencies.filter(agency=agency).count() == 3
-    import_with_the_keyboard(page, agency, tmp_path, "training", "lms.csv", TRAINING)
+    steps = import_with_the_keyboard(page, agency, tmp_path, "roster", "roster.csv", ROSTER)
+    values = next(steps)
+    values.get_by_text("The column names are on row 2").wait_for()
+    assert values.get_by_label("Y", exact=True).input_value() == "sworn"
+    assert values.get_by_label("LOA", exact=True).input_value() == "leave"
+    # "Prof" means nothing the import knows: the coordinator says what, by keyboard.
+    prof = values.get_by_label("Prof", exact=True)
+    assert prof.input_value() == ""
+    tab_to(values, prof)
+    values.keyboard.type("Non")
+    assert prof.input_value() == "non_sworn"
+    next(steps, None)
+    roster = {p.employee_id: p for p in Person.all_agencies.filter(agency=agency)}
+    assert roster["1003"].category == "non_sworn" and roster["1001"].category == "sworn"
+    assert roster["1001"].position == "Patrol - B Shift" and roster["1002"].status == "leave"
+
+    steps = import_with_the_keyboard(page, agency, tmp_path, "training", "lms.csv", TRAINING)
+    courses = next(steps)
+    tactics = courses.get_by_label("Defensive Tactics", exact=True)
+    assert tactics.input_value() == "skip"
+    assert courses.get_by_label(
+        "Crisis Intervention Team (CIT)", exact=True
+    ).input_value() == str(course(CourseKind.CIT).public_id)
+    next(steps, None)
     assert TrainingRecord.all_agencies.filter(agency=agency).count() == 2
 
     page.goto(f"/a/{agency.slug}/classes/new/")

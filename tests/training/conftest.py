@@ -25,11 +25,24 @@ def importer(client, agency_a, editor, django_capture_on_commit_callbacks):
                 return response
             return ImportBatch.all_agencies.latest("created_at")
 
-        def check(self, batch, mapping=None, **extra):
+        def check(self, batch, mapping=None, values=None):
+            """The columns step (the proposed columns, or `mapping`), then the values step
+            with what the page proposes, changed where `values` says ({value: meaning})."""
             mapping = mapping if mapping is not None else batch.mapping
+            client.post(url("import_columns", agency_a, batch_id=batch.public_id), mapping)
+            batch.refresh_from_db()
+            if batch.state == "uploaded" and batch.preview.get("values"):
+                self.choose(batch, values or {})
+            return batch
+
+        def choose(self, batch, values):
+            """The values step: each line's proposed meaning, or the one `values` gives."""
+            lines = batch.preview["values"]
             client.post(
-                url("import_preview", agency_a, batch_id=batch.public_id), {**mapping, **extra}
-            )
+                url("import_values", agency_a, batch_id=batch.public_id),
+                {f"line-{n}": values.get(line["shown"], line["meaning"])
+                 for n, line in enumerate(lines)},
+            )  # fmt: skip
             batch.refresh_from_db()
             return batch
 
@@ -39,7 +52,7 @@ def importer(client, agency_a, editor, django_capture_on_commit_callbacks):
             batch.refresh_from_db()
             return batch
 
-        def run(self, data, name="roster.csv", kind="roster", **extra):
-            return self.confirm(self.check(self.upload(data, name, kind), **extra))
+        def run(self, data, name="roster.csv", kind="roster", **choices):
+            return self.confirm(self.check(self.upload(data, name, kind), **choices))
 
     return Importer()

@@ -43,7 +43,9 @@ def test_a_roster_csv_is_guessed_previewed_and_imported(client, importer, agency
     }  # fmt: skip
     batch = importer.check(batch)
     assert batch.preview["counts"] == {
-        "create": 3, "update": 0, "unchanged": 0, "errors": 0, "rows_with_errors": 0,
+        "rows": 3, "create": 3, "update": 0, "unchanged": 0, "errors": 0,
+        "rows_with_errors": 0, "not_for_the_pledge": 0, "skipped": 0, "imported_rows": 3,
+        "repeats": 0,
     }  # fmt: skip
     assert not Person.all_agencies.exists(), "the preview changes nothing"
     batch = importer.confirm(batch)
@@ -117,7 +119,7 @@ def test_an_excel_roster_with_date_cells_and_numeric_ids(importer):
     assert people["2002"].hire_date == date(2015, 1, 1)
 
 
-def test_row_errors_name_the_row_and_column_and_block_the_import(client, importer, agency_a):
+def test_row_errors_name_the_row_and_column_and_the_good_rows_import(client, importer, agency_a):
     data = (
         b"Employee ID,Last name,Sworn,Hire date\n"
         b"1,Adams,Sworn,13/45/2020\n"
@@ -126,19 +128,22 @@ def test_row_errors_name_the_row_and_column_and_block_the_import(client, importe
         b"3,Chen,Maybe,01/02/2020\n"
         b"4,Diaz,Sworn,01/02/2999\n"
     )
-    batch = importer.check(importer.upload(data))
+    batch = importer.check(importer.upload(data), values={"Maybe": "non_sworn"})
     errors = {(row, column) for row, column, _ in batch.preview["errors"]}
     assert errors == {
-        (2, "Hire date"), (2, "Employee ID"), (3, "Last name"), (4, "Employee ID"),
-        (5, "Sworn or non-sworn"), (6, "Hire date"),
+        (2, "Hire date"), (2, "Employee ID"), (3, "Last name"), (6, "Hire date"),
     }  # fmt: skip
-    assert batch.preview["counts"]["rows_with_errors"] == 5
+    assert batch.preview["counts"]["rows_with_errors"] == 4
+    page = client.get(url("import_detail", agency_a, batch_id=batch.public_id)).content.decode()
+    assert "Import 1 row and skip 4" in page
     batch = importer.confirm(batch)
-    assert batch.state == ImportState.PREVIEWED
-    assert not Person.all_agencies.exists()
+    assert batch.state == ImportState.DONE
+    assert list(Person.all_agencies.values_list("employee_id", "category")) == [("3", "non_sworn")]
     download = client.get(url("import_errors", agency_a, batch_id=batch.public_id))
-    text = download.content.decode("utf-8-sig")
-    assert "Row,Column,Problem" in text and "13/45/2020" in text
+    lines = download.content.decode("utf-8-sig").splitlines()
+    assert lines[0] == "Row,Why it is skipped,Employee ID,Last name,Sworn,Hire date"
+    assert [line.split(",")[0] for line in lines[1:]] == ["2", "3", "4", "6"]
+    assert "13/45/2020" in lines[1] and "rows 2 and 4 are for the same employee ID" in lines[1]
 
 
 def test_a_failure_while_writing_rolls_back_the_whole_import(importer, agency_a):
@@ -173,16 +178,12 @@ def test_dates_at_the_ends_of_the_calendar_are_row_errors_in_words(importer, age
     ]
 
 
-def test_new_people_need_a_category_unless_a_default_is_chosen(importer):
-    data = b"Employee ID,Last name\n9,Ito\n"
-    batch = importer.check(importer.upload(data))
+def test_new_people_need_a_category_from_a_column_or_their_title(importer):
+    batch = importer.check(importer.upload(b"Employee ID,Last name\n9,Ito\n"))
     assert batch.preview["errors"] == [
         [2, "Sworn or non-sworn", "is needed for someone new to the roster"]
     ]
-    batch = importer.check(batch, default_category="sworn")
-    assert batch.preview["counts"]["errors"] == 0
-    importer.confirm(batch)
-    assert Person.all_agencies.get(employee_id="9").category == "sworn"
+    assert batch.preview["counts"]["create"] == 0
 
 
 def test_the_column_mapping_is_remembered_for_the_next_file(importer, agency_a):
@@ -211,7 +212,7 @@ def test_training_import_records_courses_by_name_or_short_name(importer, agency_
     assert again.result == {**again.result, "create": 0, "update": 0, "unchanged": 2}
 
 
-def test_training_import_errors_for_unknown_people_courses_and_repeats(
+def test_training_import_skips_unknown_people_other_courses_and_reads_repeats_once(
     importer, agency_a, agency_b
 ):
     PersonFactory(agency=agency_a, employee_id="1001")
@@ -225,10 +226,10 @@ def test_training_import_errors_for_unknown_people_courses_and_repeats(
     )
     batch = importer.check(importer.upload(data, name="lms.csv", kind="training"))
     messages = {row: message for row, _, message in batch.preview["errors"]}
-    assert messages[2] == "B-9 is not on the roster"
-    assert messages[3].startswith("“Basket weaving” is not a known course; known courses: ")
-    assert "Mental Health First Aid for Public Safety" in messages[3]
-    assert "more than once" in messages[4] and "more than once" in messages[5]
+    assert messages == {2: "B-9 is not on the roster: import the roster first"}
+    counts = batch.preview["counts"]
+    assert (counts["not_for_the_pledge"], counts["create"], counts["repeats"]) == (1, 1, 1)
+    assert batch.preview["notes"] == [[4, "", "rows 4 and 5 are the same; read once"]]
     assert not TrainingRecord.all_agencies.exists()
 
 

@@ -91,9 +91,7 @@ def test_a_worker_killed_mid_import_leaves_it_to_the_sweep_which_imports_each_ro
     batch = import_services.import_upload(
         agency=agency_a, actor=editor, kind="roster", filename="roster.csv", data=roster_csv(PEOPLE)
     )
-    batch = import_services.import_preview(
-        agency=agency_a, actor=editor, batch=batch, mapping=batch.mapping
-    )
+    batch = import_services.import_check(agency=agency_a, actor=editor, batch=batch)
     assert batch.preview["counts"]["create"] == PEOPLE
     batch = import_services.import_confirm(agency=agency_a, actor=editor, batch=batch)
 

@@ -1,60 +1,85 @@
-"""Roster and training imports, set-wise: one read of what exists, one plan, bulk writes.
+"""The dry run: what a file would create, update, leave unchanged or skip, set-wise.
 
-`plan_import` reads the file against the agency's current data and says what would be
-created, updated or left unchanged, with every row's problems (the dry run). `apply_plan`
-writes a plan in bulk; the caller holds the transaction, so an import lands whole or not
-at all. Running the same file twice finds nothing to change the second time.
+`plan_import` reads the file against the agency's current data in a fixed number of
+queries, whatever its length, and says what would change, with every skipped row's reason
+(a problem in the file, or a value the coordinator chose to skip). Rows that repeat one
+another exactly are imported once, with a note; rows that repeat a key with different
+values are one error naming them all. `training.imports.writing` writes the rows the plan
+keeps; running the same file twice finds nothing to change the second time.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.utils import timezone
+from django.utils.text import get_text_list
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from agencies.models import Agency
 from agencies.tenancy import agency_scope
-from training.bulk import insert_rows
+from training.imports import courses as course_matching
 from training.imports.reading import Table
-from training.imports.rows import ParsedRow, RowError, columns_for, mapping_problems, parse_row
-from training.models import (
-    Course,
-    CourseStatus,
-    ImportBatch,
-    ImportKind,
-    ImportTouch,
-    Person,
-    Position,
-    Source,
-    Status,
-    TrainingRecord,
+from training.imports.rows import (
+    Choices,
+    ParsedRow,
+    RowError,
+    columns_for,
+    mapping_problems,
+    parse_row,
 )
+from training.imports.vocabularies import RANK_CATEGORY, SKIP, value_key
+from training.models import ImportKind, Person, Status, TrainingRecord
 
-BATCH_SIZE = 2000
-PERSON_DEFAULTS = {"first_name": "", "email": "", "rank": "", "position": Position.OTHER,
+PERSON_DEFAULTS = {"first_name": "", "email": "", "rank": "", "position": "",
                    "selected": False, "status": Status.ACTIVE}  # fmt: skip
+# The first rows a preview shows exactly as they will be stored.
+SAMPLE_ROWS = 10
 
 
 @dataclass
 class ImportPlan:
     kind: str
+    rows_read: int = 0
     create: list[dict] = field(default_factory=list)
     update: list[tuple[int, dict]] = field(default_factory=list)  # (pk, changed values)
     unchanged: int = 0
+    # Problems in the file, and rows skipped by the coordinator's choice, with the reason.
     errors: list[RowError] = field(default_factory=list)
+    skipped_rows: dict[int, list[str]] = field(default_factory=dict)  # row -> why
+    not_for_the_pledge: int = 0  # training rows of courses chosen as not for the pledge
+    notes: list[RowError] = field(default_factory=list)  # exact repeats imported once
+    sample: list[dict] = field(default_factory=list)
+    # The roster as this import leaves it: {employee_id: person values}, for the preview.
+    people_after: dict[str, dict] = field(default_factory=dict)
 
     @property
     def counts(self) -> dict[str, int]:
         return {
+            "rows": self.rows_read,
             "create": len(self.create),
             "update": len(self.update),
             "unchanged": self.unchanged,
             "errors": len(self.errors),
-            "rows_with_errors": len({e.row for e in self.errors}),
+            "rows_with_errors": len(self.skipped_rows),
+            "not_for_the_pledge": self.not_for_the_pledge,
+            "skipped": len(self.skipped_rows) + self.not_for_the_pledge,
+            "imported_rows": self.rows_read - len(self.skipped_rows) - self.not_for_the_pledge,
+            "repeats": len(self.notes),
         }
+
+    def skip(self, error: RowError, *rows: int) -> None:
+        """Leave rows out (the error's own row by default), each with the reason."""
+        self.errors.append(error)
+        reason = f"{error.column}: {error.message}" if error.column else error.message
+        for row in rows or (error.row,):
+            self.skipped_rows.setdefault(row, []).append(reason)
+
+    def keep_sample(self, row: int, action: str, values: dict) -> None:
+        if len(self.sample) < SAMPLE_ROWS:
+            self.sample.append({"row": row, "action": action, **values})
 
 
 def plan_import(
@@ -64,74 +89,98 @@ def plan_import(
     table: Table,
     mapping: dict[str, int],
     today: date,
-    default_category: str = "",
+    choices: Choices | None = None,
 ) -> ImportPlan:
-    """The dry run: what the file would change, and every problem with row and column."""
-    plan = ImportPlan(kind)
+    """The dry run: what the file would change, and every skipped row with its reason."""
+    choices = choices or {}
+    plan = ImportPlan(kind, rows_read=len(table.rows))
     if problems := mapping_problems(kind, mapping):
-        plan.errors = [RowError(1, "Columns", problem) for problem in problems]
+        plan.errors = [RowError(1, _("Columns"), problem) for problem in problems]
+        plan.skipped_rows = {row.number: problems for row in table.rows}
         return plan
+    parsed = [parse_row(kind, row.number, row.cells, mapping, today, choices) for row in table.rows]
     rows = []
-    for row in table.rows:
-        parsed, errors = parse_row(kind, row.number, row.cells, mapping, today)
-        plan.errors += errors
-        rows.append(parsed)
-    # Rows with a bad cell are reported once, for that cell, and planned no further.
-    bad = {error.row for error in plan.errors}
+    for row, errors in _once(plan, parsed):
+        for error in errors:
+            plan.skip(error)
+        if row.skipped and not errors:
+            plan.skip(RowError(row.number, "", row.skipped))
+        if not errors and not row.skipped:
+            rows.append(row)
     with agency_scope(agency):
         if kind == ImportKind.ROSTER:
-            _plan_roster(plan, rows, default_category, bad)
+            _plan_roster(plan, rows, choices)
         else:
-            _plan_training(plan, rows, agency, bad)
+            _plan_training(plan, rows, agency, choices)
     plan.errors.sort(key=lambda e: (e.row, e.column))
+    plan.notes.sort(key=lambda e: e.row)
     return plan
 
 
-def _duplicates(rows: list[ParsedRow], key: Callable[[ParsedRow], object]) -> set:
-    counts = Counter(key(row) for row in rows)
-    return {k for k, n in counts.items() if n > 1}
+def _key(kind: str, row: ParsedRow):
+    """What one row is about: a person, or a person's course on a day; None when unknown."""
+    values = row.values
+    if kind == ImportKind.ROSTER:
+        return values.get("employee_id")
+    if {"employee_id", "course", "completed_on"} <= values.keys():
+        return values["employee_id"], value_key(values["course"]), values["completed_on"]
+    return None
 
 
-def _plan_roster(
-    plan: ImportPlan, rows: list[ParsedRow], default_category: str, bad: set[int]
-) -> None:
-    ids = _duplicates(rows, lambda r: r.values.get("employee_id"))
-    existing = {
-        p["employee_id"]: p for p in Person.objects.values("pk", "employee_id", *_person_fields())
-    }
-    for row in rows:
-        values = row.values
-        employee_id = values.get("employee_id")
-        if not employee_id:
-            continue
-        if employee_id in ids:
-            plan.errors.append(
-                RowError(row.number, "Employee ID", f"{employee_id} appears more than once")
-            )
-            continue
-        if row.number in bad:
-            continue
-        current = existing.get(employee_id)
-        if current is None:
-            new = {**PERSON_DEFAULTS, **{k: v for k, v in values.items() if v is not None}}
-            new.setdefault("category", default_category or None)
-            if not new["category"]:
-                plan.errors.append(RowError(row.number, "Sworn or non-sworn",
-                                            "is needed for someone new to the roster"))  # fmt: skip
+def _once(plan: ImportPlan, parsed: list[tuple[ParsedRow, list[RowError]]]):
+    """Each row with its problems, a repeated key once: exact repeats are read once, with a
+    note naming them; repeats that differ are one error naming them all, and none of them
+    is imported."""
+    groups: dict[object, list] = defaultdict(list)
+    for row, errors in parsed:
+        key = _key(plan.kind, row)
+        groups[key if key is not None else ("row", row.number)].append((row, errors))
+    kept = []
+    for group in groups.values():
+        (first, first_errors), *others = group
+        if others:
+            numbers = get_text_list([str(row.number) for row, _errors in group], _("and"))
+            same = all(
+                _comparable(row) == _comparable(first) and row.skipped == first.skipped
+                and [e.message for e in errors] == [e.message for e in first_errors]
+                for row, errors in others
+            )  # fmt: skip
+            if not same:
+                plan.skip(
+                    RowError(first.number, _what_column(plan.kind),
+                             _("rows %(rows)s are for the same %(what)s with different values; "
+                               "keep the right one, or fix them and upload again")
+                             % {"rows": numbers, "what": _what(plan.kind)}),
+                    *(row.number for row, _errors in group),
+                )  # fmt: skip
+                for _row, errors in group:
+                    for error in errors:
+                        plan.skip(error)
                 continue
-            if not new.get("last_name"):
-                plan.errors.append(RowError(row.number, "Last name", "is empty"))
-                continue
-            plan.create.append(new)
-            continue
-        changed = {
-            k: v for k, v in values.items() if v is not None and k != "employee_id"
-            and current.get(k) != v
-        }  # fmt: skip
-        if changed:
-            plan.update.append((current["pk"], changed))
-        else:
-            plan.unchanged += 1
+            plan.notes.append(
+                RowError(first.number, "", _("rows %(rows)s are the same; read once")
+                         % {"rows": numbers})
+            )  # fmt: skip
+        kept.append((first, first_errors))
+    kept.sort(key=lambda pair: pair[0].number)
+    return kept
+
+
+def _comparable(row: ParsedRow) -> dict:
+    """A row's values as a repeat is judged: course titles by their key ("CIT" is "cit")."""
+    if "course" in row.values:
+        return {**row.values, "course": value_key(row.values["course"])}
+    return row.values
+
+
+def _what_column(kind: str) -> str:
+    return _("Employee ID") if kind == ImportKind.ROSTER else _("Course")
+
+
+def _what(kind: str) -> str:
+    if kind == ImportKind.ROSTER:
+        return _("employee ID")
+    return _("person, course and date")
 
 
 def _person_fields() -> list[str]:
@@ -139,83 +188,107 @@ def _person_fields() -> list[str]:
             if c.field not in {"employee_id", "full_name"}]  # fmt: skip
 
 
-# What agencies' learning systems call the program's courses.
-COURSE_ALIASES = {
-    "cit": ["cit", "cit training", "crisis intervention team", "crisis intervention training"],
-    "cit_equivalent": ["crit", "bja crit", "crisis response and intervention training"],
-    "mhfa": ["mhfa", "mental health first aid", "mhfa for public safety", "mhfa public safety"],
-}
-
-
-def _course_lookup(agency: Agency) -> dict[str, Course]:
-    """Course names an import may use: each course's name, and the catalogue's short names."""
-    courses = Course.objects.available_to(agency).exclude(status=CourseStatus.REJECTED)
-    lookup = {course.name.casefold(): course for course in courses}
-    for course in courses:
-        if course.agency_id is None and course.refresher_of_id is None:
-            for alias in COURSE_ALIASES.get(course.kind, []):
-                lookup.setdefault(alias, course)
-    return lookup
-
-
-def _plan_training(plan: ImportPlan, rows: list[ParsedRow], agency: Agency, bad: set[int]) -> None:
-    courses = _course_lookup(agency)
-    people = dict(Person.objects.values_list("employee_id", "pk"))
-    known_names = ", ".join(sorted({c.name for c in courses.values()}))
-    keyed = []
+def _plan_roster(plan: ImportPlan, rows: list[ParsedRow], choices: Choices) -> None:
+    fields = _person_fields()
+    existing = {p["employee_id"]: p for p in Person.objects.values("pk", "employee_id", *fields)}
+    from_title = choices.get(RANK_CATEGORY.field, {})
     for row in rows:
-        values = row.values
-        if row.number in bad or not {"employee_id", "course", "completed_on"} <= values.keys():
+        values = {k: v for k, v in row.values.items() if v is not None}
+        employee_id = values["employee_id"]
+        current = existing.get(employee_id)
+        if current is None:
+            new = {**PERSON_DEFAULTS, **values}
+            if not new.get("category"):
+                meaning = from_title.get(value_key(new["rank"])) if new["rank"] else None
+                if meaning == SKIP:
+                    plan.skip(RowError(row.number, _("Rank or title"),
+                                       _("skipped, as chosen for “%(value)s”")
+                                       % {"value": new["rank"]}))  # fmt: skip
+                    continue
+                new["category"] = meaning
+            if not new["category"]:
+                plan.skip(RowError(row.number, _("Sworn or non-sworn"),
+                                   _("is needed for someone new to the roster")))  # fmt: skip
+                continue
+            if not new.get("last_name"):
+                plan.skip(RowError(row.number, _("Last name"), _("is empty")))
+                continue
+            plan.create.append(new)
+            plan.keep_sample(row.number, "create", new)
+            existing[employee_id] = new  # the roster as the import leaves it
             continue
-        person_id = people.get(values["employee_id"])
-        course = courses.get(values["course"].casefold())
-        if person_id is None:
-            plan.errors.append(RowError(row.number, "Employee ID",
-                               f"{values['employee_id']} is not on the roster"))  # fmt: skip
-        if course is None:
-            plan.errors.append(RowError(row.number, "Course",
-                               f"“{values['course']}” is not a known course; known courses: "
-                               f"{known_names}"))  # fmt: skip
-        if person_id is None or course is None:
-            continue
-        keyed.append(((person_id, course.pk, values["completed_on"]), row, course))
-    twice = _duplicates(
-        [r for _, r, _ in keyed],
-        lambda r: (
-            r.values["employee_id"],
-            r.values["course"].casefold(),
-            r.values["completed_on"],
-        ),
-    )
-    existing = {
-        (r["person_id"], r["course_id"], r["completed_on"]): r
-        for r in TrainingRecord.objects.filter(person_id__in={k[0] for k, _, _ in keyed}).values(
-            "pk", "person_id", "course_id", "completed_on", "hours", "credential_number"
+        changed = {k: v for k, v in values.items() if k != "employee_id" and current.get(k) != v}
+        if changed:
+            plan.update.append((current["pk"], changed))
+            plan.keep_sample(row.number, "update", {**current, **changed, "changed": [*changed]})
+            current.update(changed)
+        else:
+            plan.unchanged += 1
+    plan.people_after = existing
+
+
+def _plan_training(
+    plan: ImportPlan, rows: list[ParsedRow], agency: Agency, choices: Choices
+) -> None:
+    courses = {str(c.public_id): c for c in course_matching.usable_courses(agency)}
+    chosen = choices.get("course", {})
+    people = {
+        employee_id: (pk, f"{first} {last}".strip())
+        for employee_id, pk, first, last in Person.objects.values_list(
+            "employee_id", "pk", "first_name", "last_name"
         )
     }
-    for key, row, course in keyed:
+    keyed: list[ParsedRow] = []
+    first_of: dict[tuple, ParsedRow] = {}  # two titles of one course on one day
+    for row in rows:
         values = row.values
-        if (values["employee_id"], values["course"].casefold(), values["completed_on"]) in twice:
-            plan.errors.append(
-                RowError(
-                    row.number, "Course", "the same person, course and date appear more than once"
-                )
-            )
+        choice = chosen.get(value_key(values["course"]))
+        if choice == course_matching.NOT_FOR_THE_PLEDGE:
+            plan.not_for_the_pledge += 1
             continue
+        course = courses.get(choice or "")
+        if course is None:
+            plan.skip(RowError(row.number, _("Course"),
+                               _("“%(course)s” is not matched to a course: choose one in the "
+                                 "courses step") % {"course": values["course"]}))  # fmt: skip
+            continue
+        if values["employee_id"] not in people:
+            plan.skip(RowError(row.number, _("Employee ID"),
+                               _("%(id)s is not on the roster: import the roster first")
+                               % {"id": values["employee_id"]}))  # fmt: skip
+            continue
+        key = (values["employee_id"], course.pk, values["completed_on"])
+        if earlier := first_of.get(key):
+            plan.skip(RowError(row.number, _("Course"),
+                               _("row %(row)d already records this course on this day")
+                               % {"row": earlier.number}))  # fmt: skip
+            continue
+        first_of[key] = row
+        values["course"] = course
+        keyed.append(row)
+    rows = keyed
+    existing = {
+        (r["person_id"], r["course_id"], r["completed_on"]): r
+        for r in TrainingRecord.objects.filter(
+            person_id__in={people[r.values["employee_id"]][0] for r in rows}
+        ).values("pk", "person_id", "course_id", "completed_on", "hours", "credential_number")
+    }
+    for row in rows:
+        values, course = row.values, row.values["course"]
+        person_id, name = people[values["employee_id"]]
+        key = (person_id, course.pk, values["completed_on"])
         hours = values.get("hours") if values.get("hours") is not None else course.hours
         credential = values.get("credential_number") or ""
         current = existing.get(key)
+        shown = {"employee_id": values["employee_id"], "person": name, "course": course.name,
+                 "completed_on": key[2], "hours": hours,
+                 "credential_number": credential}  # fmt: skip
         if current is None:
-            plan.create.append(
-                {
-                    "person_id": key[0],
-                    "course_id": course.pk,
-                    "completed_on": key[2],
-                    **course.derived_dates(key[2]),
-                    "hours": hours,
-                    "credential_number": credential,
-                }
-            )
+            dates = course.derived_dates(key[2])
+            plan.create.append({"person_id": person_id, "course_id": course.pk,
+                                "completed_on": key[2], **dates, "hours": hours,
+                                "credential_number": credential})  # fmt: skip
+            plan.keep_sample(row.number, "create", {**shown, **dates})
             continue
         changed = {}
         if values.get("hours") is not None and current["hours"] != hours:
@@ -224,92 +297,18 @@ def _plan_training(plan: ImportPlan, rows: list[ParsedRow], agency: Agency, bad:
             changed["credential_number"] = credential
         if changed:
             plan.update.append((current["pk"], changed))
+            plan.keep_sample(row.number, "update", {**shown, "changed": [*changed]})
         else:
             plan.unchanged += 1
 
 
-def apply_plan(
-    *,
-    agency: Agency,
-    batch: ImportBatch,
-    plan: ImportPlan,
-    progress: Callable[[int], None] = lambda percent: None,
-) -> dict[str, int]:
-    """Write a plan without errors in bulk; call inside the import's transaction."""
-    assert not plan.errors, "a plan with errors is never applied"
-    with agency_scope(agency):
-        if plan.kind == ImportKind.ROSTER:
-            touched = _apply_roster(agency, batch, plan, progress)
-        else:
-            touched = _apply_training(agency, batch, plan, progress)
-        insert_rows(ImportTouch, [
-            {"agency_id": agency.pk, "batch_id": batch.pk, "person_id": pk, "action": action}
-            for pk, action in touched.items()
-        ])  # fmt: skip
-    progress(100)
-    return plan.counts
-
-
-def _chunks(items: list, size: int = BATCH_SIZE):
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-def _apply_roster(agency, batch, plan, progress) -> dict[int, str]:
-    today, now = agency.today(), timezone.now()
-    total = max(len(plan.create) + len(plan.update), 1)
-    done = 0
-    for chunk in _chunks(plan.create):
-        insert_rows(
-            Person, [{"agency_id": agency.pk, "status_changed_on": today, **v} for v in chunk]
-        )
-        done += len(chunk)
-        progress(int(90 * done / total))
-    by_fields: dict[tuple, list[Person]] = {}
-    for pk, changed in plan.update:
-        person = Person(pk=pk, agency=agency, updated_at=now, **changed)
-        if "status" in changed and "status_changed_on" not in changed:
-            person.status_changed_on = today
-        fields = tuple(
-            sorted(
-                {*changed, "updated_at"} | ({"status_changed_on"} if "status" in changed else set())
-            )
-        )
-        by_fields.setdefault(fields, []).append(person)
-    for fields, people in by_fields.items():
-        for chunk in _chunks(people, 500):
-            Person.objects.bulk_update(chunk, fields)
-            done += len(chunk)
-            progress(int(90 * done / total))
-    created_ids = [values["employee_id"] for values in plan.create]
-    touched = {pk: "updated" for pk, _ in plan.update}
-    for chunk in _chunks(created_ids):
-        for pk in Person.objects.filter(employee_id__in=chunk).values_list("pk", flat=True):
-            touched[pk] = "created"
-    return touched
-
-
-def _apply_training(agency, batch, plan, progress) -> dict[int, str]:
-    total = max(len(plan.create) + len(plan.update), 1)
-    done = 0
-    for chunk in _chunks(plan.create):
-        insert_rows(TrainingRecord, [
-            {"agency_id": agency.pk, "source": Source.IMPORTED,
-             "entered_by_id": batch.uploaded_by_id, "import_batch_id": batch.pk, **values}
-            for values in chunk
-        ])  # fmt: skip
-        done += len(chunk)
-        progress(int(90 * done / total))
-    updates = dict(plan.update)
-    records = list(TrainingRecord.objects.filter(pk__in=updates))
-    for record in records:
-        for name, value in updates[record.pk].items():
-            setattr(record, name, value)
-    for chunk in _chunks(records, 500):
-        TrainingRecord.objects.bulk_update(chunk, ["hours", "credential_number"])
-        done += len(chunk)
-        progress(int(90 * done / total))
-    touched = {values["person_id"]: "records added" for values in plan.create}
-    for record in records:
-        touched.setdefault(record.person_id, "records updated")
-    return touched
+def summary_sentence(counts: dict[str, int]) -> str:
+    """ "Import 139 rows and skip 3": what the confirm button does."""
+    rows, skipped = counts["imported_rows"], counts["skipped"]
+    if not skipped:
+        return ngettext("Import %(rows)d row", "Import %(rows)d rows", rows) % {"rows": rows}
+    return ngettext(
+        "Import %(rows)d row and skip %(skipped)d",
+        "Import %(rows)d rows and skip %(skipped)d",
+        rows,
+    ) % {"rows": rows, "skipped": skipped}

@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+import itertools
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -21,6 +22,8 @@ MAX_CELLS = 1_500_000
 # The largest roster is about 36,000 people; training exports run past 100,000 rows.
 MAX_ROWS = 200_000
 BLANK_ROWS_ENDING_A_TABLE = 1_000
+# The column names are looked for in this many rows that have content.
+HEADER_SEARCH_ROWS = 20
 # The header line is looked for in the first characters only.
 _SNIFFED_CHARACTERS = 64 * 1024
 
@@ -60,13 +63,24 @@ class Table:
     rows: list[Row]
     # The last row read when a run of blank rows ended the table early; None when read to the end.
     ended_after_row: int | None = None
+    # The row of the column names: below a title line or two in many exports.
+    header_row: int = 1
 
 
-def read_table(data: bytes, filename: str, *, max_rows: int | None = None) -> Table:
-    """Read an uploaded CSV or XLSX file into a header row and its data rows."""
+def read_table(
+    data: bytes,
+    filename: str,
+    *,
+    max_rows: int | None = None,
+    header_names: Iterable[str] = (),
+) -> Table:
+    """Read an uploaded CSV or XLSX file into a header row and its data rows. The header
+    row is looked for among the first rows: the one naming most of `header_names`, else
+    the first of the widest (a title line above the column names is narrower)."""
     max_rows = MAX_ROWS if max_rows is None else max_rows
+    known = {_normalize_header(name) for name in header_names}
     if data.startswith(_ZIP_MAGIC) or filename.lower().endswith(".xlsx"):
-        return _read_xlsx(data, max_rows)
+        return _read_xlsx(data, max_rows, known)
     if data.startswith(_OLE_MAGIC):
         raise TableError(
             "This looks like an older Excel file (.xls), which can't be read. In Excel, choose "
@@ -74,10 +88,10 @@ def read_table(data: bytes, filename: str, *, max_rows: int | None = None) -> Ta
         )
     if data.startswith(_PDF_MAGIC) or b"\x00" in data:
         raise TableError(f"This file can't be read. Upload {ACCEPTED_FORMATS}.")
-    return _read_csv(data, max_rows)
+    return _read_csv(data, max_rows, known)
 
 
-def _read_csv(data: bytes, max_rows: int) -> Table:
+def _read_csv(data: bytes, max_rows: int, known: set[str]) -> Table:
     text = _decode(data)
     reader = csv.reader(
         io.StringIO(text, newline=""),
@@ -88,7 +102,7 @@ def _read_csv(data: bytes, max_rows: int) -> Table:
     # soon as the line is parsed, before any cell is cleaned or checked.
     records = ((number, raw[: MAX_COLUMNS + 1]) for number, raw in enumerate(reader, start=1))
     try:
-        return _table_from_records(records, max_rows)
+        return _table_from_records(records, max_rows, known)
     except csv.Error as error:
         raise TableError(
             f"The file could not be read as CSV near row {reader.line_num}; check that every "
@@ -127,10 +141,10 @@ def _sniff_delimiter(text: str) -> str:
     return max(_DELIMITERS, key=lambda delimiter: counts[delimiter])
 
 
-def _read_xlsx(data: bytes, max_rows: int) -> Table:
+def _read_xlsx(data: bytes, max_rows: int, known: set[str]) -> Table:
     rows = sheet_rows(data, max_cells=MAX_CELLS)
     try:
-        return _table_from_records(_xlsx_records(rows), max_rows)
+        return _table_from_records(_xlsx_records(rows), max_rows, known)
     except (WorkbookTooLarge, UnreadableWorkbook) as error:
         raise TableError(str(error)) from error
     finally:
@@ -165,9 +179,12 @@ def _excel_text(value: object) -> str:
     return str(value)
 
 
-def _table_from_records(records: Iterable[tuple[int, list[str]]], max_rows: int) -> Table:
+def _table_from_records(
+    records: Iterable[tuple[int, list[str]]], max_rows: int, known: set[str]
+) -> Table:
     filled = _FilledRows(records)
-    header = next(filled, None)
+    first_rows = list(itertools.islice(filled, HEADER_SEARCH_ROWS))
+    header = _header_among(first_rows, known)
     if header is None:
         if filled.ended_early:
             raise TableError(
@@ -179,7 +196,8 @@ def _table_from_records(records: Iterable[tuple[int, list[str]]], max_rows: int)
     width = len(headers)
     rows_within_cells = MAX_CELLS // max(width, 1)
     rows = []
-    for number, cells in filled:
+    below_header = first_rows[first_rows.index(header) + 1 :]
+    for number, cells in itertools.chain(below_header, filled):
         if len(rows) == max_rows:
             raise _too_many_rows(max_rows)
         if len(rows) == rows_within_cells:
@@ -191,7 +209,26 @@ def _table_from_records(records: Iterable[tuple[int, list[str]]], max_rows: int)
             )
         rows.append(Row(number=number, cells=(cells + [""] * width)[:width]))
     ended_after_row = filled.last_filled if filled.ended_early else None
-    return Table(headers=headers, rows=rows, ended_after_row=ended_after_row)
+    return Table(headers=headers, rows=rows, ended_after_row=ended_after_row, header_row=header[0])
+
+
+def _header_among(
+    rows: list[tuple[int, list[str]]], known: set[str]
+) -> tuple[int, list[str]] | None:
+    """The row of column names: the one naming most known columns, else the first row
+    filling at least half as many cells as the widest (a title or an export date above
+    the column names fills fewer)."""
+    if not rows:
+        return None
+
+    def named(row):
+        return sum(1 for cell in row[1] if cell and _normalize_header(cell) in known)
+
+    best = max(rows, key=named)  # the first of equals
+    if named(best) >= 2:
+        return best
+    filled = [sum(1 for cell in cells if cell) for _, cells in rows]
+    return next(row for row, n in zip(rows, filled, strict=True) if 2 * n >= max(filled))
 
 
 class _FilledRows:

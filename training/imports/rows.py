@@ -1,12 +1,12 @@
 """What each import column means, and how one row's text becomes checked values.
 
 Every problem becomes a `RowError` with the row number, column and reason a person can act
-on; nothing here touches the database.
+on; nothing here touches the database. A vocabulary column (sworn, status, in scope) reads
+its cells through the meanings chosen in the values step.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -14,11 +14,25 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from agencies.dates import PAST_DAYS, DayRange
 from agencies.names import clean_name
 from training.imports.reading import parse_date, split_name
-from training.models import COMPLETION_DAYS, Category, ImportKind, Position, Status
+from training.imports.vocabularies import (
+    CATEGORY,
+    SELECTED,
+    SKIP,
+    STATUS,
+    YES,
+    Vocabulary,
+    value_key,
+)
+from training.models import COMPLETION_DAYS, ImportKind
+
+# The values a row's vocabulary cells may take: {field: {value_key: meaning}}.
+Choices = dict[str, dict[str, str]]
 
 
 @dataclass(frozen=True)
@@ -32,48 +46,54 @@ class CellError(ValueError):
     """A cell that cannot be used; the message says why."""
 
 
+class SkippedValue(CellError):
+    """A cell whose value the coordinator chose to skip the rows of."""
+
+
 @dataclass(frozen=True)
 class Column:
     field: str
     label: str
     synonyms: list[str]
-    parse: Callable[[str, date], object]
+    parse: Callable[[str, date, dict[str, str]], object]
+    example: str = ""
     required: bool = False
+    vocabulary: Vocabulary | None = None
 
 
-def _text(limit: int) -> Callable[[str, date], str]:
-    def parse(value: str, today: date) -> str:
+def _text(limit: int):
+    def parse(value: str, today: date, chosen: dict[str, str]) -> str:
         if len(value) > limit:
-            raise CellError(f"longer than {limit} characters")
+            raise CellError(_("longer than %(limit)d characters") % {"limit": limit})
         return value
 
     return parse
 
 
-def _name(limit: int) -> Callable[[str, date], str]:
+def _name(limit: int):
     """A name, cleaned as every name in the product is (the rows skip the model's save)."""
     text = _text(limit)
 
-    def parse(value: str, today: date) -> str:
-        return text(clean_name(value), today)
+    def parse(value: str, today: date, chosen: dict[str, str]) -> str:
+        return text(clean_name(value), today, chosen)
 
     return parse
 
 
-def _email(value: str, today: date) -> str:
+def _email(value: str, today: date, chosen: dict[str, str]) -> str:
     if not value:
         return ""
     try:
         validate_email(value)
     except ValidationError as error:
-        raise CellError(f"“{value}” is not an email address") from error
+        raise CellError(_("“%(value)s” is not an email address") % {"value": value}) from error
     return value.lower()
 
 
-def _date_within(days: DayRange) -> Callable[[str, date], date | None]:
+def _date_within(days: DayRange):
     """A date cell, within the same range of days as the form field for it."""
 
-    def parse(value: str, today: date) -> date | None:
+    def parse(value: str, today: date, chosen: dict[str, str]) -> date | None:
         if not value:
             return None
         try:
@@ -87,125 +107,90 @@ def _date_within(days: DayRange) -> Callable[[str, date], date | None]:
     return parse
 
 
-def _choice(words: dict[str, str], what: str, default: str | None = None):
-    """A closed list of values, recognised by the words agencies' systems use for them."""
-    known = {re.sub(r"[^a-z]", "", word.lower()): value for word, value in words.items()}
+def _vocabulary(vocabulary: Vocabulary):
+    """A column whose values mean one of a few things, as chosen in the values step (where
+    the built-in synonyms and the agency's remembered choices proposed them)."""
 
-    def parse(value: str, today: date) -> str | None:
+    def parse(value: str, today: date, chosen: dict[str, str]) -> str | None:
         if not value:
-            return default
-        key = re.sub(r"[^a-z]", "", value.lower())
-        if key in known:
-            return known[key]
-        raise CellError(f"“{value}” is not a {what}; use one of: {', '.join(sorted(words))}")
+            return None
+        meaning = chosen.get(value_key(value))
+        if meaning is None:
+            raise CellError(
+                _("“%(value)s” has no meaning chosen: choose one in the values step")
+                % {"value": value}
+            )
+        if meaning == SKIP:
+            raise SkippedValue(_("skipped, as chosen for “%(value)s”") % {"value": value})
+        return meaning
 
     return parse
 
 
-def _yes_no(value: str, today: date) -> bool | None:
-    if not value:
-        return None
-    word = value.strip().lower()
-    if word in {"y", "yes", "true", "1", "x", "selected"}:
-        return True
-    if word in {"n", "no", "false", "0"}:
-        return False
-    raise CellError(f"“{value}” is not yes or no")
+def _in_scope(value: str, today: date, chosen: dict[str, str]) -> bool | None:
+    meaning = _vocabulary(SELECTED)(value, today, chosen)
+    return None if meaning is None else meaning == YES
 
 
-def _hours(value: str, today: date) -> Decimal | None:
+def _hours(value: str, today: date, chosen: dict[str, str]) -> Decimal | None:
     if not value:
         return None
     try:
         hours = Decimal(value.replace(",", "."))
     except InvalidOperation as error:
-        raise CellError(f"“{value}” is not a number of hours") from error
+        raise CellError(_("“%(value)s” is not a number of hours") % {"value": value}) from error
     if not Decimal(0) <= hours < Decimal(1000):
-        raise CellError(f"{value} hours is not a course length")
+        raise CellError(_("%(value)s hours is not a course length") % {"value": value})
     return hours.quantize(Decimal("0.1"))
 
 
-CATEGORY_WORDS = {
-    "sworn": Category.SWORN,
-    "officer": Category.SWORN,
-    "deputy": Category.SWORN,
-    "s": Category.SWORN,
-    "non-sworn": Category.NON_SWORN,
-    "nonsworn": Category.NON_SWORN,
-    "civilian": Category.NON_SWORN,
-    "professional staff": Category.NON_SWORN,
-    "n": Category.NON_SWORN,
-}
-POSITION_WORDS = {
-    "patrol": Position.PATROL,
-    "uniform": Position.PATROL,
-    "investigations": Position.INVESTIGATIONS,
-    "investigator": Position.INVESTIGATIONS,
-    "detective": Position.INVESTIGATIONS,
-    "cid": Position.INVESTIGATIONS,
-    "dispatch": Position.DISPATCH,
-    "dispatcher": Position.DISPATCH,
-    "telecommunicator": Position.DISPATCH,
-    "communications": Position.DISPATCH,
-    "911": Position.DISPATCH,
-    "corrections": Position.CORRECTIONS,
-    "jail": Position.CORRECTIONS,
-    "detention": Position.CORRECTIONS,
-    "command": Position.COMMAND,
-    "administration": Position.COMMAND,
-    "civilian": Position.CIVILIAN,
-    "records": Position.CIVILIAN,
-    "other": Position.OTHER,
-}
-STATUS_WORDS = {
-    "active": Status.ACTIVE,
-    "a": Status.ACTIVE,
-    "leave": Status.LEAVE,
-    "extended leave": Status.LEAVE,
-    "loa": Status.LEAVE,
-    "military leave": Status.LEAVE,
-    "separated": Status.SEPARATED,
-    "terminated": Status.SEPARATED,
-    "retired": Status.SEPARATED,
-    "resigned": Status.SEPARATED,
-    "inactive": Status.SEPARATED,
-}
+_label = gettext_lazy
 
 ROSTER_COLUMNS = [
-    Column("employee_id", "Employee ID", ["emp id", "empid", "employee number", "emp no",
-           "emp #", "employee #", "badge", "badge number", "id", "payroll number",
-           "personnel number"], _text(64), required=True),
-    Column("last_name", "Last name", ["surname", "family name", "lname"], _name(100)),
-    Column("first_name", "First name", ["given name", "fname"], _name(100)),
-    Column("full_name", "Full name (“Last, First”)", ["name", "employee name",
-           "officer name", "full name"], _name(202)),
-    Column("email", "Email", ["email address", "e-mail", "work email"], _email),
-    Column("rank", "Rank or title", ["title", "job title", "rank/title"], _name(100)),
-    Column("category", "Sworn or non-sworn", ["sworn", "sworn status", "employee type",
-           "type"], _choice(CATEGORY_WORDS, "category")),
-    Column("position", "Position", ["assignment", "division", "unit", "job"],
-           _choice(POSITION_WORDS, "position")),
-    Column("selected", "Non-sworn in scope (yes/no)", ["in scope", "selected"], _yes_no),
-    Column("status", "Status", ["employment status", "emp status"],
-           _choice(STATUS_WORDS, "status")),
-    Column("status_changed_on", "Status date", ["status since", "separation date",
-           "status effective"], _date_within(PAST_DAYS)),
-    Column("hire_date", "Hire date", ["date hired", "start date", "hired"],
-           _date_within(PAST_DAYS)),
+    Column("employee_id", _label("Employee ID"), ["emp id", "empid", "employee number",
+           "emp no", "emp #", "employee #", "badge", "badge #", "badge number", "badge no",
+           "id", "payroll number", "personnel number", "serial number"], _text(64),
+           example="1042", required=True),
+    Column("last_name", _label("Last name"), ["surname", "family name", "lname", "last"],
+           _name(100), example="Rivera"),
+    Column("first_name", _label("First name"), ["given name", "fname", "first"], _name(100),
+           example="Ana"),
+    Column("full_name", _label("Full name (“Last, First”)"), ["name", "employee name",
+           "officer name", "full name"], _name(202), example="Rivera, Ana"),
+    Column("email", _label("Email"), ["email address", "e-mail", "work email"], _email,
+           example="arivera@example.gov"),
+    Column("rank", _label("Rank or title"), ["title", "job title", "rank/title", "position title",
+           "job class", "classification"], _name(100), example="Sergeant"),
+    Column("category", _label("Sworn or non-sworn"), ["sworn", "sworn?", "sworn status",
+           "sworn/civilian", "employee type", "type", "sworn y/n"],
+           _vocabulary(CATEGORY), example="Sworn, Y, Civilian", vocabulary=CATEGORY),
+    Column("position", _label("Position or assignment"), ["assignment", "division", "unit",
+           "job", "position", "bureau", "shift"], _name(100), example="Patrol - B Shift"),
+    Column("selected", _label("Non-sworn in scope (yes/no)"), ["in scope", "selected",
+           "in pledge"], _in_scope, example="Yes", vocabulary=SELECTED),
+    Column("status", _label("Status"), ["employment status", "emp status", "active?"],
+           _vocabulary(STATUS), example="Active, LOA, Retired", vocabulary=STATUS),
+    Column("status_changed_on", _label("Status date"), ["status since", "separation date",
+           "status effective", "status date"], _date_within(PAST_DAYS), example="03/15/2024"),
+    Column("hire_date", _label("Hire date"), ["date hired", "start date", "hired",
+           "date of hire", "doh"], _date_within(PAST_DAYS), example="06/01/2015"),
 ]  # fmt: skip
 
 TRAINING_COLUMNS = [
-    Column("employee_id", "Employee ID", ["emp id", "empid", "employee number", "emp no",
-           "emp #", "employee #", "badge", "badge number", "id", "student id", "user id"],
-           _text(64), required=True),
-    Column("course", "Course", ["course name", "course title", "training", "class",
-           "training name"], _name(200), required=True),
-    Column("completed_on", "Completion date", ["completed", "date completed", "completion",
-           "date", "class date", "training date"], _date_within(COMPLETION_DAYS),
-           required=True),
-    Column("hours", "Hours", ["credit hours", "duration", "length"], _hours),
-    Column("credential_number", "Certificate number", ["certificate", "credential",
-           "certificate no", "certification number"], _text(100)),
+    Column("employee_id", _label("Employee ID"), ["emp id", "empid", "employee number",
+           "emp no", "emp #", "employee #", "badge", "badge #", "badge number", "id",
+           "student id", "user id", "learner id"], _text(64), example="1042", required=True),
+    Column("course", _label("Course"), ["course name", "course title", "training", "class",
+           "training name", "training title", "title", "activity"], _name(200),
+           example="Crisis Intervention Team (CIT)", required=True),
+    Column("completed_on", _label("Completion date"), ["completed", "date completed",
+           "completion", "date", "class date", "training date", "completion date",
+           "end date"], _date_within(COMPLETION_DAYS), example="10/24/2025", required=True),
+    Column("hours", _label("Hours"), ["credit hours", "duration", "length", "hrs",
+           "hours completed"], _hours, example="40"),
+    Column("credential_number", _label("Certificate number"), ["certificate", "credential",
+           "certificate no", "certification number", "cert #"], _text(100),
+           example="CIT-2025-0193"),
 ]  # fmt: skip
 
 COLUMNS = {ImportKind.ROSTER: ROSTER_COLUMNS, ImportKind.TRAINING: TRAINING_COLUMNS}
@@ -216,31 +201,41 @@ def columns_for(kind: str) -> list[Column]:
 
 
 def synonyms_for(kind: str) -> dict[str, list[str]]:
-    return {c.field: [c.label, *c.synonyms] for c in columns_for(kind)}
+    return {c.field: [str(c.label), *c.synonyms] for c in columns_for(kind)}
 
 
 @dataclass
 class ParsedRow:
     number: int
     values: dict[str, object] = field(default_factory=dict)
+    # Why the row is left out by the coordinator's choice (not an error in the file).
+    skipped: str = ""
 
 
 def parse_row(
-    kind: str, number: int, cells: list[str], mapping: dict[str, int], today: date
+    kind: str,
+    number: int,
+    cells: list[str],
+    mapping: dict[str, int],
+    today: date,
+    choices: Choices | None = None,
 ) -> tuple[ParsedRow, list[RowError]]:
     """One file row as checked values for the mapped columns, and its problems."""
+    choices = choices or {}
     parsed, errors = ParsedRow(number), []
     for column in columns_for(kind):
         if column.field not in mapping:
             continue
         raw = cells[mapping[column.field]]
         if column.required and not raw:
-            errors.append(RowError(number, column.label, "is empty"))
+            errors.append(RowError(number, str(column.label), _("is empty")))
             continue
         try:
-            parsed.values[column.field] = column.parse(raw, today)
+            parsed.values[column.field] = column.parse(raw, today, choices.get(column.field, {}))
+        except SkippedValue as skipped:
+            parsed.skipped = f"{column.label}: {skipped}"
         except CellError as error:
-            errors.append(RowError(number, column.label, str(error)))
+            errors.append(RowError(number, str(column.label), str(error)))
     if kind == ImportKind.ROSTER:
         errors += _settle_names(parsed)
     return parsed, errors
@@ -255,20 +250,20 @@ def _settle_names(parsed: ParsedRow) -> list[RowError]:
         values.setdefault("first_name", first)
         values.setdefault("last_name", last)
     if "last_name" in values and not values["last_name"]:
-        return [RowError(parsed.number, "Last name", "is empty")]
+        return [RowError(parsed.number, _("Last name"), _("is empty"))]
     return []
 
 
 def mapping_problems(kind: str, mapping: dict[str, int]) -> list[str]:
     """What a column mapping lacks before any row can be read."""
     problems = [
-        f"Choose the column for {c.label}."
+        _("Choose the column for %(column)s.") % {"column": c.label}
         for c in columns_for(kind)
         if c.required and c.field not in mapping
     ]
     if kind == ImportKind.ROSTER and not {"last_name", "full_name"} & mapping.keys():
-        problems.append("Choose the column for Last name, or for Full name (“Last, First”).")
+        problems.append(_("Choose the column for Last name, or for Full name (“Last, First”)."))
     used = list(mapping.values())
     if len(used) != len(set(used)):
-        problems.append("Each column of the file can be used for one field only.")
+        problems.append(_("Each column of the file can be used for one field only."))
     return problems

@@ -30,8 +30,10 @@ from django.utils.translation import ngettext
 
 from agencies.audit import record_event
 from agencies.hooks import announce_evidence_changed
-from training.imports.planning import ImportPlan, apply_plan, plan_import
+from training.imports.planning import ImportPlan, plan_import
 from training.imports.reading import Table, TableError, read_table
+from training.imports.rows import synonyms_for
+from training.imports.writing import apply_plan
 from training.models import (
     WAITING_STATES,
     ImportBatch,
@@ -49,28 +51,33 @@ logger = logging.getLogger(__name__)
 REQUEUE_AFTER = timedelta(minutes=5)
 
 
-def read_checked(data: bytes, filename: str) -> Table:
+def read_checked(data: bytes, filename: str, kind: str) -> Table:
+    """The file's table, its header row found by the column names of this kind of import."""
+    known = [name for names in synonyms_for(kind).values() for name in names]
     try:
-        return read_table(data, filename)
+        return read_table(data, filename, header_names=known)
     except TableError as error:
         raise ValidationError({"file": str(error)}) from error
 
 
 def table_of(batch: ImportBatch) -> Table:
     with batch.file.open("rb") as stored:
-        return read_checked(stored.read(), batch.filename)
+        return read_checked(stored.read(), batch.filename, batch.kind)
+
+
+def column_indexes(batch: ImportBatch, table: Table) -> dict[str, int]:
+    headers = table.headers
+    return {f: headers.index(h) for f, h in batch.mapping.items() if h in headers}
 
 
 def plan_of(batch: ImportBatch, table: Table) -> ImportPlan:
-    headers = table.headers
-    mapping = {f: headers.index(h) for f, h in batch.mapping.items() if h in headers}
     return plan_import(
         agency=batch.agency,
         kind=batch.kind,
         table=table,
-        mapping=mapping,
+        mapping=column_indexes(batch, table),
         today=batch.agency.today(),
-        default_category=batch.preview.get("default_category", ""),
+        choices=batch.values,
     )
 
 
@@ -170,16 +177,19 @@ def _run(batch: ImportBatch, token: str) -> None:
     agency = batch.agency
     # Planned again: the roster may have changed since the preview.
     plan = plan_of(batch, table_of(batch))
-    if plan.errors:
+    new = plan.counts["rows_with_errors"] - batch.preview.get("counts", {}).get(
+        "rows_with_errors", 0
+    )
+    if new > 0:
         raise ValidationError(
             ngettext(
-                "%(count)d problem appeared since the preview (someone changed the roster "
-                "meanwhile); upload the file again to see it.",
-                "%(count)d problems appeared since the preview (someone changed the roster "
-                "meanwhile); upload the file again to see them.",
-                len(plan.errors),
+                "%(count)d more row would be skipped than the preview showed (someone changed "
+                "the roster meanwhile); upload the file again to see why.",
+                "%(count)d more rows would be skipped than the preview showed (someone changed "
+                "the roster meanwhile); upload the file again to see why.",
+                new,
             )
-            % {"count": len(plan.errors)}
+            % {"count": new}
         )
     with transaction.atomic():
         counts = apply_plan(

@@ -1,21 +1,27 @@
-"""Import pages: upload, columns, dry-run preview, confirm, progress and result."""
+"""Import pages: upload, columns, values or courses, the preview, confirm, progress and
+the result."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from agencies.access import agency_view
 from agencies.forms import add_service_error
 from agencies.models import Capability
-from training.forms import ImportMappingForm, ImportUploadForm
+from training.forms import ImportMappingForm, ImportUploadForm, ImportValuesForm
+from training.imports import courses as course_matching
+from training.imports import queries as import_queries
 from training.imports import services as import_services
+from training.imports.planning import summary_sentence
 from training.imports.reading import BLANK_ROWS_ENDING_A_TABLE
 from training.imports.rows import columns_for
-from training.models import ImportBatch
+from training.imports.vocabularies import VOCABULARIES
+from training.models import EDITABLE_STATES, ImportBatch, ImportKind
 from training.spreadsheets import write_csv
 
 SHOWN_ERRORS = 200
@@ -58,43 +64,81 @@ def _mapping_form(batch: ImportBatch, data=None) -> ImportMappingForm:
         columns=columns_for(batch.kind),
         headers=batch.preview.get("headers", []),
         initial_mapping=batch.mapping,
-        kind=batch.kind,
-        initial={"default_category": batch.preview.get("default_category", "")},
+    )
+
+
+def _value_options(batch: ImportBatch, agency) -> dict[str, list[tuple[str, str]]]:
+    if batch.kind == ImportKind.TRAINING:
+        return {"course": course_matching.choice_labels(course_matching.usable_courses(agency))}
+    return {field: list(v.meanings) for field, v in VOCABULARIES.items()}
+
+
+def _values_form(batch: ImportBatch, agency, data=None) -> ImportValuesForm:
+    return ImportValuesForm(
+        data, lines=batch.preview.get("values", []), options=_value_options(batch, agency)
     )
 
 
 @agency_view(Capability.VIEW, methods=("GET",))
 def import_detail(request, agency_slug: str, batch_id):
     batch = _batch(batch_id)
-    errors = batch.preview.get("errors", [])
+    counts = batch.preview.get("counts")
     context = {
         "batch": batch,
         "form": _mapping_form(batch),
-        "counts": batch.preview.get("counts"),
-        "errors": errors[:SHOWN_ERRORS],
-        "more_errors": batch.preview.get("counts", {}).get("errors", 0) - SHOWN_ERRORS,
+        "steps": import_queries.steps(batch),
+        "counts": counts,
+        "errors": batch.preview.get("errors", [])[:SHOWN_ERRORS],
+        "more_errors": (counts or {}).get("errors", 0) - SHOWN_ERRORS,
         "progress": import_services.import_progress(batch),
         "blank_rows_ending_a_table": f"{BLANK_ROWS_ENDING_A_TABLE:,}",
     }
+    if batch.preview.get("values") and batch.state in EDITABLE_STATES:
+        context["values_form"] = _values_form(batch, request.agency)
+        context["value_groups"] = import_queries.value_groups(batch, context["values_form"])
+    if counts:
+        context["confirm_label"] = summary_sentence(counts)
+        context["preview"] = import_queries.preview(batch)
     return render(request, "training/import_detail.html", context)
 
 
 @agency_view(Capability.EDIT, methods=("POST",))
-def import_preview(request, agency_slug: str, batch_id):
+def import_columns(request, agency_slug: str, batch_id):
     batch = _batch(batch_id)
     form = _mapping_form(batch, request.POST)
     if form.is_valid():
         try:
-            import_services.import_preview(
-                agency=request.agency,
-                actor=request.user,
-                batch=batch,
-                mapping=form.mapping(),
-                default_category=form.cleaned_data.get("default_category", ""),
+            import_services.import_columns(
+                agency=request.agency, actor=request.user, batch=batch, mapping=form.mapping()
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
-    return redirect("import_detail", agency_slug=agency_slug, batch_id=batch.public_id)
+    return redirect(_step_url(batch, "values" if batch.preview.get("values") else "preview"))
+
+
+@agency_view(Capability.EDIT, methods=("POST",))
+def import_values(request, agency_slug: str, batch_id):
+    batch = _batch(batch_id)
+    form = _values_form(batch, request.agency, request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect(_step_url(batch, "values"))
+    try:
+        import_services.import_values(
+            agency=request.agency, actor=request.user, batch=batch, meanings=form.meanings()
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(_step_url(batch, "values"))
+    return redirect(_step_url(batch, "preview"))
+
+
+def _step_url(batch: ImportBatch, step: str) -> str:
+    url = reverse(
+        "import_detail", kwargs={"agency_slug": batch.agency.slug, "batch_id": batch.public_id}
+    )
+    return f"{url}#{step}"
 
 
 @agency_view(Capability.EDIT, methods=("POST",))
@@ -131,7 +175,9 @@ def import_cancel(request, agency_slug: str, batch_id):
         messages.error(request, " ".join(error.messages))
         return redirect("import_detail", agency_slug=agency_slug, batch_id=batch.public_id)
     else:
-        messages.success(request, f"The import of {batch.filename} was cancelled.")
+        messages.success(
+            request, _("The import of %(file)s was cancelled.") % {"file": batch.filename}
+        )
     return redirect("import_list", agency_slug=agency_slug)
 
 
@@ -150,11 +196,14 @@ def import_progress(request, agency_slug: str, batch_id):
 
 @agency_view(Capability.VIEW, methods=("GET",))
 def import_errors(request, agency_slug: str, batch_id):
+    """The skipped rows, each with its reasons and its cells as the file had them, to fix
+    and upload on their own."""
     batch = _batch(batch_id)
-    content = write_csv(["Row", "Column", "Problem"], batch.preview.get("errors", []))
+    headers, rows = import_queries.skipped_rows(batch)
+    content = write_csv(headers, rows)
     response = HttpResponse(content, content_type="text/csv; charset=utf-8")
     stem = batch.filename.rsplit(".", 1)[0][:60] or "import"
     response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=f"{stem}-errors.csv"
+        as_attachment=True, filename=f"{stem}-skipped-rows.csv"
     )
     return response

@@ -113,7 +113,7 @@ class Command(BaseCommand):
                         "first_name": rng.choice(FIRST),
                         "last_name": rng.choice(LAST),
                         "category": "sworn" if sworn else "non_sworn",
-                        "position": "patrol" if sworn else "dispatch",
+                        "position": "Patrol" if sworn else "Communications",
                         "selected": not sworn and rng.random() < 0.8,
                         "status": "active"
                         if draw < 0.95

@@ -13,7 +13,6 @@ from training.models import (
     Course,
     CourseKind,
     Person,
-    Position,
     Source,
     Status,
     TrainingRecord,
@@ -107,9 +106,9 @@ class Command(BaseCommand):
                     last_name=rng.choice(LAST),
                     rank=rng.choice(RANKS) if is_sworn else "Telecommunicator",
                     category=Category.SWORN if is_sworn else Category.NON_SWORN,
-                    position=rng.choice([Position.PATROL, Position.PATROL, Position.INVESTIGATIONS])
+                    position=rng.choice(["Patrol", "Patrol - B Shift", "Investigations"])
                     if is_sworn
-                    else Position.DISPATCH,
+                    else "Communications",
                     selected=not is_sworn,
                     status=Status.LEAVE if rng.random() < 0.03 else Status.ACTIVE,
                     status_changed_on=today - timedelta(days=rng.randint(30, 900)),

@@ -1,0 +1,105 @@
+"""Writing a checked plan: bulk inserts and updates, inside the caller's transaction.
+
+Only the rows the plan keeps are written (the rows it skips are listed on the import's
+page); what each person was touched by is kept as `ImportTouch` rows for the audit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.utils import timezone
+
+from agencies.models import Agency
+from agencies.tenancy import agency_scope
+from training.bulk import insert_rows
+from training.imports.planning import ImportPlan
+from training.models import ImportBatch, ImportKind, ImportTouch, Person, Source, TrainingRecord
+
+BATCH_SIZE = 2000
+
+
+def apply_plan(
+    *,
+    agency: Agency,
+    batch: ImportBatch,
+    plan: ImportPlan,
+    progress: Callable[[int], None] = lambda percent: None,
+) -> dict[str, int]:
+    """Write the rows a plan keeps, in bulk; call inside the import's transaction."""
+    with agency_scope(agency):
+        if plan.kind == ImportKind.ROSTER:
+            touched = _apply_roster(agency, batch, plan, progress)
+        else:
+            touched = _apply_training(agency, batch, plan, progress)
+        insert_rows(ImportTouch, [
+            {"agency_id": agency.pk, "batch_id": batch.pk, "person_id": pk, "action": action}
+            for pk, action in touched.items()
+        ])  # fmt: skip
+    progress(100)
+    return plan.counts
+
+
+def _chunks(items: list, size: int = BATCH_SIZE):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _apply_roster(agency, batch, plan, progress) -> dict[int, str]:
+    today, now = agency.today(), timezone.now()
+    total = max(len(plan.create) + len(plan.update), 1)
+    done = 0
+    for chunk in _chunks(plan.create):
+        insert_rows(
+            Person, [{"agency_id": agency.pk, "status_changed_on": today, **v} for v in chunk]
+        )
+        done += len(chunk)
+        progress(int(90 * done / total))
+    by_fields: dict[tuple, list[Person]] = {}
+    for pk, changed in plan.update:
+        person = Person(pk=pk, agency=agency, updated_at=now, **changed)
+        if "status" in changed and "status_changed_on" not in changed:
+            person.status_changed_on = today
+        fields = tuple(
+            sorted(
+                {*changed, "updated_at"} | ({"status_changed_on"} if "status" in changed else set())
+            )
+        )
+        by_fields.setdefault(fields, []).append(person)
+    for fields, people in by_fields.items():
+        for chunk in _chunks(people, 500):
+            Person.objects.bulk_update(chunk, fields)
+            done += len(chunk)
+            progress(int(90 * done / total))
+    created_ids = [values["employee_id"] for values in plan.create]
+    touched = {pk: "updated" for pk, _ in plan.update}
+    for chunk in _chunks(created_ids):
+        for pk in Person.objects.filter(employee_id__in=chunk).values_list("pk", flat=True):
+            touched[pk] = "created"
+    return touched
+
+
+def _apply_training(agency, batch, plan, progress) -> dict[int, str]:
+    total = max(len(plan.create) + len(plan.update), 1)
+    done = 0
+    for chunk in _chunks(plan.create):
+        insert_rows(TrainingRecord, [
+            {"agency_id": agency.pk, "source": Source.IMPORTED,
+             "entered_by_id": batch.uploaded_by_id, "import_batch_id": batch.pk, **values}
+            for values in chunk
+        ])  # fmt: skip
+        done += len(chunk)
+        progress(int(90 * done / total))
+    updates = dict(plan.update)
+    records = list(TrainingRecord.objects.filter(pk__in=updates))
+    for record in records:
+        for name, value in updates[record.pk].items():
+            setattr(record, name, value)
+    for chunk in _chunks(records, 500):
+        TrainingRecord.objects.bulk_update(chunk, ["hours", "credential_number"])
+        done += len(chunk)
+        progress(int(90 * done / total))
+    touched = {values["person_id"]: "records added" for values in plan.create}
+    for record in records:
+        touched.setdefault(record.person_id, "records updated")
+    return touched
