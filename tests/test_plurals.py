@@ -1,14 +1,24 @@
 """Counts in sentences read right for one and for many ("1 person needs", "2 people need"):
 the evaluation's missing sentences, staff pages, emails, the progress report and messages."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
+from types import SimpleNamespace
 
 import pytest
+import time_machine
+from django.core import mail
+from django.db import transaction
 
+from agencies.outbox import sending
+from agencies.outbox.messages import render_email
+from agencies.outbox.services import outbox_add
+from pledges import notices
 from pledges.evaluation import Figures, TrainingFigures, evaluate
 from pledges.models import CoverageMode, ProgramRules
 from pledges.pace import project
+from pledges.staff_queries import WeeklyDigest
 from tests.pledges.test_evaluation import CURRENT, MET, ORIGINAL
+from tests.pledges.test_pledge import sign
 
 STRICT_EITHER = ProgramRules(
     name="Either, strictly",
@@ -77,3 +87,74 @@ def test_no_progress_is_said_over_one_day_or_many(span, words):
     assert (
         pace.words == f"No one newly trained in the {words} at this pace the target is not reached."
     )
+
+
+@pytest.mark.parametrize(("days_left", "days"), [(1, "1 day"), (7, "7 days")])
+def test_the_target_reminder_counts_the_days_left(agency_a, coordinator, days_left, days):
+    pledge = sign(agency_a, coordinator)
+    moment = datetime.combine(pledge.target_date - timedelta(days=days_left), datetime.min.time())
+    with time_machine.travel(moment.replace(hour=12, tzinfo=UTC), tick=False):
+        with transaction.atomic():
+            outbox_add(notices.target_reminder_letters())
+        sending.dispatch()
+
+    [message] = mail.outbox
+    assert message.subject == (
+        f"[One Mind] {days} to your One Mind target date: Millbrook Police Department"
+    )
+    assert f": {days} from today." in message.body
+    html = message.alternatives[0].content
+    assert f"<title>{days} to the target date</title>" in html
+    assert f">{days} to your target date</h1>" in html
+
+
+def digest(waiting_days: list[int], new_pledges: int, at_risk: int) -> WeeklyDigest:
+    agency = SimpleNamespace(name="Millbrook Police Department", region="NY")
+    return WeeklyDigest(
+        on=date(2026, 12, 7),
+        waiting=[(SimpleNamespace(agency=agency), days) for days in waiting_days],
+        waiting_count=len(waiting_days),
+        new_pledges=[SimpleNamespace(agency=agency, target_date=date(2028, 1, 1))] * new_pledges,
+        at_risk=[],
+        at_risk_count=at_risk,
+    )
+
+
+def test_the_staff_digest_counts_each_figure_on_its_own():
+    subject, text, html = render_email("emails/staff_digest", {"digest": digest([1], 1, 0)})
+    assert subject == "Week of Dec 7: 1 waiting for review, 1 new pledge, 0 at risk"
+    assert "Review queue: 1 waiting, oldest first" in text
+    assert "Millbrook Police Department (NY): waiting 1 day\n" in text
+    assert "<li>Millbrook Police Department (NY): waiting 1 day</li>" in html
+
+    subject, text, html = render_email("emails/staff_digest", {"digest": digest([9, 2], 2, 3)})
+    assert subject == "Week of Dec 7: 2 waiting for review, 2 new pledges, 3 at risk"
+    assert "Millbrook Police Department (NY): waiting 2 days\n" in text
+
+
+@pytest.mark.parametrize(
+    ("total", "more", "subject", "sentence", "more_text"),
+    [
+        (1, 0, "1 person's", "The training of 1 person in scope", None),
+        (26, 1, "26 people's", "The training of 26 people in scope", "and 1 more."),
+        (27, 2, "27 people's", "The training of 27 people in scope", "and 2 more."),
+    ],
+)
+def test_the_training_expiry_email_counts_people(total, more, subject, sentence, more_text):
+    context = {
+        "agency": SimpleNamespace(name="Millbrook Police Department"),
+        "lapsing": [],
+        "total": total,
+        "more": more,
+        "days": 60,
+    }
+    rendered_subject, text, html = render_email("emails/training_expiring", context)
+    assert rendered_subject == (
+        f"{subject} training lapses within 60 days: Millbrook Police Department"
+    )
+    assert f"{sentence} lapses within 60 days unless it is renewed:" in text
+    assert f"<p>{sentence} lapses unless it is renewed:</p>" in html
+    if more_text:
+        assert f"...{more_text}" in text and f"<p>…{more_text}</p>" in html
+    else:
+        assert "more." not in text and "more." not in html
