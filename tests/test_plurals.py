@@ -6,19 +6,28 @@ from types import SimpleNamespace
 
 import pytest
 import time_machine
+from django import forms
 from django.core import mail
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
 
+from agencies.models import OutboxEmail, OutboxStatus
 from agencies.outbox import sending
 from agencies.outbox.messages import render_email
 from agencies.outbox.services import outbox_add
-from pledges import notices
+from pledges import notices, progress, report
 from pledges.evaluation import Figures, TrainingFigures, evaluate
-from pledges.models import CoverageMode, ProgramRules
+from pledges.models import CoverageMode, Pledge, ProgramRules
 from pledges.pace import project
 from pledges.staff_queries import WeeklyDigest
+from tests.agencies.test_outbox import staff_digests
+from tests.conftest import login
+from tests.factories import PersonFactory, TrainingRecordFactory, course
 from tests.pledges.test_evaluation import CURRENT, MET, ORIGINAL
 from tests.pledges.test_pledge import sign
+from training import queries as training_queries
+from training.models import CourseKind, add_months
 
 STRICT_EITHER = ProgramRules(
     name="Either, strictly",
@@ -158,3 +167,86 @@ def test_the_training_expiry_email_counts_people(total, more, subject, sentence,
         assert f"...{more_text}" in text and f"<p>…{more_text}</p>" in html
     else:
         assert "more." not in text and "more." not in html
+
+
+def test_the_program_page_counts_one_person_in_scope(client, reviewer, agency_a):
+    TrainingRecordFactory(person__agency=agency_a)
+    progress.recompute([agency_a.pk])
+    login(client, reviewer, mfa=True)
+
+    page = client.get(reverse("staff:program_dashboard")).content.decode()
+
+    assert "1 person in scope across all agencies; 1 with CIT and 1 trained" in page
+
+
+def test_the_staff_agency_list_counts_agencies(client, reviewer, agency_a, agency_b):
+    login(client, reviewer, mfa=True)
+    assert (
+        "<caption>2 agencies</caption>" in client.get(reverse("staff:dashboard")).content.decode()
+    )
+    one = client.get(reverse("staff:dashboard"), {"region": "NY"}).content.decode()
+    assert "<caption>1 agency</caption>" in one
+
+
+@pytest.mark.parametrize(
+    ("failed", "alert"),
+    [(1, "1 email failed. <a href=\"?status=failed\">Show the failed one</a>."),
+     (2, "2 emails failed. <a href=\"?status=failed\">Show the failed ones</a>.")],
+)  # fmt: skip
+def test_the_outbox_counts_failed_emails(client, reviewer, failed, alert):
+    staff_digests(failed)
+    OutboxEmail.objects.update(status=OutboxStatus.FAILED, attempts=sending.MAX_ATTEMPTS)
+    login(client, reviewer, mfa=True)
+    assert alert in client.get(reverse("staff:outbox")).content.decode()
+
+
+def test_the_progress_report_counts_one_lapsing_person_and_one_day(
+    agency_a, coordinator, monkeypatch
+):
+    rendered = {}
+
+    def keep_html(template, context):
+        rendered["html"] = render_to_string(template, context)
+        return b""
+
+    monkeypatch.setattr(report, "render_pdf", keep_html)
+    today = agency_a.today()
+    pledge = sign(agency_a, coordinator)
+    Pledge.all_agencies.filter(pk=pledge.pk).update(target_date=today + timedelta(days=1))
+    person = PersonFactory(agency=agency_a)
+    lapses = add_months(today, -36) + timedelta(days=20)
+    TrainingRecordFactory(person=person, course=course(CourseKind.MHFA), completed_on=lapses)
+
+    report.progress_report_pdf(report.progress_report(agency_a))
+
+    html = rendered["html"]
+    assert '<span class="figure">1</span> day to the target date' in html
+    assert ": 1 day left." in html
+    assert "1 person's training lapses within 90 days unless renewed:" in html
+    assert "1 MHFA, on " in html and "the first on" not in html
+    assert "<strong>0 of 1</strong> in scope (0.0%) · 1 needed" in html  # CIT
+
+
+def test_the_class_form_counts_one_active_person(client, agency_a, editor, monkeypatch):
+    monkeypatch.setattr(training_queries, "CLASS_LIST_LIMIT", 0)
+    PersonFactory(agency=agency_a)
+    login(client, editor)
+    page = client.get(reverse("class_create", kwargs={"agency_slug": agency_a.slug}))
+    assert "The roster has 1 active person: search by name" in page.content.decode()
+
+
+class TwoFields(forms.Form):
+    name = forms.CharField()
+    email = forms.EmailField()
+
+
+@pytest.mark.parametrize(
+    ("data", "heading"),
+    [
+        ({"name": "Ana", "email": "not an address"}, "There is a problem with what you entered"),
+        ({}, "There are problems with what you entered"),
+    ],
+)
+def test_the_error_summary_speaks_of_one_problem_or_several(data, heading):
+    html = render_to_string("forms/error_summary.html", {"form": TwoFields(data)})
+    assert f">{heading}</h2>" in html
