@@ -12,6 +12,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from agencies.adapters import locked_message
 from agencies.models import OutboxEmail, OutboxStatus
 from agencies.outbox import sending
 from agencies.outbox.messages import render_email
@@ -250,3 +251,10 @@ class TwoFields(forms.Form):
 def test_the_error_summary_speaks_of_one_problem_or_several(data, heading):
     html = render_to_string("forms/error_summary.html", {"form": TwoFields(data)})
     assert f">{heading}</h2>" in html
+
+
+def test_a_lock_after_one_failure_says_one_attempt(settings):
+    settings.LOGIN_FAILURE_LIMIT = 1
+    assert locked_message().startswith("This account is locked after 1 failed sign-in attempt.")
+    settings.LOGIN_FAILURE_LIMIT = 5
+    assert locked_message().startswith("This account is locked after 5 failed sign-in attempts.")
