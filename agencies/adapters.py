@@ -9,21 +9,27 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.shortcuts import render
+from django.utils.translation import ngettext
 
 from agencies import lockout
 from agencies.audit import record_event
 from agencies.services import account_lock
 
-LOCKED_MESSAGE = (
-    "This account is locked after {limit} failed sign-in attempts. To unlock it, reset your "
-    "password by email, or ask your agency coordinator or a program administrator to unlock it."
-)
 SESSION_LOGIN_AT = "onemind_login_at"
 SESSION_SEEN_AT = "onemind_seen_at"
 
 
 def locked_message() -> str:
-    return LOCKED_MESSAGE.format(limit=settings.LOGIN_FAILURE_LIMIT)
+    limit = settings.LOGIN_FAILURE_LIMIT
+    return ngettext(
+        "This account is locked after %(limit)d failed sign-in attempt. To unlock it, reset "
+        "your password by email, or ask your agency coordinator or a program administrator to "
+        "unlock it.",
+        "This account is locked after %(limit)d failed sign-in attempts. To unlock it, reset "
+        "your password by email, or ask your agency coordinator or a program administrator to "
+        "unlock it.",
+        limit,
+    ) % {"limit": limit}
 
 
 class AccountAdapter(DefaultAccountAdapter):

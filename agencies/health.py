@@ -14,6 +14,7 @@ from celery import current_app
 from django.core.cache import cache
 from django.db import close_old_connections, connection
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from agencies.models import Heartbeat
 
@@ -95,7 +96,9 @@ def heartbeats() -> dict[str, Check]:
             continue
         age = int((now - at).total_seconds())
         checks[process.value] = Check(
-            age <= HEARTBEAT_STALE_SECONDS, f"last seen {age} seconds ago"
+            age <= HEARTBEAT_STALE_SECONDS,
+            ngettext("last seen %(age)d second ago", "last seen %(age)d seconds ago", age)
+            % {"age": age},
         )
     return checks
 

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
 from agencies.hooks import Finding
 from pledges.models import CoverageMode, ProgramRules
 
@@ -82,11 +85,9 @@ def share(people: int, percent: int) -> int:
     return (people * percent + 99) // 100
 
 
-def _people(n: int) -> str:
-    return f"{n} {'person' if n == 1 else 'people'}"
-
-
-NOBODY = "No one is in scope: add your sworn officers (and selected non-sworn staff) to the roster."
+NOBODY = gettext_lazy(
+    "No one is in scope: add your sworn officers (and selected non-sworn staff) to the roster."
+)
 
 
 def _training_requirement(
@@ -94,13 +95,49 @@ def _training_requirement(
 ) -> Requirement:
     """A share of the people in scope: met when some are in scope and enough are trained."""
     met = in_scope > 0 and count >= required
-    missing = [] if met else [NOBODY if not in_scope else shortfall]
+    missing = [] if met else [str(NOBODY) if not in_scope else shortfall]
     return Requirement(key, title, met, count, required, in_scope, missing)
 
 
-def _untrained(untrained: int, needed: int, words: str) -> str:
-    more = f" ({needed} more needed)" if needed != untrained else ""
-    return f"{_people(untrained)} in scope {words}{more}."
+def _cit_shortfall(more: int, required: int, in_scope: int, cit_name: str) -> str:
+    return ngettext(
+        "%(count)d more person needs %(course)s training (%(required)d of %(in_scope)d needed).",
+        "%(count)d more people need %(course)s training (%(required)d of %(in_scope)d needed).",
+        more,
+    ) % {"count": more, "course": cit_name, "required": required, "in_scope": in_scope}
+
+
+def _untrained(rules: ProgramRules, untrained: int, needed: int, mhfa_name: str) -> str:
+    """How many in scope lack the training everyone needs, as the rules word it, and how many
+    more must be trained when the target is under everyone."""
+    figures = {"count": untrained, "course": mhfa_name}
+    if rules.coverage_mode == CoverageMode.MHFA_FOR_ALL:
+        shortfall = ngettext(
+            "%(count)d person in scope still needs %(course)s",
+            "%(count)d people in scope still need %(course)s",
+            untrained,
+        )
+    elif rules.equivalents_count:
+        shortfall = ngettext(
+            "%(count)d person in scope has neither CIT nor MHFA (or an equivalent)",
+            "%(count)d people in scope have neither CIT nor MHFA (or an equivalent)",
+            untrained,
+        )
+    else:
+        shortfall = ngettext(
+            "%(count)d person in scope has neither CIT nor MHFA",
+            "%(count)d people in scope have neither CIT nor MHFA",
+            untrained,
+        )
+    shortfall %= figures
+    if needed == untrained:
+        # Translators: a sentence on the people still untrained, ended.
+        return _("%(shortfall)s.") % {"shortfall": shortfall}
+    return ngettext(
+        "%(shortfall)s (%(count)d more needed).",
+        "%(shortfall)s (%(count)d more needed).",
+        needed,
+    ) % {"shortfall": shortfall, "count": needed}
 
 
 def evaluate(rules: ProgramRules, figures: Figures) -> Evaluation:
@@ -108,30 +145,31 @@ def evaluate(rules: ProgramRules, figures: Figures) -> Evaluation:
     training = figures.training
     in_scope = training.in_scope
     equivalents = rules.equivalents_count
-    cit_name = "CIT or equivalent" if equivalents else "CIT"
-    mhfa_name = "MHFA or equivalent" if equivalents else "MHFA for Public Safety"
+    cit_name = _("CIT or equivalent") if equivalents else _("CIT")
+    mhfa_name = _("MHFA or equivalent") if equivalents else _("MHFA for Public Safety")
 
     cit_count = training.cit_any if equivalents else training.cit_strict
     cit_required = share(in_scope, rules.cit_minimum_percent)
     if rules.coverage_mode == CoverageMode.CIT_OR_MHFA:
         covered = training.either_any if equivalents else training.either_strict
-        either = " (or an equivalent)" if equivalents else ""
-        coverage_title = f"Everyone in scope trained: CIT or MHFA{either}"
-        untrained_words = f"have neither CIT nor MHFA{either}"
+        coverage_title = (
+            _("Everyone in scope trained: CIT or MHFA (or an equivalent)")
+            if equivalents
+            else _("Everyone in scope trained: CIT or MHFA")
+        )
     else:
         covered = training.mhfa_any if equivalents else training.mhfa_strict
-        coverage_title = f"{mhfa_name} for everyone in scope"
-        untrained_words = f"still need {mhfa_name}"
+        coverage_title = _("%(course)s for everyone in scope") % {"course": mhfa_name}
     covered_required = share(in_scope, rules.coverage_target_percent)
 
     cit = _training_requirement(
         "cit",
-        f"{cit_name} training for at least {rules.cit_minimum_percent}% in scope",
+        _("%(course)s training for at least %(percent)d%% in scope")
+        % {"course": cit_name, "percent": rules.cit_minimum_percent},
         cit_count,
         cit_required,
         in_scope,
-        f"{_people(cit_required - cit_count)} more need {cit_name} training "
-        f"({cit_required} of {in_scope} needed).",
+        _cit_shortfall(cit_required - cit_count, cit_required, in_scope, cit_name),
     )
     coverage = _training_requirement(
         "coverage",
@@ -139,17 +177,17 @@ def evaluate(rules: ProgramRules, figures: Figures) -> Evaluation:
         covered,
         covered_required,
         in_scope,
-        _untrained(in_scope - covered, covered_required - covered, untrained_words),
+        _untrained(rules, in_scope - covered, covered_required - covered, mhfa_name),
     )
     partnership = Requirement(
         key="partnership",
-        title="A partnership with a mental-health organization",
+        title=_("A partnership with a mental-health organization"),
         met=figures.partnership.met,
         missing=list(figures.partnership.reasons),
     )
     policy = Requirement(
         key="policy",
-        title="A policy on responding to people in crisis",
+        title=_("A policy on responding to people in crisis"),
         met=figures.policy.met,
         missing=list(figures.policy.reasons),
     )

@@ -1,5 +1,5 @@
 from django import forms
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from agencies.dates import PAST_DAYS, PLANNED_DAYS, day
 from agencies.documents import AGREEMENT_TYPES
@@ -65,10 +65,16 @@ class PledgeForm(forms.Form):
             f"I affirm that {agency_name} pledges to complete the four requirements of the "
             "One Mind Campaign by the target date, and that I may sign for it."
         )
-        self.fields["target_date"].help_text = (
-            f"Between {day(earliest)} and {day(latest)}: {rules.window_min_months} to "
-            f"{rules.window_max_months} months from today."
-        )
+        self.fields["target_date"].help_text = ngettext(
+            "Between %(earliest)s and %(latest)s: %(min)d to %(max)d month from today.",
+            "Between %(earliest)s and %(latest)s: %(min)d to %(max)d months from today.",
+            rules.window_max_months,
+        ) % {
+            "earliest": day(earliest),
+            "latest": day(latest),
+            "min": rules.window_min_months,
+            "max": rules.window_max_months,
+        }
         self.fields["target_date"].widget.attrs.update(
             min=earliest.isoformat(), max=latest.isoformat()
         )

@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 PACE_WINDOW_DAYS = 90
 
 
@@ -26,11 +29,11 @@ def project(
     day coverage reaches `required`; at risk when that is after the target date, or when
     nobody was trained meanwhile. Integer arithmetic."""
     if not required:
-        return Pace(None, False, "No one is in scope yet.")
+        return Pace(None, False, _("No one is in scope yet."))
     if covered >= required:
-        return Pace(today, False, "Everyone in scope is trained.")
+        return Pace(today, False, _("Everyone in scope is trained."))
     if baseline is None or baseline[0] >= today:
-        return Pace(None, False, "Not enough history yet to project a date.")
+        return Pace(None, False, _("Not enough history yet to project a date."))
     (since, covered_then) = baseline
     gained, span = covered - covered_then, (today - since).days
     pledged = target_date is not None
@@ -38,8 +41,14 @@ def project(
         return Pace(
             None,
             pledged,
-            f"No one newly trained in the last {span} days: at this pace the target is "
-            "not reached.",
+            ngettext(
+                "No one newly trained in the last %(days)d day: at this pace the target is "
+                "not reached.",
+                "No one newly trained in the last %(days)d days: at this pace the target is "
+                "not reached.",
+                span,
+            )
+            % {"days": span},
         )
     days = ((required - covered) * span + gained - 1) // gained
     projected = today + timedelta(days=days)

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import OperationalError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from agencies import documents
 from agencies.audit import record_event, snapshot
@@ -127,10 +128,18 @@ def pledge_sign(
     earliest = add_months(today, rules.window_min_months)
     latest = add_months(today, rules.window_max_months)
     if not earliest <= target_date <= latest:
-        errors["target_date"] = (
-            f"Choose a target date between {day(earliest)} and {day(latest)}: "
-            f"{rules.window_min_months} to {rules.window_max_months} months from today."
-        )
+        errors["target_date"] = ngettext(
+            "Choose a target date between %(earliest)s and %(latest)s: %(min)d to %(max)d "
+            "month from today.",
+            "Choose a target date between %(earliest)s and %(latest)s: %(min)d to %(max)d "
+            "months from today.",
+            rules.window_max_months,
+        ) % {
+            "earliest": day(earliest),
+            "latest": day(latest),
+            "min": rules.window_min_months,
+            "max": rules.window_max_months,
+        }
     if errors:
         raise ValidationError(errors)
     with agency_scope(agency), transaction.atomic():

@@ -2,7 +2,8 @@ import re
 
 from django import forms
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from agencies.dates import PAST_DAYS
 from agencies.documents import EVIDENCE_TYPES
@@ -98,11 +99,17 @@ class ClassForm(forms.Form):
         pasted = list(self._people.filter(employee_id__in=ids))
         unknown = sorted(set(ids) - {p.employee_id for p in pasted})
         if unknown:
+            listed, more = ", ".join(unknown[:20]), len(unknown) - 20
             self.add_error(
                 "employee_ids",
-                "Not on the active roster: "
-                + ", ".join(unknown[:20])
-                + (f" and {len(unknown) - 20} more" if len(unknown) > 20 else ""),
+                ngettext(
+                    "Not on the active roster: %(ids)s and %(count)d more",
+                    "Not on the active roster: %(ids)s and %(count)d more",
+                    more,
+                )
+                % {"ids": listed, "count": more}
+                if more > 0
+                else _("Not on the active roster: %(ids)s") % {"ids": listed},
             )
         chosen = {p.pk: p for p in [*cleaned.get("attendees", []), *pasted]}
         if not chosen and not self.errors:

@@ -148,7 +148,7 @@ def test_send_due_emails_queues_and_sends_at_once(agency_a, coordinator):
     sign(agency_a, coordinator)
     out = StringIO()
     call_command("send_due_emails", stdout=out)
-    assert "1 emails written to the outbox; 1 sent" in out.getvalue()
+    assert "1 email written to the outbox; 1 sent" in out.getvalue()
     assert [m.to for m in mail.outbox] == [[coordinator.email]]
     call_command("send_due_emails", stdout=out)
     assert len(mail.outbox) == 1

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from xml.etree.ElementTree import Element, iterparse
 
+from django.utils.translation import ngettext
 from openpyxl.reader.excel import ExcelReader
 from openpyxl.styles.stylesheet import apply_stylesheet
 from openpyxl.utils.cell import coordinate_to_tuple
@@ -228,6 +229,12 @@ def _row_read(parser: WorkSheetParser, row: Element) -> CellsRead:
 
 def _too_many_cells(max_cells: int) -> WorkbookTooLarge:
     return WorkbookTooLarge(
-        f"The worksheet holds more than {max_cells:,} cells, the most one import reads. "
-        "Delete the columns the import does not use, or split the rows into smaller files."
+        ngettext(
+            "The worksheet holds more than %(cells)s cell, the most one import reads. Delete "
+            "the columns the import does not use, or split the rows into smaller files.",
+            "The worksheet holds more than %(cells)s cells, the most one import reads. Delete "
+            "the columns the import does not use, or split the rows into smaller files.",
+            max_cells,
+        )
+        % {"cells": f"{max_cells:,}"}
     )

@@ -16,6 +16,8 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from agencies.models import Agency, Document, DocumentKind, User
 from partnerships.models import MentalHealthOrganization, Partnership, PartnershipVersion
@@ -61,8 +63,18 @@ class Command(BaseCommand):
             people, records = self._rosters(ids, rng, today)
             self._agreements(ids, rng, today)
         self.stdout.write(
-            f"{len(ids)} agencies, {people} people, {records} training records "
-            f"in {time.perf_counter() - started:.0f} s"
+            _("%(agencies)s, %(people)s, %(records)s in %(seconds).0f s")
+            % {
+                "agencies": ngettext("%(count)d agency", "%(count)d agencies", len(ids))
+                % {"count": len(ids)},
+                "people": ngettext("%(count)d person", "%(count)d people", people)
+                % {"count": people},
+                "records": ngettext(
+                    "%(count)d training record", "%(count)d training records", records
+                )
+                % {"count": records},
+                "seconds": time.perf_counter() - started,
+            }
         )
 
     def _agencies(self, sizes: list[int], rng: random.Random) -> dict[int, int]:

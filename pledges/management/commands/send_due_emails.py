@@ -2,6 +2,8 @@
 beat does daily and every minute, at once (after an outage, or to try the emails out)."""
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from agencies.outbox import sending
 from pledges import notices
@@ -14,7 +16,23 @@ class Command(BaseCommand):
         written = notices.queue_scheduled_emails()
         totals = sending.dispatch_all()
         self.stdout.write(
-            f"{written} emails written to the outbox; {totals.sent} sent, "
-            f"{totals.skipped} no longer wanted, {totals.retrying} to retry, "
-            f"{totals.failed} failed."
+            _("%(written)s; %(sent)s, %(skipped)s, %(retrying)s, %(failed)s.")
+            % {
+                "written": ngettext(
+                    "%(count)d email written to the outbox",
+                    "%(count)d emails written to the outbox",
+                    written,
+                )
+                % {"count": written},
+                "sent": ngettext("%(count)d sent", "%(count)d sent", totals.sent)
+                % {"count": totals.sent},
+                "skipped": ngettext(
+                    "%(count)d no longer wanted", "%(count)d no longer wanted", totals.skipped
+                )
+                % {"count": totals.skipped},
+                "retrying": ngettext("%(count)d to retry", "%(count)d to retry", totals.retrying)
+                % {"count": totals.retrying},
+                "failed": ngettext("%(count)d failed", "%(count)d failed", totals.failed)
+                % {"count": totals.failed},
+            }
         )

@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils.translation import ngettext
 
 from agencies.models import Agency
 from training.models import (
@@ -90,7 +91,15 @@ class Command(BaseCommand):
             if agency is None or Person.all_agencies.filter(agency=agency).exists():
                 continue
             self._fill(agency, sworn, dispatchers, cit_share, mhfa_share, courses)
-            self.stdout.write(f"  roster of {agency.name}: {sworn + dispatchers} people")
+            size = sworn + dispatchers
+            self.stdout.write(
+                ngettext(
+                    "  roster of %(agency)s: %(count)d person",
+                    "  roster of %(agency)s: %(count)d people",
+                    size,
+                )
+                % {"agency": agency.name, "count": size}
+            )
 
     def _fill(self, agency, sworn, dispatchers, cit_share, mhfa_share, courses) -> None:
         rng = random.Random(agency.slug)  # noqa: S311 - the same demo every time
