@@ -23,7 +23,6 @@ from tests.pledges.test_pledge import meets_everything, sign
 from tests.test_pages import check_page
 from training.models import Category, Status, add_months
 
-STEPS = ["roster", "training", "partnership", "policy", "pledge"]
 TITLES = [
     "Bring in your roster",
     "Enter training records",
@@ -119,8 +118,10 @@ def test_a_viewer_follows_the_steps_without_links_to_pages_it_cannot_use(client,
 
     steps = Checklist(page).steps
     hrefs = [href for step in steps for _, href in step["links"]]
-    assert hrefs == [url("roster", agency_a), url("partnership_list", agency_a)] + [
-        url("policy_detail", agency_a)
+    assert hrefs == [
+        url("roster", agency_a),
+        url("partnership_list", agency_a),
+        url("policy_detail", agency_a),
     ]
     assert "Editors and coordinators of your agency do these steps" in page
 
@@ -167,7 +168,7 @@ def test_a_partnership_ticks_only_while_in_force(agency_a):
 
     PartnershipVersionFactory(
         partnership__organization__agency=agency_a, signed_on=today + timedelta(days=3)
-    )  # signed only from next week
+    )  # signed, but only in three days
     assert not getting_started(agency_a).partnership
 
     PartnershipVersionFactory(partnership__organization__agency=agency_a)
