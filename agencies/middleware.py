@@ -4,6 +4,7 @@ enrolment, and the one place that turns /a/<slug>/ into an agency scope."""
 from __future__ import annotations
 
 import time
+import zoneinfo
 from urllib.parse import urlencode
 
 from allauth.account.adapter import get_adapter
@@ -14,6 +15,7 @@ from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 
 from agencies.adapters import SESSION_LOGIN_AT, SESSION_SEEN_AT
 from agencies.audit import request_ip
@@ -99,7 +101,8 @@ class AgencyTenancyMiddleware:
 
     Not a member (or no such agency): 404, so nobody learns which agencies exist. A member
     whose role lacks the view's declared capability: 403. The view then runs inside the
-    agency's scope with `request.agency` and `request.membership` set.
+    agency's scope with `request.agency` and `request.membership` set, and in the agency's
+    time zone: its pages show times as the agency's clocks read them.
     """
 
     def __init__(self, get_response):
@@ -112,6 +115,7 @@ class AgencyTenancyMiddleware:
             token = getattr(request, "_agency_scope_token", None)
             if token is not None:
                 leave_agency_scope(token)
+                timezone.deactivate()
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         slug = view_kwargs.get("agency_slug")
@@ -138,4 +142,5 @@ class AgencyTenancyMiddleware:
         if request.session.get("onemind_agency") != slug:
             request.session["onemind_agency"] = slug
         request._agency_scope_token = enter_agency_scope(membership.agency)
+        timezone.activate(zoneinfo.ZoneInfo(membership.agency.time_zone))
         return None

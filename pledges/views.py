@@ -12,6 +12,7 @@ from agencies.models import Capability
 from pledges import dashboard as dashboard_queries
 from pledges import lifecycle, policy, services
 from pledges.forms import PledgeForm, PolicyForm, WithdrawForm
+from pledges.getting_started import getting_started
 from pledges.models import (
     POLICY_ELEMENTS,
     SIGNED_OPEN_STATUSES,
@@ -68,12 +69,14 @@ def policy_create(request, agency_slug: str):
 
 @agency_view(Capability.VIEW, methods=("GET",))
 def agency_dashboard(request, agency_slug: str):
-    """The page a member lands on: the four requirements today, the pledge, the pace."""
+    """The page a member lands on: what is left to set up, the four requirements today, the
+    pledge, the pace."""
     board = dashboard_queries.dashboard(request.agency)
     pledge = board.pledge
     context = {
         "agency": request.agency,
         "board": board,
+        "getting_started": getting_started(request.agency),
         "can_submit": bool(
             request.membership.can(Capability.MANAGE)
             and pledge

@@ -53,6 +53,8 @@ def roster(request, agency_slug: str):
         "sortless_query": sortless.urlencode(),
         "categories": Category.choices,
         "statuses": Status.choices,
+        # Nobody at all, not merely nobody matching: the page offers an import instead.
+        "roster_empty": not page.paginator.count and not Person.objects.exists(),
     }
     return render(request, "training/roster.html", context)
 

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from datetime import timedelta
 
 import openpyxl
@@ -13,6 +14,7 @@ from django.utils import timezone
 
 from tests.conftest import login
 from tests.factories import PersonFactory, TrainingRecordFactory, course
+from tests.test_pages import check_page
 from training.models import CourseKind, CourseStatus, Status
 
 
@@ -198,3 +200,66 @@ def test_the_status_shown_is_looked_up_for_the_page_alone(client, agency_a, view
     annotating = [q["sql"] for q in queries.captured_queries if "has_cit" in q["sql"]]
     assert len(annotating) == 1
     assert '"training_person"."id" IN (' in annotating[0] and "LIMIT 50" not in annotating[0]
+
+
+def buttons(page: str) -> list[tuple[str, str, str]]:
+    """The page's button links, in order: (classes, href, text)."""
+    return re.findall(r'<a class="(usa-button[^"]*)" href="([^"]*)">([^<]*)</a>', page)
+
+
+def test_an_empty_roster_offers_an_import_first(client, agency_a, agency_b, editor):
+    PersonFactory(agency=agency_b)  # another agency's people do not make this roster full
+    login(client, editor)
+
+    page = client.get(roster_url(agency_a)).content.decode()
+
+    check_page(page)
+    assert "No one is on the roster yet." in page
+    upload = reverse("import_upload", kwargs={"agency_slug": agency_a.slug})
+    add = reverse("person_create", kwargs={"agency_slug": agency_a.slug})
+    assert buttons(page) == [
+        ("usa-button", upload, "Import a roster file"),
+        ("usa-button usa-button--outline", add, "Add one person"),
+    ]
+    assert "<table" not in page  # nothing to filter or list
+
+
+def test_a_viewer_of_an_empty_roster_is_told_who_fills_it(client, agency_a, viewer):
+    login(client, viewer)
+    page = client.get(roster_url(agency_a)).content.decode()
+    assert "An editor or coordinator of your agency can import or add the roster." in page
+    assert buttons(page) == []
+
+
+def test_a_roster_with_people_keeps_its_actions_and_shows_the_import(client, agency_a, editor):
+    PersonFactory(agency=agency_a, status=Status.SEPARATED)  # on the roster, if not in scope
+    login(client, editor)
+
+    page = client.get(roster_url(agency_a)).content.decode()
+
+    assert "No one is on the roster yet." not in page
+    assert [text for _, _, text in buttons(page)] == [
+        "Add a person",
+        "Import a file",
+        "Record a class",
+        "Download CSV",
+        "Download Excel",
+    ]
+    import_link = reverse("import_upload", kwargs={"agency_slug": agency_a.slug})
+    assert ("usa-button usa-button--outline", import_link, "Import a file") in buttons(page)
+
+
+def test_a_filter_matching_no_one_is_not_an_empty_roster(client, agency_a, editor):
+    PersonFactory(agency=agency_a, last_name="Adams")
+    login(client, editor)
+    page = client.get(roster_url(agency_a), {"q": "Zimmer"}).content.decode()
+    assert "No one matches." in page and "No one is on the roster yet." not in page
+    assert "<caption>0 people</caption>" in page
+
+
+@pytest.mark.parametrize(("people", "caption"), [(1, "1 person"), (2, "2 people")])
+def test_the_roster_counts_people_in_words(client, agency_a, viewer, people, caption):
+    PersonFactory.create_batch(people, agency=agency_a)
+    login(client, viewer)
+    page = client.get(roster_url(agency_a)).content.decode()
+    assert f"<caption>{caption}</caption>" in page
