@@ -22,6 +22,7 @@ from pledges.models import (
     Review,
 )
 from pledges.pace import PACE_WINDOW_DAYS, Pace, project
+from pledges.scope import Scope, scope
 
 CHART_DAYS = 365
 
@@ -36,6 +37,7 @@ class Dashboard:
     chart: SafeString
     review: Review | None  # the latest decision on the pledge, with its comments
     certificate: Certificate | None
+    scope: Scope  # who the pledge leaves out; the roster's sworn officers
 
     @property
     def days_left(self) -> int | None:
@@ -70,6 +72,7 @@ def dashboard(agency: Agency) -> Dashboard:
         review=review,
         certificate=certificate,
         chart=chart(history, evaluation, rules, today),
+        scope=scope(agency),
     )
 
 

@@ -22,6 +22,7 @@ from pledges import reviews, services, staff_queries
 from pledges.forms import DecisionForm, RulesForm
 from pledges.models import Certificate, PledgeStatus, ProgramRules, Review, Submission
 from pledges.pdfs import render_pdf
+from pledges.scope import scope_as_submitted
 from training.spreadsheets import write_csv
 
 
@@ -77,10 +78,14 @@ def review_detail(request, submission_id):
         else:
             return redirect("staff:review_queue")
     people = Paginator(submission.snapshot.get("people", []), 100).get_page(request.GET.get("page"))
+    scope = scope_as_submitted(submission.snapshot)  # None for older submissions
+    left_out = scope and Paginator(scope.people, 100).get_page(request.GET.get("left_out_page"))
     context = {
         "submission": submission,
         "snapshot": submission.snapshot,
         "people": people,
+        "scope": scope,
+        "left_out": left_out,
         "earlier": Review.all_agencies.filter(submission__pledge=submission.pledge)
         .select_related("reviewer", "submission")
         .order_by("-decided_at"),

@@ -1,5 +1,5 @@
 """What a submission freezes for the reviewer: the evaluation, the figures behind it, the
-documents it rests on (by fingerprint) and the people counted."""
+documents it rests on (by fingerprint), the people counted and the people left out."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from partnerships.queries import partnerships
 from pledges import policy
 from pledges.evaluation import Evaluation
 from pledges.models import Pledge
+from pledges.scope import frozen_scope
 from training.models import (
     CIT_KINDS,
     IN_SCOPE,
@@ -71,6 +72,7 @@ def _evidence(agency: Agency, pledge: Pledge, evaluation: Evaluation, on: date) 
             [p.employee_id, p.last_name, p.first_name, p.has_cit, p.has_mhfa]
             for p in people.order_by("last_name", "first_name", "employee_id").iterator(2000)
         ],
+        **frozen_scope(agency),  # "left_out" and "sworn"
     }
 
 

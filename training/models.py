@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from agencies.dates import DayRange
 from agencies.names import NameField
@@ -29,6 +30,25 @@ class Status(models.TextChoices):
 
 # Who the pledge counts: active sworn officers and the non-sworn staff the agency selected.
 IN_SCOPE = Q(status=Status.ACTIVE) & (Q(category=Category.SWORN) | Q(selected=True))
+# The roster's sworn officers, to hold against the agency's authorized sworn strength.
+ACTIVE_SWORN = Q(status=Status.ACTIVE, category=Category.SWORN)
+
+
+class LeftOut(models.TextChoices):
+    """Why someone on the roster is outside the pledge's scope."""
+
+    LEAVE = "leave", _("On extended leave")
+    SEPARATED = "separated", _("Separated")
+    NOT_SELECTED = "not_selected", _("Non-sworn, not selected")
+
+
+# Everyone IN_SCOPE leaves out, under exactly one reason: the status decides first, so
+# non-sworn staff on leave are on leave whether the agency selected them or not.
+LEFT_OUT = {
+    LeftOut.LEAVE: Q(status=Status.LEAVE),
+    LeftOut.SEPARATED: Q(status=Status.SEPARATED),
+    LeftOut.NOT_SELECTED: Q(status=Status.ACTIVE, category=Category.NON_SWORN, selected=False),
+}
 
 
 class Person(TenantModel):
@@ -78,6 +98,22 @@ class Person(TenantModel):
     @property
     def in_scope(self) -> bool:
         return self.status == Status.ACTIVE and (self.category == Category.SWORN or self.selected)
+
+    @property
+    def left_out(self) -> LeftOut | None:
+        """Why the pledge leaves this person out (the twin of `LEFT_OUT`); None if in scope."""
+        return why_left_out(self.status, self.category, self.selected)
+
+
+def why_left_out(status: str, category: str, selected: bool) -> LeftOut | None:
+    """Why the pledge leaves out someone of this status and category; None if in scope."""
+    if status == Status.LEAVE:
+        return LeftOut.LEAVE
+    if status == Status.SEPARATED:
+        return LeftOut.SEPARATED
+    if category == Category.NON_SWORN and not selected:
+        return LeftOut.NOT_SELECTED
+    return None
 
 
 class CourseKind(models.TextChoices):

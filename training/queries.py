@@ -6,13 +6,30 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.core.paginator import Page, Paginator
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import RowNumber
 
 from agencies.models import Agency
 from agencies.tenancy import agency_scope
 from training.models import (
+    ACTIVE_SWORN,
     CIT_KINDS,
     IN_SCOPE,
+    LEFT_OUT,
     MHFA_KINDS,
     Course,
     CourseStatus,
@@ -87,6 +104,7 @@ class RosterFilters:
     status: str = ""
     scope: str = ""  # "in" or "out"
     training: str = ""  # a key of TRAINING_FILTERS
+    left_out: str = ""  # a key of training.models.LEFT_OUT
     sort: str = "name"
 
 
@@ -117,6 +135,8 @@ def roster(
         people = people.filter(IN_SCOPE)
     elif filters.scope == "out":
         people = people.exclude(IN_SCOPE)
+    if filters.left_out in LEFT_OUT:
+        people = people.filter(LEFT_OUT[filters.left_out])
     if annotate or filters.training in TRAINING_FILTERS:
         people = with_training_status(people, on)
     if filters.training in TRAINING_FILTERS:
@@ -140,6 +160,54 @@ def roster_page(agency: Agency, filters: RosterFilters, on: date, number, size: 
             ).in_bulk()
         page.object_list = [annotated[person.pk] for person in shown]
     return page
+
+
+@dataclass(frozen=True)
+class ScopeCounts:
+    """How the roster divides against the pledge's scope."""
+
+    active_sworn: int
+    left_out: dict[str, int]  # people per reason, every reason of LEFT_OUT
+
+
+def scope_counts(agency: Agency) -> ScopeCounts:
+    """The roster's active sworn officers and the people left out per reason: one
+    aggregate query, whatever the roster's size."""
+    counts = {reason.value: Count("pk", filter=rule) for reason, rule in LEFT_OUT.items()}
+    with agency_scope(agency):
+        row = Person.objects.aggregate(active_sworn=Count("pk", filter=ACTIVE_SWORN), **counts)
+    return ScopeCounts(
+        active_sworn=row["active_sworn"],
+        left_out={reason.value: row[reason.value] for reason in LEFT_OUT},
+    )
+
+
+def left_out_people(agency: Agency, per_reason: int) -> list[Person]:
+    """Up to `per_reason` people of each reason the pledge leaves out, each with its reason
+    (`left_out_reason`), in one query: by reason, then the latest change of status first
+    (who went on leave or left lately), then by name."""
+    reason = Case(
+        *(When(rule, then=Value(reason.value)) for reason, rule in LEFT_OUT.items()),
+        output_field=CharField(),
+    )
+    order = [
+        F("status_changed_on").desc(nulls_last=True),
+        "last_name",
+        "first_name",
+        "employee_id",
+    ]
+    with agency_scope(agency):
+        people = (
+            Person.objects.annotate(left_out_reason=reason)
+            .filter(left_out_reason__isnull=False)
+            .annotate(
+                rank_in_reason=Window(RowNumber(), partition_by="left_out_reason", order_by=order)
+            )
+            .filter(rank_in_reason__lte=per_reason)
+        )
+        listed = list(people)
+    position = {reason.value: n for n, reason in enumerate(LEFT_OUT)}
+    return sorted(listed, key=lambda p: (position[p.left_out_reason], p.rank_in_reason))
 
 
 # Recording a class: a roster up to this many active people is listed whole to tick from;

@@ -18,7 +18,7 @@ from training.forms import (
     RecordForm,
     StatusForm,
 )
-from training.models import Category, Person, Status, TrainingRecord
+from training.models import Category, LeftOut, Person, Status, TrainingRecord
 
 ROSTER_PAGE_SIZE = 50
 
@@ -31,6 +31,7 @@ def _roster_filters(request) -> queries.RosterFilters:
         status=get.get("status", "") if get.get("status") in Status.values else "",
         scope=get.get("scope", "") if get.get("scope") in {"in", "out"} else "",
         training=get.get("training", "") if get.get("training") in queries.TRAINING_FILTERS else "",
+        left_out=get.get("left_out", "") if get.get("left_out") in LeftOut.values else "",
         sort=get.get("sort", "name") if get.get("sort") in queries.SORTS else "name",
     )
 
@@ -55,6 +56,7 @@ def roster(request, agency_slug: str):
         "statuses": Status.choices,
         # Nobody at all, not merely nobody matching: the page offers an import instead.
         "roster_empty": not page.paginator.count and not Person.objects.exists(),
+        "left_out_reasons": LeftOut.choices,
     }
     return render(request, "training/roster.html", context)
 

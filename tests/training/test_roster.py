@@ -101,6 +101,31 @@ def test_scope_and_status_filters(client, agency_a, viewer, squad):
     assert names(client.get(roster_url(agency_a), {"status": "separated"})) == ["Evans"]
 
 
+def test_the_left_out_filter_lists_the_people_left_out_for_that_reason(
+    client, agency_a, viewer, squad
+):
+    squad["none"].status = Status.SEPARATED
+    squad["none"].save()
+    squad["cit"].status = Status.LEAVE
+    squad["cit"].save()
+    PersonFactory(agency=agency_a, last_name="Fox", category="non_sworn", selected=False)
+    PersonFactory(agency=agency_a, last_name="Gray", category="non_sworn", status=Status.LEAVE)
+    PersonFactory(agency=agency_a, last_name="Hill", category="non_sworn", selected=True)
+    login(client, viewer)
+    for reason, expected in (
+        ("leave", ["Adams", "Gray"]),
+        ("separated", ["Evans"]),
+        ("not_selected", ["Fox"]),
+        ("anything-else", ["Adams", "Baker", "Chen", "Diaz", "Evans", "Fox", "Gray", "Hill"]),
+    ):
+        assert names(client.get(roster_url(agency_a), {"left_out": reason})) == expected, reason
+    export = client.get(
+        reverse("roster_csv", kwargs={"agency_slug": agency_a.slug}), {"left_out": "leave"}
+    )
+    rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig"))))
+    assert [row[1] for row in rows[1:]] == ["Adams", "Gray"]
+
+
 def test_sorting_and_paging_keep_the_filters(client, agency_a, viewer):
     PersonFactory.create_batch(60, agency=agency_a)
     login(client, viewer)

@@ -23,28 +23,24 @@ from training.models import (
     CourseKind,
     CourseStatus,
     ImportKind,
+    LeftOut,
     Person,
-    Status,
+    why_left_out,
 )
 from training.queries import valid_records
 
+# Why someone is in the pledge's scope; why they are left out is a `LeftOut`.
 SWORN_IN_SCOPE = "sworn_in_scope"
 SELECTED_NON_SWORN = "selected_non_sworn"
-ON_LEAVE = "on_leave"
-SEPARATED = "separated"
-NON_SWORN_NOT_SELECTED = "non_sworn_not_selected"
 IN_SCOPE_REASONS = (SWORN_IN_SCOPE, SELECTED_NON_SWORN)
+SCOPE_REASONS = (*IN_SCOPE_REASONS, *LeftOut.values)
 
 
 def scope_reason(category: str, status: str, selected: bool) -> str:
-    """Why a person is in the pledge's scope or left out of it (training.models.IN_SCOPE)."""
-    if status == Status.LEAVE:
-        return ON_LEAVE
-    if status == Status.SEPARATED:
-        return SEPARATED
-    if category == Category.SWORN:
-        return SWORN_IN_SCOPE
-    return SELECTED_NON_SWORN if selected else NON_SWORN_NOT_SELECTED
+    """Why a person is in the pledge's scope, or why they are left out of it."""
+    if left_out := why_left_out(status, category, selected):
+        return left_out.value
+    return SWORN_IN_SCOPE if category == Category.SWORN else SELECTED_NON_SWORN
 
 
 def import_effect(agency: Agency, plan: ImportPlan, today: date) -> dict:
@@ -101,8 +97,7 @@ _FIGURES = {
 
 
 def _roster_split(plan: ImportPlan) -> tuple[Counter, set[int]]:
-    split: Counter = Counter(dict.fromkeys((*IN_SCOPE_REASONS, ON_LEAVE, SEPARATED,
-                                            NON_SWORN_NOT_SELECTED), 0))  # fmt: skip
+    split: Counter = Counter(dict.fromkeys(SCOPE_REASONS, 0))
     in_scope_ids = set()
     for person in plan.people_after.values():
         reason = scope_reason(person["category"], person["status"], person["selected"])
@@ -113,8 +108,7 @@ def _roster_split(plan: ImportPlan) -> tuple[Counter, set[int]]:
 
 
 def _current_split() -> tuple[Counter, set[int]]:
-    split: Counter = Counter(dict.fromkeys((*IN_SCOPE_REASONS, ON_LEAVE, SEPARATED,
-                                            NON_SWORN_NOT_SELECTED), 0))  # fmt: skip
+    split: Counter = Counter(dict.fromkeys(SCOPE_REASONS, 0))
     for category, status, selected, count in _grouped_people():
         split[scope_reason(category, status, selected)] += count
     return split, set(Person.objects.filter(IN_SCOPE).values_list("pk", flat=True))

@@ -9,14 +9,14 @@ from django.utils.translation import gettext_lazy, ngettext
 from training.imports import effect
 from training.imports.runs import table_of
 from training.imports.vocabularies import VOCABULARIES
-from training.models import Category, ImportBatch, ImportKind, Status
+from training.models import Category, ImportBatch, ImportKind, LeftOut, Status
 
 SCOPE_LABELS = {
     effect.SWORN_IN_SCOPE: gettext_lazy("Sworn, active: in scope"),
     effect.SELECTED_NON_SWORN: gettext_lazy("Non-sworn, selected: in scope"),
-    effect.ON_LEAVE: gettext_lazy("On extended leave: left out"),
-    effect.SEPARATED: gettext_lazy("Separated: left out"),
-    effect.NON_SWORN_NOT_SELECTED: gettext_lazy("Non-sworn, not selected: left out"),
+    LeftOut.LEAVE: gettext_lazy("On extended leave: left out"),
+    LeftOut.SEPARATED: gettext_lazy("Separated: left out"),
+    LeftOut.NOT_SELECTED: gettext_lazy("Non-sworn, not selected: left out"),
 }
 
 
