@@ -185,7 +185,7 @@ def test_an_editor_imports_a_roster_and_training_and_records_a_class(page, tmp_p
 
     steps = import_with_the_keyboard(page, agency, tmp_path, "roster", "roster.csv", ROSTER)
     values = next(steps)
-    values.get_by_text("The column names are on row 2").wait_for()
+    values.get_by_text("The column names are on row 2;").wait_for()
     assert values.get_by_label("Y", exact=True).input_value() == "sworn"
     assert values.get_by_label("LOA", exact=True).input_value() == "leave"
     # "Prof" means nothing the import knows: the coordinator says what, by keyboard.
