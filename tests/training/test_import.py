@@ -73,12 +73,16 @@ def test_importing_the_same_file_twice_changes_nothing(importer, agency_a):
     assert ImportTouch.all_agencies.filter(batch=second).count() == 0
 
 
-def test_a_changed_row_updates_only_that_person(importer, agency_a):
+def test_a_changed_row_updates_only_that_person(client, importer, agency_a):
     importer.run(ROSTER_CSV)
     promoted = ROSTER_CSV.replace(
         b'1001,"Delgado, Maria",Officer', b'1001,"Delgado, Maria",Sergeant'
     )
-    batch = importer.run(promoted)
+    batch = importer.check(importer.upload(promoted))
+    assert batch.preview["sample"][0]["changed"] == ["rank"]
+    page = client.get(url("import_detail", agency_a, batch_id=batch.public_id)).content.decode()
+    assert "Updated: Rank or title" in page
+    batch = importer.confirm(batch)
     assert batch.result["update"] == 1 and batch.result["unchanged"] == 2
     assert Person.all_agencies.get(employee_id="1001").rank == "Sergeant"
 

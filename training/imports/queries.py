@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from training.imports import effect
+from training.imports.rows import columns_for
 from training.imports.runs import table_of
 from training.imports.vocabularies import VOCABULARIES
 from training.models import Category, ImportBatch, ImportKind, LeftOut, Status
@@ -70,6 +71,8 @@ def preview(batch: ImportBatch) -> dict:
 
 
 def _sample_row(kind: str, row: dict) -> dict:
+    labels = {column.field: str(column.label) for column in columns_for(kind)}
+    row = {**row, "changed": [labels.get(name, name) for name in row.get("changed", [])]}
     if kind == ImportKind.TRAINING:
         return row
     in_scope = effect.scope_reason(row["category"], row["status"], row["selected"])
