@@ -150,7 +150,11 @@ class ImportBatchFactory(TenantFactory):
     sha256 = "0" * 64
     uploaded_by = factory.SubFactory(UserFactory)
     preview = factory.LazyFunction(
-        lambda: {"headers": ["Employee ID", "Last name"], "rows": 1, "counts": {"errors": 0}}
+        lambda: {
+            "headers": ["Employee ID", "Last name"],
+            "rows": 1,
+            "counts": {"errors": 0, "create": 1, "imported_rows": 1},
+        }
     )
 
 

@@ -316,3 +316,20 @@ def test_imported_names_and_the_file_s_name_are_stored_without_invisible_charact
     assert (person.last_name, person.first_name, person.rank) == ("htimS", "Ann", "Sgt")
     roster = client.get(url("roster", agency_a)).content.decode()
     assert "htimS, Ann" in roster and "\u202e" not in roster
+
+
+def test_a_file_checked_before_the_values_step_is_checked_again_not_imported(
+    client, editor, agency_a
+):
+    from tests.factories import ImportBatchFactory
+
+    login(client, editor)
+    batch = ImportBatchFactory(
+        agency=agency_a, uploaded_by=editor, preview={"headers": ["Employee ID"], "rows": 1,
+                                                       "counts": {"create": 1, "errors": 0}},
+    )  # fmt: skip
+    page = client.get(url("import_detail", agency_a, batch_id=batch.public_id)).content.decode()
+    assert "choose its columns again to check it" in page
+    client.post(url("import_confirm", agency_a, batch_id=batch.public_id))
+    batch.refresh_from_db()
+    assert batch.state == ImportState.PREVIEWED

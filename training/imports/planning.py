@@ -304,7 +304,7 @@ def _plan_training(
 
 def summary_sentence(counts: dict[str, int]) -> str:
     """ "Import 139 rows and skip 3": what the confirm button does."""
-    rows, skipped = counts["imported_rows"], counts["skipped"]
+    rows, skipped = counts.get("imported_rows", 0), counts.get("skipped", 0)
     if not skipped:
         return ngettext("Import %(rows)d row", "Import %(rows)d rows", rows) % {"rows": rows}
     return ngettext(

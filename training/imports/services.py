@@ -192,6 +192,13 @@ def import_values(
         _preview(agency, batch)
         batch.state = ImportState.PREVIEWED
         batch.save(update_fields=["values", "preview", "state"])
+        record_event(
+            action="import.checked",
+            actor=actor,
+            agency=agency,
+            obj=batch,
+            values={"columns": batch.mapping, "values": chosen, **batch.preview["counts"]},
+        )
     return batch
 
 
@@ -252,7 +259,13 @@ def _preview(agency: Agency, batch: ImportBatch) -> None:
 def import_confirm(*, agency: Agency, actor: User, batch: ImportBatch) -> ImportBatch:
     """Queue a checked import to run in the background; only an error-free one. It is
     recorded as queued, so the sweep runs it even if its message never reaches a worker."""
-    if not batch.preview.get("counts", {}).get("imported_rows"):
+    counts = batch.preview.get("counts", {})
+    if "imported_rows" not in counts:
+        raise ValidationError(
+            _("This file was checked before the import gained its values step: choose its "
+              "columns again to check it.")
+        )  # fmt: skip
+    if not counts["imported_rows"]:
         raise ValidationError(_("Nothing to import: every row of the file is skipped."))
     with transaction.atomic():
         queued = ImportBatch.all_agencies.filter(pk=batch.pk, state=ImportState.PREVIEWED).update(
