@@ -8,6 +8,8 @@ from django.utils.translation import ngettext
 from agencies.dates import PAST_DAYS
 from agencies.documents import EVIDENCE_TYPES
 from agencies.forms import DayField, DocumentField
+from training.imports.reading import MAX_ROWS
+from training.imports.services import MAX_FILE_BYTES
 from training.models import (
     COMPLETION_DAYS,
     Course,
@@ -150,18 +152,28 @@ class CourseDecisionForm(forms.Form):
 
 
 class ImportUploadForm(forms.Form):
+    """The file to import and what it holds; `kind` (from a link such as "next: import
+    your training records") chooses the kind first, where it names one."""
+
     kind = forms.ChoiceField(
         choices=ImportKind.choices,
         widget=forms.RadioSelect,
-        label="What the file holds",
+        label=_("What the file holds"),
         initial=ImportKind.ROSTER,
     )
     file = forms.FileField(
-        label="File",
-        help_text="A CSV file or an Excel workbook (.xlsx), up to 20 MB and 100,000 rows, "
-        "with a header row.",
+        label=_("File"),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,.txt"}),
     )
+
+    def __init__(self, *args, kind: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if kind in ImportKind.values:
+            self.fields["kind"].initial = kind
+        self.fields["file"].help_text = _(
+            "A CSV file or an Excel workbook (.xlsx), up to %(size)d MB and %(rows)s rows, "
+            "with a row of column names."
+        ) % {"size": MAX_FILE_BYTES // 1048576, "rows": f"{MAX_ROWS:,}"}
 
 
 class ImportMappingForm(forms.Form):

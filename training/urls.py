@@ -35,4 +35,5 @@ urlpatterns += [
     path("imports/<uuid:batch_id>/cancel/", import_views.import_cancel, name="import_cancel"),
     path("imports/<uuid:batch_id>/progress/", import_views.import_progress, name="import_progress"),
     path("imports/<uuid:batch_id>/errors.csv", import_views.import_errors, name="import_errors"),
+    path("imports/template/<kind>.<fmt>", import_views.import_template, name="import_template"),
 ]

@@ -43,6 +43,9 @@ OBJECT_MAKERS = {
     ),
 }
 
+# Parameters that name no object of an agency, with a value the page exists for.
+FIXED_PARAMETERS = {"kind": "roster", "fmt": "xlsx"}
+
 
 def certificate_of(agency):
     from pledges import reviews, services
@@ -84,12 +87,13 @@ def test_the_walk_finds_the_agency_pages():
 def urls_for(name, route, own_agency, other_agency):
     """The URL with the caller's own slug and B's objects, and with B's slug outright."""
     params = re.findall(r"<(?:\w+:)?(\w+)>", route)
-    unknown = set(params) - {"agency_slug", *OBJECT_MAKERS}
+    unknown = set(params) - {"agency_slug", *OBJECT_MAKERS, *FIXED_PARAMETERS}
     assert not unknown, f"{name}: add a maker for {unknown} to OBJECT_MAKERS"
-    kwargs = {p: OBJECT_MAKERS[p](other_agency) for p in params if p != "agency_slug"}
-    urls = [reverse(name, kwargs={"agency_slug": other_agency.slug, **kwargs})]
-    if kwargs:
-        urls.append(reverse(name, kwargs={"agency_slug": own_agency.slug, **kwargs}))
+    objects = {p: OBJECT_MAKERS[p](other_agency) for p in params if p in OBJECT_MAKERS}
+    fixed = {p: FIXED_PARAMETERS[p] for p in params if p in FIXED_PARAMETERS}
+    urls = [reverse(name, kwargs={"agency_slug": other_agency.slug, **objects, **fixed})]
+    if objects:
+        urls.append(reverse(name, kwargs={"agency_slug": own_agency.slug, **objects, **fixed}))
     return urls
 
 

@@ -4,7 +4,7 @@ the result."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
@@ -16,7 +16,9 @@ from agencies.models import Capability
 from training.forms import ImportMappingForm, ImportUploadForm, ImportValuesForm
 from training.imports import courses as course_matching
 from training.imports import queries as import_queries
+from training.imports import samples as import_samples
 from training.imports import services as import_services
+from training.imports.guide import import_guides
 from training.imports.planning import summary_sentence
 from training.imports.reading import BLANK_ROWS_ENDING_A_TABLE
 from training.imports.rows import columns_for
@@ -36,7 +38,9 @@ def import_list(request, agency_slug: str):
 
 @agency_view(Capability.EDIT)
 def import_upload(request, agency_slug: str):
-    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    form = ImportUploadForm(
+        request.POST or None, request.FILES or None, kind=request.GET.get("kind")
+    )
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
@@ -51,7 +55,7 @@ def import_upload(request, agency_slug: str):
             add_service_error(form, error)
         else:
             return redirect("import_detail", agency_slug=agency_slug, batch_id=batch.public_id)
-    return render(request, "training/import_upload.html", {"form": form})
+    return render(request, "training/import_upload.html", {"form": form, "guides": import_guides()})
 
 
 def _batch(batch_id) -> ImportBatch:
@@ -205,5 +209,18 @@ def import_errors(request, agency_slug: str, batch_id):
     stem = batch.filename.rsplit(".", 1)[0][:60] or "import"
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename=f"{stem}-skipped-rows.csv"
+    )
+    return response
+
+
+@agency_view(Capability.VIEW, methods=("GET",))
+def import_template(request, agency_slug: str, kind: str, fmt: str):
+    """A file to fill in for one kind of import, as CSV or an Excel workbook."""
+    if kind not in ImportKind.values or fmt not in import_samples.FORMATS:
+        raise Http404
+    template = import_samples.import_template(kind, fmt)
+    response = HttpResponse(template.content, content_type=template.content_type)
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=template.filename
     )
     return response
