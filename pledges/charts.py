@@ -63,8 +63,9 @@ def progress_chart(points: list[Point], cit_target_percent: int) -> str:
         f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{target_y:.1f}" y2="{target_y:.1f}" '
         f'stroke="{CIT_COLOUR}" stroke-dasharray="6 4" stroke-width="1"/>'
     )
-    for label, when in (("start", first), ("end", last)):
-        anchor = "start" if label == "start" else "end"
+    # One day of history is one date under the chart, not the same date twice overlapping.
+    ends = [("start", first), ("end", last)] if last != first else [("start", first)]
+    for anchor, when in ends:
         parts.append(
             f'<text x="{_x(when, first, last):.1f}" y="{HEIGHT - 12}" text-anchor="{anchor}" '
             f'font-size="12" fill="#1b1b1b">{escape(day(when))}</text>'
