@@ -188,9 +188,17 @@ def test_an_editor_imports_a_roster_and_training_and_records_a_class(page, tmp_p
     values.get_by_text("The column names are on row 2;").wait_for()
     assert values.get_by_label("Y", exact=True).input_value() == "sworn"
     assert values.get_by_label("LOA", exact=True).input_value() == "leave"
-    # "Prof" means nothing the import knows: the coordinator says what, by keyboard.
+    # "Prof" means nothing the import knows: checking without saying what is refused with
+    # the error summary focused and linked to it; then the coordinator says, by keyboard.
     prof = values.get_by_label("Prof", exact=True)
     assert prof.input_value() == ""
+    tab_to(values, values.get_by_role("button", name="Check the file"))
+    with values.expect_navigation():
+        values.keyboard.press("Enter")
+    summary = values.locator("[data-error-summary]")
+    assert "Choose what “Prof” means." in summary.inner_text()
+    assert values.evaluate("document.activeElement.hasAttribute('data-error-summary')")
+    assert_accessible(values)
     tab_to(values, prof)
     values.keyboard.type("Non")
     assert prof.input_value() == "non_sworn"

@@ -235,10 +235,11 @@ def test_a_title_proposed_as_an_equivalent_becomes_the_agency_s_proposal(importe
 def test_an_unchosen_value_is_refused_with_its_name(client, importer, agency_a):
     batch = importer.upload(b"Badge,Last Name,Sworn\n1,Ames,Maybe\n")
     client.post(url("import_columns", agency_a, batch_id=batch.public_id), batch.mapping)
-    response = client.post(
-        url("import_values", agency_a, batch_id=batch.public_id), {"line-0": ""}, follow=True
-    )
-    assert "Choose what “Maybe” means." in response.content.decode()
+    response = client.post(url("import_values", agency_a, batch_id=batch.public_id), {"line-0": ""})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "data-error-summary" in page
+    assert '<a href="#id_line-0">Maybe: Choose what “Maybe” means.</a>' in page
     batch.refresh_from_db()
     assert batch.state == ImportState.UPLOADED and "counts" not in batch.preview
 

@@ -85,7 +85,11 @@ def _values_form(batch: ImportBatch, agency, data=None) -> ImportValuesForm:
 
 @agency_view(Capability.VIEW, methods=("GET",))
 def import_detail(request, agency_slug: str, batch_id):
-    batch = _batch(batch_id)
+    return _detail(request, _batch(batch_id))
+
+
+def _detail(request, batch: ImportBatch, values_form: ImportValuesForm | None = None):
+    """The import's page: its steps while it is checked, then its progress and result."""
     counts = batch.preview.get("counts")
     context = {
         "batch": batch,
@@ -98,12 +102,17 @@ def import_detail(request, agency_slug: str, batch_id):
         "blank_rows_ending_a_table": f"{BLANK_ROWS_ENDING_A_TABLE:,}",
     }
     if batch.preview.get("values") and batch.state in EDITABLE_STATES:
-        context["values_form"] = _values_form(batch, request.agency)
-        context["value_groups"] = import_queries.value_groups(batch, context["values_form"])
-    if counts:
+        values_form = values_form or _values_form(batch, request.agency)
+        context["values_form"] = values_form
+        context["value_groups"] = import_queries.value_groups(batch, values_form)
+    refused = values_form is not None and bool(values_form.errors)
+    if refused:
+        context["counts"] = None  # an earlier check's preview, no longer what was chosen
+    elif counts:
         context["confirm_label"] = summary_sentence(counts)
         context["preview"] = import_queries.preview(batch)
-    return render(request, "training/import_detail.html", context)
+    status = 400 if refused else 200
+    return render(request, "training/import_detail.html", context, status=status)
 
 
 @agency_view(Capability.EDIT, methods=("POST",))
@@ -125,9 +134,7 @@ def import_values(request, agency_slug: str, batch_id):
     batch = _batch(batch_id)
     form = _values_form(batch, request.agency, request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
-        return redirect(_step_url(batch, "values"))
+        return _detail(request, batch, values_form=form)  # with the error summary
     try:
         import_services.import_values(
             agency=request.agency, actor=request.user, batch=batch, meanings=form.meanings()
