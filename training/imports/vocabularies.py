@@ -49,8 +49,11 @@ class Vocabulary:
         return dict(self.meanings).get(meaning, "")
 
 
-def _words(meanings: dict[str, list[str]]) -> dict[str, str]:
-    return {word_key(word): meaning for meaning, words in meanings.items() for word in words}
+def _words(meanings: dict[str, str]) -> dict[str, str]:
+    """{word_key: meaning} from each meaning's words, written "y|yes|true"."""
+    return {
+        word_key(word): meaning for meaning, words in meanings.items() for word in words.split("|")
+    }
 
 
 _SKIP_ROWS = (SKIP, _("Skip these rows"))
@@ -62,42 +65,12 @@ CATEGORY = Vocabulary(
     meanings=((Category.SWORN, _("Sworn")), (Category.NON_SWORN, _("Non-sworn")), _SKIP_ROWS),
     words=_words(
         {
-            Category.SWORN: [
-                "y",
-                "yes",
-                "true",
-                "1",
-                "x",
-                "sworn",
-                "s",
-                "officer",
-                "deputy",
-                "leo",
-                "peace officer",
-                "certified",
-                "commissioned",
-                "sworn officer",
-            ],
-            Category.NON_SWORN: [
-                "n",
-                "no",
-                "false",
-                "0",
-                "civilian",
-                "civ",
-                "c",
-                "non-sworn",
-                "nonsworn",
-                "non sworn",
-                "not sworn",
-                "professional staff",
-                "professional",
-                "support staff",
-                "support",
-                "staff",
-            ],
+            Category.SWORN: "y|yes|true|1|x|sworn|s|officer|deputy|leo|peace officer|certified"
+            "|commissioned|sworn officer",
+            Category.NON_SWORN: "n|no|false|0|civilian|civ|c|non-sworn|nonsworn|non sworn"
+            "|not sworn|professional staff|professional|support staff|support|staff",
         }
-    ),  # fmt: skip
+    ),
 )
 
 STATUS = Vocabulary(
@@ -112,49 +85,15 @@ STATUS = Vocabulary(
     ),
     words=_words(
         {
-            Status.ACTIVE: [
-                "active",
-                "a",
-                "current",
-                "employed",
-                "working",
-                "full time",
-                "full-time",
-                "part time",
-                "part-time",
-                "light duty",
-            ],
-            Status.LEAVE: [
-                "leave",
-                "l",
-                "loa",
-                "leave of absence",
-                "on leave",
-                "fmla",
-                "military",
-                "military leave",
-                "extended leave",
-                "medical leave",
-                "disability leave",
-                "administrative leave",
-                "suspended",
-            ],
-            Status.SEPARATED: [
-                "separated",
-                "retired",
-                "resigned",
-                "terminated",
-                "deceased",
-                "inactive",
-                "former",
-                "termed",
-                "dismissed",
-                "discharged",
-                "laid off",
-                "transferred out",
-            ],
+            Status.ACTIVE: "active|a|current|employed|working|full time|full-time|part time"
+            "|part-time|light duty|probation|probationary|seasonal|temporary",
+            Status.LEAVE: "leave|l|loa|leave of absence|on leave|fmla|military|military leave"
+            "|extended leave|medical leave|disability leave|administrative leave|suspended"
+            "|workers comp|workers compensation",
+            Status.SEPARATED: "separated|retired|resigned|terminated|deceased|inactive|former"
+            "|termed|dismissed|discharged|laid off|transferred out",
         }
-    ),  # fmt: skip
+    ),
 )
 
 SELECTED = Vocabulary(
@@ -164,8 +103,8 @@ SELECTED = Vocabulary(
     meanings=((YES, _("In scope")), (NO, _("Not in scope")), _SKIP_ROWS),
     words=_words(
         {
-            YES: ["y", "yes", "true", "1", "x", "selected", "in scope", "included"],
-            NO: ["n", "no", "false", "0", "not selected", "out of scope", "excluded"],
+            YES: "y|yes|true|1|x|selected|in scope|included",
+            NO: "n|no|false|0|not selected|out of scope|excluded",
         }
     ),
 )
@@ -179,10 +118,13 @@ _NON_SWORN_TITLE_WORDS = [
     "community service", "cso", "parking", "animal control", "victim advocate", "advocate",
     "coordinator", "specialist", "accountant", "mechanic", "custodian", "it ",
     "information technology", "evidence", "property", "crime scene", "volunteer", "intern",
-    "cadet", "professional staff", "payroll", "human resources", "hr ",
+    "cadet", "professional staff", "payroll", "human resources", "hr ", "public information",
 ]  # fmt: skip
+# Titles sworn in some agencies and not in others (jail staff above all, and recruits):
+# nothing is proposed, the coordinator says.
+_UNDECIDED_TITLE_WORDS = ["detention", "jailer", "corrections", "correctional", "recruit"]
 _SWORN_TITLE_WORDS = [
-    "officer", "ofc", "deputy", "dep", "trooper", "tpr", "corporal", "cpl", "sergeant",
+    "officer", "ofc", "po", "deputy", "dep", "trooper", "tpr", "corporal", "cpl", "sergeant",
     "sgt", "detective", "det", "lieutenant", "lt", "captain", "capt", "cpt", "chief",
     "sheriff", "undersheriff", "major", "colonel", "col", "commander", "cmdr", "inspector",
     "investigator", "agent", "constable", "marshal", "patrol", "patrolman", "patrolwoman",
@@ -208,6 +150,8 @@ def _has_word(title: str, word: str) -> bool:
 def category_from_title(title: str) -> tuple[str | None, str]:
     """Sworn or non-sworn as a rank or title suggests, and the word that suggests it."""
     text = " ".join(title.casefold().replace(".", " ").split())
+    if any(_has_word(text, word) for word in _UNDECIDED_TITLE_WORDS):
+        return None, ""
     for words, meaning in (
         (_NON_SWORN_TITLE_WORDS, Category.NON_SWORN),
         (_SWORN_TITLE_WORDS, Category.SWORN),
