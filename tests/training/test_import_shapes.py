@@ -268,3 +268,36 @@ def test_the_preview_reads_the_same_number_of_queries_for_any_number_of_rows(
     for n in range(20):
         PersonFactory(agency=agency_a, employee_id=str(n))  # some updated, most created
     assert queries_to_check(5) == queries_to_check(200)
+
+
+@pytest.mark.parametrize("equivalents", [True, False])
+def test_the_preview_s_pledge_figures_are_those_the_pledge_then_has(
+    importer, agency_a, equivalents
+):
+    """The preview works them out from the plan; once imported, the rules engine's SQL
+    finds the same, with the catalogue's equivalents counted or not."""
+    from pledges.dashboard import pledge_and_rules
+    from pledges.models import ProgramRules
+    from pledges.progress import agency_evaluation
+
+    ProgramRules.objects.update(equivalents_count=equivalents)
+    importer.run(RECORDS_EXPORT.encode())
+    PersonFactory(agency=agency_a, employee_id="1008")  # sworn, active, and only CRIT
+    lms = LMS_EXPORT + (
+        "1008,Crisis Response and Intervention Training (CRIT),2026-04-01,40\r\n"
+        "1002,Mental Health First Aid for Public Safety,2019-01-05,8\r\n"  # expired
+        "1004,Crisis Intervention Team (CIT),2026-02-02,40\r\n"  # on leave: out of scope
+    )
+    batch = importer.check(importer.upload(lms.encode(), name="lms.csv", kind="training"))
+    effect = batch.preview["effect"]
+    importer.confirm(batch)
+    today = agency_a.today()
+    evaluation = agency_evaluation(agency_a, today, pledge_and_rules(agency_a, today)[1])
+    for key in ("cit", "coverage"):
+        requirement = evaluation[key]
+        assert (effect[key]["count"], effect[key]["required"]) == (
+            requirement.count,
+            requirement.required,
+        ), key
+    assert effect["in_scope"] == evaluation["cit"].total == 3
+    assert effect["cit"]["count"] == (3 if equivalents else 2)

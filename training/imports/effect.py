@@ -20,7 +20,6 @@ from training.models import (
     IN_SCOPE,
     Category,
     Course,
-    CourseKind,
     CourseStatus,
     ImportKind,
     LeftOut,
@@ -49,6 +48,7 @@ def import_effect(agency: Agency, plan: ImportPlan, today: date) -> dict:
     from pledges.dashboard import pledge_and_rules
     from pledges.evaluation import TrainingFigures, share
     from pledges.models import CoverageMode
+    from pledges.progress import KINDS
 
     with agency_scope(agency):
         if plan.kind == ImportKind.ROSTER:
@@ -60,7 +60,10 @@ def import_effect(agency: Agency, plan: ImportPlan, today: date) -> dict:
     in_scope = split[SWORN_IN_SCOPE] + split[SELECTED_NON_SWORN]
     held = TrainingFigures(
         in_scope=in_scope,
-        **{name: sum(1 for k in kinds.values() if k & wanted) for name, wanted in _FIGURES.items()},
+        **{
+            name: sum(1 for held in kinds.values() if held & set(wanted))
+            for name, wanted in KINDS.items()
+        },  # fmt: skip
     )
     equivalents = rules.equivalents_count
     cit = held.cit_any if equivalents else held.cit_strict
@@ -79,21 +82,6 @@ def import_effect(agency: Agency, plan: ImportPlan, today: date) -> dict:
             "either": coverage_any,
         },
     }
-
-
-_FIGURES = {
-    "cit_strict": {CourseKind.CIT},
-    "cit_any": {CourseKind.CIT, CourseKind.CIT_EQUIVALENT},
-    "mhfa_strict": {CourseKind.MHFA},
-    "mhfa_any": {CourseKind.MHFA, CourseKind.MHFA_EQUIVALENT},
-    "either_strict": {CourseKind.CIT, CourseKind.MHFA},
-    "either_any": {
-        CourseKind.CIT,
-        CourseKind.CIT_EQUIVALENT,
-        CourseKind.MHFA,
-        CourseKind.MHFA_EQUIVALENT,
-    },
-}
 
 
 def _roster_split(plan: ImportPlan) -> tuple[Counter, set[int]]:
