@@ -12,7 +12,7 @@ COPY of the same rows, with peak memory. Needs DATABASE_URL pointing at PostgreS
 creates and drops its own database (<name>_bench).
 
     DATABASE_URL=postgres://root@/onemind .venv/bin/python benchmarks/import_roster.py
-    ... benchmarks/import_roster.py --people 500 --records 800   # a smoke run
+    ... benchmarks/import_roster.py --people 500 --records 800 --page-repeats 3   # a smoke run
 """
 
 from __future__ import annotations
@@ -188,6 +188,7 @@ def main() -> None:
     parser.add_argument(
         "--other-records", type=int, help="of unrelated courses (default: 2/3 of --records)"
     )
+    parser.add_argument("--page-repeats", type=int, default=15, help="requests per roster view")
     parser.add_argument("--json", help="write the figures to this file")
     args = parser.parse_args()
     others = args.records * 2 // 3 if args.other_records is None else args.other_records
@@ -251,7 +252,7 @@ def main() -> None:
 
     if os.environ.get("BENCH_STOP_AFTER_IMPORT"):
         return
-    page_ms = roster_page_timings(agency, actor)
+    page_ms = roster_page_timings(agency, actor, args.page_repeats)
 
     with connection.cursor() as cursor:
         cursor.execute("CREATE TEMP TABLE copy_roster (badge text, last text, first text, rank "

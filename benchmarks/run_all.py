@@ -29,7 +29,11 @@ PYTHON = str(ROOT / ".venv/bin/python")
 
 # name: (script, full-run arguments, smoke-run arguments)
 BENCHMARKS = {
-    "import": ("import_roster.py", [], ["--people", "500", "--records", "800"]),
+    "import": (
+        "import_roster.py",
+        [],
+        ["--people", "500", "--records", "800", "--page-repeats", "3"],
+    ),
     "recompute": ("recompute.py", [], ["--agencies", "60", "--fresh", "--repeats", "1"]),
     "certificate_pdf": ("pdfs.py", [], ["--renders", "2"]),
     "progress_report": (
