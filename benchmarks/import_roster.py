@@ -1,17 +1,24 @@
 """Benchmark: import the largest US department's roster and training records end to end.
 
-Generates a 36,000-person roster CSV and 60,000 training records CSV, then times the
-product's own path (upload, preview, run) on PostgreSQL, next to PostgreSQL COPY of the
-same rows, and reports peak memory. Needs DATABASE_URL pointing at PostgreSQL; it creates
-and drops its own database (<name>_bench).
+Generates the files as real systems export them: a 36,000-person roster from a records
+system (a title line above the column names, free-text assignments, Y/N in "Sworn?", some
+of it blank so the rank proposes it, Active/LOA/Retired statuses, a few rows exported
+twice) and a learning system's completions report with 60,000 records of the pledge's
+courses under the system's own titles, among 40,000 records of unrelated courses. Each
+goes through the product's own path on PostgreSQL, timed by stage: upload, check (the
+columns and values steps with what they propose, the courses matched, and the dry run
+with its preview of the scope and the pledge's figures), run, total; next to PostgreSQL
+COPY of the same rows, with peak memory. Needs DATABASE_URL pointing at PostgreSQL; it
+creates and drops its own database (<name>_bench).
 
     DATABASE_URL=postgres://root@/onemind .venv/bin/python benchmarks/import_roster.py
-    ... benchmarks/import_roster.py --people 500 --records 800   # a smoke run
+    ... benchmarks/import_roster.py --people 500 --records 800 --page-repeats 3   # a smoke run
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import io
 import json
 import os
@@ -24,29 +31,126 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.own_database import use_own_database  # noqa: E402
 
+LAST_NAMES = [
+    "Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis", "Rodriguez",
+    "Martinez", "Hernandez", "Lopez", "Gonzalez", "Wilson", "Anderson", "Thomas", "Taylor",
+    "Moore", "Jackson", "Martin", "Lee", "Perez", "Thompson", "White", "Harris", "Sanchez",
+    "Clark", "Ramirez", "Lewis", "Robinson", "Walker", "Young", "Allen", "King", "Wright",
+    "Scott", "Torres", "Nguyen", "Hill", "Flores", "Green", "Adams", "Nelson", "Baker", "Hall",
+    "Rivera", "Campbell", "Mitchell", "Carter", "Roberts", "O'Brien", "Kowalski", "Murphy",
+    "Sullivan", "Chen", "Patel", "Kim", "Reyes", "Cruz", "Ortiz",
+]  # fmt: skip
+FIRST_NAMES = [
+    "James", "Michael", "Robert", "John", "David", "William", "Richard", "Joseph", "Thomas",
+    "Christopher", "Daniel", "Matthew", "Anthony", "Mark", "Jose", "Luis", "Kevin", "Brian",
+    "Mary", "Patricia", "Jennifer", "Linda", "Elizabeth", "Maria", "Susan", "Jessica", "Sarah",
+    "Karen", "Ana", "Michelle", "Angela", "Nicole", "Tanya", "Keisha", "Mei", "Priya",
+]  # fmt: skip
+# (rank, weight, assignments): what a records system calls its people and where they work.
+SWORN = [
+    ("Police Officer", 70, ["Patrol - A Shift", "Patrol - B Shift", "Patrol - C Shift",
+                            "Patrol - D Shift", "Traffic", "SRO", "K-9", "Transit"]),
+    ("Detective", 10, ["Investigations", "Narcotics", "Special Victims", "Homicide"]),
+    ("Sergeant", 12, ["Patrol - A Shift", "Patrol - B Shift", "Traffic", "Training Academy"]),
+    ("Lieutenant", 5, ["Patrol - C Shift", "Investigations", "Internal Affairs", "Admin"]),
+    ("Captain", 2, ["Precinct Command", "Admin"]),
+    ("Deputy Chief", 1, ["Office of the Chief"]),
+]  # fmt: skip
+NON_SWORN = [
+    ("Police Dispatcher", 35, ["Communications"]),
+    ("Records Clerk", 25, ["Records", "Admin"]),
+    ("Crime Analyst", 10, ["Real Time Crime Center"]),
+    ("Evidence Technician", 10, ["Property & Evidence", "Crime Lab"]),
+    ("Administrative Assistant", 15, ["Admin", "Office of the Chief"]),
+    ("Community Service Officer", 5, ["Patrol Support"]),
+]  # fmt: skip
+# The learning system's own titles of the pledge's courses, and its other courses.
+PLEDGE_TITLES = {
+    "cit": [("Crisis Intervention Team (CIT)", 40), ("CIT 40-Hour Basic Course", 40)],
+    "mhfa": [("Mental Health First Aid - Public Safety", 8), ("Mental Health First Aid (MHFA)", 8)],
+}  # fmt: skip
+OTHER_TITLES = [
+    ("Firearms Qualification", 4), ("Firearms Qualification - Low Light", 4),
+    ("Defensive Tactics", 8), ("First Aid/CPR/AED", 4), ("Emergency Vehicle Operations", 8),
+    ("Legal Update 2024", 2), ("Legal Update 2025", 2), ("Taser/CEW Recertification", 4),
+    ("Active Shooter Response", 8), ("Bloodborne Pathogens", 1),
+    ("Sexual Harassment Prevention", 2), ("Ethics in Policing", 2),
+]  # fmt: skip
+# The files' title lines: COPY, which skips one header line, is given the rows below them.
+TITLE_LINES = 1
 
-def roster_csv(people: int, rng: random.Random) -> bytes:
-    lines = ["Employee ID,Name,Rank,Sworn,Status,Hire Date"]
-    for n in range(people):
-        sworn = "Sworn" if n % 9 else "Civilian"
-        hired = f"{rng.randint(1, 12)}/{rng.randint(1, 28)}/{rng.randint(1985, 2025)}"
-        lines.append(f'{100000 + n},"Last{n}, First{n}",Officer,{sworn},Active,{hired}')
-    return ("\r\n".join(lines) + "\r\n").encode()
+
+def _csv(lines: list[list[str]]) -> bytes:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows(lines)
+    return out.getvalue().encode()
 
 
-def training_csv(people: int, records: int, rng: random.Random) -> bytes:
-    lines = ["Employee ID,Course,Completed,Hours"]
-    seen = set()
+def _day(rng: random.Random, first_year: int, last_year: int) -> str:
+    return f"{rng.randint(1, 12):02d}/{rng.randint(1, 28):02d}/{rng.randint(first_year, last_year)}"
+
+
+def _weighted(rng: random.Random, choices: list[tuple]) -> tuple:
+    return rng.choices(choices, weights=[c[1] for c in choices])[0]
+
+
+def _with_repeats(rows: list[list[str]], repeats: int, rng: random.Random) -> list[list[str]]:
+    """A few rows exported twice, the second time further down the file."""
+    for _ in range(repeats):
+        at = rng.randrange(len(rows))
+        rows.insert(rng.randint(at + 1, len(rows)), list(rows[at]))
+    return rows
+
+
+def badges(people: int, rng: random.Random) -> list[str]:
+    return [str(n) for n in rng.sample(range(10_000, 10_000 + 3 * people), people)]
+
+
+def roster_csv(ids: list[str], rng: random.Random, repeats: int) -> bytes:
+    """A records system's personnel export."""
+    header = ["Badge #", "Last Name", "First Name", "Rank", "Assignment", "Hire Date",
+              "Status", "Sworn?"]  # fmt: skip
+    rows = []
+    for n, badge in enumerate(ids):
+        sworn = n % 9 != 0
+        rank, _weight, assignments = _weighted(rng, SWORN if sworn else NON_SWORN)
+        # One row in fifty leaves Sworn? blank: the rank proposes it in the values step.
+        flag = "" if rng.random() < 0.02 else ("Y" if sworn else "N")
+        status = rng.choices(["Active", "LOA", "Retired"], weights=[93, 3, 4])[0]
+        rows.append([badge, rng.choice(LAST_NAMES), rng.choice(FIRST_NAMES), rank,
+                     rng.choice(assignments), _day(rng, 1985, 2025), status, flag])  # fmt: skip
+    title = ["Bench City Police Department - Personnel Roster"] + [""] * (len(header) - 1)
+    return _csv([title, header, *_with_repeats(rows, repeats, rng)])
+
+
+def training_csv(
+    ids: list[str], records: int, others: int, rng: random.Random, repeats: int
+) -> bytes:
+    """A learning system's completions report: `records` of the pledge's courses (no two of
+    one course for one person on one day, whatever the title) among `others` (each once;
+    the repeats are added)."""
+    header = ["Student ID", "Learner Name", "Course Title", "Completion Date", "Credit Hours",
+              "Certificate #"]  # fmt: skip
+    names = {badge: f"{rng.choice(LAST_NAMES)}, {rng.choice(FIRST_NAMES)}" for badge in ids}
+    rows, seen = [], set()
     while len(seen) < records:
-        key = (
-            rng.randrange(people),
-            rng.choice(["CIT", "MHFA"]),
-            f"{rng.randint(1, 12)}/{rng.randint(1, 28)}/{rng.randint(2019, 2025)}",
-        )
-        if key not in seen:
-            seen.add(key)
-            lines.append(f"{100000 + key[0]},{key[1]},{key[2]},")
-    return ("\r\n".join(lines) + "\r\n").encode()
+        badge, kind = rng.choice(ids), rng.choice(["cit", "mhfa"])
+        completed = _day(rng, 2019, 2025)
+        if (badge, kind, completed) in seen:
+            continue
+        seen.add((badge, kind, completed))
+        title, hours = rng.choice(PLEDGE_TITLES[kind])
+        certificate = f"{kind.upper()}-{completed[-4:]}-{len(seen):05d}" if len(seen) % 3 else ""
+        rows.append([badge, names[badge], title, completed, str(hours), certificate])
+    while len(seen) < records + others:
+        badge, (title, hours) = rng.choice(ids), rng.choice(OTHER_TITLES)
+        completed = _day(rng, 2019, 2025)
+        if (badge, title, completed) not in seen:
+            seen.add((badge, title, completed))
+            rows.append([badge, names[badge], title, completed, str(hours), ""])
+    rng.shuffle(rows)
+    title = ["Course Completions Report - All Learners"] + [""] * (len(header) - 1)
+    return _csv([title, header, *_with_repeats(rows, repeats, rng)])
 
 
 def roster_page_timings(agency, user, repeats: int = 15) -> dict[str, float]:
@@ -64,7 +168,7 @@ def roster_page_timings(agency, user, repeats: int = 15) -> dict[str, float]:
     for label, query in [
         ("first_page", ""),
         ("untrained", "?training=untrained"),
-        ("search", "?q=Last123"),
+        ("search", "?q=Kowalski"),
         ("last_page_by_id", "?sort=-employee_id&page=last"),
     ]:
         samples = []
@@ -80,9 +184,15 @@ def roster_page_timings(agency, user, repeats: int = 15) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--people", type=int, default=36_000)
-    parser.add_argument("--records", type=int, default=60_000)
+    parser.add_argument("--records", type=int, default=60_000, help="of the pledge's courses")
+    parser.add_argument(
+        "--other-records", type=int, help="of unrelated courses (default: 2/3 of --records)"
+    )
+    parser.add_argument("--page-repeats", type=int, default=15, help="requests per roster view")
     parser.add_argument("--json", help="write the figures to this file")
     args = parser.parse_args()
+    others = args.records * 2 // 3 if args.other_records is None else args.other_records
+    repeats = max(1, args.people // 2000)  # rows exported twice, in each file
 
     bench_name, admin = use_own_database("bench", fresh=True)
 
@@ -99,12 +209,14 @@ def main() -> None:
     from training.models import ImportBatch, Person, TrainingRecord
 
     rng = random.Random(7)  # noqa: S311 - the same files every run
-    roster, training = roster_csv(args.people, rng), training_csv(args.people, args.records, rng)
+    ids = badges(args.people, rng)
+    roster = roster_csv(ids, rng, repeats)
+    training = training_csv(ids, args.records, others, rng, repeats)
     actor = User.objects.create_user("bench@example.org", "bench-password-123")
     agency = Agency.objects.create(name="Bench City Police", slug="bench-pd", region="NY",
                                    agency_type="municipal")  # fmt: skip
 
-    def run(kind: str, data: bytes, name: str) -> dict[str, float]:
+    def run(kind: str, data: bytes, name: str) -> tuple[dict[str, float], dict]:
         times = {}
         start = time.perf_counter()
         batch = import_services.import_upload(
@@ -113,8 +225,9 @@ def main() -> None:
         times["upload"] = time.perf_counter() - start
         mark = time.perf_counter()
         batch = import_services.import_check(agency=agency, actor=actor, batch=batch)
-        times["preview"] = time.perf_counter() - mark
+        times["check"] = time.perf_counter() - mark
         assert batch.preview["counts"]["errors"] == 0, batch.preview["errors"][:5]
+        assert batch.preview["effect"]["in_scope"] > 0
         mark = time.perf_counter()
         ImportBatch.all_agencies.filter(pk=batch.pk).update(state="queued")
         import_runs.import_run(batch_id=batch.pk)
@@ -122,33 +235,44 @@ def main() -> None:
         times["total"] = time.perf_counter() - start
         times = {stage: round(seconds, 3) for stage, seconds in times.items()}
         assert ImportBatch.all_agencies.get(pk=batch.pk).state == "done"
-        return times
+        return times, batch.preview
 
-    roster_times = run("roster", roster, "roster.csv")
-    training_times = run("training", training, "training.csv")
+    roster_times, roster_preview = run("roster", roster, "personnel_roster.csv")
+    training_times, training_preview = run("training", training, "course_completions.csv")
     assert Person.all_agencies.count() == args.people
     assert TrainingRecord.all_agencies.count() == args.records
-    again = run("roster", roster, "roster.csv")  # idempotent: nothing to write
+    # The new steps were taken: values proposed (sworn from the rank too), titles matched,
+    # unrelated courses skipped, repeated rows read once.
+    fields = {line["field"] for line in roster_preview["values"]}
+    assert {"category", "status", "rank_category"} <= fields, fields
+    assert all(line["meaning"] for line in roster_preview["values"]), roster_preview["values"]
+    assert roster_preview["counts"]["repeats"] > 0
+    assert training_preview["counts"]["not_for_the_pledge"] == others
+    again, _preview = run("roster", roster, "personnel_roster.csv")  # nothing to write
 
     if os.environ.get("BENCH_STOP_AFTER_IMPORT"):
         return
-    page_ms = roster_page_timings(agency, actor)
+    page_ms = roster_page_timings(agency, actor, args.page_repeats)
 
     with connection.cursor() as cursor:
-        cursor.execute("CREATE TEMP TABLE copy_roster (id text, name text, rank text, "
-                       "sworn text, status text, hired text)")  # fmt: skip
-        cursor.execute("CREATE TEMP TABLE copy_training (id text, course text, done text, "
-                       "hours text)")  # fmt: skip
+        cursor.execute("CREATE TEMP TABLE copy_roster (badge text, last text, first text, rank "
+                       "text, assignment text, hired text, status text, sworn text)")  # fmt: skip
+        cursor.execute("CREATE TEMP TABLE copy_training (id text, learner text, course text, "
+                       "done text, hours text, certificate text)")  # fmt: skip
+        below_titles = [data.split(b"\r\n", TITLE_LINES)[-1] for data in (roster, training)]
         start = time.perf_counter()
-        cursor.copy_expert("COPY copy_roster FROM STDIN WITH CSV HEADER", io.BytesIO(roster))
-        cursor.copy_expert("COPY copy_training FROM STDIN WITH CSV HEADER", io.BytesIO(training))
+        for table, data in zip(("copy_roster", "copy_training"), below_titles, strict=True):
+            cursor.copy_expert(f"COPY {table} FROM STDIN WITH CSV HEADER", io.BytesIO(data))
         copy_seconds = time.perf_counter() - start
 
-    rows = args.people + args.records
+    rows = roster_preview["counts"]["rows"] + training_preview["counts"]["rows"]
     total = roster_times["total"] + training_times["total"]
     figures = {
         "people": args.people,
         "records": args.records,
+        "other_records": others,
+        "roster_rows": roster_preview["counts"]["rows"],
+        "training_rows": training_preview["counts"]["rows"],
         "roster_seconds": roster_times,
         "training_seconds": training_times,
         "reimport_roster_seconds": again["total"],

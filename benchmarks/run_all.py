@@ -29,7 +29,11 @@ PYTHON = str(ROOT / ".venv/bin/python")
 
 # name: (script, full-run arguments, smoke-run arguments)
 BENCHMARKS = {
-    "import": ("import_roster.py", [], ["--people", "500", "--records", "800"]),
+    "import": (
+        "import_roster.py",
+        [],
+        ["--people", "500", "--records", "800", "--page-repeats", "3"],
+    ),
     "recompute": ("recompute.py", [], ["--agencies", "60", "--fresh", "--repeats", "1"]),
     "certificate_pdf": ("pdfs.py", [], ["--renders", "2"]),
     "progress_report": (
@@ -110,9 +114,12 @@ def rows(results: dict) -> list[tuple[str, str, str]]:
     """(what, measured, goal) for the summary table."""
     out = []
     if imp := results.get("import"):
+        rows_read = imp.get("training_rows", imp["records"])
         out += [
-            ("import 36,000 people then 60,000 records, end to end",
-             f"{imp['end_to_end_seconds']} s", "15 s"),
+            (f"import {imp['people']:,} people then {imp['records']:,} records (in a "
+             f"{rows_read:,}-row export), end to end, with the values and courses steps",
+             f"{imp['end_to_end_seconds']} s (`COPY` of the same rows: {imp['copy_seconds']} s)",
+             "15 s"),
             ("  its peak memory", f"{imp['peak_memory_mb']} MB", "500 MB"),
         ]  # fmt: skip
     if rec := results.get("recompute"):

@@ -10,10 +10,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from agencies.models import AuditEvent
 from tests.conftest import login
-from tests.factories import PersonFactory, course
+from tests.factories import PersonFactory, TrainingRecordFactory, course
 from tests.files import blank_rows, unpacked_bytes, with_rows, xlsx
 from tests.training.conftest import url
-from training.imports import reading
+from training.imports import planning, reading
 from training.imports import runs as import_runs
 from training.imports import services as import_services
 from training.models import (
@@ -214,6 +214,29 @@ def test_training_import_records_courses_by_name_or_short_name(importer, agency_
     assert record.source == "imported" and record.import_batch == batch
     again = importer.run(data, name="lms.csv", kind="training")
     assert again.result == {**again.result, "create": 0, "update": 0, "unchanged": 2}
+
+
+@pytest.mark.parametrize("few_people", [1000, 0], ids=["by-person", "whole-agency"])
+def test_a_training_file_is_compared_with_the_records_kept_however_many_people_it_names(
+    importer, agency_a, monkeypatch, few_people
+):
+    """Past FEW_PEOPLE people the plan reads the agency's records whole: either way a record
+    kept already is updated or left alone, never added again."""
+    monkeypatch.setattr(planning, "FEW_PEOPLE", few_people)
+    cit = course(CourseKind.CIT)
+    kept = TrainingRecordFactory(
+        person=PersonFactory(agency=agency_a, employee_id="1001"),
+        course=cit, completed_on=date(2024, 5, 10), hours=40,
+    )  # fmt: skip
+    PersonFactory(agency=agency_a, employee_id="1002")
+    data = b"Employee ID,Course,Completed,Hours\n1001,CIT,2024-05-10,32\n1002,CIT,2024-05-10,40\n"
+    batch = importer.run(data, name="lms.csv", kind="training")
+    assert (batch.result["create"], batch.result["update"], batch.result["unchanged"]) == (1, 1, 0)
+    kept.refresh_from_db()
+    assert kept.hours == 32
+    assert TrainingRecord.all_agencies.filter(agency=agency_a).count() == 2
+    again = importer.run(data, name="lms.csv", kind="training")
+    assert (again.result["create"], again.result["update"], again.result["unchanged"]) == (0, 0, 2)
 
 
 def test_training_import_skips_unknown_people_other_courses_and_reads_repeats_once(

@@ -10,7 +10,6 @@ keeps; running the same file twice finds nothing to change the second time.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -21,22 +20,25 @@ from django.utils.translation import ngettext
 from agencies.models import Agency
 from agencies.tenancy import agency_scope
 from training.imports import courses as course_matching
-from training.imports.reading import Table
+from training.imports.reading import Table, cycle_collection_paused
 from training.imports.rows import (
     Choices,
     ParsedRow,
     RowError,
+    RowParser,
     columns_for,
     mapping_problems,
-    parse_row,
 )
 from training.imports.vocabularies import RANK_CATEGORY, SKIP, value_key
-from training.models import ImportKind, Person, Status, TrainingRecord
+from training.models import Course, ImportKind, Person, Status, TrainingRecord
 
 PERSON_DEFAULTS = {"first_name": "", "email": "", "rank": "", "position": "",
                    "selected": False, "status": Status.ACTIVE}  # fmt: skip
 # The first rows a preview shows exactly as they will be stored.
 SAMPLE_ROWS = 10
+# A training file about more people than this is compared with all the agency's records:
+# one query either way, and naming tens of thousands of people in it costs more than it saves.
+FEW_PEOPLE = 1000
 
 
 @dataclass
@@ -77,8 +79,12 @@ class ImportPlan:
         for row in rows or (error.row,):
             self.skipped_rows.setdefault(row, []).append(reason)
 
+    @property
+    def sampling(self) -> bool:
+        return len(self.sample) < SAMPLE_ROWS
+
     def keep_sample(self, row: int, action: str, values: dict) -> None:
-        if len(self.sample) < SAMPLE_ROWS:
+        if self.sampling:
             self.sample.append({"row": row, "action": action, **values})
 
 
@@ -92,15 +98,23 @@ def plan_import(
     choices: Choices | None = None,
 ) -> ImportPlan:
     """The dry run: what the file would change, and every skipped row with its reason."""
-    choices = choices or {}
+    with cycle_collection_paused():
+        return _planned(agency, kind, table, mapping, today, choices or {})
+
+
+def _planned(
+    agency: Agency, kind: str, table: Table, mapping: dict[str, int], today: date, choices: Choices
+) -> ImportPlan:
     plan = ImportPlan(kind, rows_read=len(table.rows))
     if problems := mapping_problems(kind, mapping):
         plan.errors = [RowError(1, _("Columns"), problem) for problem in problems]
         plan.skipped_rows = {row.number: problems for row in table.rows}
         return plan
-    parsed = [parse_row(kind, row.number, row.cells, mapping, today, choices) for row in table.rows]
+    parse = RowParser(kind, mapping, today, choices)
+    parsed = [parse(row.number, row.cells) for row in table.rows]
+    title_keys = _Once(value_key)
     rows = []
-    for row, errors in _once(plan, parsed):
+    for row, errors in _once(plan, parsed, title_keys):
         for error in errors:
             plan.skip(error)
         if row.skipped and not errors:
@@ -111,37 +125,57 @@ def plan_import(
         if kind == ImportKind.ROSTER:
             _plan_roster(plan, rows, choices)
         else:
-            _plan_training(plan, rows, agency, choices)
+            _plan_training(plan, rows, agency, choices, title_keys)
     plan.errors.sort(key=lambda e: (e.row, e.column))
     plan.notes.sort(key=lambda e: e.row)
     return plan
 
 
-def _key(kind: str, row: ParsedRow):
+class _Once(dict):
+    """A function's value for each argument, worked out the first time it is asked for: a
+    file repeats a few dozen course titles on every row."""
+
+    def __init__(self, function) -> None:
+        super().__init__()
+        self.function = function
+
+    def __missing__(self, argument):
+        value = self[argument] = self.function(argument)
+        return value
+
+
+def _key(kind: str, row: ParsedRow, title_keys: _Once):
     """What one row is about: a person, or a person's course on a day; None when unknown."""
     values = row.values
     if kind == ImportKind.ROSTER:
         return values.get("employee_id")
-    if {"employee_id", "course", "completed_on"} <= values.keys():
-        return values["employee_id"], value_key(values["course"]), values["completed_on"]
+    if "employee_id" in values and "course" in values and "completed_on" in values:
+        return values["employee_id"], title_keys[values["course"]], values["completed_on"]
     return None
 
 
-def _once(plan: ImportPlan, parsed: list[tuple[ParsedRow, list[RowError]]]):
+def _once(plan: ImportPlan, parsed: list[tuple[ParsedRow, list[RowError]]], title_keys: _Once):
     """Each row with its problems, a repeated key once: exact repeats are read once, with a
     note naming them; repeats that differ are one error naming them all, and none of them
     is imported."""
-    groups: dict[object, list] = defaultdict(list)
-    for row, errors in parsed:
-        key = _key(plan.kind, row)
-        groups[key if key is not None else ("row", row.number)].append((row, errors))
+    firsts: dict[object, tuple] = {}
+    repeated: dict[object, list] = {}  # the rows of a key that recurs, the first among them
+    for pair in parsed:
+        row = pair[0]
+        key = _key(plan.kind, row, title_keys)
+        if key is None:
+            key = ("row", row.number)
+        if (earlier := firsts.setdefault(key, pair)) is not pair:
+            repeated.setdefault(key, [earlier]).append(pair)
     kept = []
-    for group in groups.values():
-        (first, first_errors), *others = group
-        if others:
+    for key, pair in firsts.items():
+        first, first_errors = pair
+        if group := repeated.get(key):
+            others = group[1:]
             numbers = get_text_list([str(row.number) for row, _errors in group], _("and"))
             same = all(
-                _comparable(row) == _comparable(first) and row.skipped == first.skipped
+                _comparable(row, title_keys) == _comparable(first, title_keys)
+                and row.skipped == first.skipped
                 and [e.message for e in errors] == [e.message for e in first_errors]
                 for row, errors in others
             )  # fmt: skip
@@ -166,10 +200,10 @@ def _once(plan: ImportPlan, parsed: list[tuple[ParsedRow, list[RowError]]]):
     return kept
 
 
-def _comparable(row: ParsedRow) -> dict:
+def _comparable(row: ParsedRow, title_keys: _Once) -> dict:
     """A row's values as a repeat is judged: course titles by their key ("CIT" is "cit")."""
     if "course" in row.values:
-        return {**row.values, "course": value_key(row.values["course"])}
+        return {**row.values, "course": title_keys[row.values["course"]]}
     return row.values
 
 
@@ -228,7 +262,11 @@ def _plan_roster(plan: ImportPlan, rows: list[ParsedRow], choices: Choices) -> N
 
 
 def _plan_training(
-    plan: ImportPlan, rows: list[ParsedRow], agency: Agency, choices: Choices
+    plan: ImportPlan,
+    rows: list[ParsedRow],
+    agency: Agency,
+    choices: Choices,
+    title_keys: _Once,
 ) -> None:
     courses = {str(c.public_id): c for c in course_matching.usable_courses(agency)}
     chosen = choices.get("course", {})
@@ -238,15 +276,23 @@ def _plan_training(
             "employee_id", "pk", "first_name", "last_name"
         )
     }
+
+    def course_for(title: str) -> Course | str | None:
+        """The course chosen for a title, NOT_FOR_THE_PLEDGE, or None if none was chosen."""
+        choice = chosen.get(title_keys[title])
+        if choice == course_matching.NOT_FOR_THE_PLEDGE:
+            return course_matching.NOT_FOR_THE_PLEDGE
+        return courses.get(choice or "")
+
+    course_of = _Once(course_for)
     keyed: list[ParsedRow] = []
     first_of: dict[tuple, ParsedRow] = {}  # two titles of one course on one day
     for row in rows:
         values = row.values
-        choice = chosen.get(value_key(values["course"]))
-        if choice == course_matching.NOT_FOR_THE_PLEDGE:
+        course = course_of[values["course"]]
+        if course is course_matching.NOT_FOR_THE_PLEDGE:
             plan.not_for_the_pledge += 1
             continue
-        course = courses.get(choice or "")
         if course is None:
             plan.skip(RowError(row.number, _("Course"),
                                _("“%(course)s” is not matched to a course: choose one in the "
@@ -267,28 +313,34 @@ def _plan_training(
         values["course"] = course
         keyed.append(row)
     rows = keyed
+    records = TrainingRecord.objects.all()
+    person_ids = {people[r.values["employee_id"]][0] for r in rows}
+    if len(person_ids) <= FEW_PEOPLE:
+        records = records.filter(person_id__in=person_ids)
     existing = {
         (r["person_id"], r["course_id"], r["completed_on"]): r
-        for r in TrainingRecord.objects.filter(
-            person_id__in={people[r.values["employee_id"]][0] for r in rows}
-        ).values("pk", "person_id", "course_id", "completed_on", "hours", "credential_number")
+        for r in records.values(
+            "pk", "person_id", "course_id", "completed_on", "hours", "credential_number"
+        )
     }
+    derived_dates: dict[tuple, dict] = {}  # a course's dates from a day: one file has few days
     for row in rows:
         values, course = row.values, row.values["course"]
         person_id, name = people[values["employee_id"]]
-        key = (person_id, course.pk, values["completed_on"])
+        completed_on = values["completed_on"]
+        key = (person_id, course.pk, completed_on)
         hours = values.get("hours") if values.get("hours") is not None else course.hours
         credential = values.get("credential_number") or ""
         current = existing.get(key)
-        shown = {"employee_id": values["employee_id"], "person": name, "course": course.name,
-                 "completed_on": key[2], "hours": hours,
-                 "credential_number": credential}  # fmt: skip
         if current is None:
-            dates = course.derived_dates(key[2])
-            plan.create.append({"person_id": person_id, "course_id": course.pk,
-                                "completed_on": key[2], **dates, "hours": hours,
+            if (dates := derived_dates.get(key[1:])) is None:
+                dates = derived_dates[key[1:]] = course.derived_dates(completed_on)
+            plan.create.append({"person_id": person_id, "course_id": key[1],
+                                "completed_on": completed_on, **dates, "hours": hours,
                                 "credential_number": credential})  # fmt: skip
-            plan.keep_sample(row.number, "create", {**shown, **dates})
+            if plan.sampling:
+                shown = _shown(values, name, course, hours, credential)
+                plan.keep_sample(row.number, "create", {**shown, **dates})
             continue
         changed = {}
         if values.get("hours") is not None and current["hours"] != hours:
@@ -297,9 +349,18 @@ def _plan_training(
             changed["credential_number"] = credential
         if changed:
             plan.update.append((current["pk"], changed))
-            plan.keep_sample(row.number, "update", {**shown, "changed": [*changed]})
+            if plan.sampling:
+                shown = _shown(values, name, course, hours, credential)
+                plan.keep_sample(row.number, "update", {**shown, "changed": [*changed]})
         else:
             plan.unchanged += 1
+
+
+def _shown(values: dict, name: str, course, hours, credential: str) -> dict:
+    """A training row as the preview's sample shows it."""
+    return {"employee_id": values["employee_id"], "person": name, "course": course.name,
+            "completed_on": values["completed_on"], "hours": hours,
+            "credential_number": credential}  # fmt: skip
 
 
 def summary_sentence(counts: dict[str, int]) -> str:

@@ -204,7 +204,7 @@ def synonyms_for(kind: str) -> dict[str, list[str]]:
     return {c.field: [str(c.label), *c.synonyms] for c in columns_for(kind)}
 
 
-@dataclass
+@dataclass(slots=True)
 class ParsedRow:
     number: int
     values: dict[str, object] = field(default_factory=dict)
@@ -212,33 +212,57 @@ class ParsedRow:
     skipped: str = ""
 
 
-def parse_row(
-    kind: str,
-    number: int,
-    cells: list[str],
-    mapping: dict[str, int],
-    today: date,
-    choices: Choices | None = None,
-) -> tuple[ParsedRow, list[RowError]]:
-    """One file row as checked values for the mapped columns, and its problems."""
-    choices = choices or {}
-    parsed, errors = ParsedRow(number), []
-    for column in columns_for(kind):
-        if column.field not in mapping:
-            continue
-        raw = cells[mapping[column.field]]
-        if column.required and not raw:
-            errors.append(RowError(number, str(column.label), _("is empty")))
-            continue
+# What checking a cell came to: a value, a value chosen to be skipped, or a problem.
+_VALUE, _SKIPPED, _ERROR = "value", "skipped", "error"
+
+
+class RowParser:
+    """Checks the rows of one file. Each column's distinct cell text is checked once: a file
+    repeats its ranks, assignments, statuses, course titles and dates on thousands of rows,
+    and the checks depend on nothing else (the day and the chosen meanings are fixed)."""
+
+    def __init__(
+        self, kind: str, mapping: dict[str, int], today: date, choices: Choices | None = None
+    ) -> None:
+        choices = choices or {}
+        self.kind = kind
+        self._columns = [
+            (column, str(column.label), mapping[column.field], choices.get(column.field, {}), {})
+            for column in columns_for(kind)
+            if column.field in mapping
+        ]
+        self._today = today
+
+    def __call__(self, number: int, cells: list[str]) -> tuple[ParsedRow, list[RowError]]:
+        """One file row as checked values for the mapped columns, and its problems."""
+        parsed, errors = ParsedRow(number), []
+        values = parsed.values
+        for column, label, index, chosen, checked in self._columns:
+            raw = cells[index]
+            if column.required and not raw:
+                errors.append(RowError(number, label, _("is empty")))
+                continue
+            if (outcome := checked.get(raw)) is None:
+                outcome = checked[raw] = self._check(column, label, raw, chosen)
+            what, result = outcome
+            if what is _VALUE:
+                values[column.field] = result
+            elif what is _SKIPPED:
+                parsed.skipped = result
+            else:
+                errors.append(RowError(number, label, result))
+        if self.kind == ImportKind.ROSTER:
+            errors += _settle_names(parsed)
+        return parsed, errors
+
+    def _check(self, column: Column, label: str, raw: str, chosen: dict[str, str]) -> tuple:
+        """What a cell's text comes to in this column."""
         try:
-            parsed.values[column.field] = column.parse(raw, today, choices.get(column.field, {}))
+            return _VALUE, column.parse(raw, self._today, chosen)
         except SkippedValue as skipped:
-            parsed.skipped = f"{column.label}: {skipped}"
+            return _SKIPPED, f"{label}: {skipped}"
         except CellError as error:
-            errors.append(RowError(number, str(column.label), str(error)))
-    if kind == ImportKind.ROSTER:
-        errors += _settle_names(parsed)
-    return parsed, errors
+            return _ERROR, str(error)
 
 
 def _settle_names(parsed: ParsedRow) -> list[RowError]:

@@ -43,11 +43,11 @@ class ValueLine:
 def _distinct(values) -> tuple[Counter, dict[str, str]]:
     counts: Counter = Counter()
     shown: dict[str, str] = {}
-    for value in values:
-        if value:
-            key = value_key(value)
-            counts[key] += 1
-            shown.setdefault(key, value)
+    # Counted by their text first: a column repeats a few dozen texts on every row.
+    for value, count in Counter(value for value in values if value).items():
+        key = value_key(value)
+        counts[key] += count
+        shown.setdefault(key, value)
     return counts, shown
 
 
