@@ -83,10 +83,9 @@ def test_every_example_row_reads_cleanly_with_the_built_in_words(db, kind, fmt, 
         for c in columns if c.vocabulary
     }  # fmt: skip
     assert all(all(meanings.values()) for meanings in choices.values()), choices
+    parse = import_rows.RowParser(kind, mapping, date(2026, 1, 15), choices)
     for row in table.rows:
-        parsed, errors = import_rows.parse_row(
-            kind, row.number, row.cells, mapping, date(2026, 1, 15), choices
-        )
+        parsed, errors = parse(row.number, row.cells)
         assert errors == [] and parsed.skipped == ""
     for example in EXAMPLE_ROWS[kind]:
         assert set(example) <= set(mapping), "an example fills a column the template lacks"
