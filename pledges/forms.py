@@ -1,12 +1,12 @@
 from django import forms
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext
 
-from agencies.dates import PAST_DAYS, PLANNED_DAYS, day
+from agencies.dates import PAST_DAYS, PLANNED_DAYS
 from agencies.documents import AGREEMENT_TYPES
 from agencies.forms import DayField, DocumentField
 from agencies.names import NameFormField
 from pledges.models import POLICY_ELEMENTS, CrisisPolicy, ProgramRules, ReportFrequency
-from pledges.services import POLICY_FIELDS, RULES_FIELDS
+from pledges.services import POLICY_FIELDS, RULES_FIELDS, pledge_window
 
 
 class PolicyForm(forms.ModelForm):
@@ -65,16 +65,7 @@ class PledgeForm(forms.Form):
             f"I affirm that {agency_name} pledges to complete the four requirements of the "
             "One Mind Campaign by the target date, and that I may sign for it."
         )
-        self.fields["target_date"].help_text = ngettext(
-            "Between %(earliest)s and %(latest)s: %(min)d to %(max)d month from today.",
-            "Between %(earliest)s and %(latest)s: %(min)d to %(max)d months from today.",
-            rules.window_max_months,
-        ) % {
-            "earliest": day(earliest),
-            "latest": day(latest),
-            "min": rules.window_min_months,
-            "max": rules.window_max_months,
-        }
+        self.fields["target_date"].help_text = pledge_window(rules, earliest, latest)
         self.fields["target_date"].widget.attrs.update(
             min=earliest.isoformat(), max=latest.isoformat()
         )

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import OperationalError, transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
 
 from agencies import documents
 from agencies.audit import record_event, snapshot
@@ -106,6 +106,21 @@ def _same_policy(recorded: CrisisPolicy, policy: CrisisPolicy, document: Checked
 # The pledge
 
 
+def pledge_window(rules: ProgramRules, earliest, latest) -> str:
+    """The days a pledge's target date may fall on, in words ("Between … and …: 12 to 36
+    months from today.")."""
+    return ngettext(
+        "Between %(earliest)s and %(latest)s: %(min)d to %(max)d month from today.",
+        "Between %(earliest)s and %(latest)s: %(min)d to %(max)d months from today.",
+        rules.window_max_months,
+    ) % {
+        "earliest": day(earliest),
+        "latest": day(latest),
+        "min": rules.window_min_months,
+        "max": rules.window_max_months,
+    }
+
+
 def pledge_sign(
     *,
     agency: Agency,
@@ -128,18 +143,9 @@ def pledge_sign(
     earliest = add_months(today, rules.window_min_months)
     latest = add_months(today, rules.window_max_months)
     if not earliest <= target_date <= latest:
-        errors["target_date"] = ngettext(
-            "Choose a target date between %(earliest)s and %(latest)s: %(min)d to %(max)d "
-            "month from today.",
-            "Choose a target date between %(earliest)s and %(latest)s: %(min)d to %(max)d "
-            "months from today.",
-            rules.window_max_months,
-        ) % {
-            "earliest": day(earliest),
-            "latest": day(latest),
-            "min": rules.window_min_months,
-            "max": rules.window_max_months,
-        }
+        errors["target_date"] = gettext(
+            "Choose a target date in the pledge's window. %(window)s"
+        ) % {"window": pledge_window(rules, earliest, latest)}
     if errors:
         raise ValidationError(errors)
     with agency_scope(agency), transaction.atomic():
