@@ -21,6 +21,7 @@ from partnerships.models import (
     PartnershipVersion,
     VersionKind,
 )
+from pledges import services as pledge_services
 from pledges.models import CrisisPolicy
 from training.models import (
     Category,
@@ -31,6 +32,7 @@ from training.models import (
     ImportState,
     Person,
     TrainingRecord,
+    add_months,
 )
 
 PASSWORD = "a-long-test-password-42"
@@ -218,3 +220,30 @@ class CrisisPolicyFactory(TenantFactory):
         DocumentFactory, agency=factory.SelfAttribute("..agency"), kind="policy"
     )
     created_by = factory.SubFactory(UserFactory)
+
+
+# Agencies in a given state of their pledge, built the way the product builds them.
+
+
+def meets_everything(agency, people=5):
+    """An agency whose four requirements are met today: everyone trained, 1 in 5 with CIT."""
+    PartnershipVersionFactory(partnership__organization__agency=agency)
+    CrisisPolicyFactory(agency=agency)
+    for n in range(people):
+        kind = CourseKind.CIT if n == 0 else CourseKind.MHFA
+        TrainingRecordFactory(person__agency=agency, course=course(kind))
+
+
+def sign(agency, actor, **overrides):
+    """The agency's pledge, signed by `actor` through the service, 24 months out."""
+    today = agency.today()
+    fields = {
+        "chief_name": "Ana Rivera",
+        "chief_title": "Chief of Police",
+        "target_date": add_months(today, 24),
+        "signature": "Dana Whitfield",
+        "affirmed": True,
+        "ip": "203.0.113.7",
+        **overrides,
+    }
+    return pledge_services.pledge_sign(agency=agency, actor=actor, **fields)

@@ -21,8 +21,7 @@ from pledges import services as pledge_services
 from pledges.models import Certificate
 from pledges.tasks import recompute_agency
 from tests.conftest import DEAD_REDIS, deadline, login, redis_at
-from tests.factories import PASSWORD, ImportBatchFactory
-from tests.pledges.test_pledge import meets_everything, sign
+from tests.factories import PASSWORD, ImportBatchFactory, meets_everything, sign
 from training.models import ImportBatch, ImportState, Person
 
 LOGIN = "/accounts/login/"

@@ -24,9 +24,8 @@ from pledges.pace import project
 from pledges.staff_queries import WeeklyDigest
 from tests.agencies.test_outbox import staff_digests
 from tests.conftest import login
-from tests.factories import PersonFactory, TrainingRecordFactory, course
+from tests.factories import PersonFactory, TrainingRecordFactory, course, sign
 from tests.pledges.test_evaluation import CURRENT, MET, ORIGINAL
-from tests.pledges.test_pledge import sign
 from training import queries as training_queries
 from training.models import CourseKind, add_months
 

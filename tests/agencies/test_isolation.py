@@ -49,8 +49,7 @@ FIXED_PARAMETERS = {"kind": "roster", "fmt": "xlsx"}
 
 def certificate_of(agency):
     from pledges import reviews, services
-    from tests.factories import UserFactory
-    from tests.pledges.test_pledge import meets_everything, sign
+    from tests.factories import UserFactory, meets_everything, sign
 
     coordinator = MembershipFactory(agency=agency, role="coordinator").user
     meets_everything(agency)

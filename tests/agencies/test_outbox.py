@@ -24,8 +24,7 @@ from agencies.services import invitation_create
 from pledges import reviews, services
 from pledges.models import EmailKind
 from tests.conftest import login
-from tests.factories import UserFactory
-from tests.pledges.test_pledge import meets_everything, sign
+from tests.factories import UserFactory, meets_everything, sign
 
 
 def staff_digests(count: int) -> list[OutboxEmail]:

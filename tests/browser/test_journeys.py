@@ -246,9 +246,8 @@ def sign_in(page, email: str) -> None:
 def test_the_coordinator_records_an_mou_and_a_policy_and_submits(page, tmp_path):
     from agencies.models import Role
     from tests.conftest import member
-    from tests.factories import AgencyFactory, TrainingRecordFactory, course
+    from tests.factories import AgencyFactory, TrainingRecordFactory, course, sign
     from tests.files import pdf_bytes
-    from tests.pledges.test_pledge import sign
     from training.models import CourseKind
 
     agency = AgencyFactory(name="Riverton Police Department", slug="riverton-pd")
@@ -323,8 +322,7 @@ def submitted_agency():
     from agencies.models import Role
     from pledges import services
     from tests.conftest import member
-    from tests.factories import AgencyFactory
-    from tests.pledges.test_pledge import meets_everything, sign
+    from tests.factories import AgencyFactory, meets_everything, sign
 
     agency = AgencyFactory(name="Riverton Police Department", slug="riverton-pd", region="OR")
     coordinator = member(agency, Role.COORDINATOR, "dana@riverton.example")

@@ -9,8 +9,7 @@ from pledges import services
 from tests.browser.conftest import assert_accessible
 from tests.browser.test_journeys import sign_in, sign_in_with_totp, submit
 from tests.conftest import member
-from tests.factories import AgencyFactory, PersonFactory
-from tests.pledges.test_pledge import meets_everything, sign
+from tests.factories import AgencyFactory, PersonFactory, meets_everything, sign
 from training.models import Category, Status
 
 pytestmark = pytest.mark.django_db(transaction=True)

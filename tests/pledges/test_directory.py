@@ -3,8 +3,7 @@
 from django.urls import reverse
 
 from pledges.models import Pledge
-from tests.factories import AgencyFactory, MembershipFactory
-from tests.pledges.test_pledge import sign
+from tests.factories import AgencyFactory, MembershipFactory, sign
 from tests.test_pages import check_page
 
 
@@ -19,8 +18,7 @@ def pledged_agency(name, region, opt_in=True, status=None, verified=True):
 
 def certified_agency(name, region):
     from pledges import reviews, services
-    from tests.factories import UserFactory
-    from tests.pledges.test_pledge import meets_everything
+    from tests.factories import UserFactory, meets_everything
 
     agency = AgencyFactory(name=name, region=region, directory_opt_in=True, verified=True)
     coordinator = MembershipFactory(agency=agency, role="coordinator").user

@@ -18,8 +18,9 @@ from tests.factories import (
     PartnershipVersionFactory,
     PersonFactory,
     TrainingRecordFactory,
+    meets_everything,
+    sign,
 )
-from tests.pledges.test_pledge import meets_everything, sign
 from tests.test_pages import check_page
 from training.models import Category, Status, add_months
 

@@ -16,8 +16,7 @@ from pledges.models import Submission
 from pledges.scope import SWORN_ROSTER_MIN_PERCENT, SwornStrength, scope
 from pledges.submissions import fingerprint
 from tests.conftest import login
-from tests.factories import PersonFactory, TrainingRecordFactory, course
-from tests.pledges.test_pledge import meets_everything, sign
+from tests.factories import PersonFactory, TrainingRecordFactory, course, meets_everything, sign
 from training.models import IN_SCOPE, LEFT_OUT, Category, CourseKind, LeftOut, Person, Status
 
 

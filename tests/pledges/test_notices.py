@@ -21,8 +21,14 @@ from pledges.models import (
 )
 from pledges.subscriptions import Stream
 from tests.conftest import login, member
-from tests.factories import PartnershipVersionFactory, PersonFactory, TrainingRecordFactory, course
-from tests.pledges.test_pledge import meets_everything, sign
+from tests.factories import (
+    PartnershipVersionFactory,
+    PersonFactory,
+    TrainingRecordFactory,
+    course,
+    meets_everything,
+    sign,
+)
 from training.models import CourseKind
 
 

@@ -12,7 +12,7 @@ from pledges.models import Certificate
 from pledges.pdfs import certificate_pdf, render_pdf
 from pledges.report import progress_report, progress_report_pdf
 from pledges.staff_queries import program_figures
-from tests.pledges.test_pledge import sign
+from tests.factories import sign
 
 
 def assert_accessible_pdf(data: bytes, title: str) -> None:

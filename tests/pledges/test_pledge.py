@@ -13,11 +13,11 @@ from pledges import lifecycle, services, tasks
 from pledges.models import Pledge, PledgeStatus, ProgramRules, ProgressSnapshot, Submission
 from tests.conftest import login
 from tests.factories import (
-    CrisisPolicyFactory,
-    PartnershipVersionFactory,
     PersonFactory,
     TrainingRecordFactory,
     course,
+    meets_everything,
+    sign,
 )
 from tests.races import in_the_worst_order
 from training.models import CourseKind, add_months
@@ -25,29 +25,6 @@ from training.models import CourseKind, add_months
 
 def url(name, agency):
     return reverse(name, kwargs={"agency_slug": agency.slug})
-
-
-def meets_everything(agency, people=5):
-    """An agency whose four requirements are met today: everyone trained, 1 in 5 with CIT."""
-    PartnershipVersionFactory(partnership__organization__agency=agency)
-    CrisisPolicyFactory(agency=agency)
-    for n in range(people):
-        kind = CourseKind.CIT if n == 0 else CourseKind.MHFA
-        TrainingRecordFactory(person__agency=agency, course=course(kind))
-
-
-def sign(agency, actor, **overrides):
-    today = agency.today()
-    fields = {
-        "chief_name": "Ana Rivera",
-        "chief_title": "Chief of Police",
-        "target_date": add_months(today, 24),
-        "signature": "Dana Whitfield",
-        "affirmed": True,
-        "ip": "203.0.113.7",
-        **overrides,
-    }
-    return services.pledge_sign(agency=agency, actor=actor, **fields)
 
 
 def test_the_coordinator_signs_the_pledge_on_the_page(client, agency_a, coordinator):

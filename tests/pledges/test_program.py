@@ -9,8 +9,7 @@ from pypdf import PdfReader
 from pledges import progress
 from pledges.models import Pledge, ProgressSnapshot
 from tests.conftest import login
-from tests.factories import TrainingRecordFactory
-from tests.pledges.test_pledge import sign
+from tests.factories import TrainingRecordFactory, sign
 
 
 def test_counts_people_due_soon_and_at_risk(client, reviewer, agency_a, agency_b, coordinator):

@@ -14,8 +14,7 @@ from agencies.outbox import sending
 from pledges import notices, subscriptions
 from pledges.models import EmailKind, ReportFrequency
 from tests.conftest import member
-from tests.factories import AgencyFactory, PersonFactory, TrainingRecordFactory, course
-from tests.pledges.test_pledge import sign
+from tests.factories import AgencyFactory, PersonFactory, TrainingRecordFactory, course, sign
 from training.models import CourseKind
 
 

@@ -15,8 +15,8 @@ from tests.factories import (
     PersonFactory,
     TrainingRecordFactory,
     course,
+    sign,
 )
-from tests.pledges.test_pledge import sign
 from training.models import (
     Category,
     Course,

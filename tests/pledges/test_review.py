@@ -18,8 +18,7 @@ from agencies.models import Agency, AuditEvent, Membership, Role
 from pledges import reviews, services, tasks
 from pledges.models import Certificate, Pledge, Review, Submission
 from tests.conftest import login
-from tests.factories import PersonFactory
-from tests.pledges.test_pledge import meets_everything, sign
+from tests.factories import PersonFactory, meets_everything, sign
 
 
 @pytest.fixture

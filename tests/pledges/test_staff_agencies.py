@@ -9,8 +9,7 @@ from django.urls import reverse
 from pledges import progress, staff_queries
 from pledges.models import Pledge
 from tests.conftest import login
-from tests.factories import AgencyFactory
-from tests.pledges.test_pledge import sign
+from tests.factories import AgencyFactory, sign
 
 URL = reverse("staff:dashboard")
 

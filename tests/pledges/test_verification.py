@@ -13,7 +13,7 @@ from agencies.models import Agency, AuditEvent
 from pledges import reviews, services
 from pledges.models import Certificate
 from tests.conftest import login
-from tests.pledges.test_pledge import meets_everything, sign
+from tests.factories import meets_everything, sign
 
 NYPD = {
     "name": "New York City Police Department",
