@@ -167,17 +167,23 @@ class ScopeCounts:
     """How the roster divides against the pledge's scope."""
 
     active_sworn: int
+    selected_non_sworn: int  # active non-sworn staff the agency brought into scope
     left_out: dict[str, int]  # people per reason, every reason of LEFT_OUT
 
 
 def scope_counts(agency: Agency) -> ScopeCounts:
-    """The roster's active sworn officers and the people left out per reason: one
-    aggregate query, whatever the roster's size."""
+    """The roster's active sworn officers, its selected non-sworn staff and the people left
+    out per reason: one aggregate query, whatever the roster's size."""
     counts = {reason.value: Count("pk", filter=rule) for reason, rule in LEFT_OUT.items()}
     with agency_scope(agency):
-        row = Person.objects.aggregate(active_sworn=Count("pk", filter=ACTIVE_SWORN), **counts)
+        row = Person.objects.aggregate(
+            active_sworn=Count("pk", filter=ACTIVE_SWORN),
+            selected_non_sworn=Count("pk", filter=IN_SCOPE & ~ACTIVE_SWORN),
+            **counts,
+        )
     return ScopeCounts(
         active_sworn=row["active_sworn"],
+        selected_non_sworn=row["selected_non_sworn"],
         left_out={reason.value: row[reason.value] for reason in LEFT_OUT},
     )
 

@@ -6,6 +6,7 @@ from unittest import mock
 
 import openpyxl
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from agencies.models import AuditEvent
@@ -356,3 +357,20 @@ def test_a_file_checked_before_the_values_step_is_checked_again_not_imported(
     client.post(url("import_confirm", agency_a, batch_id=batch.public_id))
     batch.refresh_from_db()
     assert batch.state == ImportState.PREVIEWED
+
+
+def test_the_import_services_refuse_another_agency_s_import(agency_a, agency_b, editor):
+    """Views fetch through the agency's scope; the services check again, for every caller."""
+    from tests.factories import ImportBatchFactory
+
+    theirs = ImportBatchFactory(agency=agency_b)
+    for step in (import_services.import_confirm, import_services.import_retry,
+                 import_services.import_cancel):  # fmt: skip
+        with pytest.raises(ValidationError, match="another agency"):
+            step(agency=agency_a, actor=editor, batch=theirs)
+    with pytest.raises(ValidationError, match="another agency"):
+        import_services.import_columns(agency=agency_a, actor=editor, batch=theirs, mapping={})
+    with pytest.raises(ValidationError, match="another agency"):
+        import_services.import_values(agency=agency_a, actor=editor, batch=theirs, meanings={})
+    theirs.refresh_from_db()
+    assert theirs.state == ImportState.PREVIEWED

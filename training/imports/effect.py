@@ -11,8 +11,6 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 
-from django.db.models import Count
-
 from agencies.models import Agency
 from agencies.tenancy import agency_scope
 from training.imports.planning import ImportPlan
@@ -26,7 +24,7 @@ from training.models import (
     Person,
     why_left_out,
 )
-from training.queries import valid_records
+from training.queries import scope_counts, valid_records
 
 # Why someone is in the pledge's scope; why they are left out is a `LeftOut`.
 SWORN_IN_SCOPE = "sworn_in_scope"
@@ -43,10 +41,12 @@ def scope_reason(category: str, status: str, selected: bool) -> str:
 
 
 def import_effect(agency: Agency, plan: ImportPlan, today: date) -> dict:
-    """The scope split and the training requirements after the import, as plain data."""
+    """The scope split and the training requirements after the import, as plain data: the
+    figures are worked out here, the requirements judged by the rules engine itself."""
     # Imported lazily: the pledge's rules live in an app that reads training's models.
+    from agencies.hooks import Finding
     from pledges.dashboard import pledge_and_rules
-    from pledges.evaluation import TrainingFigures, share
+    from pledges.evaluation import Figures, TrainingFigures, evaluate
     from pledges.models import CoverageMode
     from pledges.progress import KINDS
 
@@ -54,7 +54,7 @@ def import_effect(agency: Agency, plan: ImportPlan, today: date) -> dict:
         if plan.kind == ImportKind.ROSTER:
             split, in_scope_ids = _roster_split(plan)
         else:
-            split, in_scope_ids = _current_split()
+            split, in_scope_ids = _current_split(agency)
         kinds = _kinds_held(today, in_scope_ids, plan)
     _, rules = pledge_and_rules(agency, today)
     in_scope = split[SWORN_IN_SCOPE] + split[SELECTED_NON_SWORN]
@@ -65,21 +65,18 @@ def import_effect(agency: Agency, plan: ImportPlan, today: date) -> dict:
             for name, wanted in KINDS.items()
         },  # fmt: skip
     )
-    equivalents = rules.equivalents_count
-    cit = held.cit_any if equivalents else held.cit_strict
-    coverage_any = rules.coverage_mode == CoverageMode.CIT_OR_MHFA
-    if coverage_any:
-        covered = held.either_any if equivalents else held.either_strict
-    else:
-        covered = held.mhfa_any if equivalents else held.mhfa_strict
+    # Only the training requirements are read; the others are not the import's to judge.
+    judged = evaluate(rules, Figures(training=held, partnership=Finding(False),
+                                     policy=Finding(False)))  # fmt: skip
+    cit, coverage = judged["cit"], judged["coverage"]
     return {
         "split": dict(split),
         "in_scope": in_scope,
-        "cit": {"count": cit, "required": share(in_scope, rules.cit_minimum_percent)},
+        "cit": {"count": cit.count, "required": cit.required},
         "coverage": {
-            "count": covered,
-            "required": share(in_scope, rules.coverage_target_percent),
-            "either": coverage_any,
+            "count": coverage.count,
+            "required": coverage.required,
+            "either": rules.coverage_mode == CoverageMode.CIT_OR_MHFA,
         },
     }
 
@@ -95,19 +92,13 @@ def _roster_split(plan: ImportPlan) -> tuple[Counter, set[int]]:
     return split, in_scope_ids
 
 
-def _current_split() -> tuple[Counter, set[int]]:
-    split: Counter = Counter(dict.fromkeys(SCOPE_REASONS, 0))
-    for category, status, selected, count in _grouped_people():
-        split[scope_reason(category, status, selected)] += count
+def _current_split(agency: Agency) -> tuple[Counter, set[int]]:
+    """The roster's split as it stands (a training import changes no one's scope), from
+    the dashboard's own aggregate."""
+    counts = scope_counts(agency)
+    split = Counter({SWORN_IN_SCOPE: counts.active_sworn,
+                     SELECTED_NON_SWORN: counts.selected_non_sworn, **counts.left_out})  # fmt: skip
     return split, set(Person.objects.filter(IN_SCOPE).values_list("pk", flat=True))
-
-
-def _grouped_people():
-    return (
-        Person.objects.values_list("category", "status", "selected")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
 
 
 def _kinds_held(today: date, in_scope_ids: set[int], plan: ImportPlan) -> dict[int, set[str]]:

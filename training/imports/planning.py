@@ -10,8 +10,10 @@ keeps; running the same file twice finds nothing to change the second time.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
@@ -34,6 +36,8 @@ from training.models import Course, ImportKind, Person, Status, TrainingRecord
 
 PERSON_DEFAULTS = {"first_name": "", "email": "", "rank": "", "position": "",
                    "selected": False, "status": Status.ACTIVE}  # fmt: skip
+# A course title's key (`value_key`), worked out once per distinct title of a file.
+TitleKeys = Callable[[str], str]
 # The first rows a preview shows exactly as they will be stored.
 SAMPLE_ROWS = 10
 # A training file about more people than this is compared with all the agency's records:
@@ -112,7 +116,7 @@ def _planned(
         return plan
     parse = RowParser(kind, mapping, today, choices)
     parsed = [parse(row.number, row.cells) for row in table.rows]
-    title_keys = _Once(value_key)
+    title_keys = cache(value_key)  # a file repeats a few dozen titles on every row
     rows = []
     for row, errors in _once(plan, parsed, title_keys):
         for error in errors:
@@ -131,30 +135,17 @@ def _planned(
     return plan
 
 
-class _Once(dict):
-    """A function's value for each argument, worked out the first time it is asked for: a
-    file repeats a few dozen course titles on every row."""
-
-    def __init__(self, function) -> None:
-        super().__init__()
-        self.function = function
-
-    def __missing__(self, argument):
-        value = self[argument] = self.function(argument)
-        return value
-
-
-def _key(kind: str, row: ParsedRow, title_keys: _Once):
+def _key(kind: str, row: ParsedRow, title_keys: TitleKeys):
     """What one row is about: a person, or a person's course on a day; None when unknown."""
     values = row.values
     if kind == ImportKind.ROSTER:
         return values.get("employee_id")
     if "employee_id" in values and "course" in values and "completed_on" in values:
-        return values["employee_id"], title_keys[values["course"]], values["completed_on"]
+        return values["employee_id"], title_keys(values["course"]), values["completed_on"]
     return None
 
 
-def _once(plan: ImportPlan, parsed: list[tuple[ParsedRow, list[RowError]]], title_keys: _Once):
+def _once(plan: ImportPlan, parsed: list[tuple[ParsedRow, list[RowError]]], title_keys: TitleKeys):
     """Each row with its problems, a repeated key once: exact repeats are read once, with a
     note naming them; repeats that differ are one error naming them all, and none of them
     is imported."""
@@ -200,10 +191,10 @@ def _once(plan: ImportPlan, parsed: list[tuple[ParsedRow, list[RowError]]], titl
     return kept
 
 
-def _comparable(row: ParsedRow, title_keys: _Once) -> dict:
+def _comparable(row: ParsedRow, title_keys: TitleKeys) -> dict:
     """A row's values as a repeat is judged: course titles by their key ("CIT" is "cit")."""
     if "course" in row.values:
-        return {**row.values, "course": title_keys[row.values["course"]]}
+        return {**row.values, "course": title_keys(row.values["course"])}
     return row.values
 
 
@@ -266,7 +257,7 @@ def _plan_training(
     rows: list[ParsedRow],
     agency: Agency,
     choices: Choices,
-    title_keys: _Once,
+    title_keys: TitleKeys,
 ) -> None:
     courses = {str(c.public_id): c for c in course_matching.usable_courses(agency)}
     chosen = choices.get("course", {})
@@ -277,19 +268,19 @@ def _plan_training(
         )
     }
 
-    def course_for(title: str) -> Course | str | None:
+    @cache
+    def course_of(title: str) -> Course | str | None:
         """The course chosen for a title, NOT_FOR_THE_PLEDGE, or None if none was chosen."""
-        choice = chosen.get(title_keys[title])
+        choice = chosen.get(title_keys(title))
         if choice == course_matching.NOT_FOR_THE_PLEDGE:
             return course_matching.NOT_FOR_THE_PLEDGE
         return courses.get(choice or "")
 
-    course_of = _Once(course_for)
     keyed: list[ParsedRow] = []
     first_of: dict[tuple, ParsedRow] = {}  # two titles of one course on one day
     for row in rows:
         values = row.values
-        course = course_of[values["course"]]
+        course = course_of(values["course"])
         if course is course_matching.NOT_FOR_THE_PLEDGE:
             plan.not_for_the_pledge += 1
             continue

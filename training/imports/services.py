@@ -19,6 +19,7 @@ from agencies.audit import record_event
 from agencies.documents import display_name
 from agencies.models import Agency, User
 from agencies.tenancy import agency_scope
+from agencies.validation import check_same_agency
 from onemind.enqueue import enqueue_on_commit
 from training.imports import courses as course_matching
 from training.imports import runs
@@ -108,7 +109,8 @@ def _for_storage(items: list[RowError]) -> list[list]:
     return [[e.row, e.column, e.message] for e in items[:MAX_STORED_ERRORS]]
 
 
-def _editable(batch: ImportBatch) -> None:
+def _editable(agency: Agency, batch: ImportBatch) -> None:
+    check_same_agency(agency, batch)
     if batch.state not in EDITABLE_STATES:
         raise ValidationError(
             _("This import is already %(state)s.") % {"state": batch.get_state_display().lower()}
@@ -120,7 +122,7 @@ def import_columns(
 ) -> ImportBatch:
     """The columns step: keep the chosen columns (remembered for the agency's next file) and
     find each distinct value the values or courses step asks about. Nothing is imported."""
-    _editable(batch)
+    _editable(agency, batch)
     batch.mapping = {field: header for field, header in mapping.items() if header}
     table = runs.table_of(batch)
     indexes = runs.column_indexes(batch, table)
@@ -167,7 +169,7 @@ def import_values(
     a title chosen to be proposed as an equivalent course is proposed now. Nothing is
     imported: the preview says what the import would do. With `allow_unchosen`, a value
     nothing proposed a meaning for stays without one, and its rows are skipped."""
-    _editable(batch)
+    _editable(agency, batch)
     lines = batch.preview.get("values", [])
     chosen: dict[str, dict[str, str]] = {}
     with transaction.atomic():
@@ -257,8 +259,9 @@ def _preview(agency: Agency, batch: ImportBatch) -> None:
 
 
 def import_confirm(*, agency: Agency, actor: User, batch: ImportBatch) -> ImportBatch:
-    """Queue a checked import to run in the background; only an error-free one. It is
+    """Queue a checked import to run in the background: the rows its preview keeps. It is
     recorded as queued, so the sweep runs it even if its message never reaches a worker."""
+    check_same_agency(agency, batch)
     counts = batch.preview.get("counts", {})
     if "imported_rows" not in counts:
         raise ValidationError(
@@ -298,6 +301,7 @@ def import_retry(*, agency: Agency, actor: User, batch: ImportBatch) -> ImportBa
     """Run an import again from the start: one waiting (its message may be lost), one
     interrupted, or one that failed. One running healthily is left to finish."""
     now = timezone.now()
+    check_same_agency(agency, batch)
     with transaction.atomic():
         retried = ImportBatch.all_agencies.filter(
             Q(state__in=RETRYABLE_STATES) | runs.stale(now), pk=batch.pk
@@ -321,6 +325,7 @@ def import_retry(*, agency: Agency, actor: User, batch: ImportBatch) -> ImportBa
 def import_cancel(*, agency: Agency, actor: User, batch: ImportBatch) -> None:
     """Drop an import that has not started, or whose run was interrupted; its file is
     deleted. One running healthily is left to finish."""
+    check_same_agency(agency, batch)
     with transaction.atomic():
         cancelled = ImportBatch.all_agencies.filter(
             Q(state__in=CANCELLABLE_STATES) | runs.stale(timezone.now()), pk=batch.pk

@@ -57,12 +57,13 @@ def _words(meanings: dict[str, str]) -> dict[str, str]:
 
 
 _SKIP_ROWS = (SKIP, _("Skip these rows"))
+_SWORN_OR_NOT = ((Category.SWORN, _("Sworn")), (Category.NON_SWORN, _("Non-sworn")), _SKIP_ROWS)
 
 CATEGORY = Vocabulary(
     field="category",
     label=_("Sworn or non-sworn"),
     question=_("What each value in the sworn column means"),
-    meanings=((Category.SWORN, _("Sworn")), (Category.NON_SWORN, _("Non-sworn")), _SKIP_ROWS),
+    meanings=_SWORN_OR_NOT,
     words=_words(
         {
             Category.SWORN: "y|yes|true|1|x|sworn|s|officer|deputy|leo|peace officer|certified"
@@ -138,7 +139,7 @@ RANK_CATEGORY = Vocabulary(
         "The file has no sworn column: confirm, for each rank or title of the people new to "
         "the roster, whether they are sworn"
     ),
-    meanings=((Category.SWORN, _("Sworn")), (Category.NON_SWORN, _("Non-sworn")), _SKIP_ROWS),
+    meanings=_SWORN_OR_NOT,
     words={},
 )
 
