@@ -1,6 +1,7 @@
 from django.urls import path
 
 from agencies import staff_views
+from agencies.outbox import views as outbox_views
 
 urlpatterns = [
     path("mfa-required/", staff_views.mfa_required, name="mfa_required"),
@@ -10,4 +11,7 @@ urlpatterns = [
         "locked-accounts/<int:user_id>/unlock/", staff_views.account_unlock, name="account_unlock"
     ),
     path("audit/", staff_views.audit, name="audit"),
+    path("emails/", outbox_views.outbox_list, name="outbox"),
+    path("emails/<uuid:email_id>/retry/", outbox_views.outbox_retry, name="outbox_retry"),
+    path("emails/retry-failed/", outbox_views.outbox_retry_failed, name="outbox_retry_failed"),
 ]

@@ -91,7 +91,9 @@ def prepare(plan_path: Path, *, coordinators: int, reviewers: int) -> dict:
     from agencies.services import agency_set_verified
     from agencies.staff import REVIEWER_GROUP
     from agencies.tenancy import agency_scope
-    from pledges import progress, reviews, services
+    from pledges import services
+    from pledges.certification import services as certification
+    from pledges.engine import progress
     from pledges.models import Certificate, Pledge, PledgeStatus, ProgressSnapshot
     from training.models import Course, CourseKind, Person, Status
 
@@ -158,7 +160,7 @@ def prepare(plan_path: Path, *, coordinators: int, reviewers: int) -> dict:
         if n % 3 == 0:
             # Only an agency that staff verified can be certified.
             agency_set_verified(agency=pledge.agency, actor=reviewer_accounts[0], verified=True)
-            reviews.review_approve(reviewer=reviewer_accounts[0], submission=submission)
+            certification.review_approve(reviewer=reviewer_accounts[0], submission=submission)
     for number, token in Certificate.all_agencies.values_list("number", "token"):
         plan["certificates"].append({"number": number, "token": token})
     plan["states"] = sorted(set(Agency.objects.values_list("region", flat=True)))

@@ -30,8 +30,8 @@ def main() -> None:
 
     django.setup()
     from agencies.models import Agency
+    from pledges.certification.pdf import certificate_pdf
     from pledges.models import Certificate
-    from pledges.pdfs import certificate_pdf
 
     agency = Agency(name="Millbrook Police Department", locality="Millbrook", region="NY")
     certificate = Certificate(

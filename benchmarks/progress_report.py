@@ -39,7 +39,7 @@ def build_agency(name: str, people: int, today: date, rng: random.Random, weeks:
 
     from agencies.models import Agency, Document, DocumentKind, User
     from partnerships.models import MentalHealthOrganization, Partnership, PartnershipVersion
-    from pledges import progress
+    from pledges.engine import progress
     from pledges.management.commands.national_dataset import FIRST, LAST
     from pledges.models import CrisisPolicy, Pledge, PledgeStatus, ProgramRules
     from training.bulk import insert_rows
@@ -178,7 +178,7 @@ def delivered(count: int, today: date, rng: random.Random) -> dict:
 
     from agencies.models import Membership, User
     from agencies.outbox import sending, services
-    from pledges import notices
+    from pledges.emails import notices
 
     for n in range(count):
         agency = build_agency(f"Town {n} Police Department", 10, today, rng, weeks=4)

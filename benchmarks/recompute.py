@@ -95,7 +95,8 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     from agencies.models import Agency
-    from pledges import dashboard, progress
+    from pledges import queries
+    from pledges.engine import progress
     from pledges.models import ProgressSnapshot
     from training.models import Person, TrainingRecord
 
@@ -131,15 +132,15 @@ def main() -> None:
     assert written == len(ids) and ProgressSnapshot.all_agencies.filter(day=on).count() == len(ids)
     bare_one, _ = timed(bare([largest.pk]), args.repeats)
     recompute_one, _ = timed(lambda: progress.recompute([largest.pk], on), args.repeats)
-    dashboard_one, board = timed(lambda: dashboard.dashboard(largest), args.repeats)
+    dashboard_one, board = timed(lambda: queries.dashboard(largest), args.repeats)
 
     from django.core.paginator import Paginator
 
-    from pledges import staff_queries
+    from pledges.program import queries as program_queries
 
     def staff_page(**filters):
         def run():
-            page = Paginator(staff_queries.agencies(staff_queries.AgencyFilters(**filters)), 50)
+            page = Paginator(program_queries.agencies(program_queries.AgencyFilters(**filters)), 50)
             return page.count, list(page.get_page(1))
 
         return run

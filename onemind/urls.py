@@ -3,8 +3,9 @@ from django.urls import include, path
 
 from agencies import staff_urls as agency_staff_urls
 from agencies import views as agency_views
-from pledges import email_views, public_views
 from pledges import staff_urls as pledge_staff_urls
+from pledges.certification import public_views
+from pledges.emails import views as email_views
 from training import staff_urls as training_staff_urls
 
 urlpatterns = [

@@ -8,10 +8,11 @@ class PledgesConfig(AppConfig):
     def ready(self) -> None:
         from agencies.hooks import evidence_changed
         from agencies.outbox import kinds
-        from pledges import emails, evaluation_cache
+        from pledges.emails import content
+        from pledges.engine import evaluation_cache
         from pledges.tasks import schedule_recompute
 
-        kinds.register(*emails.KINDS)
+        kinds.register(*content.KINDS)
 
         def recompute_on_change(sender, agency, **kwargs) -> None:
             evaluation_cache.evidence_changed(agency.pk)

@@ -1,12 +1,11 @@
 from django import forms
-from django.utils.translation import gettext
 
 from agencies.dates import PAST_DAYS, PLANNED_DAYS
 from agencies.documents import AGREEMENT_TYPES
 from agencies.forms import DayField, DocumentField
 from agencies.names import NameFormField
-from pledges.models import POLICY_ELEMENTS, CrisisPolicy, ProgramRules, ReportFrequency
-from pledges.services import POLICY_FIELDS, RULES_FIELDS, pledge_window
+from pledges.models import POLICY_ELEMENTS, CrisisPolicy
+from pledges.services import POLICY_FIELDS, pledge_window
 
 
 class PolicyForm(forms.ModelForm):
@@ -73,70 +72,3 @@ class PledgeForm(forms.Form):
 
 class WithdrawForm(forms.Form):
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Reason")
-
-
-class RulesForm(forms.ModelForm):
-    effective_on = DayField(PLANNED_DAYS, label="Takes effect")
-
-    class Meta:
-        model = ProgramRules
-        fields = RULES_FIELDS
-        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
-
-
-class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(
-        choices=[("approve", "Approve and certify"), ("return", "Return for changes")],
-        widget=forms.RadioSelect(attrs={"class": "usa-radio__input"}),
-        label="Decision",
-    )
-    partnership = forms.CharField(
-        label="Comment on the partnership", required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-    policy = forms.CharField(
-        label="Comment on the policy", required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-    cit = forms.CharField(
-        label="Comment on CIT training", required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-    coverage = forms.CharField(
-        label="Comment on training coverage",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-
-    def __init__(self, *args, can_approve: bool = True, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not can_approve:
-            # An agency staff have not verified can only be returned (the page says why).
-            decision = self.fields["decision"]
-            decision.choices = [("return", "Return for changes")]
-            decision.error_messages["invalid_choice"] = gettext(
-                "The agency is not verified, so it cannot be approved. Verify the agency first."
-            )
-
-    def comments(self) -> dict[str, str]:
-        keys = ("partnership", "policy", "cit", "coverage")
-        return {k: self.cleaned_data[k] for k in keys if self.cleaned_data.get(k)}
-
-
-class EmailPreferenceForm(forms.Form):
-    progress_report = forms.ChoiceField(
-        choices=ReportFrequency.choices,
-        widget=forms.RadioSelect(attrs={"class": "usa-radio__input"}),
-        label="Progress report, with the PDF attached",
-    )
-    reminders = forms.BooleanField(
-        required=False,
-        label="Reminders and notices",
-        help_text="Target date nearing; a partnership or people's training about to expire; "
-        "a submission returned; a certificate issued.",
-    )
-
-
-class DigestForm(forms.Form):
-    weekly_digest = forms.BooleanField(
-        required=False,
-        label="Send me the weekly program digest",
-        help_text="The review queue, the week's new pledges and the agencies at risk.",
-    )

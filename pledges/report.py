@@ -19,13 +19,14 @@ from django.utils.safestring import SafeString
 
 from agencies.dates import day
 from agencies.models import Agency
+from onemind.lib.pdfs import render_pdf
 from partnerships.queries import PartnershipRow, partnerships
-from pledges import dashboard, progress
-from pledges.evaluation import Evaluation
+from pledges import queries
+from pledges.engine import progress
+from pledges.engine.evaluation import Evaluation
+from pledges.engine.pace import Pace
+from pledges.engine.submissions import people_with_training
 from pledges.models import CoverageMode, Pledge, ProgramRules
-from pledges.pace import Pace
-from pledges.pdfs import render_pdf
-from pledges.submissions import people_with_training
 from training.models import CIT_KINDS, IN_SCOPE, MHFA_KINDS, CourseKind, Person, TrainingRecord
 from training.queries import EXPIRY_HORIZON_DAYS, valid_records
 
@@ -75,9 +76,9 @@ def progress_report(agency: Agency, on: date | None = None) -> ProgressReport:
     """Everything the progress report shows on `on` (the agency's today by default), in a
     fixed number of queries whatever the roster's size."""
     on = on or agency.today()
-    pledge, rules = dashboard.pledge_and_rules(agency, on)
+    pledge, rules = queries.pledge_and_rules(agency, on)
     open_pledge = pledge if pledge and pledge.is_open else None
-    history = dashboard.snapshot_history(agency, on)
+    history = queries.snapshot_history(agency, on)
     evaluation = progress.agency_evaluation(agency, on, rules=rules)
     coverage = evaluation["coverage"]
     horizon = on + timedelta(days=EXPIRY_HORIZON_DAYS)
@@ -87,8 +88,8 @@ def progress_report(agency: Agency, on: date | None = None) -> ProgressReport:
         pledge=pledge,
         rules=rules,
         evaluation=evaluation,
-        pace=dashboard.pace(history, coverage.count, coverage.required, on, open_pledge),
-        chart=dashboard.chart(history, evaluation, rules, on),
+        pace=queries.pace(history, coverage.count, coverage.required, on, open_pledge),
+        chart=queries.chart(history, evaluation, rules, on),
         untrained=untrained_people(agency, rules, on),
         lapsing=lapsing_training(agency, on, EXPIRY_HORIZON_DAYS, rules),
         expiring_partnerships=[
@@ -128,7 +129,7 @@ def lapsing_training(
     the agency's rules (its open pledge's, else those in force) unless `rules` is given.
     Two queries, whatever the roster's size (two more to find the rules)."""
     if rules is None:
-        rules = dashboard.pledge_and_rules(agency, on)[1]
+        rules = queries.pledge_and_rules(agency, on)[1]
     later = on + timedelta(days=days)
     in_scope = Person.all_agencies.filter(IN_SCOPE, agency=agency)
     found = []

@@ -19,7 +19,8 @@ from agencies.hooks import announce_evidence_changed
 from agencies.models import Agency, DocumentKind, User
 from agencies.tenancy import agency_scope
 from agencies.validation import check_same_agency, save_unique, validate
-from pledges import lifecycle, progress
+from pledges.engine import lifecycle, progress
+from pledges.engine.submissions import fingerprint, frozen_evidence
 from pledges.models import (
     NEWEST_FIRST,
     POLICY_ELEMENTS,
@@ -30,7 +31,6 @@ from pledges.models import (
     ProgramRules,
     Submission,
 )
-from pledges.submissions import fingerprint, frozen_evidence
 from training.models import add_months
 
 POLICY_FIELDS = [

@@ -1,18 +1,25 @@
-"""Background work of the pledge engine: recomputing progress, lapsing overdue pledges,
-rendering certificates, queueing the scheduled emails."""
+"""Background work of the pledges app: recomputing progress, lapsing overdue pledges,
+rendering certificates and the program report, queueing the scheduled emails."""
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from celery import shared_task
 from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import OperationalError
 from django.utils import timezone
 
 from agencies.models import Agency
 from onemind.enqueue import enqueue
-from pledges import progress, services
+from onemind.lib.pdfs import render_pdf
+from pledges import services
+from pledges.certification.pdf import certificate_pdf
+from pledges.emails import notices
+from pledges.engine import progress
 from pledges.models import Certificate
+from pledges.program.queries import program_figures
 
 log = logging.getLogger(__name__)
 
@@ -67,18 +74,37 @@ def lapse_overdue_pledges() -> int:
 def render_certificate_pdf(certificate_id: int) -> str:
     """Render and store a certificate's PDF once; running again keeps the stored file, or
     renders it anew if the file went missing from storage."""
-    from django.core.files.base import ContentFile
-
-    from pledges.pdfs import certificate_pdf
 
     certificate = Certificate.all_agencies.select_related("agency").get(pk=certificate_id)
-    if not certificate.pdf or not certificate.pdf.storage.exists(certificate.pdf.name):
+    if not certificate_pdf_ready(certificate):
         certificate.pdf.save(
             f"{certificate.number}.pdf", ContentFile(certificate_pdf(certificate)), save=False
         )
         # Only the file's name: a revocation made while rendering must stand.
         Certificate.all_agencies.filter(pk=certificate.pk).update(pdf=certificate.pdf.name)
     return certificate.pdf.name
+
+
+def certificate_pdf_ready(certificate: Certificate) -> bool:
+    """Whether the certificate's PDF is stored, ready to serve."""
+    return bool(certificate.pdf) and certificate.pdf.storage.exists(certificate.pdf.name)
+
+
+def _ask_once_a_minute(task, *args) -> None:
+    """A page asked for a PDF not rendered yet: the worker renders it, asked at most once a
+    minute however often the page is reloaded."""
+    key = f"pledges:render-asked:{task.name}:{args}"
+    try:
+        if not cache.add(key, 1, 60):
+            return
+    except Exception:  # cache unreachable: ask anyway; a render keeps a stored file
+        log.exception("Could not record the render asked by %s", key)
+    enqueue(task, *args)
+
+
+def ask_for_certificate_pdf(certificate_id: int) -> None:
+    """The certificate's PDF is not stored (not rendered yet, or its file went missing)."""
+    _ask_once_a_minute(render_certificate_pdf, certificate_id)
 
 
 @shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
@@ -104,6 +130,39 @@ def sweep_certificate_pdfs() -> int:
 @shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
 def queue_scheduled_emails() -> int:
     """Daily: progress reports, reminders and the staff digest that are due, to the outbox."""
-    from pledges import notices
-
     return notices.queue_scheduled_emails()
+
+
+# The program report: its figures move with recomputes, so a stored report serves the hour it
+# was rendered in, and the one before it is removed when the next is stored.
+PROGRAM_REPORTS = "program-reports"
+
+
+def program_report_name(at: datetime) -> str:
+    return f"{PROGRAM_REPORTS}/one-mind-program-report-{at:%Y-%m-%dT%H}.pdf"
+
+
+def stored_program_report(at: datetime) -> str | None:
+    """The stored program report of the hour of `at`, if rendered."""
+    name = program_report_name(at)
+    return name if default_storage.exists(name) else None
+
+
+def ask_for_program_report(at: datetime) -> None:
+    _ask_once_a_minute(render_program_report, at.isoformat())
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
+def render_program_report(at_iso: str) -> str:
+    """Render and store the program report of an hour once; earlier ones are removed."""
+    at = datetime.fromisoformat(at_iso)
+    name = program_report_name(at)
+    if not default_storage.exists(name):
+        figures = program_figures(timezone.localdate(at))
+        pdf = render_pdf("pledges/program_report_pdf.html", {"figures": figures})
+        name = default_storage.save(name, ContentFile(pdf))
+    _, stored = default_storage.listdir(PROGRAM_REPORTS)
+    for earlier in stored:
+        if f"{PROGRAM_REPORTS}/{earlier}" < name:
+            default_storage.delete(f"{PROGRAM_REPORTS}/{earlier}")
+    return name

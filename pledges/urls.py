@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from pledges import email_views, views
+from pledges import views
+from pledges.emails import views as email_views
 
 urlpatterns = [
     path("", views.agency_dashboard, name="agency_dashboard"),

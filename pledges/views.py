@@ -9,10 +9,9 @@ from agencies import documents
 from agencies.access import agency_view
 from agencies.forms import add_service_error
 from agencies.models import Capability
-from pledges import dashboard as dashboard_queries
-from pledges import lifecycle, policy, services
+from pledges import queries, services
+from pledges.engine import lifecycle, policy
 from pledges.forms import PledgeForm, PolicyForm, WithdrawForm
-from pledges.getting_started import getting_started
 from pledges.models import (
     POLICY_ELEMENTS,
     SIGNED_OPEN_STATUSES,
@@ -21,8 +20,11 @@ from pledges.models import (
     PledgeStatus,
     ProgramRules,
 )
-from pledges.tasks import render_certificate_pdf
+from pledges.tasks import ask_for_certificate_pdf, certificate_pdf_ready
 from training.models import add_months
+
+# A certificate's PDF is usually rendered within seconds of its approval.
+CERTIFICATE_RETRY_SECONDS = 10
 
 
 @agency_view(Capability.VIEW, methods=("GET",))
@@ -71,12 +73,12 @@ def policy_create(request, agency_slug: str):
 def agency_dashboard(request, agency_slug: str):
     """The page a member lands on: what is left to set up, the four requirements today, the
     pledge, the pace."""
-    board = dashboard_queries.dashboard(request.agency)
+    board = queries.dashboard(request.agency)
     pledge = board.pledge
     context = {
         "agency": request.agency,
         "board": board,
-        "getting_started": getting_started(request.agency),
+        "getting_started": queries.getting_started(request.agency),
         "can_submit": bool(
             request.membership.can(Capability.MANAGE)
             and pledge
@@ -163,9 +165,16 @@ def pledge_withdraw(request, agency_slug: str):
 
 @agency_view(Capability.VIEW, methods=("GET",))
 def certificate_download(request, agency_slug: str, certificate_id):
-    """The agency's certificate PDF (rendered now if the worker has not done it yet)."""
+    """The agency's certificate PDF, once the worker has rendered it; until then a page that
+    says it is being prepared (PDFs are never rendered while a page waits)."""
     certificate = get_object_or_404(
         Certificate.objects.filter(revoked_at=None), public_id=certificate_id
     )
-    certificate.pdf.name = render_certificate_pdf(certificate.pk)  # at once if not stored
+    if not certificate_pdf_ready(certificate):
+        ask_for_certificate_pdf(certificate.pk)
+        response = render(
+            request, "pledges/certificate_pending.html", {"certificate": certificate}, status=202
+        )
+        response["Retry-After"] = str(CERTIFICATE_RETRY_SECONDS)
+        return response
     return documents.serve_file(certificate.pdf, f"{certificate.number}.pdf", "application/pdf")

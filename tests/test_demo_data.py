@@ -65,8 +65,8 @@ def test_demo_rosters_are_filled_once(db):
 def test_demo_agreements_are_added_once_and_meet_or_miss_as_shown(db, private_files):
     from agencies.models import Agency
     from partnerships.queries import partnership_finding
+    from pledges.engine.policy import policy_finding
     from pledges.models import CrisisPolicy
-    from pledges.policy import policy_finding
 
     call_command("demo_data", stdout=StringIO())
     call_command("demo_agreements", stdout=StringIO())

@@ -136,7 +136,7 @@ def test_agency_pages_for_a_coordinator(client, agency_a, coordinator, editor):
 
 
 def test_unsubscribe_pages(client, agency_a, coordinator):
-    from pledges.subscriptions import Stream, unsubscribe_token
+    from pledges.emails.subscriptions import Stream, unsubscribe_token
 
     token = unsubscribe_token(user_id=coordinator.pk, agency_id=agency_a.pk, stream=Stream.REPORTS)
     path = reverse("email_unsubscribe", kwargs={"token": token})

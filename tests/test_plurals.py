@@ -17,11 +17,13 @@ from agencies.models import OutboxEmail, OutboxStatus
 from agencies.outbox import sending
 from agencies.outbox.messages import render_email
 from agencies.outbox.services import outbox_add
-from pledges import notices, progress, report
-from pledges.evaluation import Figures, TrainingFigures, evaluate
+from pledges import report
+from pledges.emails import notices
+from pledges.engine import progress
+from pledges.engine.evaluation import Figures, TrainingFigures, evaluate
+from pledges.engine.pace import project
 from pledges.models import CoverageMode, Pledge, ProgramRules
-from pledges.pace import project
-from pledges.staff_queries import WeeklyDigest
+from pledges.program.queries import WeeklyDigest
 from tests.agencies.test_outbox import staff_digests
 from tests.conftest import login
 from tests.factories import PersonFactory, TrainingRecordFactory, course, sign

@@ -48,7 +48,8 @@ FIXED_PARAMETERS = {"kind": "roster", "fmt": "xlsx"}
 
 
 def certificate_of(agency):
-    from pledges import reviews, services
+    from pledges import services
+    from pledges.certification import services as certification
     from tests.factories import UserFactory, meets_everything, sign
 
     coordinator = MembershipFactory(agency=agency, role="coordinator").user
@@ -56,7 +57,7 @@ def certificate_of(agency):
     pledge = sign(agency, coordinator)
     submission = services.pledge_submit(agency=agency, actor=coordinator, pledge=pledge)
     Agency.objects.filter(pk=agency.pk).update(verified=True)
-    return reviews.review_approve(reviewer=UserFactory(), submission=submission)[1]
+    return certification.review_approve(reviewer=UserFactory(), submission=submission)[1]
 
 
 ROLES = [Role.COORDINATOR, Role.EDITOR, Role.VIEWER]

@@ -21,7 +21,8 @@ from agencies.outbox import services as outbox_services
 from agencies.outbox.messages import Renderer
 from agencies.outbox.services import Letter, outbox_add
 from agencies.services import invitation_create
-from pledges import reviews, services
+from pledges import services
+from pledges.certification import services as certification
 from pledges.models import EmailKind
 from tests.conftest import login
 from tests.factories import UserFactory, meets_everything, sign
@@ -66,7 +67,7 @@ def test_a_rolled_back_event_leaves_no_email(agency_a, coordinator, reviewer):
         agency=agency_a, actor=coordinator, pledge=sign(agency_a, coordinator)
     )
     with pytest.raises(RuntimeError), transaction.atomic():
-        reviews.review_return(
+        certification.review_return(
             reviewer=reviewer, submission=submission, comments={"policy": "Add § 4."}
         )
         raise RuntimeError("the request failed after the decision")

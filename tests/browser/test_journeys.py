@@ -376,14 +376,14 @@ def test_the_coordinator_downloads_the_certificate_and_anyone_verifies_it(
 ):
     from pypdf import PdfReader
 
-    from pledges import reviews
+    from pledges.certification import services as certification
     from pledges.models import Submission
     from tests.factories import UserFactory
 
     agency, coordinator = submitted_agency()
     type(agency).objects.filter(pk=agency.pk).update(verified=True)  # staff verified it
     submission = Submission.all_agencies.get(agency=agency)
-    _, certificate = reviews.review_approve(reviewer=UserFactory(), submission=submission)
+    _, certificate = certification.review_approve(reviewer=UserFactory(), submission=submission)
 
     # The coordinator downloads it: the agency's, with its number.
     sign_in(page, coordinator.email)

@@ -17,7 +17,8 @@ def pledged_agency(name, region, opt_in=True, status=None, verified=True):
 
 
 def certified_agency(name, region):
-    from pledges import reviews, services
+    from pledges import services
+    from pledges.certification import services as certification
     from tests.factories import UserFactory, meets_everything
 
     agency = AgencyFactory(name=name, region=region, directory_opt_in=True, verified=True)
@@ -25,16 +26,16 @@ def certified_agency(name, region):
     meets_everything(agency)
     pledge = sign(agency, coordinator)
     submission = services.pledge_submit(agency=agency, actor=coordinator, pledge=pledge)
-    return reviews.review_approve(reviewer=UserFactory(), submission=submission)[1]
+    return certification.review_approve(reviewer=UserFactory(), submission=submission)[1]
 
 
 def test_the_directory_lists_who_opted_in_and_counts_per_state(client, db):
     listed, coordinator = pledged_agency("Alpha Police", "NY")
     certified_agency("Beta Police", "NY")
     revoked = certified_agency("Revoked Police", "NY")
-    from pledges import reviews
+    from pledges.certification import services as certification
 
-    reviews.certificate_revoke(actor=revoked.review.reviewer, certificate=revoked, reason="x")
+    certification.certificate_revoke(actor=revoked.review.reviewer, certificate=revoked, reason="x")
     pledged_agency("Unverified Police", "NY", verified=False)
     pledged_agency("Gamma Police", "TX")
     pledged_agency("Hidden Police", "NY", opt_in=False)

@@ -4,7 +4,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from agencies.hooks import Finding
-from pledges.evaluation import Figures, TrainingFigures, evaluate, share
+from pledges.engine.evaluation import Figures, TrainingFigures, evaluate, share
 from pledges.models import CoverageMode, ProgramRules
 
 ORIGINAL = ProgramRules(

@@ -5,7 +5,7 @@ from unittest import mock
 
 from django.urls import reverse
 
-from pledges import evaluation_cache
+from pledges.engine import evaluation_cache
 from tests.conftest import login
 from tests.factories import PersonFactory, TrainingRecordFactory, course
 from training import services as training_services

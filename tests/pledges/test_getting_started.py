@@ -10,8 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from pledges.getting_started import GettingStarted, getting_started
 from pledges.models import Pledge, ProgramRules
+from pledges.queries import GettingStarted, getting_started
 from tests.conftest import login
 from tests.factories import (
     CrisisPolicyFactory,

@@ -10,11 +10,11 @@ import pytest
 from django.urls import reverse
 
 from agencies.models import Agency
-from pledges import scope as scope_module
 from pledges import services
+from pledges.engine import scope as scope_module
+from pledges.engine.scope import SWORN_ROSTER_MIN_PERCENT, SwornStrength, scope
+from pledges.engine.submissions import fingerprint
 from pledges.models import Submission
-from pledges.scope import SWORN_ROSTER_MIN_PERCENT, SwornStrength, scope
-from pledges.submissions import fingerprint
 from tests.conftest import login
 from tests.factories import PersonFactory, TrainingRecordFactory, course, meets_everything, sign
 from training.models import IN_SCOPE, LEFT_OUT, Category, CourseKind, LeftOut, Person, Status

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 
 from agencies.models import Agency, AgencyType
-from pledges import staff_queries
+from pledges.program import queries as program_queries
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
@@ -95,19 +95,19 @@ def plan(queryset) -> str:
 @pytest.mark.parametrize(
     ("filters", "index"),
     [
-        (staff_queries.AgencyFilters(), "agency_name"),
-        (staff_queries.AgencyFilters(region="or"), "agency_region_name"),
+        (program_queries.AgencyFilters(), "agency_name"),
+        (program_queries.AgencyFilters(region="or"), "agency_region_name"),
     ],
 )
 def test_a_page_of_the_staff_list_is_read_in_index_order(filters, index):
-    shown = plan(staff_queries.agencies(filters)[:50])
+    shown = plan(program_queries.agencies(filters)[:50])
 
     assert f"Index Scan using {index}" in shown
     assert "Sort" not in shown.split("SubPlan")[0]  # no sort of the agencies themselves
 
 
 def test_a_search_of_the_staff_list_reads_only_the_matching_agencies():
-    matching = staff_queries.agencies(staff_queries.AgencyFilters(search="spring"))
+    matching = program_queries.agencies(program_queries.AgencyFilters(search="spring"))
 
     shown = plan(matching.order_by())  # as the page's count asks it
 

@@ -12,14 +12,17 @@ from django.urls import reverse
 from agencies.models import Agency, AuditEvent, OutboxEmail, OutboxStatus, Role
 from agencies.outbox import sending
 from agencies.outbox.services import outbox_add
-from pledges import notices, reviews, services, subscriptions
+from pledges import services
+from pledges.certification import services as certification
+from pledges.emails import notices, subscriptions
+from pledges.emails import services as email_services
+from pledges.emails.subscriptions import Stream
 from pledges.models import (
     EmailKind,
     EmailPreference,
     ReportFrequency,
     StaffEmailPreference,
 )
-from pledges.subscriptions import Stream
 from tests.conftest import login, member
 from tests.factories import (
     PartnershipVersionFactory,
@@ -198,7 +201,7 @@ def test_returned_submission_reaches_members_with_the_comments(
     submission = services.pledge_submit(
         agency=agency_a, actor=coordinator, pledge=sign(agency_a, coordinator)
     )
-    review = reviews.review_return(
+    review = certification.review_return(
         reviewer=reviewer,
         submission=submission,
         comments={"partnership": "The MOU's signature page is missing."},
@@ -223,7 +226,7 @@ def test_an_issued_certificate_is_announced_and_a_revoked_one_is_not(
     submission = services.pledge_submit(
         agency=agency_a, actor=coordinator, pledge=sign(agency_a, coordinator)
     )
-    _, certificate = reviews.review_approve(reviewer=reviewer, submission=submission)
+    _, certificate = certification.review_approve(reviewer=reviewer, submission=submission)
     [row] = queued(EmailKind.CERTIFICATE_ISSUED)
     sending.dispatch()
     [message] = mail.outbox
@@ -233,7 +236,7 @@ def test_an_issued_certificate_is_announced_and_a_revoked_one_is_not(
     mail.outbox.clear()
     row.status = OutboxStatus.PENDING
     row.save()
-    reviews.certificate_revoke(actor=administrator, certificate=certificate, reason="Error.")
+    certification.certificate_revoke(actor=administrator, certificate=certificate, reason="Error.")
     assert sending.dispatch().skipped == 1 and mail.outbox == []
 
 
@@ -243,8 +246,8 @@ def test_a_reissued_certificate_says_what_it_replaces(agency_a, coordinator, rev
     submission = services.pledge_submit(
         agency=agency_a, actor=coordinator, pledge=sign(agency_a, coordinator)
     )
-    _, first = reviews.review_approve(reviewer=reviewer, submission=submission)
-    second = reviews.certificate_reissue(
+    _, first = certification.review_approve(reviewer=reviewer, submission=submission)
+    second = certification.certificate_reissue(
         actor=reviewer, certificate=first, reason="The agency changed its name."
     )
     sending.dispatch()
@@ -266,7 +269,7 @@ def test_the_weekly_digest_goes_to_program_staff_once_a_week(
         meets_everything(agency_a)
         pledge = sign(agency_a, coordinator)
         services.pledge_submit(agency=agency_a, actor=coordinator, pledge=pledge)
-    subscriptions.digest_set(user=administrator, weekly_digest=False)
+    email_services.digest_set(user=administrator, weekly_digest=False)
     for day in range(7):
         with time_machine.travel(monday + timedelta(days=day), tick=False), transaction.atomic():
             outbox_add(notices.staff_digest_letters())
@@ -346,8 +349,10 @@ def test_an_email_queued_before_unsubscribing_is_not_sent(agency_a, coordinator,
     submission = services.pledge_submit(
         agency=agency_a, actor=coordinator, pledge=sign(agency_a, coordinator)
     )
-    reviews.review_return(reviewer=reviewer, submission=submission, comments={"cit": "More CIT."})
-    subscriptions.unsubscribe(user=coordinator, agency=agency_a, stream=Stream.REMINDERS)
+    certification.review_return(
+        reviewer=reviewer, submission=submission, comments={"cit": "More CIT."}
+    )
+    email_services.unsubscribe(user=coordinator, agency=agency_a, stream=Stream.REMINDERS)
     assert sending.dispatch().skipped == 1
     assert mail.outbox == []
     assert OutboxEmail.objects.get().status == OutboxStatus.SKIPPED
@@ -359,7 +364,9 @@ def test_a_member_who_left_gets_nothing_more(agency_a, coordinator, reviewer):
     submission = services.pledge_submit(
         agency=agency_a, actor=coordinator, pledge=sign(agency_a, coordinator)
     )
-    reviews.review_return(reviewer=reviewer, submission=submission, comments={"cit": "More CIT."})
+    certification.review_return(
+        reviewer=reviewer, submission=submission, comments={"cit": "More CIT."}
+    )
     from agencies.models import Membership
 
     Membership.all_agencies.filter(user=leaver).delete()
@@ -371,6 +378,7 @@ def test_a_member_who_left_gets_nothing_more(agency_a, coordinator, reviewer):
 def test_staff_turn_the_digest_off_and_on(client, reviewer):
     login(client, reviewer, mfa=True)
     assert client.get("/staff/emails/").status_code == 200
+    assert "checked" in client.get("/staff/emails/digest/").content.decode()
     client.post("/staff/emails/digest/", {})
     assert StaffEmailPreference.objects.get(user=reviewer).weekly_digest is False
     assert list(subscriptions.digest_recipients()) == []

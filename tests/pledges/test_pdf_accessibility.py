@@ -8,10 +8,11 @@ import pytest
 from django.utils import timezone
 from pypdf import PdfReader
 
+from onemind.lib.pdfs import render_pdf
+from pledges.certification.pdf import certificate_pdf
 from pledges.models import Certificate
-from pledges.pdfs import certificate_pdf, render_pdf
+from pledges.program.queries import program_figures
 from pledges.report import progress_report, progress_report_pdf
-from pledges.staff_queries import program_figures
 from tests.factories import sign
 
 

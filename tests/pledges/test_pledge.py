@@ -9,7 +9,8 @@ from django.db import transaction
 from django.urls import reverse
 
 from agencies.models import AuditEvent
-from pledges import lifecycle, services, tasks
+from pledges import services, tasks
+from pledges.engine import lifecycle
 from pledges.models import Pledge, PledgeStatus, ProgramRules, ProgressSnapshot, Submission
 from tests.conftest import login
 from tests.factories import (
@@ -132,7 +133,7 @@ def test_a_submission_freezes_the_evidence_and_later_changes_do_not_touch_it(
     PersonFactory.create_batch(3, agency=agency_a)  # the roster changes afterwards
     submission.refresh_from_db()
     assert submission.snapshot == frozen
-    from pledges.submissions import fingerprint
+    from pledges.engine.submissions import fingerprint
 
     assert submission.snapshot_sha256 == fingerprint(frozen)
     assert Pledge.all_agencies.get().status == "submitted"
@@ -269,8 +270,8 @@ def test_frozen_people_are_flagged_as_the_pledges_rules_count_them(agency_a, coo
     crit = TrainingRecordFactory(
         person__agency=agency_a, person__last_name="Crit", course=course(CourseKind.CIT_EQUIVALENT)
     )
-    from pledges import progress
-    from pledges.submissions import frozen_evidence
+    from pledges.engine import progress
+    from pledges.engine.submissions import frozen_evidence
 
     today = agency_a.today()
     evaluation = progress.agency_evaluation(agency_a, today, rules=original)

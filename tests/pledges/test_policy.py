@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from agencies.models import Agency, AuditEvent, Document
-from pledges import policy
+from pledges.engine import policy
 from pledges.models import CrisisPolicy
 from tests import files
 from tests.conftest import login

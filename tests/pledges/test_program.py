@@ -1,17 +1,23 @@
 """The program at a glance for staff, and its PDF report."""
 
 import io
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from unittest import mock
 
+import time_machine
+from django.core.files.storage import default_storage
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
-from pledges import progress
+from pledges import tasks
+from pledges.engine import progress
 from pledges.models import Pledge, ProgressSnapshot
 from tests.conftest import login
 from tests.factories import TrainingRecordFactory, sign
 
 
+@time_machine.travel(datetime(2026, 3, 2, 14, 5, tzinfo=UTC), tick=False)
 def test_counts_people_due_soon_and_at_risk(client, reviewer, agency_a, agency_b, coordinator):
     pledge = sign(agency_a, coordinator)
     Pledge.all_agencies.filter(pk=pledge.pk).update(
@@ -30,9 +36,25 @@ def test_counts_people_due_soon_and_at_risk(client, reviewer, agency_a, agency_b
     assert [a.name for a in figures.due_soon] == [agency_a.name]
     assert [a.name for a in figures.at_risk] == [agency_a.name]
 
+    with mock.patch.object(tasks.render_program_report, "apply_async") as asked:
+        pending = client.get(reverse("staff:program_report"))
+        client.get(reverse("staff:program_report"))  # a reload asks no second time
+    assert pending.status_code == 202 and "being prepared" in pending.content.decode()
+    asked.assert_called_once_with(("2026-03-02T14:05:00+00:00",))
+    tasks.render_program_report("2026-03-02T14:05:00+00:00")  # the worker's render
     report = client.get(reverse("staff:program_report"))
-    text = PdfReader(io.BytesIO(report.content)).pages[0].extract_text()
+    assert report["Content-Disposition"].endswith('one-mind-program-report-2026-03-02.pdf"')
+    text = PdfReader(io.BytesIO(b"".join(report.streaming_content))).pages[0].extract_text()
     assert "One Mind Campaign program report" in text and agency_a.name in text
+
+
+def test_a_new_hour_s_report_replaces_the_one_before(db):
+    with time_machine.travel(datetime(2026, 3, 2, 14, 5, tzinfo=UTC), tick=False):
+        first = tasks.render_program_report(timezone.now().isoformat())
+        assert tasks.render_program_report(timezone.now().isoformat()) == first  # kept
+    later = tasks.render_program_report(datetime(2026, 3, 2, 15, 1, tzinfo=UTC).isoformat())
+    assert later != first and default_storage.exists(later)
+    assert not default_storage.exists(first)
 
 
 def test_agency_members_cannot_see_the_program(client, coordinator):

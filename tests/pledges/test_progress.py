@@ -6,8 +6,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pledges import progress
-from pledges.evaluation import TrainingFigures
+from pledges.engine import progress
+from pledges.engine.evaluation import TrainingFigures
 from pledges.models import ProgressSnapshot
 from tests.factories import AgencyFactory, PersonFactory, TrainingRecordFactory, course
 from training.models import (
@@ -250,7 +250,7 @@ def test_the_snapshot_carries_the_pace_and_flags_an_agency_at_risk(db):
 
 
 def test_an_agency_with_nobody_in_scope_is_not_at_risk(db):
-    from pledges.pace import project
+    from pledges.engine.pace import project
 
     pace = project((D - timedelta(days=90), 0), 0, 0, D, D + timedelta(days=10))
     assert not pace.at_risk and pace.projected_on is None

@@ -11,7 +11,8 @@ from pypdf import PdfReader
 
 from agencies.models import OutboxEmail, Role
 from agencies.outbox import sending
-from pledges import notices, subscriptions
+from pledges.emails import notices, subscriptions
+from pledges.emails import services as email_services
 from pledges.models import EmailKind, ReportFrequency
 from tests.conftest import member
 from tests.factories import AgencyFactory, PersonFactory, TrainingRecordFactory, course, sign
@@ -76,7 +77,7 @@ def test_over_a_month_each_recipient_gets_one_monthly_report_and_weekly_ones_wee
 ):
     trained_and_untrained(agency_a)
     sign(agency_a, coordinator)  # coordinators get monthly reports by default
-    subscriptions.preference_set(
+    email_services.preference_set(
         agency=agency_a, user=editor, progress_report=ReportFrequency.WEEKLY, reminders=False
     )
     # The viewer keeps the default: no report.
@@ -121,16 +122,16 @@ def test_an_agency_without_a_signed_pledge_gets_no_report(agency_a, coordinator)
 def test_one_report_is_rendered_for_all_its_recipients(agency_a, coordinator, viewer):
     trained_and_untrained(agency_a)
     sign(agency_a, coordinator)
-    subscriptions.preference_set(
+    email_services.preference_set(
         agency=agency_a, user=viewer, progress_report=ReportFrequency.MONTHLY, reminders=False
     )
     notices.queue_scheduled_emails()
     from unittest import mock
 
-    from pledges import report
+    from pledges.emails import content
 
     with mock.patch.object(
-        report, "progress_report_pdf", wraps=report.progress_report_pdf
+        content, "progress_report_pdf", wraps=content.progress_report_pdf
     ) as rendered:
         assert sending.dispatch().sent == 2
     assert rendered.call_count == 1

@@ -15,7 +15,8 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from agencies.models import Agency, AuditEvent, Membership, Role
-from pledges import reviews, services, tasks
+from pledges import services, tasks
+from pledges.certification import services as certification
 from pledges.models import Certificate, Pledge, Review, Submission
 from tests.conftest import login
 from tests.factories import PersonFactory, meets_everything, sign
@@ -89,7 +90,7 @@ def submitted_unverified(agency_a, coordinator):
 
 def test_an_agency_staff_have_not_verified_cannot_be_certified(reviewer, submitted_unverified):
     with pytest.raises(ValidationError, match="not verified") as refused:
-        reviews.review_approve(reviewer=reviewer, submission=submitted_unverified)
+        certification.review_approve(reviewer=reviewer, submission=submitted_unverified)
     assert "Verify the agency first" in refused.value.messages[0]
     assert Pledge.all_agencies.get().status == "submitted"
     assert not Review.all_agencies.exists() and not Certificate.all_agencies.exists()
@@ -118,14 +119,14 @@ def test_the_review_page_says_to_verify_the_agency_before_approving(
 
 def test_a_return_needs_a_comment(reviewer, submitted):
     with pytest.raises(Exception, match="Comment on at least one requirement"):
-        reviews.review_return(reviewer=reviewer, submission=submitted, comments={"cit": " "})
+        certification.review_return(reviewer=reviewer, submission=submitted, comments={"cit": " "})
     assert not Review.all_agencies.exists()
 
 
 def test_a_decision_is_made_once(reviewer, administrator, submitted):
-    reviews.review_approve(reviewer=reviewer, submission=submitted)
+    certification.review_approve(reviewer=reviewer, submission=submitted)
     with pytest.raises(Exception, match="decided already"):
-        reviews.review_return(
+        certification.review_return(
             reviewer=administrator, submission=submitted, comments={"cit": "Too late"}
         )
     assert Review.all_agencies.count() == 1 and Certificate.all_agencies.count() == 1
@@ -134,7 +135,7 @@ def test_a_decision_is_made_once(reviewer, administrator, submitted):
 def test_staff_who_belong_to_the_agency_cannot_decide_its_pledge(agency_a, reviewer, submitted):
     Membership.all_agencies.create(agency=agency_a, user=reviewer, role=Role.COORDINATOR)
     with pytest.raises(Exception, match="another reviewer decides"):
-        reviews.review_approve(reviewer=reviewer, submission=submitted)
+        certification.review_approve(reviewer=reviewer, submission=submitted)
     assert Pledge.all_agencies.get().status == "submitted"
 
 
@@ -157,14 +158,16 @@ def test_opening_a_document_as_staff_is_recorded(client, reviewer, submitted):
 def test_a_revoked_certificate_shows_as_revoked_and_the_page_leaks_nothing(
     client, agency_a, coordinator, reviewer, submitted
 ):
-    _, certificate = reviews.review_approve(reviewer=reviewer, submission=submitted)
+    _, certificate = certification.review_approve(reviewer=reviewer, submission=submitted)
     person = PersonFactory(agency=agency_a, last_name="Zebulon-Private")
     by_link = reverse("certificate_verify_token", kwargs={"token": certificate.token})
 
     valid = client.get(by_link).content.decode()
     assert "Valid certificate" in valid and agency_a.name in valid
 
-    reviews.certificate_revoke(actor=reviewer, certificate=certificate, reason="Policy withdrawn")
+    certification.certificate_revoke(
+        actor=reviewer, certificate=certificate, reason="Policy withdrawn"
+    )
     for page in (
         client.get(by_link).content.decode(),
         client.get(reverse("certificate_verify"), {"number": certificate.number}).content.decode(),
@@ -193,8 +196,10 @@ def test_an_unknown_number_or_link_says_so(client, db):
 
 
 def test_reissue_revokes_and_issues_the_next_number(reviewer, submitted):
-    _, first = reviews.review_approve(reviewer=reviewer, submission=submitted)
-    second = reviews.certificate_reissue(actor=reviewer, certificate=first, reason="Name changed")
+    _, first = certification.review_approve(reviewer=reviewer, submission=submitted)
+    second = certification.certificate_reissue(
+        actor=reviewer, certificate=first, reason="Name changed"
+    )
     first.refresh_from_db()
     assert first.revoked_at and second.replaces == first
     assert int(second.number[-6:]) == int(first.number[-6:]) + 1
@@ -210,7 +215,7 @@ def test_concurrent_approvals_get_distinct_consecutive_numbers():
         try:
             barrier.wait()
             with transaction.atomic():
-                numbers.append(reviews.next_certificate_number(2031))
+                numbers.append(certification.next_certificate_number(2031))
         except Exception as error:  # surfaced below
             errors.append(error)
         finally:
@@ -227,7 +232,7 @@ def test_concurrent_approvals_get_distinct_consecutive_numbers():
 
 
 def test_pdf_rendering_fetches_only_static_files_and_data_urls(settings):
-    from pledges.pdfs import STATIC_DIR, LocalFilesOnly
+    from onemind.lib.pdfs import STATIC_DIR, LocalFilesOnly
 
     fetcher = LocalFilesOnly()
     for refused in (
@@ -244,7 +249,7 @@ def test_pdf_rendering_fetches_only_static_files_and_data_urls(settings):
 
 
 def test_an_upper_case_file_scheme_is_no_way_around_the_fetcher():
-    from pledges.pdfs import LocalFilesOnly
+    from onemind.lib.pdfs import LocalFilesOnly
 
     for url in ("FILE:///etc/passwd", "File:///etc/passwd", "ftp://example.com/x"):
         with pytest.raises(ValueError):
@@ -252,17 +257,13 @@ def test_an_upper_case_file_scheme_is_no_way_around_the_fetcher():
 
 
 def test_a_revocation_during_rendering_stands(reviewer, submitted):
-    from unittest import mock
-
-    from pledges import tasks
-
-    _, certificate = reviews.review_approve(reviewer=reviewer, submission=submitted)
+    _, certificate = certification.review_approve(reviewer=reviewer, submission=submitted)
 
     def render_then_revoked(cert):
-        reviews.certificate_revoke(actor=reviewer, certificate=cert, reason="Mistake")
+        certification.certificate_revoke(actor=reviewer, certificate=cert, reason="Mistake")
         return b"%PDF-1.7\n%%EOF"
 
-    with mock.patch("pledges.pdfs.certificate_pdf", side_effect=render_then_revoked):
+    with mock.patch("pledges.tasks.certificate_pdf", side_effect=render_then_revoked):
         tasks.render_certificate_pdf(certificate.pk)
     certificate.refresh_from_db()
     assert certificate.revoked_at is not None and certificate.pdf
@@ -271,26 +272,33 @@ def test_a_revocation_during_rendering_stands(reviewer, submitted):
 def test_a_revoked_certificate_is_not_downloadable_and_a_lost_file_is_rendered_again(
     client, agency_a, coordinator, reviewer, submitted
 ):
-    _, certificate = reviews.review_approve(reviewer=reviewer, submission=submitted)
+    _, certificate = certification.review_approve(reviewer=reviewer, submission=submitted)
     url = reverse(
         "certificate_download",
         kwargs={"agency_slug": agency_a.slug, "certificate_id": certificate.public_id},
     )
     Certificate.all_agencies.filter(pk=certificate.pk).update(pdf="certificates/lost.pdf")
     login(client, coordinator)
+    with mock.patch.object(tasks.render_certificate_pdf, "apply_async") as asked:
+        pending = client.get(url)
+        client.get(url)  # a reload while the worker renders asks no second time
+    assert pending.status_code == 202 and pending["Retry-After"] == "10"
+    assert "being prepared" in pending.content.decode()
+    asked.assert_called_once_with((certificate.pk,))
+    tasks.render_certificate_pdf(certificate.pk)  # the worker's render
     response = client.get(url)
     assert response.status_code == 200 and response["Cache-Control"] == "private, no-store"
-    reviews.certificate_revoke(actor=reviewer, certificate=certificate, reason="Withdrawn")
+    certification.certificate_revoke(actor=reviewer, certificate=certificate, reason="Withdrawn")
     assert client.get(url).status_code == 404
 
 
 def test_staff_who_belong_to_the_agency_cannot_revoke_its_certificate(
     agency_a, reviewer, administrator, submitted
 ):
-    _, certificate = reviews.review_approve(reviewer=administrator, submission=submitted)
+    _, certificate = certification.review_approve(reviewer=administrator, submission=submitted)
     Membership.all_agencies.create(agency=agency_a, user=reviewer, role=Role.VIEWER)
     with pytest.raises(Exception, match="another reviewer decides"):
-        reviews.certificate_revoke(actor=reviewer, certificate=certificate, reason="x")
+        certification.certificate_revoke(actor=reviewer, certificate=certificate, reason="x")
 
 
 def test_an_odd_verification_link_is_simply_not_found(client, db):
@@ -301,7 +309,7 @@ def test_an_odd_verification_link_is_simply_not_found(client, db):
 def test_a_reissue_with_the_broker_down_answers_and_the_sweep_renders_its_pdf(
     client, reviewer, submitted, broker_down, django_capture_on_commit_callbacks
 ):
-    _, first = reviews.review_approve(reviewer=reviewer, submission=submitted)
+    _, first = certification.review_approve(reviewer=reviewer, submission=submitted)
     login(client, reviewer, mfa=True)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
@@ -331,7 +339,7 @@ def test_a_certificate_whose_render_keeps_failing_is_queued_once_a_quarter_hour(
     reviewer, submitted, broker_down
 ):
     """A render that fails, or waits behind a long queue, is not queued every minute."""
-    _, certificate = reviews.review_approve(reviewer=reviewer, submission=submitted)
+    _, certificate = certification.review_approve(reviewer=reviewer, submission=submitted)
     assert not certificate.pdf  # the broker was down: never queued
     broker_down.back()
     sent = []

@@ -6,8 +6,9 @@ from datetime import timedelta
 
 from django.urls import reverse
 
-from pledges import progress, staff_queries
+from pledges.engine import progress
 from pledges.models import Pledge
+from pledges.program import queries as program_queries
 from tests.conftest import login
 from tests.factories import AgencyFactory, sign
 
@@ -81,6 +82,6 @@ def test_the_search_finds_an_ori_typed_in_lower_case(db):
     wanted = AgencyFactory(ori="VA0010000", name="Arlington County Police Department")
     AgencyFactory(ori="VA0020000")
 
-    found = staff_queries.agencies(staff_queries.AgencyFilters(search="va0010000"))
+    found = program_queries.agencies(program_queries.AgencyFilters(search="va0010000"))
 
     assert list(found) == [wanted]

@@ -10,7 +10,8 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from agencies.models import Agency, AuditEvent
-from pledges import reviews, services
+from pledges import services
+from pledges.certification import services as certification
 from pledges.models import Certificate
 from tests.conftest import login
 from tests.factories import meets_everything, sign
@@ -34,7 +35,7 @@ def certificate(agency_a, coordinator, reviewer):
     meets_everything(agency_a)
     pledge = sign(agency_a, coordinator)
     submission = services.pledge_submit(agency=agency_a, actor=coordinator, pledge=pledge)
-    return reviews.review_approve(reviewer=reviewer, submission=submission)[1]
+    return certification.review_approve(reviewer=reviewer, submission=submission)[1]
 
 
 def rename_to_nypd(client, agency, coordinator):
@@ -87,12 +88,12 @@ def test_the_pdf_carries_the_identity_the_certificate_recorded(
     rename_to_nypd(client, agency_a, coordinator)
     Certificate.all_agencies.filter(pk=certificate.pk).update(pdf="")  # rendered again below
     login(client, coordinator)
-    response = client.get(
-        reverse(
-            "certificate_download",
-            kwargs={"agency_slug": agency_a.slug, "certificate_id": certificate.public_id},
-        )
+    url = reverse(
+        "certificate_download",
+        kwargs={"agency_slug": agency_a.slug, "certificate_id": certificate.public_id},
     )
+    assert client.get(url).status_code == 202  # asks the worker (eager in tests) to render
+    response = client.get(url)
 
     pdf = PdfReader(io.BytesIO(b"".join(response.streaming_content)))
     text = pdf.pages[0].extract_text()
@@ -130,12 +131,14 @@ def test_a_reissue_records_the_agency_as_staff_verified_it_again(
 ):
     rename_to_nypd(client, agency_a, coordinator)
     with pytest.raises(Exception, match="not verified"):
-        reviews.certificate_reissue(actor=reviewer, certificate=certificate, reason="Renamed")
+        certification.certificate_reissue(actor=reviewer, certificate=certificate, reason="Renamed")
     certificate.refresh_from_db()
     assert certificate.is_valid
 
     Agency.objects.filter(pk=agency_a.pk).update(verified=True)
-    second = reviews.certificate_reissue(actor=reviewer, certificate=certificate, reason="Renamed")
+    second = certification.certificate_reissue(
+        actor=reviewer, certificate=certificate, reason="Renamed"
+    )
 
     assert (second.agency_name, second.agency_ori) == (NYPD["name"], NYPD["ori"])
     event = AuditEvent.objects.get(action="certificate.issued", object_id=str(second.public_id))

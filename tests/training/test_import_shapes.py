@@ -276,9 +276,9 @@ def test_the_preview_s_pledge_figures_are_those_the_pledge_then_has(
 ):
     """The preview works them out from the plan; once imported, the rules engine's SQL
     finds the same, with the catalogue's equivalents counted or not."""
-    from pledges.dashboard import pledge_and_rules
+    from pledges.engine.progress import agency_evaluation
     from pledges.models import ProgramRules
-    from pledges.progress import agency_evaluation
+    from pledges.queries import pledge_and_rules
 
     ProgramRules.objects.update(equivalents_count=equivalents)
     importer.run(RECORDS_EXPORT.encode())

@@ -45,10 +45,10 @@ def import_effect(agency: Agency, plan: ImportPlan, today: date) -> dict:
     figures are worked out here, the requirements judged by the rules engine itself."""
     # Imported lazily: the pledge's rules live in an app that reads training's models.
     from agencies.hooks import Finding
-    from pledges.dashboard import pledge_and_rules
-    from pledges.evaluation import Figures, TrainingFigures, evaluate
+    from pledges.engine.evaluation import Figures, TrainingFigures, evaluate
+    from pledges.engine.progress import KINDS
     from pledges.models import CoverageMode
-    from pledges.progress import KINDS
+    from pledges.queries import pledge_and_rules
 
     with agency_scope(agency):
         if plan.kind == ImportKind.ROSTER:

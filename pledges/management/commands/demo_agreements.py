@@ -12,8 +12,8 @@ from agencies.documents import AGREEMENT_TYPES, check_upload
 from agencies.models import Agency, Membership, Role
 from partnerships import services as partnership_services
 from partnerships.models import MentalHealthOrganization
-from pledges import progress
 from pledges import services as pledge_services
+from pledges.engine import progress
 from pledges.models import CrisisPolicy, Pledge
 from training.models import add_months
 

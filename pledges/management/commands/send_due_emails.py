@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from agencies.outbox import sending
-from pledges import notices
+from pledges.emails import notices
 
 
 class Command(BaseCommand):

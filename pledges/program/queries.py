@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from agencies.models import Agency
+from pledges.certification.queries import review_queue
 from pledges.models import OPEN_STATUSES, Pledge, PledgeStatus, ProgressSnapshot, Submission
 
 SORTS = {
@@ -121,16 +122,6 @@ def program_figures(on: date) -> ProgramFigures:
     )
     at_risk = list(rows.filter(open_pledge, at_risk=True).order_by("pledge_target")[:100])
     return ProgramFigures(by_status, by_state, people, due_soon, at_risk, on)
-
-
-def review_queue() -> QuerySet[Submission]:
-    """Submitted pledges waiting for a decision, oldest first."""
-    return (
-        Submission.all_agencies.filter(pledge__status=PledgeStatus.SUBMITTED, reviews=None)
-        .select_related("agency", "pledge", "submitted_by")
-        .defer("snapshot")  # the frozen evidence, people and all: read on the review page
-        .order_by("submitted_at")
-    )
 
 
 @dataclass(frozen=True)

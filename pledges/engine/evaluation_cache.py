@@ -18,8 +18,8 @@ from datetime import date
 from django.core.cache import cache
 
 from onemind.cache import cached
-from pledges import progress
-from pledges.evaluation import Evaluation
+from pledges.engine import progress
+from pledges.engine.evaluation import Evaluation
 from pledges.models import ProgramRules
 
 log = logging.getLogger(__name__)

@@ -1,28 +1,34 @@
-"""Reads for the agency dashboard: the pledge, today's evaluation, history and pace."""
+"""Reads for the agency dashboard: the pledge, today's evaluation, history and pace, and the
+getting-started checklist of a new agency."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from datetime import date, timedelta
 from typing import NamedTuple
 
+from django.db.models import Exists
 from django.utils.safestring import SafeString, mark_safe
 
 from agencies.models import Agency
 from agencies.tenancy import agency_scope
-from pledges import evaluation_cache
+from partnerships.queries import versions_in_force
 from pledges.charts import Point, progress_chart
-from pledges.evaluation import Evaluation
+from pledges.engine import evaluation_cache
+from pledges.engine.evaluation import Evaluation
+from pledges.engine.pace import PACE_WINDOW_DAYS, Pace, project
+from pledges.engine.scope import Scope, scope
 from pledges.models import (
     OPEN_STATUSES,
     Certificate,
+    CrisisPolicy,
     Pledge,
+    PledgeStatus,
     ProgramRules,
     ProgressSnapshot,
     Review,
 )
-from pledges.pace import PACE_WINDOW_DAYS, Pace, project
-from pledges.scope import Scope, scope
+from training.models import IN_SCOPE, Person, TrainingRecord
 
 CHART_DAYS = 365
 
@@ -129,3 +135,48 @@ def pace(history, covered: int, required: int, today: date, pledge: Pledge | Non
     earlier = next((s for s in history if s.day >= since), None)
     baseline = (earlier.day, earlier.covered_count) if earlier else None
     return project(baseline, covered, required, today, pledge.target_date if pledge else None)
+
+
+# Getting started: the five things a new agency sets up, each read from the agency's own data
+# (never from a box someone ticked), for the checklist on its dashboard.
+
+
+@dataclass(frozen=True)
+class GettingStarted:
+    """Which steps the agency has done, in the order the checklist lists them."""
+
+    roster: bool  # someone in scope on the roster
+    training: bool  # at least one training record
+    partnership: bool  # a partnership (MOU) in force today that counts
+    policy: bool  # a crisis-response policy recorded
+    pledge: bool  # the pledge signed (at any time: a withdrawn one was signed too)
+
+    @property
+    def done_count(self) -> int:
+        return sum(astuple(self))
+
+    @property
+    def step_count(self) -> int:
+        return len(astuple(self))
+
+    @property
+    def complete(self) -> bool:
+        return all(astuple(self))
+
+
+def getting_started(agency: Agency) -> GettingStarted:
+    """The agency's getting-started steps, in one query whatever the size of its roster."""
+    today = agency.today()
+    with agency_scope(agency):
+        steps = (
+            Agency.objects.filter(pk=agency.pk)
+            .values(
+                roster=Exists(Person.objects.filter(IN_SCOPE)),
+                training=Exists(TrainingRecord.objects.all()),
+                partnership=Exists(versions_in_force(today).filter(agency=agency)),
+                policy=Exists(CrisisPolicy.objects.all()),
+                pledge=Exists(Pledge.objects.exclude(status=PledgeStatus.DRAFT)),
+            )
+            .get()
+        )
+    return GettingStarted(**{name: bool(done) for name, done in steps.items()})

@@ -19,6 +19,8 @@ from agencies.models import Agency
 from agencies.outbox.services import Letter, outbox_add
 from partnerships.queries import partnerships, versions_in_force
 from partnerships.standing import renewed_in_time
+from pledges.emails.subscriptions import Stream, digest_recipients, subscribers
+from pledges.engine.progress import by_local_date
 from pledges.models import (
     SIGNED_OPEN_STATUSES,
     Certificate,
@@ -28,9 +30,7 @@ from pledges.models import (
     ReportFrequency,
     Review,
 )
-from pledges.progress import by_local_date
-from pledges.subscriptions import Stream, digest_recipients, subscribers
-from training.models import CIT_KINDS, IN_SCOPE, MHFA_KINDS, TrainingRecord
+from training.models import CIT_KINDS, IN_SCOPE, MHFA_KINDS, Person, TrainingRecord
 from training.queries import valid_records
 
 TARGET_REMINDER_DAYS = (7, 30, 90, 180)
@@ -219,7 +219,6 @@ def training_expiry_letters() -> list[Letter]:
 
 
 def _in_scope_people():
-    from training.models import Person
 
     return Person.all_agencies.filter(IN_SCOPE).values("pk")
 

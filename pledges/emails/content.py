@@ -18,7 +18,11 @@ from agencies.models import Agency, Membership, OutboxEmail
 from agencies.outbox.kinds import Content, Kind, Skip
 from agencies.outbox.messages import Renderer
 from agencies.tenancy import agency_scope
-from pledges import staff_queries, subscriptions
+from partnerships.queries import partnerships
+from partnerships.standing import Status, renewed_in_time
+from pledges.certification.services import REQUIREMENT_TITLES
+from pledges.emails import subscriptions
+from pledges.engine.progress import agency_evaluation
 from pledges.models import (
     SIGNED_OPEN_STATUSES,
     Certificate,
@@ -27,6 +31,8 @@ from pledges.models import (
     PledgeStatus,
     Review,
 )
+from pledges.program import queries as program_queries
+from pledges.report import lapsing_training, progress_report, progress_report_pdf
 
 # How many lines of a list an email body shows before pointing to the page or the PDF.
 LIST_LIMIT = 25
@@ -74,7 +80,6 @@ def _with_unsubscribe(compose: Callable[[Renderer, OutboxEmail], Content]):
 
 
 def _report_and_pdf(agency: Agency):
-    from pledges.report import progress_report, progress_report_pdf
 
     report = progress_report(agency)
     return report, progress_report_pdf(report)
@@ -101,7 +106,6 @@ def _progress_report(renderer: Renderer, row: OutboxEmail) -> Content:
 
 
 def _target_reminder(renderer: Renderer, row: OutboxEmail) -> Content:
-    from pledges.progress import agency_evaluation
 
     pledge = Pledge.all_agencies.select_related("rules").get(pk=row.context["pledge_id"])
     today = row.agency.today()
@@ -123,8 +127,6 @@ def _target_reminder(renderer: Renderer, row: OutboxEmail) -> Content:
 
 
 def _partnership_expiring(renderer: Renderer, row: OutboxEmail) -> Content:
-    from partnerships.queries import partnerships
-    from partnerships.standing import Status, renewed_in_time
 
     today = row.agency.today()
     found = [
@@ -152,7 +154,6 @@ def _partnership_expiring(renderer: Renderer, row: OutboxEmail) -> Content:
 
 
 def _training_expiring(renderer: Renderer, row: OutboxEmail) -> Content:
-    from pledges.report import lapsing_training
 
     lapsing = lapsing_training(row.agency, row.agency.today(), row.context.get("days", 60))
     if not lapsing:
@@ -169,7 +170,6 @@ def _training_expiring(renderer: Renderer, row: OutboxEmail) -> Content:
 
 
 def _submission_returned(renderer: Renderer, row: OutboxEmail) -> Content:
-    from pledges.reviews import REQUIREMENT_TITLES
 
     review = Review.all_agencies.select_related("submission__pledge").get(
         pk=row.context["review_id"]
@@ -205,7 +205,7 @@ def _certificate_issued(renderer: Renderer, row: OutboxEmail) -> Content:
 
 
 def _staff_digest(renderer: Renderer, row: OutboxEmail) -> Content:
-    digest = staff_queries.weekly_digest(timezone.localdate())
+    digest = program_queries.weekly_digest(timezone.localdate())
     return Content({"digest": digest, "staff_url": settings.SITE_URL + reverse("staff:dashboard")})
 
 

@@ -13,10 +13,10 @@ from django.db.models import Exists, OuterRef
 
 from agencies.models import Agency
 from partnerships.queries import partnerships
-from pledges import policy
-from pledges.evaluation import Evaluation
+from pledges.engine import policy
+from pledges.engine.evaluation import Evaluation
+from pledges.engine.scope import frozen_scope
 from pledges.models import Pledge
-from pledges.scope import frozen_scope
 from training.models import (
     CIT_KINDS,
     IN_SCOPE,

@@ -1,5 +1,6 @@
 """Who wants which email: members' choices (or their role's defaults), program staff's
-weekly digest, and the signed links that unsubscribe with one click (RFC 8058)."""
+weekly digest, and the signed links that unsubscribe with one click (RFC 8058). The choices
+are saved by `pledges.emails.services`."""
 
 from __future__ import annotations
 
@@ -7,12 +8,9 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
-from django.db import transaction
 from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
-from django.utils import timezone
 
-from agencies.audit import record_event
 from agencies.models import Agency, Membership, Role, User
 from agencies.staff import ADMINISTER, REVIEW
 from pledges.models import (
@@ -128,79 +126,6 @@ def wants(*, membership: Membership | None, user: User, stream: str) -> bool:
     if stream == Stream.DIGEST:
         return digest_recipients().filter(pk=user.pk).exists()
     return preference_of(membership).wants(stream)
-
-
-def preference_set(
-    *,
-    agency: Agency,
-    user: User,
-    progress_report: str,
-    reminders: bool,
-    via: str = "their email choices",
-) -> EmailPreference:
-    """Save a member's choice of the agency's emails (audited, with how it was made)."""
-    if progress_report not in ReportFrequency.values:
-        raise ValueError(f"Unknown report frequency {progress_report!r}.")
-    with transaction.atomic():
-        membership = Membership.all_agencies.get(agency=agency, user=user)
-        before = preference_of(membership)
-        saved, _ = EmailPreference.all_agencies.update_or_create(
-            agency=agency,
-            user=user,
-            defaults={
-                "progress_report": progress_report,
-                "reminders": reminders,
-                "updated_at": timezone.now(),
-            },
-        )
-        record_event(
-            action="emails.preferences_changed",
-            actor=user,
-            agency=agency,
-            obj=saved,
-            changes={
-                "progress_report": [before.progress_report, progress_report],
-                "reminders": [before.reminders, reminders],
-            },
-            values={"via": via},
-        )
-    return saved
-
-
-def digest_set(
-    *, user: User, weekly_digest: bool, via: str = "the staff emails page"
-) -> StaffEmailPreference:
-    with transaction.atomic():
-        saved, _ = StaffEmailPreference.objects.update_or_create(
-            user=user, defaults={"weekly_digest": weekly_digest, "updated_at": timezone.now()}
-        )
-        record_event(
-            action="emails.digest_changed",
-            actor=user,
-            obj=saved,
-            values={"weekly_digest": weekly_digest, "via": via},
-        )
-    return saved
-
-
-def unsubscribe(*, user: User, agency: Agency | None, stream: str) -> None:
-    """Turn one stream off for the user, as their unsubscribe link asks."""
-    if stream == Stream.DIGEST:
-        digest_set(user=user, weekly_digest=False, via="an unsubscribe link in an email")
-        return
-    membership = Membership.all_agencies.filter(agency=agency, user=user).first()
-    if membership is None:
-        return  # no longer a member: nothing of this agency will reach them anyway
-    current = preference_of(membership)
-    preference_set(
-        agency=agency,
-        user=user,
-        progress_report=ReportFrequency.OFF
-        if stream == Stream.REPORTS
-        else current.progress_report,
-        reminders=False if stream == Stream.REMINDERS else current.reminders,
-        via="an unsubscribe link in an email",
-    )
 
 
 UNSUBSCRIBE_SALT = "pledges.unsubscribe"

@@ -7,10 +7,8 @@ from pathlib import Path
 from urllib.parse import urlparse
 from urllib.request import url2pathname
 
-import segno
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
@@ -40,26 +38,3 @@ def render_pdf(template: str, context: dict) -> bytes:
     html = render_to_string(template, context)
     document = HTML(string=html, base_url=STATIC_DIR.as_uri() + "/", url_fetcher=LocalFilesOnly())
     return document.write_pdf(pdf_variant="pdf/ua-1")
-
-
-def qr_svg(url: str) -> str:
-    """The URL as a QR code in inline SVG markup."""
-    return mark_safe(  # noqa: S308 - segno's own markup of our URL
-        segno.make_qr(url, error="m").svg_inline(scale=4, omitsize=True, title=url)
-    )
-
-
-def certificate_pdf(certificate) -> bytes:
-    from django.urls import reverse
-
-    verify_url = settings.SITE_URL.rstrip("/") + reverse(
-        "certificate_verify_token", kwargs={"token": certificate.token}
-    )
-    # Whom the certificate was issued to is what it recorded then, whatever the agency has
-    # renamed itself to since.
-    context = {
-        "certificate": certificate,
-        "verify_url": verify_url,
-        "qr": qr_svg(verify_url),
-    }
-    return render_pdf("pledges/certificate_pdf.html", context)

@@ -17,9 +17,10 @@ from django.utils.translation import gettext as _
 
 from agencies.audit import changes_between, record_event, snapshot
 from agencies.hooks import announce_evidence_changed
-from agencies.models import Agency, User
+from agencies.models import Agency, Document, Membership, User
 from onemind.enqueue import enqueue_on_commit
-from pledges import lifecycle, notices
+from pledges.emails import notices
+from pledges.engine import lifecycle
 from pledges.models import (
     CERTIFIED_IDENTITY,
     Certificate,
@@ -71,7 +72,6 @@ def _verified_agency(agency_id: int) -> Agency:
 
 
 def _check_reviewer(reviewer: User, submission: Submission) -> None:
-    from agencies.models import Membership
 
     if Membership.all_agencies.filter(agency=submission.agency, user=reviewer).exists():
         raise ValidationError("You are a member of this agency: another reviewer decides.")
@@ -201,3 +201,14 @@ def certificate_reissue(*, actor: User, certificate: Certificate, reason: str) -
         revoked = certificate_revoke(actor=actor, certificate=certificate, reason=reason)
         submission = revoked.review.submission
         return _issue(submission, revoked.review, actor, agency, replaces=revoked)
+
+
+def evidence_opened(*, reviewer: User, document: Document) -> None:
+    """A reviewer opened an agency's document: each opening is in the agency's audit trail."""
+    record_event(
+        action="document.opened_by_staff",
+        actor=reviewer,
+        agency=document.agency,
+        obj=document,
+        values={"file": document.filename},
+    )

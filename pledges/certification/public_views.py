@@ -3,17 +3,14 @@
 import re
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from agencies.models import Agency
-from onemind.cache import cached
 from onemind.ratelimit import limited_per_client
-from pledges.models import Certificate, Pledge, PledgeStatus
+from pledges.certification import queries
+from pledges.models import Certificate, PledgeStatus
 
-DIRECTORY_COUNTS_SECONDS = 60
 NUMBER = re.compile(r"^OM-\d{4}-\d{6}$")
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 
@@ -49,10 +46,6 @@ def _in_words(items: list[str]) -> str:
     return _("%(first)s and %(last)s") % {"first": ", ".join(items[:-1]), "last": items[-1]}
 
 
-def _lookup(**criteria) -> Certificate | None:
-    return Certificate.all_agencies.select_related("agency").filter(**criteria).first()
-
-
 # Numbers are sequential (the program wants them so): the limit keeps anyone from reading
 # every certificate in turn, and a person verifying a few never meets it.
 verification_limited = limited_per_client("verify", setting="VERIFY_LOOKUPS_PER_MINUTE")
@@ -64,7 +57,7 @@ def certificate_verify(request):
     number = request.GET.get("number", "").strip().upper()
     context = {"number": number, "searched": bool(number)}
     if number:
-        found = _lookup(number=number) if NUMBER.match(number) else None
+        found = queries.verifiable_certificate(number=number) if NUMBER.match(number) else None
         context["certificate"] = _public(found)
     return render(request, "public/verify.html", context)
 
@@ -72,7 +65,9 @@ def certificate_verify(request):
 @require_GET
 @verification_limited
 def certificate_verify_token(request, token: str):
-    certificate = _public(_lookup(token=token)) if TOKEN.match(token) else None
+    certificate = (
+        _public(queries.verifiable_certificate(token=token)) if TOKEN.match(token) else None
+    )
     status = 200 if certificate else 404
     return render(
         request,
@@ -83,7 +78,6 @@ def certificate_verify_token(request, token: str):
 
 
 DIRECTORY_PAGE_SIZE = 50
-LISTED = {PledgeStatus.PLEDGED, PledgeStatus.SUBMITTED, PledgeStatus.RETURNED}
 
 
 def _public_status(status: str) -> str:
@@ -95,8 +89,8 @@ def _public_status(status: str) -> str:
 def directory(request):
     """Agencies that chose to be listed, with their pledge; counts per state."""
     region = request.GET.get("state", "").strip().upper()[:10]
-    listed = directory_agencies()
-    counts = directory_counts()
+    listed = queries.directory_agencies()
+    counts = queries.directory_counts()
     if region:
         listed = listed.filter(region__iexact=region)
     page = Paginator(listed.order_by("name"), DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -114,40 +108,3 @@ def directory(request):
         "query": query.urlencode(),
     }
     return render(request, "public/directory.html", context)
-
-
-def directory_counts() -> list[dict]:
-    """Listed agencies per state, pledged and certified: the same for every visitor, so
-    kept in the cache for a minute (verification itself is always read live)."""
-
-    def count():
-        return list(
-            directory_agencies()
-            .values("region")
-            .annotate(
-                pledged=Count("pk", filter=~Q(pledge_status=PledgeStatus.CERTIFIED)),
-                certified=Count("pk", filter=Q(pledge_status=PledgeStatus.CERTIFIED)),
-            )
-            .order_by("region")
-        )
-
-    return cached("directory:counts", count, DIRECTORY_COUNTS_SECONDS)
-
-
-def directory_agencies():
-    """Verified agencies that opted in, whose latest pledge is open, or certified with a
-    certificate that is not revoked."""
-    pledge = Pledge.all_agencies.filter(agency=OuterRef("pk")).order_by("-created_at")
-    valid_certificate = Certificate.all_agencies.filter(agency=OuterRef("pk"), revoked_at=None)
-    return (
-        Agency.objects.filter(directory_opt_in=True, verified=True)
-        .annotate(
-            pledge_status=Subquery(pledge.values("status")[:1]),
-            pledged_on=Subquery(pledge.values("pledged_on")[:1]),
-        )
-        .filter(
-            Q(pledge_status__in=LISTED)
-            | Q(Exists(valid_certificate), pledge_status=PledgeStatus.CERTIFIED)
-        )
-        .only("name", "region")
-    )

@@ -1,0 +1,49 @@
+"""The pledges app's models, one module per concept; every name is importable from here, as
+the rest of the project and the migrations do (`pledges.models.Pledge`)."""
+
+from pledges.models.certification import (
+    CERTIFIED_IDENTITY,
+    Certificate,
+    CertificateSequence,
+    Decision,
+    Review,
+    certificate_path,
+    place_in_words,
+)
+from pledges.models.emails import EmailKind, EmailPreference, ReportFrequency, StaffEmailPreference
+from pledges.models.pledge import (
+    OPEN_STATUSES,
+    SIGNED_OPEN_STATUSES,
+    Pledge,
+    PledgeStatus,
+    ProgressSnapshot,
+    Submission,
+)
+from pledges.models.policy import NEWEST_FIRST, POLICY_ELEMENTS, CrisisPolicy
+from pledges.models.rules import CoverageMode, ProgramRules, ProgramRulesQuerySet
+
+__all__ = [
+    "CERTIFIED_IDENTITY",
+    "NEWEST_FIRST",
+    "OPEN_STATUSES",
+    "POLICY_ELEMENTS",
+    "SIGNED_OPEN_STATUSES",
+    "Certificate",
+    "CertificateSequence",
+    "CoverageMode",
+    "CrisisPolicy",
+    "Decision",
+    "EmailKind",
+    "EmailPreference",
+    "Pledge",
+    "PledgeStatus",
+    "ProgramRules",
+    "ProgramRulesQuerySet",
+    "ProgressSnapshot",
+    "ReportFrequency",
+    "Review",
+    "StaffEmailPreference",
+    "Submission",
+    "certificate_path",
+    "place_in_words",
+]
