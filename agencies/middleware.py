@@ -1,5 +1,6 @@
 """Request plumbing: client address for the audit trail, session limits, staff MFA
-enrolment, and the one place that turns /a/<slug>/ into an agency scope."""
+enrolment, the one place that turns /a/<slug>/ into an agency scope, and the one place that
+lets staff into /staff/."""
 
 from __future__ import annotations
 
@@ -20,11 +21,20 @@ from django.utils import timezone
 from agencies.adapters import SESSION_LOGIN_AT, SESSION_SEEN_AT
 from agencies.audit import request_ip
 from agencies.queries import user_memberships
-from agencies.staff import has_mfa, is_program_staff
+from agencies.staff import has_mfa, is_program_staff, session_passed_mfa
 from agencies.tenancy import enter_agency_scope, leave_agency_scope
 
 # How stale "last seen" may get before it is written again (saves a session write per request).
 SEEN_RESOLUTION_SECONDS = 60
+
+# The staff area, as onemind/urls.py composes it from the apps' staff_urls.
+STAFF_NAMESPACE = "staff"
+STAFF_PATH = "/staff/"
+
+
+def _redirect_with_next(request, url_name: str):
+    """A redirect to `url_name` that brings the visitor back to this page afterwards."""
+    return redirect(f"{reverse(url_name)}?{urlencode({'next': request.get_full_path()})}")
 
 
 class RequestContextMiddleware:
@@ -128,8 +138,7 @@ class AgencyTenancyMiddleware:
                 "no capability; decorate it with @agency_view(...)."
             )
         if not request.user.is_authenticated:
-            login_url = reverse("account_login")
-            return redirect(f"{login_url}?{urlencode({'next': request.get_full_path()})}")
+            return _redirect_with_next(request, "account_login")
         # All the user's memberships at once: the header's agency switcher lists them too.
         request.memberships = list(user_memberships(request.user))
         membership = next((m for m in request.memberships if m.agency.slug == slug), None)
@@ -143,4 +152,40 @@ class AgencyTenancyMiddleware:
             request.session["onemind_agency"] = slug
         request._agency_scope_token = enter_agency_scope(membership.agency)
         timezone.activate(zoneinfo.ZoneInfo(membership.agency.time_zone))
+        return None
+
+
+class StaffAreaMiddleware:
+    """The staff area fails closed, as the agency area does.
+
+    Every view resolved in the `staff` namespace (or under /staff/) declares the staff
+    permission it needs with `@staff_view(...)`; one that declares none is a configuration
+    error. This is the one place that checks it, for a declared view wherever it is routed:
+    not signed in, to sign in; without the permission, 403; a session that has not passed
+    MFA, to the page that asks for it (unless the view is that page).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        access = getattr(view_func, "staff_access", None)
+        if access is None:
+            if STAFF_NAMESPACE in request.resolver_match.namespaces or (
+                request.path_info.startswith(STAFF_PATH)
+            ):
+                raise ImproperlyConfigured(
+                    f"{view_func.__module__}.{view_func.__name__} serves the staff area but "
+                    "declares no staff permission; decorate it with @staff_view(...)."
+                )
+            return None
+        if not request.user.is_authenticated:
+            return _redirect_with_next(request, "account_login")
+        if not request.user.has_perm(access.permission):
+            raise PermissionDenied("This page is for program staff.")
+        if access.session_mfa and not session_passed_mfa(request):
+            return _redirect_with_next(request, "staff:mfa_required")
         return None

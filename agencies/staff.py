@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import logging
-from functools import wraps
-from urllib.parse import urlencode
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from allauth.account.authentication import get_authentication_records
 from allauth.mfa.models import Authenticator
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.shortcuts import redirect
-from django.urls import reverse
 
 from onemind.cache import cached
 
@@ -27,7 +24,7 @@ log = logging.getLogger(__name__)
 # Whether a user is program staff decides the header's staff link and the MFA enrolment
 # asked of staff before any page, so it is asked on every request. The answer is kept in
 # the cache and forgotten whenever the user, their groups or a group's permissions change
-# (agencies.signals); staff pages themselves check the permission live (staff_view).
+# (agencies.signals); staff pages themselves check the permission live (StaffAreaMiddleware).
 STAFF_CACHE_SECONDS = 300
 
 
@@ -76,22 +73,25 @@ def session_passed_mfa(request) -> bool:
     return any(record.get("method") == "mfa" for record in records)
 
 
-def staff_view(permission: str = REVIEW):
-    """A staff page: the staff permission and a session that passed MFA, checked server-side."""
+@dataclass(frozen=True)
+class StaffAccess:
+    """What a staff page asks of its visitor: a staff permission and, for every page but the
+    one that asks for it, a session that passed MFA."""
 
-    def decorator(view):
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            if not request.user.is_authenticated:
-                query = urlencode({"next": request.get_full_path()})
-                return redirect(f"{reverse('account_login')}?{query}")
-            if not request.user.has_perm(permission):
-                raise PermissionDenied("This page is for program staff.")
-            if not session_passed_mfa(request):
-                query = urlencode({"next": request.get_full_path()})
-                return redirect(f"{reverse('staff:mfa_required')}?{query}")
-            return view(request, *args, **kwargs)
+    permission: str
+    session_mfa: bool = True
 
-        return wrapper
+
+def staff_view(permission: str, *, session_mfa: bool = True):
+    """Mark a view under /staff/ with the staff permission it needs; StaffAreaMiddleware
+    checks it (and refuses a staff view that declares nothing).
+
+    session_mfa=False is for the page that asks staff for their second factor: it must open
+    before the session has passed MFA.
+    """
+
+    def decorator(view: Callable) -> Callable:
+        view.staff_access = StaffAccess(permission, session_mfa)
+        return view
 
     return decorator

@@ -22,6 +22,7 @@ from partnerships.models import (
     VersionKind,
 )
 from pledges import services as pledge_services
+from pledges.certification import services as certification
 from pledges.models import CrisisPolicy
 from training.models import (
     Category,
@@ -247,3 +248,19 @@ def sign(agency, actor, **overrides):
         **overrides,
     }
     return pledge_services.pledge_sign(agency=agency, actor=actor, **fields)
+
+
+def submission_of(agency):
+    """The agency's pledge, met, signed and submitted by its coordinator; the agency verified
+    by program staff, so a reviewer may approve it."""
+    coordinator = MembershipFactory(agency=agency, role=Role.COORDINATOR).user
+    meets_everything(agency)
+    pledge = sign(agency, coordinator)
+    submission = pledge_services.pledge_submit(agency=agency, actor=coordinator, pledge=pledge)
+    Agency.objects.filter(pk=agency.pk).update(verified=True)
+    return submission
+
+
+def certificate_of(agency):
+    """The certificate of the agency's submitted pledge, approved by a reviewer."""
+    return certification.review_approve(reviewer=UserFactory(), submission=submission_of(agency))[1]

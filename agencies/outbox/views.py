@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from agencies.models import OutboxEmail, OutboxStatus
 from agencies.outbox import kinds, services
@@ -16,6 +16,7 @@ from agencies.staff import REVIEW, staff_view
 
 
 @staff_view(REVIEW)
+@require_GET
 def outbox_list(request):
     """What the outbox holds: failed emails with their error first, then the latest."""
     status = request.GET.get("status", "")

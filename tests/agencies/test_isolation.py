@@ -10,7 +10,7 @@ import uuid
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from agencies.models import Agency, Role
+from agencies.models import Role
 from tests.conftest import login
 from tests.factories import (
     DocumentFactory,
@@ -23,6 +23,7 @@ from tests.factories import (
     PersonFactory,
     TrainingRecordFactory,
     UserFactory,
+    certificate_of,
 )
 
 # How to make an object of agency B for each object id a URL can carry.
@@ -45,19 +46,6 @@ OBJECT_MAKERS = {
 
 # Parameters that name no object of an agency, with a value the page exists for.
 FIXED_PARAMETERS = {"kind": "roster", "fmt": "xlsx"}
-
-
-def certificate_of(agency):
-    from pledges import services
-    from pledges.certification import services as certification
-    from tests.factories import UserFactory, meets_everything, sign
-
-    coordinator = MembershipFactory(agency=agency, role="coordinator").user
-    meets_everything(agency)
-    pledge = sign(agency, coordinator)
-    submission = services.pledge_submit(agency=agency, actor=coordinator, pledge=pledge)
-    Agency.objects.filter(pk=agency.pk).update(verified=True)
-    return certification.review_approve(reviewer=UserFactory(), submission=submission)[1]
 
 
 ROLES = [Role.COORDINATOR, Role.EDITOR, Role.VIEWER]

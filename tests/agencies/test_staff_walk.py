@@ -1,0 +1,335 @@
+"""The staff area fails closed: every URL under /staff/, for everyone who may ask for it.
+
+The URL patterns are walked from the resolver, so a new staff page is covered the day it is
+added: it is expected open to reviewers unless it is listed below as administrators' only,
+and a new kind of object id in its URL, or a new page that writes, fails here until it is
+given a maker or a body below. What each person should get is written here, not read from
+the views' declarations, so a page declared with the wrong permission fails too.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+from urllib.parse import urlencode
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
+from django.http import HttpResponse
+from django.urls import URLResolver, get_resolver, include, path, reverse
+from django.utils import timezone
+
+import onemind.urls
+from agencies import lockout
+from agencies import staff_urls as agency_staff_urls
+from agencies.models import AuditEvent, OutboxEmail, OutboxStatus, Role
+from agencies.outbox.services import Letter, outbox_add
+from agencies.staff import ADMINISTER, REVIEW, staff_view
+from pledges import staff_urls as pledge_staff_urls
+from pledges.models import EmailKind
+from tests.conftest import login, with_totp
+from tests.factories import (
+    AgencyFactory,
+    DocumentFactory,
+    MembershipFactory,
+    UserFactory,
+    certificate_of,
+    submission_of,
+)
+from training import staff_urls as training_staff_urls
+from training.models import Course
+
+# Pages only program administrators may open; every other staff page is for reviewers too.
+ADMINISTRATOR_PAGES = {
+    "staff:locked_accounts",
+    "staff:account_unlock",
+    "staff:course_proposals",
+    "staff:course_decide",
+    "staff:rules_list",
+}
+
+# Pages that open before the session has passed MFA: the one that asks for it.
+BEFORE_MFA_PAGES = {"staff:mfa_required"}
+
+
+def failed_email() -> OutboxEmail:
+    """A staff digest the outbox gave up sending."""
+    recipient = UserFactory()
+    with transaction.atomic():
+        outbox_add([Letter(EmailKind.STAFF_DIGEST, recipient.pk, None, "2026-W49", {})])
+    email = OutboxEmail.objects.get(recipient=recipient)
+    OutboxEmail.objects.filter(pk=email.pk).update(status=OutboxStatus.FAILED, attempts=5)
+    return email
+
+
+def locked_account() -> int:
+    user = UserFactory()
+    lockout.lock(user.email)
+    return user.pk
+
+
+def proposed_course() -> Course:
+    """An agency's own course, awaiting an administrator's decision."""
+    return Course.objects.create(
+        name="Own crisis course", kind="mhfa_equivalent", hours=8, agency=AgencyFactory()
+    )
+
+
+# How to make a real object for each id a staff URL can carry.
+OBJECT_MAKERS = {
+    "user_id": locked_account,
+    "course_id": lambda: proposed_course().public_id,
+    "submission_id": lambda: submission_of(AgencyFactory()).public_id,
+    "document_id": lambda: DocumentFactory().public_id,
+    "certificate_id": lambda: certificate_of(AgencyFactory()).public_id,
+    "email_id": lambda: failed_email().public_id,
+}
+
+
+def retry_all_body() -> dict:
+    failed_email()
+    return {}
+
+
+# For each page that writes, a body it acts on (each writes an audit event, as every
+# service does): refused, the same body must change nothing.
+WRITES = {
+    "staff:agency_verify": lambda: {"verify": str(AgencyFactory().public_id)},
+    "staff:account_unlock": dict,
+    "staff:course_decide": lambda: {"decision": "approve"},
+    "staff:review_detail": lambda: {"decision": "approve"},
+    "staff:certificate_revoke": lambda: {"reason": "Issued to the wrong agency name."},
+    "staff:rules_list": lambda: {
+        "name": "Next rules",
+        "effective_on": (timezone.localdate() + timedelta(days=30)).isoformat(),
+        "cit_minimum_percent": 25,
+        "coverage_target_percent": 100,
+        "coverage_mode": "cit_or_mhfa",
+        "equivalents_count": "on",
+        "window_min_months": 12,
+        "window_max_months": 36,
+        "description": "A quarter with CIT.",
+    },
+    "staff:outbox_retry": dict,
+    "staff:outbox_retry_failed": retry_all_body,
+    "staff:digest_preference": lambda: {"weekly_digest": "on"},
+}
+
+
+def staff_patterns(patterns=None, prefix="", namespaces=()):
+    """(name, route) of every URL in the `staff` namespace or under /staff/."""
+    for entry in patterns if patterns is not None else get_resolver().url_patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            inner = (*namespaces, entry.namespace) if entry.namespace else namespaces
+            yield from staff_patterns(entry.url_patterns, route, inner)
+        elif "staff" in namespaces or route.startswith("staff/"):
+            assert entry.name and "staff" in namespaces, f"{route} needs a name in `staff`"
+            yield ":".join([*namespaces, entry.name]), route
+
+
+STAFF_URLS = sorted(set(staff_patterns()))
+STAFF_NAMES = {name for name, _ in STAFF_URLS}
+
+
+def test_the_walk_finds_the_staff_pages():
+    assert {
+        "staff:dashboard",
+        "staff:mfa_required",
+        "staff:audit",
+        "staff:account_unlock",
+        "staff:course_decide",
+        "staff:review_detail",
+        "staff:outbox_retry",
+    } <= STAFF_NAMES
+
+
+@pytest.mark.parametrize("app_urls", [agency_staff_urls, training_staff_urls, pledge_staff_urls])
+def test_the_walk_covers_every_apps_staff_urls(app_urls):
+    names = {f"staff:{pattern.name}" for pattern in app_urls.urlpatterns}
+    assert names and names <= STAFF_NAMES
+
+
+def test_the_lists_above_name_only_staff_pages():
+    assert ADMINISTRATOR_PAGES | BEFORE_MFA_PAGES | set(WRITES) <= (STAFF_NAMES)
+
+
+def url_for(name, route):
+    params = re.findall(r"<(?:\w+:)?(\w+)>", route)
+    unknown = set(params) - set(OBJECT_MAKERS)
+    assert not unknown, f"{name}: add a maker for {unknown} to OBJECT_MAKERS"
+    return reverse(name, kwargs={p: OBJECT_MAKERS[p]() for p in params})
+
+
+# Who asks, and what they get.
+
+SIGN_IN, MFA, REFUSED, ALLOWED = "sent to sign in", "sent to MFA", "refused", "allowed"
+STAFF_PERMISSIONS = {"reviewer": {REVIEW}, "administrator": {REVIEW, ADMINISTER}}
+
+
+@dataclass(frozen=True)
+class Persona:
+    who: str  # "anonymous", "stranger", an agency role, "reviewer" or "administrator"
+    mfa: bool = False  # whether the session passed MFA
+
+    def __str__(self):
+        if self.who in STAFF_PERMISSIONS:
+            return self.who if self.mfa else f"{self.who} without MFA"
+        return f"{self.who} with MFA" if self.mfa else self.who
+
+    def sign_in(self, client, request):
+        if self.who in STAFF_PERMISSIONS:
+            user = request.getfixturevalue(self.who)
+        elif self.who in Role.values:
+            user = MembershipFactory(agency=AgencyFactory(), role=self.who).user
+        elif self.who == "stranger":
+            user = UserFactory()
+        else:
+            return
+        if self.mfa and not hasattr(user, "totp_secret"):
+            with_totp(user)
+        login(client, user, mfa=self.mfa)
+
+    def expects(self, name):
+        if self.who == "anonymous":
+            return SIGN_IN
+        needed = ADMINISTER if name in ADMINISTRATOR_PAGES else REVIEW
+        if needed not in STAFF_PERMISSIONS.get(self.who, set()):
+            return REFUSED
+        if not self.mfa and name not in BEFORE_MFA_PAGES:
+            return MFA
+        return ALLOWED
+
+
+PERSONAS = [
+    Persona("anonymous"),
+    Persona("stranger"),
+    *(Persona(role) for role in Role.values),
+    # A second factor makes nobody staff.
+    Persona(Role.COORDINATOR, mfa=True),
+    Persona("stranger", mfa=True),
+    Persona("reviewer"),
+    Persona("administrator"),
+    Persona("reviewer", mfa=True),
+    Persona("administrator", mfa=True),
+]
+
+
+def answer(response, url):
+    """What the response tells the person, from the staff area's point of view."""
+    back = urlencode({"next": url})
+    location = response.get("Location", "")
+    if response.status_code == 302 and location == f"{reverse('account_login')}?{back}":
+        return SIGN_IN
+    if response.status_code == 302 and location == f"{reverse('staff:mfa_required')}?{back}":
+        return MFA
+    if response.status_code == 403:
+        return REFUSED
+    assert response.status_code < 500, f"{url}: {response.status_code}"
+    return ALLOWED
+
+
+def cases(admitted: bool):
+    return [
+        pytest.param(name, route, persona, id=f"{name}-{persona}")
+        for name, route in STAFF_URLS
+        for persona in PERSONAS
+        if (persona.expects(name) == ALLOWED) == admitted
+    ]
+
+
+@pytest.mark.parametrize(("name", "route", "persona"), cases(admitted=False))
+def test_staff_pages_turn_away_whoever_they_are_not_for(client, db, request, name, route, persona):
+    url = url_for(name, route)
+    body = WRITES.get(name, dict)()
+    persona.sign_in(client, request)
+    events = AuditEvent.objects.count()
+
+    assert answer(client.get(url), url) == persona.expects(name)
+    assert answer(client.post(url, body), url) == persona.expects(name)
+
+    assert AuditEvent.objects.count() == events
+
+
+@pytest.mark.parametrize(("name", "route", "persona"), cases(admitted=True))
+def test_staff_pages_open_to_the_staff_they_are_for(client, db, request, name, route, persona):
+    url = url_for(name, route)
+    persona.sign_in(client, request)
+
+    read = client.get(url)
+    # 202: a PDF the worker is preparing; 405: a page that takes a POST only.
+    assert read.status_code in {200, 202, 405}, f"GET {url}: {read.status_code}"
+    assert answer(client.post(url), url) == ALLOWED  # an empty form: never a server error
+
+
+@pytest.mark.parametrize("name", sorted(WRITES))
+def test_each_body_above_writes_when_an_administrator_sends_it(client, administrator, name):
+    """So that the refusals above, with these bodies, show that a refusal changed nothing."""
+    url = url_for(name, dict(STAFF_URLS)[name])
+    body = WRITES[name]()
+    login(client, administrator, mfa=True)
+    events = AuditEvent.objects.count()
+
+    response = client.post(url, body)
+
+    assert response.status_code == 302, f"POST {url}: {response.status_code}"
+    assert AuditEvent.objects.count() > events
+
+
+@pytest.mark.parametrize(("name", "route"), STAFF_URLS)
+def test_every_page_that_takes_a_post_has_a_body_above(client, administrator, name, route):
+    login(client, administrator, mfa=True)
+    if client.post(url_for(name, route)).status_code != 405:
+        assert name in WRITES, f"{name}: add it to WRITES"
+
+
+# A page added to the staff area without saying whom it is for.
+
+
+def undeclared(request):
+    return HttpResponse("Every agency's secrets")
+
+
+@staff_view(ADMINISTER)
+def declared_elsewhere(request):
+    return HttpResponse("Administrators' page")
+
+
+urlpatterns = [
+    *onemind.urls.urlpatterns,
+    path(
+        "staff/",
+        include(([path("forgotten/", undeclared, name="forgotten")], "staff"), namespace="staff"),
+    ),
+    path("staff-tools/", include(([path("forgotten/", undeclared)], "staff"))),
+    path("staff/unnamed/", undeclared),
+    path("tools/administer/", declared_elsewhere),
+]
+
+
+@pytest.mark.parametrize("url", ["/staff/forgotten/", "/staff-tools/forgotten/", "/staff/unnamed/"])
+@pytest.mark.parametrize(
+    "persona", [Persona("anonymous"), Persona("administrator", mfa=True)], ids=str
+)
+def test_a_staff_page_that_declares_no_permission_is_refused(
+    client, db, request, settings, url, persona
+):
+    settings.ROOT_URLCONF = __name__
+    persona.sign_in(client, request)
+    for method in (client.get, client.post):
+        with pytest.raises(ImproperlyConfigured, match="declares no staff permission"):
+            method(url)
+
+
+def test_a_declared_staff_page_is_checked_wherever_it_is_routed(
+    client, settings, reviewer, administrator
+):
+    settings.ROOT_URLCONF = __name__
+    url = "/tools/administer/"
+    assert answer(client.get(url), url) == SIGN_IN
+    login(client, reviewer, mfa=True)
+    assert answer(client.get(url), url) == REFUSED
+    login(client, administrator, mfa=False)
+    assert answer(client.get(url), url) == MFA
+    login(client, administrator, mfa=True)
+    assert client.get(url).content == b"Administrators' page"
