@@ -74,7 +74,6 @@ def lapse_overdue_pledges() -> int:
 def render_certificate_pdf(certificate_id: int) -> str:
     """Render and store a certificate's PDF once; running again keeps the stored file, or
     renders it anew if the file went missing from storage."""
-
     certificate = Certificate.all_agencies.select_related("agency").get(pk=certificate_id)
     if not certificate_pdf_ready(certificate):
         certificate.pdf.save(

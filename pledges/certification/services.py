@@ -72,7 +72,6 @@ def _verified_agency(agency_id: int) -> Agency:
 
 
 def _check_reviewer(reviewer: User, submission: Submission) -> None:
-
     if Membership.all_agencies.filter(agency=submission.agency, user=reviewer).exists():
         raise ValidationError("You are a member of this agency: another reviewer decides.")
 

@@ -80,7 +80,6 @@ def _with_unsubscribe(compose: Callable[[Renderer, OutboxEmail], Content]):
 
 
 def _report_and_pdf(agency: Agency):
-
     report = progress_report(agency)
     return report, progress_report_pdf(report)
 
@@ -106,7 +105,6 @@ def _progress_report(renderer: Renderer, row: OutboxEmail) -> Content:
 
 
 def _target_reminder(renderer: Renderer, row: OutboxEmail) -> Content:
-
     pledge = Pledge.all_agencies.select_related("rules").get(pk=row.context["pledge_id"])
     today = row.agency.today()
     if pledge.status not in (PledgeStatus.PLEDGED, PledgeStatus.RETURNED):
@@ -127,7 +125,6 @@ def _target_reminder(renderer: Renderer, row: OutboxEmail) -> Content:
 
 
 def _partnership_expiring(renderer: Renderer, row: OutboxEmail) -> Content:
-
     today = row.agency.today()
     found = [
         r
@@ -154,7 +151,6 @@ def _partnership_expiring(renderer: Renderer, row: OutboxEmail) -> Content:
 
 
 def _training_expiring(renderer: Renderer, row: OutboxEmail) -> Content:
-
     lapsing = lapsing_training(row.agency, row.agency.today(), row.context.get("days", 60))
     if not lapsing:
         raise Skip("No one's training lapses in the coming days any more.")
@@ -170,7 +166,6 @@ def _training_expiring(renderer: Renderer, row: OutboxEmail) -> Content:
 
 
 def _submission_returned(renderer: Renderer, row: OutboxEmail) -> Content:
-
     review = Review.all_agencies.select_related("submission__pledge").get(
         pk=row.context["review_id"]
     )

@@ -219,7 +219,6 @@ def training_expiry_letters() -> list[Letter]:
 
 
 def _in_scope_people():
-
     return Person.all_agencies.filter(IN_SCOPE).values("pk")
 
 
