@@ -1,10 +1,10 @@
 from django import forms
 from django.utils.translation import gettext
 
-from agencies.dates import PAST_DAYS, PLANNED_DAYS
 from agencies.documents import AGREEMENT_TYPES
 from agencies.forms import DayField, DocumentField
 from agencies.names import NameFormField
+from onemind.lib.dates import PAST_DAYS, PLANNED_DAYS
 from pledges.models import POLICY_ELEMENTS, CrisisPolicy, ProgramRules, ReportFrequency
 from pledges.services import POLICY_FIELDS, RULES_FIELDS, pledge_window
 

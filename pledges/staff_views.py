@@ -17,13 +17,13 @@ from agencies.models import AgencyType, Document
 from agencies.queries import agency_audit_trail
 from agencies.staff import ADMINISTER, REVIEW, staff_view
 from onemind.cache import cached
+from onemind.lib.spreadsheets import write_csv
 from onemind.routers import reads_from_replica
 from pledges import reviews, services, staff_queries
 from pledges.forms import DecisionForm, RulesForm
 from pledges.models import Certificate, PledgeStatus, ProgramRules, Review, Submission
 from pledges.pdfs import render_pdf
 from pledges.scope import scope_as_submitted
-from training.spreadsheets import write_csv
 
 
 @staff_view(ADMINISTER)

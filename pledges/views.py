@@ -9,6 +9,7 @@ from agencies import documents
 from agencies.access import agency_view
 from agencies.forms import add_service_error
 from agencies.models import Capability
+from onemind.lib.dates import add_months
 from pledges import dashboard as dashboard_queries
 from pledges import lifecycle, policy, services
 from pledges.forms import PledgeForm, PolicyForm, WithdrawForm
@@ -22,7 +23,6 @@ from pledges.models import (
     ProgramRules,
 )
 from pledges.tasks import render_certificate_pdf
-from training.models import add_months
 
 
 @agency_view(Capability.VIEW, methods=("GET",))

@@ -14,6 +14,7 @@ from agencies.models import (
     Role,
     User,
 )
+from onemind.lib.dates import add_months
 from partnerships.models import (
     MentalHealthOrganization,
     OrganizationType,
@@ -32,7 +33,6 @@ from training.models import (
     ImportState,
     Person,
     TrainingRecord,
-    add_months,
 )
 
 PASSWORD = "a-long-test-password-42"

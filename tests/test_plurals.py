@@ -17,6 +17,7 @@ from agencies.models import OutboxEmail, OutboxStatus
 from agencies.outbox import sending
 from agencies.outbox.messages import render_email
 from agencies.outbox.services import outbox_add
+from onemind.lib.dates import add_months
 from pledges import notices, progress, report
 from pledges.evaluation import Figures, TrainingFigures, evaluate
 from pledges.models import CoverageMode, Pledge, ProgramRules
@@ -27,7 +28,7 @@ from tests.conftest import login
 from tests.factories import PersonFactory, TrainingRecordFactory, course, sign
 from tests.pledges.test_evaluation import CURRENT, MET, ORIGINAL
 from training import queries as training_queries
-from training.models import CourseKind, add_months
+from training.models import CourseKind
 
 STRICT_EITHER = ProgramRules(
     name="Either, strictly",

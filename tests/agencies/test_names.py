@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from agencies.models import Agency, User
 from agencies.names import clean_name
+from onemind.lib.dates import add_months
 from partnerships.models import PartnershipVersion
 from pledges.models import Pledge
 from tests import files
@@ -19,7 +20,7 @@ from tests.agencies.test_registration import VALID, register
 from tests.conftest import login
 from tests.factories import OrganizationFactory
 from tests.partnerships.test_pages import agreement_form
-from training.models import Person, add_months
+from training.models import Person
 
 RLO, PDF, LRI, PDI = "\u202e", "\u202c", "\u2066", "\u2069"
 

@@ -7,11 +7,11 @@ import pytest
 from django.core import mail
 
 from agencies.models import Agency, Invitation
+from onemind.lib.dates import add_months
 from pledges.models import POLICY_ELEMENTS, Pledge, PledgeStatus
 from tests.browser.conftest import assert_accessible
 from tests.browser.keyboard import choose_radio, tab_to, type_into
 from tests.factories import PASSWORD
-from training.models import add_months
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

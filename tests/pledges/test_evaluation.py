@@ -3,7 +3,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from agencies.hooks import Finding
+from onemind.lib.findings import Finding
 from pledges.evaluation import Figures, TrainingFigures, evaluate, share
 from pledges.models import CoverageMode, ProgramRules
 

@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from onemind.lib.dates import add_months
 from pledges.getting_started import GettingStarted, getting_started
 from pledges.models import Pledge, ProgramRules
 from tests.conftest import login
@@ -22,7 +23,7 @@ from tests.factories import (
     sign,
 )
 from tests.test_pages import check_page
-from training.models import Category, Status, add_months
+from training.models import Category, Status
 
 TITLES = [
     "Bring in your roster",

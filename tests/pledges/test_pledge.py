@@ -9,6 +9,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from agencies.models import AuditEvent
+from onemind.lib.dates import add_months
 from pledges import lifecycle, services, tasks
 from pledges.models import Pledge, PledgeStatus, ProgramRules, ProgressSnapshot, Submission
 from tests.conftest import login
@@ -20,7 +21,7 @@ from tests.factories import (
     sign,
 )
 from tests.races import in_the_worst_order
-from training.models import CourseKind, add_months
+from training.models import CourseKind
 
 
 def url(name, agency):

@@ -44,7 +44,7 @@ def import_effect(agency: Agency, plan: ImportPlan, today: date) -> dict:
     """The scope split and the training requirements after the import, as plain data: the
     figures are worked out here, the requirements judged by the rules engine itself."""
     # Imported lazily: the pledge's rules live in an app that reads training's models.
-    from agencies.hooks import Finding
+    from onemind.lib.findings import Finding
     from pledges.dashboard import pledge_and_rules
     from pledges.evaluation import Figures, TrainingFigures, evaluate
     from pledges.models import CoverageMode

@@ -1,0 +1,2 @@
+"""Helpers without a domain (dates, spreadsheets, bulk writes, findings): every app may
+import them; they import no app (tests/test_layers.py)."""
