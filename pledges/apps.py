@@ -9,9 +9,12 @@ class PledgesConfig(AppConfig):
         from agencies.hooks import evidence_changed
         from agencies.outbox import kinds
         from pledges import emails, evaluation_cache
+        from pledges.import_effect import requirements_after_import
         from pledges.tasks import schedule_recompute
+        from training.imports.effect import register_pledge_effect
 
         kinds.register(*emails.KINDS)
+        register_pledge_effect(requirements_after_import)
 
         def recompute_on_change(sender, agency, **kwargs) -> None:
             evaluation_cache.evidence_changed(agency.pk)
