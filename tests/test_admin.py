@@ -49,6 +49,14 @@ def rows_of(model, model_admin):
     return model.all_agencies if isinstance(model_admin, AllAgenciesAdmin) else model.objects
 
 
+def test_the_training_models_are_listed_on_the_admin_index(client, administrator):
+    login(client, administrator, mfa=True)
+    index = client.get(reverse("admin:index")).content.decode()
+    for label in ["training.Person", "training.Course", "training.TrainingRecord",
+                  "training.ImportBatch"]:  # fmt: skip
+        assert admin_url(READ_ONLY[label][0], "changelist") in index, label
+
+
 @pytest.mark.parametrize("label", sorted(READ_ONLY))
 def test_administrators_read_every_agency_s_rows(client, administrator, every_kind_of_row, label):
     model, model_admin = READ_ONLY[label]
