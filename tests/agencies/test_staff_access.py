@@ -1,20 +1,13 @@
 """Staff pages and Django admin need a staff role and a session that passed MFA."""
 
-import time
-
 import pytest
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.urls import reverse
 
 from agencies.models import AuditEvent
-from tests.conftest import login
+from tests.conftest import login, totp_code
 from tests.factories import PASSWORD, AgencyFactory, UserFactory
 
 STAFF_PAGES = ["staff:dashboard", "staff:audit", "staff:outbox"]
-
-
-def totp_code(secret: str) -> str:
-    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
 
 
 @pytest.mark.parametrize("name", STAFF_PAGES)

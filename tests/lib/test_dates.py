@@ -11,10 +11,7 @@ from agencies.models import AuditEvent
 from onemind.lib.dates import PAST_DAYS, PLANNED_DAYS, DayRange, add_months
 from tests.conftest import login
 from tests.factories import PartnershipVersionFactory, PersonFactory, course
-from tests.partnerships.test_pages import agreement_form, renewal_form
-from tests.pledges.test_policy import policy_form
-from tests.pledges.test_rules import new_rules
-from tests.training.test_people import NEW_PERSON
+from tests.forms import NEW_PERSON, agreement_form, new_rules, policy_form, renewal_form
 from training import services
 from training.models import CourseKind, TrainingRecord
 

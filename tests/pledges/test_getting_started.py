@@ -22,7 +22,7 @@ from tests.factories import (
     meets_everything,
     sign,
 )
-from tests.test_pages import check_page
+from tests.pages import check_page
 from training.models import Category, Status
 
 TITLES = [

@@ -244,7 +244,7 @@ def test_a_year_of_daily_snapshots_is_charted_in_the_same_queries(
 
 
 def test_the_coordinator_withdraws_with_a_reason(client, agency_a, coordinator):
-    from tests.test_pages import check_page
+    from tests.pages import check_page
 
     sign(agency_a, coordinator)
     login(client, coordinator)

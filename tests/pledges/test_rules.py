@@ -8,7 +8,7 @@ from django.utils import timezone
 from agencies.models import AuditEvent
 from pledges.models import ProgramRules
 from tests.conftest import login
-from tests.test_pages import check_page
+from tests.pages import check_page
 
 TODAY = timezone.localdate()
 
