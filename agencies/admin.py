@@ -4,12 +4,30 @@ from django.core.exceptions import PermissionDenied
 
 from agencies.audit import changes_between, record_event
 from agencies.models import Agency, AuditEvent, Document, Invitation, Membership, User
+from agencies.staff import ADMINISTER
 
 ACCOUNT_FIELDS = ["email", "first_name", "last_name", "is_active"]
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
-    """Changes go through the product's pages and services, which write the audit trail."""
+    """Changes go through the product's pages and services, which write the audit trail.
+
+    Program administrators, the only people the admin site lets in, read every model shown
+    this way: no app has to grant a view permission per model for its rows to be seen.
+    """
+
+    def has_module_permission(self, request) -> bool:
+        return request.user.has_perm(ADMINISTER)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return request.user.has_perm(ADMINISTER)
+
+    def get_readonly_fields(self, request, obj=None) -> list[str]:
+        # Every field shown as text: no form field is built, so none lists the rows of a
+        # tenant model (whose default manager would want an agency scope).
+        hidden = set(self.exclude or ())
+        fields = [*self.model._meta.fields, *self.model._meta.many_to_many]
+        return [f.name for f in fields if not f.auto_created and f.name not in hidden]
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -25,7 +43,9 @@ class AllAgenciesAdmin(ReadOnlyAdmin):
     """Admin spans every agency, so it reads through the explicit cross-agency manager."""
 
     def get_queryset(self, request):
-        return self.model.all_agencies.select_related("agency")
+        # Nothing selected here: the list then joins the relations it shows (Django skips
+        # `list_select_related` on a queryset that already selects some).
+        return self.model.all_agencies.all()
 
 
 @admin.register(User)
@@ -81,7 +101,6 @@ class AgencyAdmin(ReadOnlyAdmin):
     list_display = ["name", "region", "agency_type", "verified", "created_at"]
     list_filter = ["verified", "agency_type", "country"]
     search_fields = ["name", "ori", "slug", "locality"]
-    readonly_fields = ["public_id", "verified", "verified_at", "verified_by", "created_at"]
 
 
 @admin.register(Membership)

@@ -9,10 +9,10 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from agencies import documents, queries, services
-from agencies.dates import PAST_DAYS, DayRange
 from agencies.models import ORI_VALIDATOR, Agency, Role
 from agencies.regions import REGIONS_BY_COUNTRY, normalize_region, ori_matches_state
 from agencies.services import AGENCY_PROFILE_FIELDS
+from onemind.lib.dates import PAST_DAYS, DayRange
 
 
 class AgencyProfileForm(forms.ModelForm):

@@ -5,8 +5,6 @@ changed; listeners (the progress recompute) hear it after the change commits. `a
 owns the hook so the evidence apps never import the pledge engine.
 """
 
-from dataclasses import dataclass, field
-
 from django.db import transaction
 from django.dispatch import Signal
 
@@ -19,11 +17,3 @@ evidence_changed = Signal()
 def announce_evidence_changed(agency: Agency) -> None:
     """Call inside the change's transaction; listeners run once it has committed."""
     transaction.on_commit(lambda: evidence_changed.send(sender=Agency, agency=agency))
-
-
-@dataclass(frozen=True)
-class Finding:
-    """What an evidence app reports about one pledge requirement on one day."""
-
-    met: bool
-    reasons: list[str] = field(default_factory=list)  # what is missing, in words, when not met

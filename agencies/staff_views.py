@@ -2,6 +2,7 @@
 
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -43,7 +44,7 @@ def agency_verify(request):
     services.agency_set_verified(agency=agency, actor=request.user, verified=verified)
     state = "verified" if verified else "marked as not verified"
     messages.success(request, f"{agency.name} is {state}.")
-    return redirect("staff:dashboard")
+    return redirect(settings.STAFF_HOME_URL)
 
 
 @staff_view(ADMINISTER)

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -58,13 +59,13 @@ def home(request):
     if not request.user.is_authenticated:
         return render(request, "home.html")
     if is_program_staff(request.user):
-        return redirect("staff:dashboard")
+        return redirect(settings.STAFF_HOME_URL)
     memberships = list(queries.user_memberships(request.user))
     if len(memberships) == 1:
-        return redirect("agency_dashboard", agency_slug=memberships[0].agency.slug)
+        return redirect(settings.AGENCY_HOME_URL, agency_slug=memberships[0].agency.slug)
     last_slug = request.session.get("onemind_agency")
     if last_slug and any(m.agency.slug == last_slug for m in memberships):
-        return redirect("agency_dashboard", agency_slug=last_slug)
+        return redirect(settings.AGENCY_HOME_URL, agency_slug=last_slug)
     return render(request, "agencies/choose.html", {"memberships": memberships})
 
 
@@ -77,7 +78,7 @@ def agency_register(request):
         mine = queries.own_agency_like(request.user, form.cleaned_data)
         if mine is not None:
             messages.info(request, f"{mine.name} is registered already.")
-            return redirect("agency_dashboard", agency_slug=mine.slug)
+            return redirect(settings.AGENCY_HOME_URL, agency_slug=mine.slug)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "confirm"}
         try:
@@ -90,7 +91,7 @@ def agency_register(request):
                 f"{agency.name} is registered and you are its coordinator. Program staff will "
                 "verify the agency; meanwhile you can invite colleagues and start your pledge.",
             )
-            return redirect("agency_dashboard", agency_slug=agency.slug)
+            return redirect(settings.AGENCY_HOME_URL, agency_slug=agency.slug)
     return render(request, "agencies/register.html", {"form": form})
 
 
@@ -108,7 +109,7 @@ def invitation_accept(request, token: str):
             context["error"] = error.messages[0]
         else:
             messages.success(request, f"Welcome to {membership.agency.name}.")
-            return redirect("agency_dashboard", agency_slug=membership.agency.slug)
+            return redirect(settings.AGENCY_HOME_URL, agency_slug=membership.agency.slug)
     elif invitation.state != "open":
         context["error"] = {
             "accepted": "This invitation has already been used.",

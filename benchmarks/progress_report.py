@@ -38,12 +38,13 @@ def build_agency(name: str, people: int, today: date, rng: random.Random, weeks:
     from django.db import connection
 
     from agencies.models import Agency, Document, DocumentKind, User
+    from onemind.lib.bulk import insert_rows
+    from onemind.lib.dates import add_months
     from partnerships.models import MentalHealthOrganization, Partnership, PartnershipVersion
     from pledges.engine import progress
     from pledges.management.commands.national_dataset import FIRST, LAST
     from pledges.models import CrisisPolicy, Pledge, PledgeStatus, ProgramRules
-    from training.bulk import insert_rows
-    from training.models import Course, CourseKind, Person, TrainingRecord, add_months
+    from training.models import Course, CourseKind, Person, TrainingRecord
 
     agency = Agency.objects.create(
         name=name,

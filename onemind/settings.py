@@ -233,6 +233,11 @@ AUTHENTICATION_BACKENDS = [
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
+# The pages `home` sends people to, by URL name: an agency's members to its dashboard (given
+# the agency's `agency_slug`), program staff to the staff area's first page. Named here, by
+# the project, because `agencies` (which serves `home`) knows no page of the apps above it.
+AGENCY_HOME_URL = "agency_dashboard"
+STAFF_HOME_URL = "staff:dashboard"
 AUTH_PASSWORD_VALIDATORS = [
     {
         "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",

@@ -21,3 +21,4 @@ class PartnershipAdmin(AllAgenciesAdmin):
 class PartnershipVersionAdmin(AllAgenciesAdmin):
     list_display = ["partnership", "kind", "signed_on", "effective_on", "expires_on"]
     list_filter = ["kind"]
+    list_select_related = ["partnership__organization"]  # a partnership names its organization

@@ -1,9 +1,9 @@
 from django import forms
 
-from agencies.dates import EXPIRY_DAYS, PAST_DAYS, PLANNED_DAYS
 from agencies.documents import AGREEMENT_TYPES
 from agencies.forms import DayField, DocumentField
 from agencies.names import NameFormField
+from onemind.lib.dates import EXPIRY_DAYS, PAST_DAYS, PLANNED_DAYS
 from partnerships.models import (
     AlternativeService,
     MentalHealthOrganization,

@@ -7,9 +7,9 @@ from datetime import date
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
-from agencies.hooks import Finding
 from agencies.models import Agency
 from agencies.tenancy import agency_scope
+from onemind.lib.findings import Finding
 from partnerships.models import MentalHealthOrganization, Partnership, PartnershipVersion
 from partnerships.standing import Standing, standing
 

@@ -15,12 +15,12 @@ from django.utils import timezone
 
 from agencies import documents
 from agencies.audit import changes_between, record_event, snapshot
-from agencies.dates import EXPIRY_DAYS, PAST_DAYS, PLANNED_DAYS, check_days, day
 from agencies.documents import CheckedUpload
 from agencies.hooks import announce_evidence_changed
 from agencies.models import Agency, DocumentKind, User
 from agencies.tenancy import agency_scope
 from agencies.validation import check_same_agency, save_unique, validate
+from onemind.lib.dates import EXPIRY_DAYS, PAST_DAYS, PLANNED_DAYS, check_days, day
 from partnerships.models import (
     VERSION_TERMS,
     AlternativeService,

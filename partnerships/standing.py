@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from django.db import models
 
-from agencies.dates import day
+from onemind.lib.dates import day
 from partnerships.models import Partnership, PartnershipVersion
 
 EXPIRY_WARNING_DAYS = 60

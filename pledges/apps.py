@@ -10,9 +10,12 @@ class PledgesConfig(AppConfig):
         from agencies.outbox import kinds
         from pledges.emails import content
         from pledges.engine import evaluation_cache
+        from pledges.import_effect import requirements_after_import
         from pledges.tasks import schedule_recompute
+        from training.imports.effect import register_pledge_effect
 
         kinds.register(*content.KINDS)
+        register_pledge_effect(requirements_after_import)
 
         def recompute_on_change(sender, agency, **kwargs) -> None:
             evaluation_cache.evidence_changed(agency.pk)

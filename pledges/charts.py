@@ -8,7 +8,7 @@ from datetime import date
 
 from django.utils.html import escape
 
-from agencies.dates import day
+from onemind.lib.dates import day
 
 WIDTH, HEIGHT = 720, 260
 LEFT, RIGHT, TOP, BOTTOM = 48, 16, 16, 40

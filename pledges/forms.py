@@ -1,9 +1,9 @@
 from django import forms
 
-from agencies.dates import PAST_DAYS, PLANNED_DAYS
 from agencies.documents import AGREEMENT_TYPES
 from agencies.forms import DayField, DocumentField
 from agencies.names import NameFormField
+from onemind.lib.dates import PAST_DAYS, PLANNED_DAYS
 from pledges.models import POLICY_ELEMENTS, CrisisPolicy
 from pledges.services import POLICY_FIELDS, pledge_window
 

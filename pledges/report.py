@@ -17,8 +17,8 @@ from typing import NamedTuple
 from django.db.models import Max, Q
 from django.utils.safestring import SafeString
 
-from agencies.dates import day
 from agencies.models import Agency
+from onemind.lib.dates import day
 from onemind.lib.pdfs import render_pdf
 from partnerships.queries import PartnershipRow, partnerships
 from pledges import queries

@@ -13,12 +13,12 @@ from django.utils.translation import gettext, ngettext
 
 from agencies import documents
 from agencies.audit import record_event, snapshot
-from agencies.dates import PAST_DAYS, PLANNED_DAYS, check_days, day
 from agencies.documents import CheckedUpload
 from agencies.hooks import announce_evidence_changed
 from agencies.models import Agency, DocumentKind, User
 from agencies.tenancy import agency_scope
 from agencies.validation import check_same_agency, save_unique, validate
+from onemind.lib.dates import PAST_DAYS, PLANNED_DAYS, add_months, check_days, day
 from pledges.engine import lifecycle, progress
 from pledges.engine.submissions import fingerprint, frozen_evidence
 from pledges.models import (
@@ -31,7 +31,6 @@ from pledges.models import (
     ProgramRules,
     Submission,
 )
-from training.models import add_months
 
 POLICY_FIELDS = [
     "title",

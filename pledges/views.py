@@ -9,6 +9,7 @@ from agencies import documents
 from agencies.access import agency_view
 from agencies.forms import add_service_error
 from agencies.models import Capability
+from onemind.lib.dates import add_months
 from pledges import queries, services
 from pledges.engine import lifecycle, policy
 from pledges.forms import PledgeForm, PolicyForm, WithdrawForm
@@ -21,7 +22,6 @@ from pledges.models import (
     ProgramRules,
 )
 from pledges.tasks import ask_for_certificate_pdf, certificate_pdf_ready
-from training.models import add_months
 
 # A certificate's PDF is usually rendered within seconds of its approval.
 CERTIFICATE_RETRY_SECONDS = 10

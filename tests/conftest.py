@@ -11,7 +11,12 @@ from types import SimpleNamespace
 import pytest
 from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
 from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from allauth.mfa.totp.internal.auth import (
+    TOTP,
+    format_hotp_value,
+    generate_totp_secret,
+    hotp_value,
+)
 from django.contrib.auth.models import Group
 
 from agencies.models import Role
@@ -254,6 +259,11 @@ def coordinator_b(agency_b):
 @pytest.fixture
 def stranger(db):
     return UserFactory(email="stranger@elsewhere.example")
+
+
+def totp_code(secret: str) -> str:
+    """The code an authenticator app shows now for `secret`."""
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
 
 
 def with_totp(user):

@@ -2,6 +2,8 @@
 
 import factory
 from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
 from django.utils import timezone
 
 from agencies.models import (
@@ -11,9 +13,13 @@ from agencies.models import (
     DocumentKind,
     Invitation,
     Membership,
+    OutboxEmail,
     Role,
     User,
 )
+from agencies.outbox.services import Letter, outbox_add
+from agencies.staff import REVIEWER_GROUP
+from onemind.lib.dates import add_months
 from partnerships.models import (
     MentalHealthOrganization,
     OrganizationType,
@@ -23,7 +29,7 @@ from partnerships.models import (
 )
 from pledges import services as pledge_services
 from pledges.certification import services as certification
-from pledges.models import CrisisPolicy
+from pledges.models import CoverageMode, CrisisPolicy, EmailKind, ProgramRules
 from training.models import (
     Category,
     Course,
@@ -33,7 +39,6 @@ from training.models import (
     ImportState,
     Person,
     TrainingRecord,
-    add_months,
 )
 
 PASSWORD = "a-long-test-password-42"
@@ -264,3 +269,33 @@ def submission_of(agency):
 def certificate_of(agency):
     """The certificate of the agency's submitted pledge, approved by a reviewer."""
     return certification.review_approve(reviewer=UserFactory(), submission=submission_of(agency))[1]
+
+
+# The program's two rules versions as the migrations seed them, unsaved (no database needed).
+ORIGINAL_RULES = ProgramRules(
+    name="Original",
+    cit_minimum_percent=20,
+    coverage_target_percent=100,
+    coverage_mode=CoverageMode.MHFA_FOR_ALL,
+    equivalents_count=False,
+)
+CURRENT_RULES = ProgramRules(
+    name="Current",
+    cit_minimum_percent=20,
+    coverage_target_percent=100,
+    coverage_mode=CoverageMode.CIT_OR_MHFA,
+    equivalents_count=True,
+)
+
+
+def staff_digests(count: int) -> list[OutboxEmail]:
+    """`count` digests to as many reviewers: a cheap kind to send (no PDF)."""
+    # Made here too: a transactional test may run after another emptied the tables.
+    group, _ = Group.objects.get_or_create(name=REVIEWER_GROUP)
+    group.permissions.add(Permission.objects.get(codename="review_agencies"))
+    users = UserFactory.create_batch(count)
+    for user in users:
+        user.groups.add(group)
+    with transaction.atomic():
+        outbox_add([Letter(EmailKind.STAFF_DIGEST, u.pk, None, "2026-W49", {}) for u in users])
+    return list(OutboxEmail.objects.order_by("pk"))

@@ -12,6 +12,32 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 from PIL import Image
 
+# A roster as an agency exports it: a byte-order mark, names as "Last, First", dates written
+# three ways, a blank line and cells padded with spaces.
+ROSTER_CSV = (
+    "\ufeffEmployee ID,Name,Rank,Sworn,Status,Hire Date\r\n"
+    '1001,"Delgado, Maria",Officer,Sworn,Active,06/03/2019\r\n'
+    '1002,"O\'Brien, Sean",Sergeant,Sworn,Active,2011-09-14\r\n'
+    "\r\n"
+    '  1003 , "Ng, Lily ",Telecommunicator,Civilian,LOA,3/1/21\r\n'
+).encode()
+
+# A records system's export, as delivered: a title line, free-text assignments, Y/N sworn.
+RIVERTON_ROSTER = (
+    "Riverton PD personnel export\n"
+    "Badge #,Last Name,First Name,Rank,Assignment,Sworn?,Status\n"
+    "1001,Delgado,Maria,Officer,Patrol - B Shift,Y,Active\n"
+    "1002,O'Brien,Sean,Sergeant,SRO,Y,LOA\n"
+    "1003,Ng,Lily,Telecommunicator,Communications,Prof,Active\n"
+)
+# A learning system's export: the catalogue's courses by other names, and other training.
+RIVERTON_TRAINING = (
+    "Student ID,Course Title,Completion Date\n"
+    "1001,Crisis Intervention Team (CIT),2026-05-10\n"
+    "1002,Mental Health First Aid - Public Safety,2026-06-01\n"
+    "1002,Defensive Tactics,2026-06-02\n"
+)
+
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 
 

@@ -8,7 +8,6 @@ import time
 import pytest
 import redis
 import time_machine
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.core import mail
 from django.core.cache import cache
 from django.urls import reverse
@@ -20,7 +19,7 @@ from onemind.cache import OutageTolerantRedisCache
 from pledges import services as pledge_services
 from pledges.models import Certificate
 from pledges.tasks import recompute_agency
-from tests.conftest import DEAD_REDIS, deadline, login, redis_at
+from tests.conftest import DEAD_REDIS, deadline, login, redis_at, totp_code
 from tests.factories import PASSWORD, ImportBatchFactory, meets_everything, sign
 from training.models import ImportBatch, ImportState, Person
 
@@ -47,10 +46,6 @@ def signed_in(client) -> bool:
 
 def cache_warnings(caplog) -> list[str]:
     return [r.getMessage() for r in caplog.records if r.name == "onemind.cache"]
-
-
-def totp_code(secret: str) -> str:
-    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
 
 
 def test_signing_in_and_working_while_redis_is_down(client, redis_down, agency_a, coordinator):

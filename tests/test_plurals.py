@@ -17,6 +17,8 @@ from agencies.models import OutboxEmail, OutboxStatus
 from agencies.outbox import sending
 from agencies.outbox.messages import render_email
 from agencies.outbox.services import outbox_add
+from onemind.lib.dates import add_months
+from onemind.lib.findings import Finding
 from pledges import report
 from pledges.emails import notices
 from pledges.engine import progress
@@ -24,12 +26,18 @@ from pledges.engine.evaluation import Figures, TrainingFigures, evaluate
 from pledges.engine.pace import project
 from pledges.models import CoverageMode, Pledge, ProgramRules
 from pledges.program.queries import WeeklyDigest
-from tests.agencies.test_outbox import staff_digests
 from tests.conftest import login
-from tests.factories import PersonFactory, TrainingRecordFactory, course, sign
-from tests.pledges.test_evaluation import CURRENT, MET, ORIGINAL
+from tests.factories import (
+    CURRENT_RULES,
+    ORIGINAL_RULES,
+    PersonFactory,
+    TrainingRecordFactory,
+    course,
+    sign,
+    staff_digests,
+)
 from training import queries as training_queries
-from training.models import CourseKind, add_months
+from training.models import CourseKind
 
 STRICT_EITHER = ProgramRules(
     name="Either, strictly",
@@ -48,7 +56,8 @@ NINETY_PERCENT = ProgramRules(
 
 
 def missing(rules, key, **training):
-    figures = Figures(training=TrainingFigures(**training), partnership=MET, policy=MET)
+    met = Finding(met=True)
+    figures = Figures(training=TrainingFigures(**training), partnership=met, policy=met)
     return evaluate(rules, figures)[key].missing
 
 
@@ -60,18 +69,18 @@ def missing(rules, key, **training):
     ],
 )
 def test_the_cit_shortfall_names_one_person_or_more_people(in_scope, sentence):
-    assert missing(CURRENT, "cit", in_scope=in_scope) == [sentence]
+    assert missing(CURRENT_RULES, "cit", in_scope=in_scope) == [sentence]
 
 
 @pytest.mark.parametrize(
     ("rules", "untrained", "sentence"),
     [
-        (CURRENT, 1, "1 person in scope has neither CIT nor MHFA (or an equivalent)."),
-        (CURRENT, 2, "2 people in scope have neither CIT nor MHFA (or an equivalent)."),
+        (CURRENT_RULES, 1, "1 person in scope has neither CIT nor MHFA (or an equivalent)."),
+        (CURRENT_RULES, 2, "2 people in scope have neither CIT nor MHFA (or an equivalent)."),
         (STRICT_EITHER, 1, "1 person in scope has neither CIT nor MHFA."),
         (STRICT_EITHER, 3, "3 people in scope have neither CIT nor MHFA."),
-        (ORIGINAL, 1, "1 person in scope still needs MHFA for Public Safety."),
-        (ORIGINAL, 4, "4 people in scope still need MHFA for Public Safety."),
+        (ORIGINAL_RULES, 1, "1 person in scope still needs MHFA for Public Safety."),
+        (ORIGINAL_RULES, 4, "4 people in scope still need MHFA for Public Safety."),
     ],
 )
 def test_the_untrained_are_one_person_or_several_people(rules, untrained, sentence):

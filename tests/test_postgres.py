@@ -59,7 +59,7 @@ def test_two_coordinators_demoting_each_other_at_once_leave_one(agency_a):
 def test_bulk_inserts_keep_every_character_and_null(agency_a):
     from datetime import date
 
-    from training.bulk import insert_rows
+    from onemind.lib.bulk import insert_rows
     from training.models import Person
 
     tricky = 'O\\Brien\t"Jr"\nline; é'

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from onemind.lib.spreadsheets import write_csv, write_xlsx
 from training.models import Person
-from training.spreadsheets import write_csv, write_xlsx
 
 HEADERS = [
     "Employee ID",

@@ -5,9 +5,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from agencies.dates import PAST_DAYS
 from agencies.documents import EVIDENCE_TYPES
 from agencies.forms import DayField, DocumentField
+from onemind.lib.dates import PAST_DAYS
 from training.imports.reading import MAX_ROWS
 from training.imports.services import MAX_FILE_BYTES
 from training.models import (

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import uuid
 from datetime import date, timedelta
 
@@ -12,9 +11,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from agencies.dates import DayRange
 from agencies.names import NameField
 from agencies.tenancy import TenantModel
+from onemind.lib.dates import DayRange, add_months
 
 
 class Category(models.TextChoices):
@@ -232,17 +231,6 @@ class Course(models.Model):
             "valid_until": self.valid_until(completed_on),
             "refresher_due_on": self.refresher_due(completed_on),
         }
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later (the month's last day where that day does not exist).
-    Dates people enter are checked against their range first, so the calendar's end (year
-    9999) is never reached from a form; reaching it is a ValueError, never a wrong date."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    if not date.min.year <= year <= date.max.year:
-        raise ValueError(f"{months} months from {day.isoformat()} is past the calendar's end")
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 # No course the program counts was taught before 1970 (CIT began in 1988, MHFA in 2001).

@@ -14,12 +14,12 @@ from django.utils import timezone
 
 from agencies import documents
 from agencies.audit import changes_between, record_event, snapshot
-from agencies.dates import PAST_DAYS, check_days
 from agencies.documents import CheckedUpload
 from agencies.hooks import announce_evidence_changed
 from agencies.models import Agency, DocumentKind, User
 from agencies.tenancy import agency_scope
 from agencies.validation import check_same_agency, save_unique, validate
+from onemind.lib.dates import PAST_DAYS, check_days
 from training.models import (
     COMPLETION_DAYS,
     Course,

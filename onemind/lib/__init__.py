@@ -1,2 +1,2 @@
-"""Helpers without a domain (dates, spreadsheets, bulk writes, PDFs): imported by the apps,
-importing none of them."""
+"""Helpers without a domain (dates, spreadsheets, bulk writes, findings, PDFs): every app may
+import them; they import no app (tests/test_layers.py)."""

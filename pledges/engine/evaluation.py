@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from agencies.hooks import Finding
+from onemind.lib.findings import Finding
 from pledges.models import CoverageMode, ProgramRules
 
 

@@ -8,10 +8,10 @@ from datetime import date
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from agencies.dates import day
-from agencies.hooks import Finding
 from agencies.models import Agency
 from agencies.tenancy import agency_scope
+from onemind.lib.dates import day
+from onemind.lib.findings import Finding
 from pledges.models import NEWEST_FIRST, POLICY_ELEMENTS, CrisisPolicy
 
 

@@ -12,14 +12,14 @@ from django.db import connection
 from django.db.models import Case, Max, Min, Q, Value, When
 from django.utils import timezone
 
-from agencies.hooks import Finding
 from agencies.models import Agency
+from onemind.lib.bulk import upsert_rows
+from onemind.lib.findings import Finding
 from partnerships.queries import agencies_with_partnership_in_force, partnership_finding
 from pledges.engine.evaluation import Evaluation, Figures, TrainingFigures, evaluate
 from pledges.engine.pace import PACE_WINDOW_DAYS, project
 from pledges.engine.policy import agencies_with_complete_policy, policy_finding
 from pledges.models import OPEN_STATUSES, Pledge, ProgramRules, ProgressSnapshot
-from training.bulk import upsert_rows
 from training.models import IN_SCOPE, CourseKind, Person, TrainingRecord
 from training.queries import valid_records
 

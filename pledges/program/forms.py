@@ -1,7 +1,7 @@
 from django import forms
 
-from agencies.dates import PLANNED_DAYS
 from agencies.forms import DayField
+from onemind.lib.dates import PLANNED_DAYS
 from pledges.models import ProgramRules
 from pledges.services import RULES_FIELDS
 

@@ -17,12 +17,12 @@ from agencies.forms import add_service_error
 from agencies.models import AgencyType
 from agencies.staff import ADMINISTER, REVIEW, staff_view
 from onemind.cache import cached
+from onemind.lib.spreadsheets import write_csv
 from onemind.routers import reads_from_replica
 from pledges import services, tasks
 from pledges.models import PledgeStatus, ProgramRules
 from pledges.program import queries
 from pledges.program.forms import RulesForm
-from training.spreadsheets import write_csv
 
 
 @staff_view(ADMINISTER)

@@ -15,6 +15,7 @@ from agencies.documents import AGREEMENT_TYPES, EVIDENCE_TYPES, check_upload
 from agencies.models import DocumentKind
 from tests import files
 from tests.conftest import login
+from tests.pages import download_url
 
 
 def error_of(upload, types=AGREEMENT_TYPES) -> str:
@@ -292,13 +293,6 @@ def test_stored_under_a_server_made_name_in_the_agency_folder(agency_a, coordina
     assert document.sha256 == checked.sha256
     with pytest.raises(ValueError):
         document.file.url  # no public URL exists for private files  # noqa: B018
-
-
-def download_url(document):
-    return reverse(
-        "document_download",
-        kwargs={"agency_slug": document.agency.slug, "document_id": document.public_id},
-    )
 
 
 def stored(agency, actor, upload, types=AGREEMENT_TYPES):

@@ -44,6 +44,17 @@ def test_program_staff_go_to_the_staff_area(client, reviewer):
     assert client.get("/")["Location"] == reverse("staff:dashboard")
 
 
+def test_the_homes_are_the_projects_to_name(client, settings, editor, reviewer, agency_a):
+    """agencies sends people to the pages the settings name, knowing none of them itself."""
+    settings.AGENCY_HOME_URL, settings.STAFF_HOME_URL = "member_list", "staff:audit"
+    login(client, editor)
+    assert client.get("/")["Location"] == reverse(
+        "member_list", kwargs={"agency_slug": agency_a.slug}
+    )
+    login(client, reviewer, mfa=True)
+    assert client.get("/")["Location"] == reverse("staff:audit")
+
+
 def test_the_two_factor_page_offers_totp_passkeys_and_recovery_codes(client, editor):
     login(client, editor)
     page = client.get("/accounts/2fa/").content.decode()

@@ -12,14 +12,14 @@ from hypothesis import strategies as st
 
 from agencies.models import Agency, User
 from agencies.names import clean_name
+from onemind.lib.dates import add_months
 from partnerships.models import PartnershipVersion
 from pledges.models import Pledge
 from tests import files
-from tests.agencies.test_registration import VALID, register
 from tests.conftest import login
 from tests.factories import OrganizationFactory
-from tests.partnerships.test_pages import agreement_form
-from training.models import Person, add_months
+from tests.forms import NEW_AGENCY, agreement_form, register
+from training.models import Person
 
 RLO, PDF, LRI, PDI = "\u202e", "\u202c", "\u2066", "\u2069"
 
@@ -67,7 +67,7 @@ def test_a_registered_agency_s_name_and_place_are_stored_clean(client, stranger)
 
 def test_renaming_an_agency_stores_the_clean_name(client, agency_a, coordinator):
     login(client, coordinator)
-    data = {**VALID, "name": f"Millbrook {RLO}City{PDF} Police", "region": "NY", "ori": ""}
+    data = {**NEW_AGENCY, "name": f"Millbrook {RLO}City{PDF} Police", "region": "NY", "ori": ""}
     client.post(reverse("agency_settings", kwargs={"agency_slug": agency_a.slug}), data)
     agency_a.refresh_from_db()
     assert agency_a.name == "Millbrook City Police"

@@ -25,24 +25,7 @@ from pledges import services
 from pledges.certification import services as certification
 from pledges.models import EmailKind
 from tests.conftest import login
-from tests.factories import UserFactory, meets_everything, sign
-
-
-def staff_digests(count: int) -> list[OutboxEmail]:
-    """`count` digests to as many reviewers: a cheap kind to send (no PDF)."""
-    from django.contrib.auth.models import Group, Permission
-
-    from agencies.staff import REVIEWER_GROUP
-
-    # Made here too: a transactional test may run after another emptied the tables.
-    group, _ = Group.objects.get_or_create(name=REVIEWER_GROUP)
-    group.permissions.add(Permission.objects.get(codename="review_agencies"))
-    users = UserFactory.create_batch(count)
-    for user in users:
-        user.groups.add(group)
-    with transaction.atomic():
-        outbox_add([Letter(EmailKind.STAFF_DIGEST, u.pk, None, "2026-W49", {}) for u in users])
-    return list(OutboxEmail.objects.order_by("pk"))
+from tests.factories import meets_everything, sign, staff_digests
 
 
 def statuses() -> dict[str, int]:

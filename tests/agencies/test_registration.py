@@ -7,23 +7,7 @@ from django.urls import reverse
 from agencies.models import Agency, AuditEvent, Membership, Role
 from tests.conftest import login
 from tests.factories import AgencyFactory
-
-VALID = {
-    "name": "Fairview Police Department",
-    "slug": "",
-    "agency_type": "municipal",
-    "ori": "or0260500",
-    "country": "US",
-    "region": "Oregon",
-    "locality": "Fairview",
-    "sworn_strength": "27",
-    "time_zone": "America/Los_Angeles",
-    "confirm": "on",
-}
-
-
-def register(client, **changes):
-    return client.post(reverse("agency_register"), {**VALID, **changes})
+from tests.forms import NEW_AGENCY, register
 
 
 def test_registering_makes_the_user_coordinator_of_an_unverified_agency(client, stranger):
@@ -97,7 +81,7 @@ def test_a_duplicate_ori_is_refused(client, stranger):
 
 def test_coordinator_edits_details_with_an_audited_diff(client, agency_a, coordinator):
     login(client, coordinator)
-    data = {**VALID, "name": agency_a.name, "region": "NY", "ori": "", "sworn_strength": "150"}
+    data = {**NEW_AGENCY, "name": agency_a.name, "region": "NY", "ori": "", "sworn_strength": "150"}
     response = client.post(reverse("agency_settings", kwargs={"agency_slug": agency_a.slug}), data)
     assert response.status_code == 302
     agency_a.refresh_from_db()
@@ -129,7 +113,7 @@ def test_an_unknown_state_is_one_clear_error(client, stranger):
 def test_changing_who_the_agency_is_withdraws_verification(client, agency_a, coordinator):
     Agency.objects.filter(pk=agency_a.pk).update(verified=True)
     login(client, coordinator)
-    data = {**VALID, "name": "Millbrook City Police", "region": "NY", "ori": ""}
+    data = {**NEW_AGENCY, "name": "Millbrook City Police", "region": "NY", "ori": ""}
     client.post(reverse("agency_settings", kwargs={"agency_slug": agency_a.slug}), data)
     agency_a.refresh_from_db()
     assert agency_a.name == "Millbrook City Police" and not agency_a.verified
@@ -198,7 +182,7 @@ def test_a_name_stored_before_names_were_cleaned_is_not_a_new_identity(
 
 def test_a_refused_settings_form_changes_nothing_on_screen(client, agency_a, coordinator):
     login(client, coordinator)
-    data = {**VALID, "name": "Renamed Police", "region": "NY", "ori": "12"}
+    data = {**NEW_AGENCY, "name": "Renamed Police", "region": "NY", "ori": "12"}
     response = client.post(reverse("agency_settings", kwargs={"agency_slug": agency_a.slug}), data)
     assert response.status_code == 200
     header = response.content.decode().split("<main")[0]

@@ -2,19 +2,12 @@
 
 Who gets what on every staff page is walked in test_staff_walk.py."""
 
-import time
-
 import pytest
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.urls import reverse
 
 from agencies.models import AuditEvent
-from tests.conftest import login
+from tests.conftest import login, totp_code
 from tests.factories import PASSWORD, AgencyFactory, UserFactory
-
-
-def totp_code(secret: str) -> str:
-    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
 
 
 def test_a_reviewer_who_never_enrolled_must_set_up_an_authenticator(client, db):

@@ -9,8 +9,8 @@ from agencies import documents
 from agencies.documents import AGREEMENT_TYPES, check_upload
 from agencies.models import DocumentKind
 from tests import files
-from tests.agencies.test_documents import download_url
 from tests.conftest import login
+from tests.pages import download_url
 
 BUCKET = "onemind-documents"
 

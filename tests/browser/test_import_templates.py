@@ -6,7 +6,7 @@ import pytest
 
 from agencies.models import Role
 from tests.browser.conftest import assert_accessible
-from tests.browser.test_journeys import sign_in
+from tests.browser.steps import sign_in
 from tests.conftest import member
 from tests.factories import AgencyFactory
 from training.imports.reading import read_table

@@ -7,11 +7,13 @@ import pytest
 from django.core import mail
 
 from agencies.models import Agency, Invitation
+from onemind.lib.dates import add_months
 from pledges.models import POLICY_ELEMENTS, Pledge, PledgeStatus
 from tests.browser.conftest import assert_accessible
 from tests.browser.keyboard import choose_radio, tab_to, type_into
+from tests.browser.steps import field, sign_in, sign_in_with_totp, submit
 from tests.factories import PASSWORD
-from training.models import add_months
+from tests.files import RIVERTON_ROSTER, RIVERTON_TRAINING
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -20,17 +22,6 @@ def link_in_last_email(pattern: str) -> str:
     found = re.search(rf"https?://\S*{pattern}\S*", mail.outbox[-1].body)
     assert found, mail.outbox[-1].body
     return found.group(0)
-
-
-def submit(page, button) -> None:
-    """Click a button that sends a form, and wait for the page the server answers with."""
-    with page.expect_navigation():
-        button.click()
-
-
-def field(page, name: str):
-    """A form control by its name (every control's label is checked by axe)."""
-    return page.locator(f"main [name={name}]")
 
 
 def sign_in_with_the_keyboard(page, email: str, password: str) -> None:
@@ -121,23 +112,6 @@ def test_a_form_error_is_announced_and_linked_to_its_field(page, live_server):
     assert_accessible(page)
 
 
-# A records system's export, as delivered: a title line, free-text assignments, Y/N sworn.
-ROSTER = (
-    "Riverton PD personnel export\n"
-    "Badge #,Last Name,First Name,Rank,Assignment,Sworn?,Status\n"
-    "1001,Delgado,Maria,Officer,Patrol - B Shift,Y,Active\n"
-    "1002,O'Brien,Sean,Sergeant,SRO,Y,LOA\n"
-    "1003,Ng,Lily,Telecommunicator,Communications,Prof,Active\n"
-)
-# A learning system's export: the catalogue's courses by other names, and other training.
-TRAINING = (
-    "Student ID,Course Title,Completion Date\n"
-    "1001,Crisis Intervention Team (CIT),2026-05-10\n"
-    "1002,Mental Health First Aid - Public Safety,2026-06-01\n"
-    "1002,Defensive Tactics,2026-06-02\n"
-)
-
-
 def import_with_the_keyboard(page, agency, tmp_path, kind: str, name: str, content: str):
     """Upload, check and confirm a file using the keyboard alone; pauses (yields) at the
     values or courses step for the caller to change a choice."""
@@ -183,7 +157,9 @@ def test_an_editor_imports_a_roster_and_training_and_records_a_class(page, tmp_p
     editor = member(agency, Role.EDITOR, "sam@riverton.example")
     sign_in_with_the_keyboard(page, editor.email, PASSWORD)
 
-    steps = import_with_the_keyboard(page, agency, tmp_path, "roster", "roster.csv", ROSTER)
+    steps = import_with_the_keyboard(
+        page, agency, tmp_path, "roster", "roster.csv", RIVERTON_ROSTER
+    )
     values = next(steps)
     values.get_by_text("The column names are on row 2;").wait_for()
     assert values.get_by_label("Y", exact=True).input_value() == "sworn"
@@ -207,7 +183,9 @@ def test_an_editor_imports_a_roster_and_training_and_records_a_class(page, tmp_p
     assert roster["1003"].category == "non_sworn" and roster["1001"].category == "sworn"
     assert roster["1001"].position == "Patrol - B Shift" and roster["1002"].status == "leave"
 
-    steps = import_with_the_keyboard(page, agency, tmp_path, "training", "lms.csv", TRAINING)
+    steps = import_with_the_keyboard(
+        page, agency, tmp_path, "training", "lms.csv", RIVERTON_TRAINING
+    )
     courses = next(steps)
     tactics = courses.get_by_label("Defensive Tactics", exact=True)
     assert tactics.input_value() == "skip"
@@ -233,14 +211,6 @@ def nav(page, name: str):
     return page.get_by_role("navigation", name="Primary navigation").get_by_role(
         "link", name=name, exact=True
     )
-
-
-def sign_in(page, email: str) -> None:
-    page.goto("/accounts/login/")
-    field(page, "login").fill(email)
-    field(page, "password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In", exact=True).click()
-    page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
 
 def test_the_coordinator_records_an_mou_and_a_policy_and_submits(page, tmp_path):
@@ -304,17 +274,6 @@ def test_the_coordinator_records_an_mou_and_a_policy_and_submits(page, tmp_path)
     submit(page, page.get_by_role("button", name="Submit for certification"))
     assert_accessible(page)
     assert Pledge.all_agencies.get(agency=agency).status == PledgeStatus.SUBMITTED
-
-
-def sign_in_with_totp(page, user) -> None:
-    from tests.agencies.test_staff_access import totp_code
-
-    sign_in(page, user.email)
-    page.wait_for_url("**/2fa/authenticate/**")
-    assert_accessible(page)
-    field(page, "code").fill(totp_code(user.totp_secret))
-    page.get_by_role("button", name=re.compile("Sign In|Authenticate|Verify", re.I)).first.click()
-    page.wait_for_url(lambda url: "/authenticate/" not in url)
 
 
 def submitted_agency():

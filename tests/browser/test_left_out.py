@@ -7,7 +7,7 @@ import pytest
 from agencies.models import Role
 from pledges import services
 from tests.browser.conftest import assert_accessible
-from tests.browser.test_journeys import sign_in, sign_in_with_totp, submit
+from tests.browser.steps import sign_in, sign_in_with_totp, submit
 from tests.conftest import member
 from tests.factories import AgencyFactory, PersonFactory, meets_everything, sign
 from training.models import Category, Status

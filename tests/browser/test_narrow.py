@@ -2,7 +2,8 @@
 never scrolls sideways (wide tables scroll inside their own box), and axe finds nothing."""
 
 from tests.browser.conftest import assert_accessible
-from tests.browser.test_journeys import ROSTER, sign_in
+from tests.browser.steps import sign_in
+from tests.files import RIVERTON_ROSTER
 
 PHONE = {"width": 390, "height": 844}
 
@@ -26,7 +27,7 @@ def test_the_import_steps_fit_a_phone(page, tmp_path):
         assert_accessible(page)
 
     roster = tmp_path / "roster.csv"
-    roster.write_text(ROSTER)
+    roster.write_text(RIVERTON_ROSTER)
     page.locator("#id_file").set_input_files(roster)
     page.get_by_role("button", name="Upload and check").click()
     page.get_by_role("button", name="Continue").click()

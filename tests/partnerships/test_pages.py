@@ -12,6 +12,7 @@ from partnerships.models import MentalHealthOrganization, Partnership, Partnersh
 from tests import files
 from tests.conftest import login
 from tests.factories import OrganizationFactory, PartnershipVersionFactory
+from tests.forms import agreement_form, renewal_form
 from tests.races import in_the_worst_order
 
 # Dates a coordinator enters are judged by the agency's own day (here the default time zone),
@@ -21,30 +22,6 @@ TODAY = Agency().today()
 
 def url(name, agency, **kwargs):
     return reverse(name, kwargs={"agency_slug": agency.slug, **kwargs})
-
-
-def agreement_form(organization, **overrides):
-    form = {
-        "organization": organization.pk,
-        "title": "Crisis stabilization MOU",
-        "program_models": ["cit", "drop_off"],
-        "alternative": "24/7 drop-off at the crisis stabilization unit.",
-        "referral_criteria": "Adults in crisis with no violent felony charge.",
-        "custody_transfer": "The officer leaves once the clinician accepts the person.",
-        "information_sharing": "Minimum necessary under HIPAA; no 42 CFR Part 2 records.",
-        "review_cadence": "quarterly",
-        "signed_on": (TODAY - timedelta(days=5)).isoformat(),
-        "effective_on": (TODAY - timedelta(days=1)).isoformat(),
-        "expires_on": (TODAY + timedelta(days=3 * 365)).isoformat(),
-        "signatory_1_name": "Chief Ana Rivera",
-        "signatory_1_title": "Chief of Police",
-        "signatory_1_organization": "Millbrook PD",
-        "signatory_2_name": "Dr. Lee Park",
-        "signatory_2_title": "Director",
-        "document": files.pdf("MOU signed.pdf"),
-    }
-    form.update(overrides)
-    return {k: v for k, v in form.items() if v is not None}
 
 
 @pytest.fixture
@@ -282,19 +259,6 @@ def test_an_amendment_starts_from_the_terms_and_end_date_in_force(client, agency
     assert initial["expires_on"] == version.expires_on
     assert initial["alternative"] == version.alternative
     assert "signed_on" not in initial
-
-
-def renewal_form(organization):
-    form = agreement_form(
-        organization,
-        summary="Three more years, same terms.",
-        signed_on=TODAY.isoformat(),
-        effective_on=(TODAY + timedelta(days=21)).isoformat(),
-        expires_on=(TODAY + timedelta(days=21 + 3 * 365)).isoformat(),
-        document=files.pdf("MOU renewal.pdf"),
-    )
-    del form["organization"], form["title"]
-    return form
 
 
 def test_the_same_renewal_or_agreement_sent_again_is_the_one_recorded(

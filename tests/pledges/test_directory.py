@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from pledges.models import Pledge
 from tests.factories import AgencyFactory, MembershipFactory, sign
-from tests.test_pages import check_page
+from tests.pages import check_page
 
 
 def pledged_agency(name, region, opt_in=True, status=None, verified=True):

@@ -3,24 +3,10 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from agencies.hooks import Finding
+from onemind.lib.findings import Finding
 from pledges.engine.evaluation import Figures, TrainingFigures, evaluate, share
-from pledges.models import CoverageMode, ProgramRules
+from tests.factories import CURRENT_RULES, ORIGINAL_RULES
 
-ORIGINAL = ProgramRules(
-    name="Original",
-    cit_minimum_percent=20,
-    coverage_target_percent=100,
-    coverage_mode=CoverageMode.MHFA_FOR_ALL,
-    equivalents_count=False,
-)
-CURRENT = ProgramRules(
-    name="Current",
-    cit_minimum_percent=20,
-    coverage_target_percent=100,
-    coverage_mode=CoverageMode.CIT_OR_MHFA,
-    equivalents_count=True,
-)
 MET, NOT_MET = Finding(met=True), Finding(met=False, reasons=["No partnership."])
 
 
@@ -52,12 +38,12 @@ def test_the_cit_threshold_is_exact_at_the_boundary():
     for in_scope, required in [(5, 1), (6, 2), (180, 36)]:
         below = TrainingFigures(in_scope, 0, required - 1, 0, 0, 0, in_scope)
         at = TrainingFigures(in_scope, 0, required, 0, 0, 0, in_scope)
-        assert not evaluate(CURRENT, figures(below))["cit"].met
-        assert evaluate(CURRENT, figures(at))["cit"].met
+        assert not evaluate(CURRENT_RULES, figures(below))["cit"].met
+        assert evaluate(CURRENT_RULES, figures(at))["cit"].met
 
 
 def test_nobody_in_scope_means_training_is_not_met():
-    result = evaluate(CURRENT, figures(TrainingFigures()))
+    result = evaluate(CURRENT_RULES, figures(TrainingFigures()))
     assert not result["cit"].met and not result["coverage"].met
     assert "No one is in scope" in result["cit"].missing[0]
 
@@ -68,8 +54,8 @@ def test_the_two_rules_versions_read_different_figures():
         in_scope=10, cit_strict=1, cit_any=2, mhfa_strict=8, mhfa_any=8,
         either_strict=9, either_any=10,
     )  # fmt: skip
-    current = evaluate(CURRENT, figures(training))
-    original = evaluate(ORIGINAL, figures(training))
+    current = evaluate(CURRENT_RULES, figures(training))
+    original = evaluate(ORIGINAL_RULES, figures(training))
     assert current.all_met
     assert not original["cit"].met  # the equivalent does not count under the original rules
     assert not original["coverage"].met  # and MHFA was for everyone, CIT holders included
@@ -78,13 +64,13 @@ def test_the_two_rules_versions_read_different_figures():
 
 def test_figures_read_as_the_dashboard_shows_them():
     training = TrainingFigures(180, 37, 37, 100, 100, 120, 120)
-    cit = evaluate(CURRENT, figures(training))["cit"]
+    cit = evaluate(CURRENT_RULES, figures(training))["cit"]
     assert (cit.count, cit.required, cit.total, cit.percent_text, cit.met) == (
         37, 36, 180, "20.6%", True,
     )  # fmt: skip
 
 
-@given(training_figures(), st.sampled_from([ORIGINAL, CURRENT]))
+@given(training_figures(), st.sampled_from([ORIGINAL_RULES, CURRENT_RULES]))
 def test_a_requirement_is_met_exactly_when_its_count_reaches_the_required(training, rules):
     result = evaluate(rules, figures(training))
     for key in ("cit", "coverage"):
@@ -98,7 +84,7 @@ def test_a_requirement_is_met_exactly_when_its_count_reaches_the_required(traini
 
 @given(
     training_figures(),
-    st.sampled_from([ORIGINAL, CURRENT]),
+    st.sampled_from([ORIGINAL_RULES, CURRENT_RULES]),
     st.sampled_from(["cit_strict", "cit_any", "mhfa_strict", "mhfa_any"]),
 )
 def test_one_more_valid_record_never_lowers_any_status(training, rules, kind):
@@ -129,6 +115,6 @@ def test_one_more_valid_record_never_lowers_any_status(training, rules, kind):
 
 @given(training_figures())
 def test_partnership_and_policy_pass_through_with_their_reasons(training):
-    result = evaluate(CURRENT, figures(training, partnership=NOT_MET))
+    result = evaluate(CURRENT_RULES, figures(training, partnership=NOT_MET))
     assert not result["partnership"].met and result["partnership"].missing == ["No partnership."]
     assert not result.all_met

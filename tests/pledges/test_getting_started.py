@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from onemind.lib.dates import add_months
 from pledges.models import Pledge, ProgramRules
 from pledges.queries import GettingStarted, getting_started
 from tests.conftest import login
@@ -21,8 +22,8 @@ from tests.factories import (
     meets_everything,
     sign,
 )
-from tests.test_pages import check_page
-from training.models import Category, Status, add_months
+from tests.pages import check_page
+from training.models import Category, Status
 
 TITLES = [
     "Bring in your roster",

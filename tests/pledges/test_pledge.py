@@ -9,6 +9,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from agencies.models import AuditEvent
+from onemind.lib.dates import add_months
 from pledges import services, tasks
 from pledges.engine import lifecycle
 from pledges.models import Pledge, PledgeStatus, ProgramRules, ProgressSnapshot, Submission
@@ -21,7 +22,7 @@ from tests.factories import (
     sign,
 )
 from tests.races import in_the_worst_order
-from training.models import CourseKind, add_months
+from training.models import CourseKind
 
 
 def url(name, agency):
@@ -244,7 +245,7 @@ def test_a_year_of_daily_snapshots_is_charted_in_the_same_queries(
 
 
 def test_the_coordinator_withdraws_with_a_reason(client, agency_a, coordinator):
-    from tests.test_pages import check_page
+    from tests.pages import check_page
 
     sign(agency_a, coordinator)
     login(client, coordinator)

@@ -13,6 +13,7 @@ from pledges.models import CrisisPolicy
 from tests import files
 from tests.conftest import login
 from tests.factories import AgencyFactory, CrisisPolicyFactory
+from tests.forms import policy_form
 from tests.races import in_the_worst_order
 
 D = date(2026, 6, 15)
@@ -73,24 +74,6 @@ def test_the_sql_rule_is_one_query_for_every_agency(db, django_assert_num_querie
         CrisisPolicyFactory()
     with django_assert_num_queries(1):
         assert len(policy.agencies_with_complete_policy(TODAY)) == 3
-
-
-def policy_form(**overrides):
-    form = {
-        "title": "Responding to persons in crisis",
-        "adopted_on": (TODAY - 20 * DAY).isoformat(),
-        "effective_on": (TODAY - 10 * DAY).isoformat(),
-        "based_on_iacp_model": "on",
-        "definitions_at": "§ 2",
-        "signs_and_symptoms_at": "§ 3.A",
-        "risk_assessment_at": "§ 3.B",
-        "referrals_at": "§ 4",
-        "care_providers_at": "Appendix A",
-        "training_at": "§ 6",
-        "document": files.docx("Crisis policy 2026.docx"),
-    }
-    form.update(overrides)
-    return {k: v for k, v in form.items() if v is not None}
 
 
 def url(name, agency):

@@ -6,19 +6,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from onemind.lib.dates import add_months
 from pledges.engine import progress
 from pledges.engine.evaluation import TrainingFigures
 from pledges.models import ProgressSnapshot
 from tests.factories import AgencyFactory, PersonFactory, TrainingRecordFactory, course
-from training.models import (
-    Category,
-    Course,
-    CourseKind,
-    CourseStatus,
-    Status,
-    TrainingRecord,
-    add_months,
-)
+from training.models import Category, Course, CourseKind, CourseStatus, Status, TrainingRecord
 
 D = date(2026, 6, 15)
 KIND_SETS = progress.KINDS
@@ -199,7 +192,7 @@ def test_the_national_dataset_loads_with_its_largest_agencies_first(db, monkeypa
 
 
 def test_a_slower_run_never_overwrites_a_newer_snapshot(db):
-    from training.bulk import upsert_rows
+    from onemind.lib.bulk import upsert_rows
 
     record = TrainingRecordFactory(course=course(CourseKind.CIT), completed_on=D - timedelta(30))
     progress.recompute([record.agency_id], D)

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from pypdf import PdfReader
 
-from agencies.dates import day
+from onemind.lib.dates import add_months, day
 from pledges.models import ProgramRules
 from pledges.report import lapsing_training, progress_report, progress_report_pdf, untrained_people
 from tests.factories import (
@@ -17,15 +17,7 @@ from tests.factories import (
     course,
     sign,
 )
-from training.models import (
-    Category,
-    Course,
-    CourseKind,
-    CourseStatus,
-    Person,
-    Status,
-    add_months,
-)
+from training.models import Category, Course, CourseKind, CourseStatus, Person, Status
 
 
 def pages_text(pdf: bytes) -> list[str]:

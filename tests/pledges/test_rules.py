@@ -8,24 +8,10 @@ from django.utils import timezone
 from agencies.models import AuditEvent
 from pledges.models import ProgramRules
 from tests.conftest import login
-from tests.test_pages import check_page
+from tests.forms import new_rules
+from tests.pages import check_page
 
 TODAY = timezone.localdate()
-
-
-def new_rules(**overrides):
-    return {
-        "name": "2027 rules",
-        "effective_on": (TODAY + timedelta(days=30)).isoformat(),
-        "cit_minimum_percent": 25,
-        "coverage_target_percent": 100,
-        "coverage_mode": "cit_or_mhfa",
-        "equivalents_count": "on",
-        "window_min_months": 12,
-        "window_max_months": 36,
-        "description": "A quarter with CIT.",
-        **overrides,
-    }
 
 
 def test_an_administrator_adds_a_rules_version_for_a_future_date(client, administrator):

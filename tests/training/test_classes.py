@@ -9,11 +9,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agencies.models import AuditEvent
+from onemind.lib.dates import add_months
 from tests.conftest import login
 from tests.factories import PersonFactory, TrainingRecordFactory, course
 from tests.races import in_the_worst_order
 from training import queries as training_queries
-from training.models import CourseKind, Status, TrainingRecord, add_months
+from training.models import CourseKind, Status, TrainingRecord
 
 
 def class_url(agency):

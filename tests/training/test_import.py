@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from agencies.models import AuditEvent
 from tests.conftest import login
 from tests.factories import PersonFactory, TrainingRecordFactory, course
-from tests.files import blank_rows, unpacked_bytes, with_rows, xlsx
+from tests.files import ROSTER_CSV, blank_rows, unpacked_bytes, with_rows, xlsx
 from tests.training.conftest import url
 from training.imports import planning, reading
 from training.imports import runs as import_runs
@@ -26,14 +26,6 @@ from training.models import (
     Person,
     TrainingRecord,
 )
-
-ROSTER_CSV = (
-    "\ufeffEmployee ID,Name,Rank,Sworn,Status,Hire Date\r\n"
-    '1001,"Delgado, Maria",Officer,Sworn,Active,06/03/2019\r\n'
-    '1002,"O\'Brien, Sean",Sergeant,Sworn,Active,2011-09-14\r\n'
-    "\r\n"
-    '  1003 , "Ng, Lily ",Telecommunicator,Civilian,LOA,3/1/21\r\n'
-).encode()
 
 
 def test_a_roster_csv_is_guessed_previewed_and_imported(client, importer, agency_a):

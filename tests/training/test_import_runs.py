@@ -9,8 +9,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from agencies.models import AuditEvent
+from tests.files import ROSTER_CSV
 from tests.training.conftest import url
-from tests.training.test_import import ROSTER_CSV
 from training import tasks
 from training.imports import runs as import_runs
 from training.models import ImportBatch, ImportState, ImportTouch, Person

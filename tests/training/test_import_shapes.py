@@ -9,6 +9,7 @@ import time_machine
 from tests.factories import PersonFactory, course
 from tests.files import xlsx
 from tests.training.conftest import url
+from training.imports import effect
 from training.models import CourseKind, ImportState, Person, TrainingRecord
 
 
@@ -136,6 +137,29 @@ def test_a_records_export_with_free_text_assignments_and_y_n_sworn(client, impor
     people = {p.employee_id: p for p in Person.all_agencies.all()}
     assert people["1002"].position == "SRO" and people["1006"].category == "non_sworn"
     assert (people["1004"].status, people["1005"].status) == ("leave", "separated")
+
+
+def test_with_no_rules_engine_registered_the_preview_has_the_scope_alone(
+    client, importer, agency_a, monkeypatch
+):
+    """Training judges no requirement itself: the pledge's rules engine registers how."""
+    monkeypatch.setattr(effect, "_pledge_effect", None)
+    batch = importer.check(importer.upload(RECORDS_EXPORT.encode()))
+    page = client.get(url("import_detail", agency_a, batch_id=batch.public_id)).content.decode()
+    assert "After this import, 2 people are in the pledge&#x27;s scope." in page
+    assert "trained of the" not in page
+    assert set(batch.preview["effect"]) == {"split", "in_scope"}
+
+
+def test_the_requirements_have_one_judge(monkeypatch):
+    def judge(agency, today, in_scope, kinds_held):
+        return {}
+
+    monkeypatch.setattr(effect, "_pledge_effect", None)
+    effect.register_pledge_effect(judge)
+    effect.register_pledge_effect(judge)  # the same app, loaded again
+    with pytest.raises(ValueError, match="registered already"):
+        effect.register_pledge_effect(lambda *figures: {})
 
 
 def test_without_a_sworn_column_the_rank_proposes_and_the_coordinator_confirms(importer):

@@ -9,18 +9,8 @@ from agencies.hooks import evidence_changed
 from agencies.models import AuditEvent
 from tests.conftest import login
 from tests.factories import PersonFactory
+from tests.forms import NEW_PERSON
 from training.models import Person, Status, TrainingRecord
-
-NEW_PERSON = {
-    "employee_id": " 1042 ",
-    "first_name": "Maria",
-    "last_name": "Delgado",
-    "email": "",
-    "rank": "Officer",
-    "category": "sworn",
-    "position": "patrol",
-    "hire_date": "2019-06-03",
-}
 
 
 def url(name, agency, **kwargs):

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from tests.conftest import login
 from tests.factories import PersonFactory, TrainingRecordFactory, course
-from tests.test_pages import check_page
+from tests.pages import check_page
 from training.models import CourseKind, CourseStatus, Status
 
 

@@ -3,12 +3,15 @@ it (sworn in scope, selected non-sworn, and who is left out and why), and the tw
 requirements as they would then stand ("CIT 0 of 24 needed").
 
 Computed from the plan and a fixed number of queries, not by writing and rolling back: the
-preview of a 36,000-person roster stays a read.
+preview of a 36,000-person roster stays a read. The requirements are the pledge's rules
+engine's to judge: it registers how (`register_pledge_effect`) when it loads, so training
+imports nothing of the pledge; with none registered the preview has the scope alone.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Collection
 from datetime import date
 
 from agencies.models import Agency
@@ -40,45 +43,37 @@ def scope_reason(category: str, status: str, selected: bool) -> str:
     return SWORN_IN_SCOPE if category == Category.SWORN else SELECTED_NON_SWORN
 
 
+# Given the agency, the day, how many people are in scope after the import and the kinds
+# of counting course each of them holds, the training requirements as they would stand, as
+# plain data: {"cit": {"count", "required"}, "coverage": {"count", "required", "either"}}.
+type PledgeEffect = Callable[[Agency, date, int, Collection[set[str]]], dict]
+
+_pledge_effect: PledgeEffect | None = None
+
+
+def register_pledge_effect(judge: PledgeEffect) -> None:
+    """Called by the pledge's rules engine when it loads; a second, different judge is a
+    mistake."""
+    global _pledge_effect
+    if _pledge_effect is not None and _pledge_effect is not judge:
+        raise ValueError("The pledge's effect of an import is registered already.")
+    _pledge_effect = judge
+
+
 def import_effect(agency: Agency, plan: ImportPlan, today: date) -> dict:
     """The scope split and the training requirements after the import, as plain data: the
     figures are worked out here, the requirements judged by the rules engine itself."""
-    # Imported lazily: the pledge's rules live in an app that reads training's models.
-    from agencies.hooks import Finding
-    from pledges.engine.evaluation import Figures, TrainingFigures, evaluate
-    from pledges.engine.progress import KINDS
-    from pledges.models import CoverageMode
-    from pledges.queries import pledge_and_rules
-
     with agency_scope(agency):
         if plan.kind == ImportKind.ROSTER:
             split, in_scope_ids = _roster_split(plan)
         else:
             split, in_scope_ids = _current_split(agency)
         kinds = _kinds_held(today, in_scope_ids, plan)
-    _, rules = pledge_and_rules(agency, today)
     in_scope = split[SWORN_IN_SCOPE] + split[SELECTED_NON_SWORN]
-    held = TrainingFigures(
-        in_scope=in_scope,
-        **{
-            name: sum(1 for held in kinds.values() if held & set(wanted))
-            for name, wanted in KINDS.items()
-        },  # fmt: skip
-    )
-    # Only the training requirements are read; the others are not the import's to judge.
-    judged = evaluate(rules, Figures(training=held, partnership=Finding(False),
-                                     policy=Finding(False)))  # fmt: skip
-    cit, coverage = judged["cit"], judged["coverage"]
-    return {
-        "split": dict(split),
-        "in_scope": in_scope,
-        "cit": {"count": cit.count, "required": cit.required},
-        "coverage": {
-            "count": coverage.count,
-            "required": coverage.required,
-            "either": rules.coverage_mode == CoverageMode.CIT_OR_MHFA,
-        },
-    }
+    effect = {"split": dict(split), "in_scope": in_scope}
+    if _pledge_effect is not None:
+        effect.update(_pledge_effect(agency, today, in_scope, list(kinds.values())))
+    return effect
 
 
 def _roster_split(plan: ImportPlan) -> tuple[Counter, set[int]]:

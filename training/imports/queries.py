@@ -86,14 +86,19 @@ def _sample_row(kind: str, row: dict) -> dict:
 
 def _effect_sentences(result: dict) -> list[str]:
     in_scope = result["in_scope"]
-    cit, coverage = result["cit"], result["coverage"]
-    return [
+    sentences = [
         ngettext(
             "After this import, %(count)d person is in the pledge's scope.",
             "After this import, %(count)d people are in the pledge's scope.",
             in_scope,
         )
-        % {"count": in_scope},
+        % {"count": in_scope}
+    ]
+    if "cit" not in result:  # no rules engine judged the requirements
+        return sentences
+    cit, coverage = result["cit"], result["coverage"]
+    return [
+        *sentences,
         ngettext(
             "CIT: %(count)d trained of the %(required)d person needed.",
             "CIT: %(count)d trained of the %(required)d people needed.",

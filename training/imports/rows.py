@@ -17,8 +17,8 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from agencies.dates import PAST_DAYS, DayRange
 from agencies.names import clean_name
+from onemind.lib.dates import PAST_DAYS, DayRange
 from training.imports.reading import parse_date, split_name
 from training.imports.vocabularies import (
     CATEGORY,

@@ -14,10 +14,10 @@ from datetime import date
 
 from django.utils.translation import gettext_lazy as _
 
+from onemind.lib.spreadsheets import Cell, write_csv, write_xlsx
 from training.exports import CONTENT_TYPES
 from training.imports.rows import Column, columns_for
 from training.models import ImportKind
-from training.spreadsheets import Cell, write_csv, write_xlsx
 
 FORMATS = ("csv", "xlsx")
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from agencies.access import agency_view
 from agencies.forms import add_service_error
 from agencies.models import Capability
+from onemind.lib.spreadsheets import write_csv
 from training.forms import ImportMappingForm, ImportUploadForm, ImportValuesForm
 from training.imports import courses as course_matching
 from training.imports import queries as import_queries
@@ -24,7 +25,6 @@ from training.imports.reading import BLANK_ROWS_ENDING_A_TABLE
 from training.imports.rows import columns_for
 from training.imports.vocabularies import VOCABULARIES
 from training.models import EDITABLE_STATES, ImportBatch, ImportKind
-from training.spreadsheets import write_csv
 
 SHOWN_ERRORS = 200
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from agencies.models import Agency
 from agencies.tenancy import agency_scope
-from training.bulk import insert_rows
+from onemind.lib.bulk import insert_rows
 from training.imports.planning import ImportPlan
 from training.models import ImportBatch, ImportKind, ImportTouch, Person, Source, TrainingRecord
 

@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-from training.models import add_months
+from onemind.lib.dates import add_months
 
 
 def backfill(apps, schema_editor):

@@ -10,12 +10,12 @@ from weasyprint import HTML
 
 from agencies.documents import AGREEMENT_TYPES, check_upload
 from agencies.models import Agency, Membership, Role
+from onemind.lib.dates import add_months
 from partnerships import services as partnership_services
 from partnerships.models import MentalHealthOrganization
 from pledges import services as pledge_services
 from pledges.engine import progress
 from pledges.models import CrisisPolicy, Pledge
-from training.models import add_months
 
 
 def pdf(name: str, title: str, body: str):

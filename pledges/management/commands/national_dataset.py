@@ -20,10 +20,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from agencies.models import Agency, Document, DocumentKind, User
+from onemind.lib.bulk import insert_rows
+from onemind.lib.dates import add_months
 from partnerships.models import MentalHealthOrganization, Partnership, PartnershipVersion
 from pledges.models import CrisisPolicy, Pledge, PledgeStatus, ProgramRules
-from training.bulk import insert_rows
-from training.models import Course, CourseKind, Person, TrainingRecord, add_months
+from training.models import Course, CourseKind, Person, TrainingRecord
 
 LARGEST = [36_000, 12_000, 9_000]
 SIGMA = 1.655  # with a median of 10, about 770,000 people over 18,000 agencies

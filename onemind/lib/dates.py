@@ -1,6 +1,7 @@
-"""Dates as the product writes them in sentences, pages and PDFs alike, and the days a date
-that people enter may fall on."""
+"""Dates as the product writes them in sentences, pages and PDFs alike, the days a date
+that people enter may fall on, and months counted on the calendar."""
 
+import calendar
 from dataclasses import dataclass
 from datetime import date
 
@@ -67,3 +68,14 @@ def check_days(today: date, **fields: tuple[date | None, DayRange]) -> None:
             errors[name] = f"{problem}."
     if errors:
         raise ValidationError(errors)
+
+
+def add_months(start: date, months: int) -> date:
+    """The same day `months` later (the month's last day where that day does not exist).
+    Dates people enter are checked against their range first, so the calendar's end (year
+    9999) is never reached from a form; reaching it is a ValueError, never a wrong date."""
+    month_index = start.month - 1 + months
+    year, month = start.year + month_index // 12, month_index % 12 + 1
+    if not date.min.year <= year <= date.max.year:
+        raise ValueError(f"{months} months from {start.isoformat()} is past the calendar's end")
+    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))

@@ -7,16 +7,13 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from agencies.dates import PAST_DAYS, PLANNED_DAYS, DayRange
 from agencies.models import AuditEvent
+from onemind.lib.dates import PAST_DAYS, PLANNED_DAYS, DayRange, add_months
 from tests.conftest import login
 from tests.factories import PartnershipVersionFactory, PersonFactory, course
-from tests.partnerships.test_pages import agreement_form, renewal_form
-from tests.pledges.test_policy import policy_form
-from tests.pledges.test_rules import new_rules
-from tests.training.test_people import NEW_PERSON
+from tests.forms import NEW_PERSON, agreement_form, new_rules, policy_form, renewal_form
 from training import services
-from training.models import CourseKind, TrainingRecord, add_months
+from training.models import CourseKind, TrainingRecord
 
 FAR_AHEAD, LONG_AGO = "9999-12-31", "0001-01-01"
 

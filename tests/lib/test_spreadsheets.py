@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
-from training.spreadsheets import safe_cell, write_csv, write_xlsx
+from onemind.lib.spreadsheets import safe_cell, write_csv, write_xlsx
 
 DANGEROUS = [
     '=HYPERLINK("http://evil.example","Click")',

@@ -1,0 +1,73 @@
+"""Dependencies point one way, down the layers: pledges on top; training and partnerships
+below it, side by side, neither importing the other; agencies below them; onemind/lib at the
+bottom. Checked on every import the code holds, at the top of a module or inside a function
+alike (an import placed in a function to dodge a cycle still counts); migrations are left
+out, as they record history rather than design."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+APPS = ["agencies", "training", "partnerships", "pledges"]
+
+# What each part of the product must never import, and why. A part is the longest package
+# a module is in; onemind's wiring (settings, URLs, Celery) and pledges, the top, are free.
+LAYERS = [
+    # part           must not import                         because
+    ("onemind.lib",  ["onemind", *APPS],                     "helpers without a domain"),
+    ("agencies",     ["training", "partnerships", "pledges"], "the bottom domain app"),
+    ("training",     ["partnerships", "pledges"],            "evidence, judged from above"),
+    ("partnerships", ["training", "pledges"],                "evidence, judged from above"),
+]  # fmt: skip
+# Below what they must not import, each part may still import itself.
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imports_of(path: Path) -> set[str]:
+    """Every module the file imports, resolved to its full dotted name."""
+    package = module_name(path) if path.name == "__init__.py" else module_name(path.parent)
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+                base = f"{anchor}.{base}".rstrip(".")
+            found.add(base)
+    return found
+
+
+def within(module: str, package: str) -> bool:
+    return module == package or module.startswith(f"{package}.")
+
+
+def modules_of(part: str) -> list[Path]:
+    """The part's modules, without those of a deeper part that has its own row."""
+    deeper = [other for other, _, _ in LAYERS if other != part and within(other, part)]
+    return [
+        path
+        for path in sorted((ROOT / part.replace(".", "/")).rglob("*.py"))
+        if "migrations" not in path.parts
+        and not any(within(module_name(path), other) for other in deeper)
+    ]
+
+
+@pytest.mark.parametrize(("part", "forbidden", "because"), LAYERS, ids=[row[0] for row in LAYERS])
+def test_no_part_imports_a_layer_above_it(part, forbidden, because):
+    modules = modules_of(part)
+    assert modules, f"{part} has no modules to check"
+    wrong = [
+        f"{module_name(path)} imports {name}"
+        for path in modules
+        for name in sorted(imports_of(path))
+        if not within(name, part) and any(within(name, above) for above in forbidden)
+    ]
+    assert wrong == [], f"{part} ({because}) must not import {', '.join(forbidden)}"
