@@ -1,19 +1,14 @@
 """The project's modules import each other without a cycle, imports inside functions
 included (an import hidden in a function is how a cycle is usually dodged), and the pledges
 app's packages depend one way: its models on nothing of the app, its rules engine on its
-models alone."""
+models alone. (The layers between apps are tests/test_layers.py.)"""
 
-import ast
 from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.imports import ROOT, imports_of, module_name
+
 PACKAGES = ("onemind", "agencies", "training", "partnerships", "pledges")
-
-
-def module_name(path: Path) -> str:
-    parts = path.relative_to(ROOT).with_suffix("").parts
-    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
 def project_modules() -> dict[str, Path]:
@@ -25,36 +20,13 @@ def project_modules() -> dict[str, Path]:
     }
 
 
-def imported(path: Path, modules: dict[str, Path]) -> set[str]:
-    """The project modules `path` imports anywhere in it (`from a import b` counts `a.b` when
-    b is a module, else `a`)."""
-    tree = ast.parse(path.read_text())
-    # Imports only a type checker reads (under `if TYPE_CHECKING:`) are never run.
-    typing_only = {
-        id(inner)
-        for node in ast.walk(tree)
-        if isinstance(node, ast.If) and getattr(node.test, "id", None) == "TYPE_CHECKING"
-        for inner in ast.walk(node)
-    }
-    found = set()
-    for node in ast.walk(tree):
-        if id(node) in typing_only:
-            continue
-        if isinstance(node, ast.Import):
-            names = [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names = [f"{node.module}.{alias.name}" for alias in node.names]
-            names = [name if name in modules else node.module for name in names]
-        else:
-            continue
-        found.update(name for name in names if name in modules)
-    return found
-
-
 def import_graph() -> dict[str, set[str]]:
     """Each project module and the project modules it imports."""
     modules = project_modules()
-    return {name: imported(path, modules) - {name} for name, path in modules.items()}
+    return {
+        name: (imports_of(path, type_checking=False) & modules.keys()) - {name}
+        for name, path in modules.items()
+    }
 
 
 def test_the_graph_sees_the_imports():

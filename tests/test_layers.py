@@ -4,12 +4,12 @@ bottom. Checked on every import the code holds, at the top of a module or inside
 alike (an import placed in a function to dodge a cycle still counts); migrations are left
 out, as they record history rather than design."""
 
-import ast
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.imports import ROOT, imports_of, module_name
+
 APPS = ["agencies", "training", "partnerships", "pledges"]
 
 # What each part of the product must never import, and why. A part is the longest package
@@ -22,27 +22,6 @@ LAYERS = [
     ("partnerships", ["training", "pledges"],                "evidence, judged from above"),
 ]  # fmt: skip
 # Below what they must not import, each part may still import itself.
-
-
-def module_name(path: Path) -> str:
-    parts = path.relative_to(ROOT).with_suffix("").parts
-    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
-
-
-def imports_of(path: Path) -> set[str]:
-    """Every module the file imports, resolved to its full dotted name."""
-    package = module_name(path) if path.name == "__init__.py" else module_name(path.parent)
-    found = set()
-    for node in ast.walk(ast.parse(path.read_text(), str(path))):
-        if isinstance(node, ast.Import):
-            found.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:
-                anchor = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
-                base = f"{anchor}.{base}".rstrip(".")
-            found.add(base)
-    return found
 
 
 def within(module: str, package: str) -> bool:

@@ -9,7 +9,6 @@ the views' declarations, so a page declared with the wrong permission fails too.
 
 import re
 from dataclasses import dataclass
-from datetime import timedelta
 from urllib.parse import urlencode
 
 import pytest
@@ -17,7 +16,6 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.http import HttpResponse
 from django.urls import URLResolver, get_resolver, include, path, reverse
-from django.utils import timezone
 
 import onemind.urls
 from agencies import lockout
@@ -36,6 +34,7 @@ from tests.factories import (
     certificate_of,
     submission_of,
 )
+from tests.forms import new_rules
 from training import staff_urls as training_staff_urls
 from training.models import Course
 
@@ -99,17 +98,7 @@ WRITES = {
     "staff:course_decide": lambda: {"decision": "approve"},
     "staff:review_detail": lambda: {"decision": "approve"},
     "staff:certificate_revoke": lambda: {"reason": "Issued to the wrong agency name."},
-    "staff:rules_list": lambda: {
-        "name": "Next rules",
-        "effective_on": (timezone.localdate() + timedelta(days=30)).isoformat(),
-        "cit_minimum_percent": 25,
-        "coverage_target_percent": 100,
-        "coverage_mode": "cit_or_mhfa",
-        "equivalents_count": "on",
-        "window_min_months": 12,
-        "window_max_months": 36,
-        "description": "A quarter with CIT.",
-    },
+    "staff:rules_list": new_rules,
     "staff:outbox_retry": dict,
     "staff:outbox_retry_failed": retry_all_body,
     "staff:digest_preference": lambda: {"weekly_digest": "on"},
