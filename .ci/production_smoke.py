@@ -217,7 +217,13 @@ def coordinator_journey(base: str, inbox: Inbox) -> None:
     response = browser.post_form(
         "/accounts/signup/",
         signup,
-        {"email": COORDINATOR, "password1": PASSWORD, "password2": PASSWORD},
+        {
+            "first_name": "Dana",
+            "last_name": "Whitfield",
+            "email": COORDINATOR,
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
     )
     check(response.status_code == 302, "signing up answers with a redirect")
     check(browser.follow(response).status_code == 200, "...to the 'check your email' page")

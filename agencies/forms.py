@@ -7,9 +7,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 
 from agencies import documents, queries, services
 from agencies.models import ORI_VALIDATOR, Agency, Role
+from agencies.names import NameFormField
 from agencies.regions import REGIONS_BY_COUNTRY, normalize_region, ori_matches_state
 from agencies.services import AGENCY_PROFILE_FIELDS
 from onemind.lib.dates import PAST_DAYS, DayRange
@@ -137,11 +139,32 @@ class DocumentField(forms.FileField):
 # Accounts (allauth's forms, named in ACCOUNT_FORMS)
 
 
-class SignupForm(account_forms.SignupForm):
-    """allauth's sign-up, where an address another account merely added and never
-    confirmed does not count as taken: its owner signs up with it, and the other account
-    loses it. Anyone could otherwise add someone's address to their own account and keep
-    its owner from ever signing up or accepting an invitation."""
+class AccountNameForm(forms.Form):
+    """The name an account goes by in members lists and email greetings: asked at sign-up,
+    changed under My account. One name is enough; the last may stay blank."""
+
+    first_name = NameFormField(
+        label=_("First name"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )
+    last_name = NameFormField(
+        label=_("Last name"),
+        max_length=150,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+    )
+
+
+class SignupForm(AccountNameForm, account_forms.SignupForm):
+    """allauth's sign-up, asking the person's name.
+
+    An address another account merely added and never confirmed does not count as taken:
+    its owner signs up with it, and the other account loses it. Anyone could otherwise add
+    someone's address to their own account and keep its owner from ever signing up or
+    accepting an invitation."""
+
+    field_order = ["first_name", "last_name", "email", "password1", "password2"]
 
     def validate_unique_email(self, value: str) -> str:
         if queries.email_in_use(value):

@@ -5,11 +5,13 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from agencies import documents, health, queries, services
 from agencies.access import agency_view
 from agencies.forms import (
+    AccountNameForm,
     AgencyProfileForm,
     AgencyRegistrationForm,
     InvitationForm,
@@ -117,6 +119,21 @@ def invitation_accept(request, token: str):
             "expired": "This invitation has expired. Ask your agency coordinator for a new one.",
         }[invitation.state]
     return render(request, "agencies/invitation.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_name(request):
+    """Under My account: the name members lists show and emails greet by."""
+    user = request.user
+    form = AccountNameForm(
+        request.POST or None, initial={"first_name": user.first_name, "last_name": user.last_name}
+    )
+    if request.method == "POST" and form.is_valid():
+        services.account_rename(user=user, **form.cleaned_data)
+        messages.success(request, _("Your name is saved."))
+        return redirect("account_name")
+    return render(request, "account/name.html", {"form": form})
 
 
 # Pages of one agency: /a/<slug>/… (the middleware has checked membership and role).

@@ -37,10 +37,12 @@ def test_a_new_agency_registers_verifies_signs_the_pledge_and_invites_an_editor(
     # Sign up, and verify the address from the email.
     page.goto("/accounts/signup/")
     assert_accessible(page)
+    field(page, "first_name").fill("Dana")
+    field(page, "last_name").fill("Whitfield")
     field(page, "email").fill("dana@riverton.example")
     field(page, "password1").fill(PASSWORD)
     field(page, "password2").fill(PASSWORD)
-    submit(page, page.get_by_role("button", name="Sign Up"))
+    submit(page, page.get_by_role("button", name="Create account"))
     assert page.get_by_role("heading", level=1).inner_text().strip()
     assert_accessible(page)
 
