@@ -229,6 +229,7 @@ def coordinator_journey(base: str, inbox: Inbox) -> None:
     check(browser.follow(response).status_code == 200, "...to the 'check your email' page")
     [confirmation] = [m for m in inbox.messages if m["To"] == COORDINATOR]
     body = confirmation.get_body(preferencelist=("plain",)).get_content()
+    check(body.startswith("Hello Dana,"), "the confirmation email greets the coordinator by name")
     link = re.search(rf"https://{re.escape(HOST)}(/accounts/confirm-email/\S+/)", body)
     check(link is not None, "the confirmation email (over SMTP) links to the site over HTTPS")
     confirm_page = browser.get(link.group(1))

@@ -6,9 +6,9 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from agencies import documents, health, queries, services
+from agencies import adapters, documents, health, queries, services
 from agencies.access import agency_view
 from agencies.forms import (
     AccountNameForm,
@@ -134,6 +134,32 @@ def account_name(request):
         messages.success(request, _("Your name is saved."))
         return redirect("account_name")
     return render(request, "account/name.html", {"form": form})
+
+
+@require_POST
+def email_confirmation_send_again(request):
+    """The "check your email" page's button: the confirmation email once more."""
+    sent = adapters.email_confirmation_send_again(request)
+    if sent is None:
+        if request.user.is_authenticated:
+            return redirect("home")
+        messages.info(
+            request,
+            _(
+                "Sign in with your email address and password: if the address still needs "
+                "confirming, a new link is sent to it."
+            ),
+        )
+        return redirect("account_login")
+    if not sent:
+        messages.info(
+            request,
+            _(
+                "An email went to this address a moment ago, and emails can take a few "
+                "minutes to arrive. Wait a little, then ask again."
+            ),
+        )
+    return redirect("account_email_verification_sent")
 
 
 # Pages of one agency: /a/<slug>/… (the middleware has checked membership and role).

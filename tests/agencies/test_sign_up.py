@@ -1,6 +1,13 @@
-"""Signing up: the name asked, shown to members and changed under My account."""
+"""Signing up: the name asked and shown, and the "check your email" page that sends the
+confirmation again (after allauth's pause) and names where to write."""
 
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 
 from agencies.models import User
@@ -8,6 +15,9 @@ from tests.conftest import login
 from tests.factories import MembershipFactory, UserFactory
 from tests.forms import NEW_ACCOUNT, sign_up
 from tests.pages import check_page
+
+CHECK_EMAIL = "/accounts/confirm-email/"
+SEND_AGAIN = "/accounts/confirm-email/send-again/"
 
 
 def page_text(response) -> str:
@@ -49,6 +59,63 @@ def test_members_are_listed_by_name_and_by_address_when_they_gave_none(
     assert f'<th scope="row">{escape(coordinator.get_full_name())}</th>' in page
     assert f"<td>{coordinator.email}</td>" in page
     assert '<th scope="row">no.name@millbrook.example</th>' in page
+
+
+def test_the_check_your_email_page_sends_the_link_again_after_allauths_pause(client, db):
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        response = sign_up(client)
+        assert response["Location"] == CHECK_EMAIL
+        page = page_text(client.get(CHECK_EMAIL))
+        check_page(page)
+        assert "Check your email" in page and f'action="{SEND_AGAIN}"' in page
+        assert len(mail.outbox) == 1
+
+        response = client.post(SEND_AGAIN, follow=True)  # a click straight away
+        assert response.redirect_chain == [(CHECK_EMAIL, 302)]
+        assert "An email went to this address a moment ago" in page_text(response)
+        assert len(mail.outbox) == 1
+
+        traveller.shift(timedelta(minutes=3, seconds=1))
+        response = client.post(SEND_AGAIN, follow=True)
+        assert f"Confirmation email sent to {NEW_ACCOUNT['email']}" in page_text(response)
+        assert len(mail.outbox) == 2
+        assert mail.outbox[1].to == [NEW_ACCOUNT["email"]]
+        assert "/accounts/confirm-email/" in mail.outbox[1].body
+
+
+def test_sending_again_needs_a_post(client, db):
+    sign_up(client)
+    assert client.get(SEND_AGAIN).status_code == 405
+    assert len(mail.outbox) == 1
+
+
+def test_with_no_sign_up_waiting_sending_again_asks_to_sign_in(client, db):
+    response = client.post(SEND_AGAIN, follow=True)
+    assert response.redirect_chain == [(reverse("account_login"), 302)]
+    assert "a new link is sent" in page_text(response)
+    assert mail.outbox == []
+
+
+def test_a_sign_up_left_waiting_too_long_is_signed_in_again(client, db):
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        sign_up(client)
+        traveller.shift(timedelta(minutes=16))  # allauth drops a pending sign-in after 15
+        response = client.post(SEND_AGAIN)
+    assert response["Location"] == reverse("account_login")
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.parametrize("support", ["help@onemind.example.org", ""])
+def test_the_check_your_email_page_names_the_support_address_when_there_is_one(
+    client, db, settings, support
+):
+    settings.SUPPORT_EMAIL = support
+    sign_up(client)
+    page = page_text(client.get(CHECK_EMAIL))
+    if support:
+        assert f'<a href="mailto:{support}">{support}</a>' in page
+    else:
+        assert "mailto:" not in page and "Still nothing?" not in page
 
 
 def test_a_member_changes_their_name_under_my_account(client, editor):
