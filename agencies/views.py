@@ -103,7 +103,7 @@ def invitation_accept(request, token: str):
         invitation = services.invitation_from_token(token)
     except services.InvitationError as error:
         return render(request, "agencies/invitation.html", {"error": error.messages[0]}, status=404)
-    context = {"invitation": invitation, "agency": invitation.agency}
+    context = {"invitation": invitation, "agency": invitation.agency, "token": token}
     if request.method == "POST" and request.user.is_authenticated:
         try:
             membership = services.invitation_accept(token=token, user=request.user)
