@@ -1,5 +1,6 @@
-"""allauth hooks: lockout after repeated failed sign-ins, sign-ins in the audit trail, and
-account emails that speak as the product and link to SITE_URL."""
+"""allauth hooks: lockout after repeated failed sign-ins, sign-ins in the audit trail,
+account emails that speak as the product and link to SITE_URL, and no second password
+prompt right after signing in."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.authentication import get_authentication_records
 from allauth.account.internal.flows.email_verification import send_verification_email_at_login
 from allauth.account.stages import EmailVerificationStage, LoginStageController
 from django.conf import settings
@@ -23,6 +26,9 @@ from agencies.services import account_lock
 SESSION_LOGIN_AT = "onemind_login_at"
 SESSION_SEEN_AT = "onemind_seen_at"
 PRODUCT_NAME = "One Mind Pledge Tracker"
+# The ways of signing in that prove what "Confirm access" would ask for again: the password,
+# or an authenticator (a TOTP or recovery code, a passkey). An emailed link proves less.
+SIGN_IN_PROOFS = {"password", "mfa"}
 
 
 @dataclass(frozen=True)
@@ -49,6 +55,20 @@ def on_site_url(url: str) -> str:
 def addressed_as(user, email: str) -> str:
     """How an email greets its reader: the first name they gave, else their address."""
     return getattr(user, "first_name", "") or email
+
+
+def signed_in_within_reauthentication_timeout(request) -> bool:
+    """Whether this session signed in with a password or an authenticator less than
+    ACCOUNT_REAUTHENTICATION_TIMEOUT ago."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return False
+    proofs = [
+        record["at"]
+        for record in get_authentication_records(request, user)
+        if record.get("method") in SIGN_IN_PROOFS
+    ]
+    return bool(proofs) and time.time() - max(proofs) < account_settings.REAUTHENTICATION_TIMEOUT
 
 
 def email_confirmation_send_again(request) -> bool | None:
@@ -137,3 +157,13 @@ class AccountAdapter(DefaultAccountAdapter):
             is_link = key.endswith("_url") and isinstance(value, str) and "://" in value
             ctx[key] = on_site_url(value) if is_link else value
         self.render_mail(template_prefix, email, ctx).send()
+
+    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
+        """allauth asks for the password again ("Confirm access") before a change to the
+        account's sign-in factors unless the person reauthenticated within
+        ACCOUNT_REAUTHENTICATION_TIMEOUT, and it does not count the sign-in itself: staff
+        sent to set up an authenticator at their first sign-in typed the password twice in
+        a row. A password or authenticator used to sign in within that time counts here."""
+        if signed_in_within_reauthentication_timeout(self.request):
+            return False
+        return super().is_reauthentication_required(app=app, **kwargs)
