@@ -306,7 +306,9 @@ def test_a_reviewer_returns_the_coordinator_resubmits_the_reviewer_approves(
     assert agency.verified
     page.goto("/staff/reviews/")
     assert_accessible(page)
-    submit(page, page.get_by_role("link", name="Riverton Police Department"))
+    submit(
+        page, page.get_by_role("link", name="Review the submission of Riverton Police Department")
+    )
     assert_accessible(page)
     page.locator("label", has_text="Return for changes").click()
     field(page, "policy").fill("Section 4 must name the county crisis line.")
@@ -323,11 +325,21 @@ def test_a_reviewer_returns_the_coordinator_resubmits_the_reviewer_approves(
 
     # The reviewer approves.
     page.goto("/staff/reviews/")
-    submit(page, page.get_by_role("link", name="Riverton Police Department"))
+    submit(
+        page, page.get_by_role("link", name="Review the submission of Riverton Police Department")
+    )
     page.locator("label", has_text="Approve and certify").click()
     submit(page, page.get_by_role("button", name="Record the decision"))
     assert_accessible(page)
     assert Certificate.all_agencies.get(agency=agency).is_valid
+
+    # The agency's own page, from its name in the agency list: its history, the certificate.
+    page.goto("/staff/?q=Riverton")
+    submit(page, page.get_by_role("link", name="Riverton Police Department"))
+    assert_accessible(page)
+    history = page.get_by_role("region", name="Pledges").inner_text()
+    assert "Returned for changes → Submitted for certification" in history
+    assert Certificate.all_agencies.get(agency=agency).number in history
 
 
 def test_the_coordinator_downloads_the_certificate_and_anyone_verifies_it(
