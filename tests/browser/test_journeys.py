@@ -323,11 +323,14 @@ def test_a_reviewer_returns_the_coordinator_resubmits_the_reviewer_approves(
     submit(agency_side, agency_side.get_by_role("button", name="Submit for certification"))
     assert Pledge.all_agencies.get(agency=agency).status == PledgeStatus.SUBMITTED
 
-    # The reviewer approves.
+    # The reviewer sees what changed since the return (nothing here), then approves.
     page.goto("/staff/reviews/")
     submit(
         page, page.get_by_role("link", name="Review the submission of Riverton Police Department")
     )
+    assert_accessible(page)
+    changes = page.get_by_role("region", name="What changed since the return")
+    assert "Nothing in the frozen evidence changed." in changes.inner_text()
     page.locator("label", has_text="Approve and certify").click()
     submit(page, page.get_by_role("button", name="Record the decision"))
     assert_accessible(page)
