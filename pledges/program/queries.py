@@ -267,7 +267,7 @@ def agency_record(agency: Agency) -> AgencyRecord:
         history[submission.pledge_id].submissions.append(record)
     for certificate in certificates:
         history[certificate.pledge_id].certificates.append(certificate)
-    current, rules = pledge_and_rules(agency, today)
+    _, rules = pledge_and_rules(agency, today)  # judged as its dashboard judges it
     policies = policy.versions(agency)
     return AgencyRecord(
         agency=agency,
