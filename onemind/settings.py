@@ -112,6 +112,8 @@ TEMPLATES = [
                 "agencies.context_processors.navigation",
                 "agencies.context_processors.support",
             ],
+            # `{% load dates %}`: dates written one way everywhere (onemind.lib.dates).
+            "libraries": {"dates": "onemind.lib.date_filters"},
         },
     },
 ]
@@ -235,10 +237,11 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 # The pages `home` sends people to, by URL name: an agency's members to its dashboard (given
-# the agency's `agency_slug`), program staff to the staff area's first page. Named here, by
-# the project, because `agencies` (which serves `home`) knows no page of the apps above it.
+# the agency's `agency_slug`), program staff to the review queue, where their work waits
+# (the agency list is one link away in the staff navigation). Named here, by the project,
+# because `agencies` (which serves `home`) knows no page of the apps above it.
 AGENCY_HOME_URL = "agency_dashboard"
-STAFF_HOME_URL = "staff:dashboard"
+STAFF_HOME_URL = "staff:review_queue"
 AUTH_PASSWORD_VALIDATORS = [
     {
         "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
