@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 from datetime import date, timedelta
 
 from defusedxml.ElementTree import fromstring
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from onemind.lib.dates import day
@@ -152,6 +152,8 @@ def test_a_year_of_unchanged_shares_is_drawn_from_its_two_ends():
         assert len(polyline.get("points").split()) == 2
 
 
+# No deadline: a chart takes milliseconds, but a busy machine must not fail the property.
+@settings(deadline=None)
 @given(
     first=st.dates(date(2020, 1, 1), date(2035, 12, 31)),
     span=st.integers(0, 1100),
