@@ -317,6 +317,15 @@ INVITATION_VALID_DAYS = 7
 # Public certificate verification (by number or link): lookups one client may make a minute.
 VERIFY_LOOKUPS_PER_MINUTE = envint("VERIFY_LOOKUPS_PER_MINUTE", 30)
 
+# The certificate: the program's name as this deployment states it, and who issues and signs
+# it, printed only when configured (a deployment left unconfigured claims no organization's
+# name nor anyone's signature). Signatories: "Name, Title; Name, Title".
+PROGRAM_NAME = env("PROGRAM_NAME", "One Mind Campaign pledge")
+CERTIFICATE_ISSUER = env("CERTIFICATE_ISSUER")
+CERTIFICATE_SIGNATORIES = [
+    entry.strip() for entry in env("CERTIFICATE_SIGNATORIES").split(";") if entry.strip()
+]
+
 # Imports: a running import renews its lease every third of this; one not renewed for this
 # long lost its worker, and the sweep runs it again (up to IMPORT_MAX_ATTEMPTS runs).
 IMPORT_LEASE_SECONDS = envint("IMPORT_LEASE_SECONDS", 120)

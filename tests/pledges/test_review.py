@@ -77,7 +77,7 @@ def test_return_fix_resubmit_approve(
     text = pdf.pages[0].extract_text()
     assert agency_a.name in text and certificate.number in text
     assert pdf.pages[0].mediabox.width > pdf.pages[0].mediabox.height  # landscape
-    assert pdf.metadata.title.startswith("One Mind Campaign certificate")
+    assert pdf.metadata.title.startswith(f"Certificate {certificate.number}")
 
 
 @pytest.fixture
