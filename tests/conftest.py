@@ -37,6 +37,7 @@ SEEDS = [
     ("training.migrations.0002_seed_courses", "seed"),
     ("training.migrations.0007_mhfa_for_public_safety_hours", "six_and_a_half"),
     ("pledges.migrations.0003_seed_program_rules", "seed"),
+    ("pledges.migrations.0009_seed_rules_2019_2022", "seed"),
 ]
 
 

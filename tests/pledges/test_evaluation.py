@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from onemind.lib.findings import Finding
 from pledges.engine.evaluation import Figures, Holders, TrainingFigures, evaluate, share, tally
 from pledges.models import CitBase
-from tests.factories import CURRENT_RULES, ORIGINAL_RULES
+from tests.factories import CURRENT_RULES, ORIGINAL_RULES, RULES_2019_2022
 from tests.rules import EVERY_RULES, counts_judged, plain_counts
 from training.models import CourseKind
 
@@ -141,8 +141,12 @@ def test_the_rules_versions_read_different_figures():
                         either_strict=8, either_any=10),
     )  # fmt: skip
     current = evaluate(CURRENT_RULES, figures(training))
+    between = evaluate(RULES_2019_2022, figures(training))
     original = evaluate(ORIGINAL_RULES, figures(training))
     assert current.all_met
+    assert between["cit"].met  # CIT or equivalent for 20%
+    assert not between["coverage"].met  # but MHFA or equivalent for everyone, CIT or not
+    assert between["coverage"].missing == ["2 people in scope still need MHFA or equivalent."]
     assert not original["cit"].met  # the equivalent does not count under the original rules
     assert original["coverage"].missing == ["3 people in scope still need MHFA for Public Safety."]
 

@@ -1,5 +1,6 @@
-"""Program rules versions: added by administrators with every switch, applied to pledges
-signed afterwards, and shown in words wherever the rules are."""
+"""Program rules versions: the three the campaign has worded, seeded with their dates; added
+by administrators with every switch, applied to pledges signed afterwards; and shown in
+words wherever the rules are."""
 
 from datetime import date, timedelta
 
@@ -8,12 +9,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agencies.models import AuditEvent
-from pledges.models import CitBase, CoverageMode, ProgramRules, ProgressSnapshot
+from pledges.models import CitBase, CoverageMode, Pledge, ProgramRules, ProgressSnapshot
 from tests.conftest import login, migration
 from tests.factories import (
+    AgencyFactory,
     PersonFactory,
     TrainingRecordFactory,
     course,
+    sign,
     submission_of,
 )
 from tests.forms import new_rules
@@ -44,6 +47,38 @@ def lenient_rules(effective_on=date(2026, 1, 1)) -> ProgramRules:
         cit_base=CitBase.SWORN,
         training_must_be_current=False,
     )
+
+
+def test_the_three_worded_versions_are_seeded_with_their_dates(db):
+    in_force = ProgramRules.objects.in_force
+    assert in_force(date(2018, 12, 31)).name == "Original rules"
+    assert in_force(date(2019, 1, 1)).name == in_force(date(2022, 12, 31)).name == "2019–2022 rules"
+    assert in_force(date(2023, 1, 1)).name == "Current rules"
+    between = ProgramRules.objects.get(name="2019–2022 rules")
+    assert (between.coverage_mode, between.equivalents_count) == (CoverageMode.MHFA_FOR_ALL, True)
+    # No page of the campaign's says otherwise: every version counts CIT over everyone in
+    # scope, and only current training.
+    assert set(ProgramRules.objects.values_list("cit_base", "training_must_be_current")) == {
+        (CitBase.IN_SCOPE, True)
+    }
+
+
+def test_seeding_an_earlier_version_binds_no_pledge_anew(agency_a, coordinator):
+    seeding, apps = migration("pledges", "0009_seed_rules_2019_2022")
+    seeding.unseed(apps, None)  # as the database stood before the seed
+    original = ProgramRules.objects.get(name="Original rules")
+    signed_in_2021 = Pledge.all_agencies.create(
+        agency=AgencyFactory(), rules=original, status="pledged", pledged_on=date(2021, 3, 1),
+        target_date=date(2023, 3, 1), chief_name="A", chief_title="Chief",
+    )  # fmt: skip
+
+    seeding.seed(apps, None)
+
+    signed_in_2021.refresh_from_db()
+    assert signed_in_2021.rules == original  # the version it was signed under, still
+    assert ProgramRules.objects.in_force(date(2021, 3, 1)).name == "2019–2022 rules"
+    with time_machine.travel(MID_2026, tick=False):
+        assert sign(agency_a, coordinator).rules.name == "Current rules"
 
 
 def test_existing_snapshots_count_cit_over_everyone_in_scope(agency_a):
@@ -136,7 +171,7 @@ def test_rules_cannot_start_today_or_earlier_nor_have_a_window_out_of_order(clie
     assert "pledges already signed keep the rules" in past.content.decode()
     window = client.post(reverse("staff:rules_list"), new_rules(window_min_months=40, name="Odd"))
     assert "The shortest window cannot exceed the longest." in window.content.decode()
-    assert ProgramRules.objects.count() == 2  # the seeded versions alone
+    assert ProgramRules.objects.count() == 3  # the seeded versions alone
 
 
 def test_reviewers_read_no_rules_form(client, reviewer):
