@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 
 from agencies import documents, queries, services
 from agencies.models import ORI_VALIDATOR, Agency, Role
@@ -19,6 +20,14 @@ class AgencyProfileForm(forms.ModelForm):
     class Meta:
         model = Agency
         fields = AGENCY_PROFILE_FIELDS
+        help_texts = {
+            "directory_opt_in": _(
+                "The public directory lists the agencies that took the pledge, so the public "
+                "and other agencies can see who did: only the name, state, pledge date and "
+                "whether it is certified — nothing else. Off until you turn it on; an agency "
+                "appears once program staff have verified it."
+            )
+        }
 
     def clean_ori(self) -> str:
         ori = self.cleaned_data["ori"].strip().upper().replace(" ", "")

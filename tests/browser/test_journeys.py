@@ -271,9 +271,19 @@ def test_the_coordinator_records_an_mou_and_a_policy_and_submits(page, tmp_path)
     submit(page, nav(page, "Riverton Police Department"))
     assert_accessible(page)
     assert page.locator("main").get_by_text("Not met").count() == 0
-    submit(page, page.get_by_role("button", name="Submit for certification"))
+    submit(page, page.get_by_role("link", name="Review and submit for certification"))
+    page.wait_for_url("**/pledge/submit/")
+    assert_accessible(page)
+    summary = page.locator("main").inner_text()
+    assert "This is what the program's reviewer will see" in summary
+    assert "Response to persons in crisis" in summary  # the policy it rests on
+    # Submitted with the keyboard alone, from the summary.
+    tab_to(page, page.get_by_role("button", name="Submit for certification"))
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/a/{agency.slug}/")
     assert_accessible(page)
     assert Pledge.all_agencies.get(agency=agency).status == PledgeStatus.SUBMITTED
+    assert "Being reviewed" in page.locator("main").inner_text()
 
 
 def submitted_agency():
@@ -318,6 +328,8 @@ def test_a_reviewer_returns_the_coordinator_resubmits_the_reviewer_approves(
     sign_in(agency_side, coordinator.email)
     assert_accessible(agency_side)
     assert "Section 4 must name the county crisis line." in agency_side.locator("main").inner_text()
+    submit(agency_side, agency_side.get_by_role("link", name="Review and submit again"))
+    assert_accessible(agency_side)
     submit(agency_side, agency_side.get_by_role("button", name="Submit for certification"))
     assert Pledge.all_agencies.get(agency=agency).status == PledgeStatus.SUBMITTED
 
