@@ -188,6 +188,7 @@ def _a_year_of_snapshots(agencies, today) -> None:
                     pledge_id=current.pledge_id,
                     in_scope=current.in_scope,
                     cit_count=int(current.cit_count * share),
+                    cit_total=current.cit_total,
                     cit_required=current.cit_required,
                     covered_count=int(current.covered_count * share),
                     covered_required=current.covered_required,

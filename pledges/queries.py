@@ -149,6 +149,7 @@ class HistoryDay(NamedTuple):
     day: date
     in_scope: int
     cit_count: int
+    cit_total: int  # whom the CIT minimum is a share of
     covered_count: int
 
 
@@ -159,7 +160,7 @@ def snapshot_history(agency: Agency, on: date) -> list[HistoryDay]:
         rows = (
             ProgressSnapshot.objects.filter(day__gte=on - timedelta(days=CHART_DAYS), day__lt=on)
             .order_by("day")
-            .values_list("day", "in_scope", "cit_count", "covered_count")
+            .values_list("day", "in_scope", "cit_count", "cit_total", "covered_count")
         )
         return [HistoryDay(*row) for row in rows]
 
@@ -168,7 +169,7 @@ def chart(history, evaluation: Evaluation, rules: ProgramRules, on: date) -> Saf
     """The progress chart: the snapshots given, then the figures of `on`, each share rounded
     as the requirement cards round it."""
     points = [
-        Point(s.day, per_mille(s.cit_count, s.in_scope), per_mille(s.covered_count, s.in_scope))
+        Point(s.day, per_mille(s.cit_count, s.cit_total), per_mille(s.covered_count, s.in_scope))
         for s in history
     ]
     cit, coverage = evaluation["cit"], evaluation["coverage"]

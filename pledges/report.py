@@ -130,6 +130,8 @@ def lapsing_training(
     Two queries, whatever the roster's size (two more to find the rules)."""
     if rules is None:
         rules = queries.pledge_and_rules(agency, on)[1]
+    if not rules.training_must_be_current:
+        return []  # under these rules a lapsed certificate still counts: nothing stops counting
     later = on + timedelta(days=days)
     in_scope = Person.all_agencies.filter(IN_SCOPE, agency=agency)
     found = []

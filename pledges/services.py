@@ -278,6 +278,8 @@ RULES_FIELDS = [
     "coverage_target_percent",
     "coverage_mode",
     "equivalents_count",
+    "cit_base",
+    "training_must_be_current",
     "window_min_months",
     "window_max_months",
     "description",

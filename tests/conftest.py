@@ -35,7 +35,9 @@ SERVICES = {
 SEEDS = [
     ("agencies.migrations.0002_staff_groups", "create_groups"),
     ("training.migrations.0002_seed_courses", "seed"),
+    ("training.migrations.0007_mhfa_for_public_safety_hours", "six_and_a_half"),
     ("pledges.migrations.0003_seed_program_rules", "seed"),
+    ("pledges.migrations.0009_seed_rules_2019_2022", "seed"),
 ]
 
 
@@ -50,6 +52,18 @@ def restore_program_seeds() -> None:
     if not ProgramRules.objects.exists():
         for module, function in SEEDS:
             getattr(import_module(module), function)(apps, None)
+
+
+def migration(app: str, name: str):
+    """A migration's module, and the models as they stood once it had run: to call its data
+    steps on the test database."""
+    from importlib import import_module
+
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    state = MigrationExecutor(connection).loader.project_state((app, name))
+    return import_module(f"{app}.migrations.{name}"), state.apps
 
 
 def pytest_configure(config):

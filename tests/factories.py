@@ -296,7 +296,7 @@ def certificate_of(agency):
     return certification.review_approve(reviewer=UserFactory(), submission=submission_of(agency))[1]
 
 
-# The program's two rules versions as the migrations seed them, unsaved (no database needed).
+# The program's rules versions as the migrations seed them, unsaved (no database needed).
 ORIGINAL_RULES = ProgramRules(
     name="Original",
     cit_minimum_percent=20,
@@ -309,6 +309,13 @@ CURRENT_RULES = ProgramRules(
     cit_minimum_percent=20,
     coverage_target_percent=100,
     coverage_mode=CoverageMode.CIT_OR_MHFA,
+    equivalents_count=True,
+)
+RULES_2019_2022 = ProgramRules(
+    name="2019–2022",
+    cit_minimum_percent=20,
+    coverage_target_percent=100,
+    coverage_mode=CoverageMode.MHFA_FOR_ALL,
     equivalents_count=True,
 )
 

@@ -128,6 +128,8 @@ def new_rules(**overrides):
         "coverage_target_percent": 100,
         "coverage_mode": "cit_or_mhfa",
         "equivalents_count": "on",
+        "cit_base": "in_scope",
+        "training_must_be_current": "on",
         "window_min_months": 12,
         "window_max_months": 36,
         "description": "A quarter with CIT.",

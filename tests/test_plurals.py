@@ -23,9 +23,9 @@ from onemind.lib.findings import Finding
 from pledges import report
 from pledges.emails import notices
 from pledges.engine import progress
-from pledges.engine.evaluation import Figures, TrainingFigures, evaluate
+from pledges.engine.evaluation import Figures, Holders, TrainingFigures, evaluate
 from pledges.engine.pace import project
-from pledges.models import CoverageMode, Pledge, ProgramRules
+from pledges.models import CitBase, CoverageMode, Pledge, ProgramRules
 from pledges.program.queries import WeeklyDigest
 from tests.conftest import login
 from tests.factories import (
@@ -47,6 +47,14 @@ STRICT_EITHER = ProgramRules(
     coverage_mode=CoverageMode.CIT_OR_MHFA,
     equivalents_count=False,
 )
+SWORN_MINIMUM = ProgramRules(
+    name="CIT over sworn officers",
+    cit_minimum_percent=20,
+    coverage_target_percent=100,
+    coverage_mode=CoverageMode.CIT_OR_MHFA,
+    equivalents_count=True,
+    cit_base=CitBase.SWORN,
+)
 NINETY_PERCENT = ProgramRules(
     name="Ninety percent",
     cit_minimum_percent=20,
@@ -56,10 +64,16 @@ NINETY_PERCENT = ProgramRules(
 )
 
 
-def missing(rules, key, **training):
+def missing(rules, key, in_scope, sworn=0, **held):
+    """What the requirement misses with `held` the holders among everyone in scope (or
+    among its sworn officers, named sworn_*), all current."""
     met = Finding(met=True)
-    figures = Figures(training=TrainingFigures(**training), partnership=met, policy=met)
-    return evaluate(rules, figures)[key].missing
+    sworn_held = {name[6:]: n for name, n in held.items() if name.startswith("sworn_")}
+    everyone = {name: n for name, n in held.items() if not name.startswith("sworn_")}
+    training = TrainingFigures(
+        in_scope, sworn, current=Holders(**everyone), sworn_current=Holders(**sworn_held)
+    )
+    return evaluate(rules, Figures(training=training, partnership=met, policy=met))[key].missing
 
 
 @pytest.mark.parametrize(
@@ -71,6 +85,19 @@ def missing(rules, key, **training):
 )
 def test_the_cit_shortfall_names_one_person_or_more_people(in_scope, sentence):
     assert missing(CURRENT_RULES, "cit", in_scope=in_scope) == [sentence]
+
+
+@pytest.mark.parametrize(
+    ("sworn", "sentence"),
+    [
+        (5, "1 more sworn officer needs CIT or equivalent training (1 of 5 sworn officers"),
+        (10, "2 more sworn officers need CIT or equivalent training (2 of 10 sworn officers"),
+    ],
+)
+def test_the_cit_shortfall_over_sworn_officers_names_one_officer_or_more(sworn, sentence):
+    assert missing(SWORN_MINIMUM, "cit", in_scope=12, sworn=sworn, cit_any=5) == [
+        f"{sentence} needed)."
+    ]
 
 
 @pytest.mark.parametrize(

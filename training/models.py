@@ -9,7 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.formats import number_format
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from agencies.names import NameField
@@ -224,6 +225,15 @@ class Course(models.Model):
     @property
     def counts(self) -> bool:
         return self.status == CourseStatus.APPROVED and self.kind != CourseKind.OTHER
+
+    @property
+    def duration_words(self) -> str:
+        """The course's length in words ("1 hour", "6.5 hours"): plural forms are chosen by
+        whole numbers, so a length with a fraction has a sentence of its own."""
+        if self.hours == int(self.hours):
+            whole = int(self.hours)
+            return ngettext("%(hours)d hour", "%(hours)d hours", whole) % {"hours": whole}
+        return gettext("%(hours)s hours") % {"hours": number_format(self.hours.normalize())}
 
     def valid_until(self, completed_on: date) -> date | None:
         """The last day a completion on `completed_on` counts; None when it never expires."""

@@ -42,17 +42,27 @@ from training.models import (
 EXPIRY_HORIZON_DAYS = 90
 
 
+def current_on(on: date) -> Q:
+    """A record whose certificate has not lapsed by `on` (a course without expiry never does)."""
+    return Q(valid_until__isnull=True) | Q(valid_until__gte=on)
+
+
+def completed_records(on: date, records: QuerySet[TrainingRecord] | None = None):
+    """Records completed by `on`, of an approved course, lapsed or not: what counts on `on`
+    under rules that let a lapsed certificate count.
+
+    From the scoped agency's records, or from `records` (say, `all_agencies`) when given.
+    """
+    records = TrainingRecord.objects.all() if records is None else records
+    return records.filter(completed_on__lte=on, course__status=CourseStatus.APPROVED)
+
+
 def valid_records(on: date, records: QuerySet[TrainingRecord] | None = None):
     """Records that count on `on`: completed by then, not expired, of an approved course.
 
     From the scoped agency's records, or from `records` (say, `all_agencies`) when given.
     """
-    records = TrainingRecord.objects.all() if records is None else records
-    return records.filter(
-        Q(valid_until__isnull=True) | Q(valid_until__gte=on),
-        completed_on__lte=on,
-        course__status=CourseStatus.APPROVED,
-    )
+    return completed_records(on, records).filter(current_on(on))
 
 
 def with_training_status(people: QuerySet[Person], on: date) -> QuerySet[Person]:

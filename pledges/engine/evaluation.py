@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -13,21 +15,85 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from onemind.lib.findings import Finding
 from pledges.models import CoverageMode, ProgramRules
+from training.models import CourseKind
+
+# The kinds of course each count of `Holders` reads: "strict" counts CIT or MHFA itself,
+# "any" approved equivalents too.
+KINDS = {
+    "cit_strict": [CourseKind.CIT],
+    "cit_any": [CourseKind.CIT, CourseKind.CIT_EQUIVALENT],
+    "mhfa_strict": [CourseKind.MHFA],
+    "mhfa_any": [CourseKind.MHFA, CourseKind.MHFA_EQUIVALENT],
+    "either_strict": [CourseKind.CIT, CourseKind.MHFA],
+    "either_any": [
+        CourseKind.CIT,
+        CourseKind.CIT_EQUIVALENT,
+        CourseKind.MHFA,
+        CourseKind.MHFA_EQUIVALENT,
+    ],
+}
 
 
 @dataclass(frozen=True)
-class TrainingFigures:
-    """People in scope on a day, and how many of them hold a valid, counting record of
-    each kind. "strict" counts CIT or MHFA itself; "any" counts approved equivalents too.
-    A person counts once however many records they hold."""
+class Holders:
+    """How many people of a group hold a counting record of each kind of `KINDS`. A person
+    counts once however many records they hold."""
 
-    in_scope: int = 0
     cit_strict: int = 0
     cit_any: int = 0
     mhfa_strict: int = 0
     mhfa_any: int = 0
     either_strict: int = 0
     either_any: int = 0
+
+
+@dataclass(frozen=True)
+class TrainingFigures:
+    """People in scope on a day, the sworn officers among them, and the holders of each
+    kind of course among both groups: by records current on the day, and by records
+    completed by it, lapsed or not. Every set of rules reads its answer from these."""
+
+    in_scope: int = 0
+    sworn: int = 0
+    current: Holders = Holders()
+    completed: Holders = Holders()
+    sworn_current: Holders = Holders()
+    sworn_completed: Holders = Holders()
+
+    def holders(self, *, sworn_only: bool, lapsed_count: bool) -> Holders:
+        if sworn_only:
+            return self.sworn_completed if lapsed_count else self.sworn_current
+        return self.completed if lapsed_count else self.current
+
+
+# The groups of `TrainingFigures`, each with (sworn officers only, lapsed records counted).
+GROUPS = {
+    "current": (False, False),
+    "completed": (False, True),
+    "sworn_current": (True, False),
+    "sworn_completed": (True, True),
+}
+
+
+def tally(people: Iterable[tuple[bool, Collection[str], Collection[str]]]) -> TrainingFigures:
+    """The figures of the people in scope listed one by one, each as (sworn, the kinds of
+    course they hold a current record of, the kinds they completed, lapsed or not). People
+    alike are counted together: a roster holds only a few kinds of person."""
+    alike = Counter((bool(s), frozenset(c), frozenset(d)) for s, c, d in people)
+    in_scope = sworn = 0
+    counts = {group: dict.fromkeys(KINDS, 0) for group in GROUPS}
+    for (is_sworn, current, completed), number in alike.items():
+        in_scope += number
+        sworn += number if is_sworn else 0
+        for group, (sworn_only, lapsed_count) in GROUPS.items():
+            if sworn_only and not is_sworn:
+                continue
+            held = completed if lapsed_count else current
+            for name, kinds in KINDS.items():
+                counts[group][name] += number if held.intersection(kinds) else 0
+    return TrainingFigures(
+        in_scope, sworn, **{group: Holders(**named) for group, named in counts.items()}
+    )
 
 
 @dataclass(frozen=True)
@@ -46,6 +112,15 @@ class Requirement:
     required: int | None = None  # people needed
     total: int | None = None  # people in scope
     missing: list[str] = field(default_factory=list)
+    sworn_only: bool = False  # `total` counts sworn officers in scope, not everyone in scope
+
+    @property
+    def group_words(self) -> str:
+        """Whom `total` counts, as the words after the number: "in scope", or "sworn
+        officers in scope" for a CIT minimum taken over sworn officers only."""
+        if self.sworn_only:
+            return ngettext("sworn officer in scope", "sworn officers in scope", self.total or 0)
+        return _("in scope")
 
     @property
     def percent_text(self) -> str:
@@ -100,15 +175,25 @@ def share(people: int, percent: int) -> int:
 NOBODY = gettext_lazy(
     "No one is in scope: add your sworn officers (and selected non-sworn staff) to the roster."
 )
+NO_SWORN_OFFICER = gettext_lazy("No sworn officer is in scope: add them to the roster.")
 
 
 def _training_requirement(
-    key: str, title: str, count: int, required: int, in_scope: int, shortfall: str
+    key: str,
+    title: str,
+    count: int,
+    required: int,
+    base: int,
+    shortfall: str,
+    *,
+    nobody: str = NOBODY,
+    sworn_only: bool = False,
 ) -> Requirement:
-    """A share of the people in scope: met when some are in scope and enough are trained."""
-    met = in_scope > 0 and count >= required
-    missing = [] if met else [str(NOBODY) if not in_scope else shortfall]
-    return Requirement(key, title, met, count, required, in_scope, missing)
+    """A share of a group in scope (`base` people): met when the group is not empty and
+    enough of it is trained."""
+    met = base > 0 and count >= required
+    missing = [] if met else [shortfall if base else str(nobody)]
+    return Requirement(key, title, met, count, required, base, missing, sworn_only)
 
 
 def _cit_shortfall(more: int, required: int, in_scope: int, cit_name: str) -> str:
@@ -117,6 +202,42 @@ def _cit_shortfall(more: int, required: int, in_scope: int, cit_name: str) -> st
         "%(count)d more people need %(course)s training (%(required)d of %(in_scope)d needed).",
         more,
     ) % {"count": more, "course": cit_name, "required": required, "in_scope": in_scope}
+
+
+def _sworn_cit_shortfall(more: int, required: int, sworn: int, cit_name: str) -> str:
+    return ngettext(
+        "%(count)d more sworn officer needs %(course)s training "
+        "(%(required)d of %(sworn)d sworn officers needed).",
+        "%(count)d more sworn officers need %(course)s training "
+        "(%(required)d of %(sworn)d sworn officers needed).",
+        more,
+    ) % {"count": more, "course": cit_name, "required": required, "sworn": sworn}
+
+
+def _cit(rules: ProgramRules, training: TrainingFigures, cit_name: str) -> Requirement:
+    """The CIT minimum: a share of everyone in scope, or of the sworn officers among them."""
+    figures = {"course": cit_name, "percent": rules.cit_minimum_percent}
+    lapsed_count = not rules.training_must_be_current
+    if rules.cit_over_sworn_only:
+        held = training.holders(sworn_only=True, lapsed_count=lapsed_count)
+        base, shortfall = training.sworn, _sworn_cit_shortfall
+        title = _("%(course)s training for at least %(percent)d%% of sworn officers") % figures
+    else:
+        held = training.holders(sworn_only=False, lapsed_count=lapsed_count)
+        base, shortfall = training.in_scope, _cit_shortfall
+        title = _("%(course)s training for at least %(percent)d%% in scope") % figures
+    count = held.cit_any if rules.equivalents_count else held.cit_strict
+    required = share(base, rules.cit_minimum_percent)
+    return _training_requirement(
+        "cit",
+        title,
+        count,
+        required,
+        base,
+        shortfall(required - count, required, base, cit_name),
+        nobody=NO_SWORN_OFFICER if training.in_scope else NOBODY,
+        sworn_only=rules.cit_over_sworn_only,
+    )
 
 
 def _untrained(rules: ProgramRules, untrained: int, needed: int, mhfa_name: str) -> str:
@@ -160,29 +281,19 @@ def evaluate(rules: ProgramRules, figures: Figures) -> Evaluation:
     cit_name = _("CIT or equivalent") if equivalents else _("CIT")
     mhfa_name = _("MHFA or equivalent") if equivalents else _("MHFA for Public Safety")
 
-    cit_count = training.cit_any if equivalents else training.cit_strict
-    cit_required = share(in_scope, rules.cit_minimum_percent)
+    everyone = training.holders(sworn_only=False, lapsed_count=not rules.training_must_be_current)
     if rules.coverage_mode == CoverageMode.CIT_OR_MHFA:
-        covered = training.either_any if equivalents else training.either_strict
+        covered = everyone.either_any if equivalents else everyone.either_strict
         coverage_title = (
             _("Everyone in scope trained: CIT or MHFA (or an equivalent)")
             if equivalents
             else _("Everyone in scope trained: CIT or MHFA")
         )
     else:
-        covered = training.mhfa_any if equivalents else training.mhfa_strict
+        covered = everyone.mhfa_any if equivalents else everyone.mhfa_strict
         coverage_title = _("%(course)s for everyone in scope") % {"course": mhfa_name}
     covered_required = share(in_scope, rules.coverage_target_percent)
 
-    cit = _training_requirement(
-        "cit",
-        _("%(course)s training for at least %(percent)d%% in scope")
-        % {"course": cit_name, "percent": rules.cit_minimum_percent},
-        cit_count,
-        cit_required,
-        in_scope,
-        _cit_shortfall(cit_required - cit_count, cit_required, in_scope, cit_name),
-    )
     coverage = _training_requirement(
         "coverage",
         coverage_title,
@@ -203,4 +314,4 @@ def evaluate(rules: ProgramRules, figures: Figures) -> Evaluation:
         met=figures.policy.met,
         missing=list(figures.policy.reasons),
     )
-    return Evaluation([partnership, policy, cit, coverage])
+    return Evaluation([partnership, policy, _cit(rules, training, cit_name), coverage])

@@ -16,28 +16,22 @@ from agencies.models import Agency
 from onemind.lib.bulk import upsert_rows
 from onemind.lib.findings import Finding
 from partnerships.queries import agencies_with_partnership_in_force, partnership_finding
-from pledges.engine.evaluation import Evaluation, Figures, TrainingFigures, evaluate
+from pledges.engine.evaluation import (
+    GROUPS,
+    KINDS,
+    Evaluation,
+    Figures,
+    Holders,
+    TrainingFigures,
+    evaluate,
+)
 from pledges.engine.pace import PACE_WINDOW_DAYS, project
 from pledges.engine.policy import agencies_with_complete_policy, policy_finding
 from pledges.models import OPEN_STATUSES, Pledge, ProgramRules, ProgressSnapshot
-from training.models import IN_SCOPE, CourseKind, Person, TrainingRecord
-from training.queries import valid_records
+from training.models import IN_SCOPE, Category, Person, TrainingRecord
+from training.queries import completed_records, current_on
 
 BATCH_SIZE = 2000
-
-KINDS = {
-    "cit_strict": [CourseKind.CIT],
-    "cit_any": [CourseKind.CIT, CourseKind.CIT_EQUIVALENT],
-    "mhfa_strict": [CourseKind.MHFA],
-    "mhfa_any": [CourseKind.MHFA, CourseKind.MHFA_EQUIVALENT],
-    "either_strict": [CourseKind.CIT, CourseKind.MHFA],
-    "either_any": [
-        CourseKind.CIT,
-        CourseKind.CIT_EQUIVALENT,
-        CourseKind.MHFA,
-        CourseKind.MHFA_EQUIVALENT,
-    ],
-}
 
 
 def among(agency_ids: list[int]) -> Q:
@@ -51,25 +45,31 @@ def among(agency_ids: list[int]) -> Q:
 
 
 def training_sql(agency_ids: list[int] | None, on: date) -> tuple[str, list]:
-    """One aggregate: per agency, people in scope and how many hold each kind of record
-    (for the agencies given, or for every agency when None).
+    """One aggregate: per agency, people in scope, the sworn officers among them, and how
+    many of each group hold each kind of record, current on `on` or completed by it (for
+    the agencies given, or for every agency when None): the columns of `TrainingFigures`.
 
-    The in-scope rule and the validity rule are the ORM's own (`IN_SCOPE`,
-    `valid_records`); only the outer join and sums are written here. Records are first
-    reduced to one row per person (a flag per kind), so a person counts once.
+    The in-scope rule and the validity rule are the ORM's own (`IN_SCOPE`, `current_on`,
+    `completed_records`); only the outer join and sums are written here. Records are first
+    reduced to one row per person (a flag per kind, current and completed), so a person
+    counts once.
     """
     people = Person.all_agencies.filter(IN_SCOPE)
     records = TrainingRecord.all_agencies.all()
     if agency_ids is not None:
         people = people.filter(among(agency_ids))
         records = records.filter(among(agency_ids))
-    people = people.values("id", "agency_id")
-    flags = {
-        name: Max(Case(When(course__kind__in=kinds, then=Value(1)), default=Value(0)))
-        for name, kinds in KINDS.items()
-    }
+    people = people.annotate(
+        sworn=Case(When(category=Category.SWORN, then=Value(1)), default=Value(0))
+    ).values("id", "agency_id", "sworn")
+    current = current_on(on)
+    flags = {}
+    for name, kinds in KINDS.items():
+        held = Q(course__kind__in=kinds)
+        flags[f"current_{name}"] = Max(Case(When(held & current, then=1), default=0))
+        flags[f"completed_{name}"] = Max(Case(When(held, then=1), default=0))
     per_person = (
-        valid_records(on, records)
+        completed_records(on, records)
         .values("person_id")
         .annotate(**flags)
         .values("person_id", *flags)
@@ -77,13 +77,26 @@ def training_sql(agency_ids: list[int] | None, on: date) -> tuple[str, list]:
     )
     people_sql, people_params = people.query.sql_with_params()
     records_sql, records_params = per_person.query.sql_with_params()
-    sums = ", ".join(f"SUM(COALESCE(t.{name}, 0))" for name in KINDS)
+    sums = []
+    for sworn_only, lapsed_count in GROUPS.values():
+        flag = "completed" if lapsed_count else "current"
+        for name in KINDS:
+            held = f"COALESCE(t.{flag}_{name}, 0)"
+            sums.append(f"SUM(p.sworn * {held})" if sworn_only else f"SUM({held})")
     sql = (
-        f"SELECT p.agency_id, COUNT(*), {sums} "  # noqa: S608 - only our own SQL and names
+        f"SELECT p.agency_id, COUNT(*), SUM(p.sworn), {', '.join(sums)} "  # noqa: S608 - only our own SQL and names
         f"FROM ({people_sql}) p LEFT JOIN ({records_sql}) t ON t.person_id = p.id "
         "GROUP BY p.agency_id"
     )
     return sql, [*people_params, *records_params]
+
+
+def _figures(row) -> TrainingFigures:
+    """TrainingFigures from one row of `training_sql`, after the agency's id."""
+    in_scope, sworn, *held = (int(value or 0) for value in row)
+    counts = iter(held)
+    groups = {group: Holders(**{name: next(counts) for name in KINDS}) for group in GROUPS}
+    return TrainingFigures(in_scope, sworn, **groups)
 
 
 def training_figures(agency_ids: list[int], on: date) -> dict[int, TrainingFigures]:
@@ -92,7 +105,7 @@ def training_figures(agency_ids: list[int], on: date) -> dict[int, TrainingFigur
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    found = {row[0]: TrainingFigures(*(int(v or 0) for v in row[1:])) for row in rows}
+    found = {row[0]: _figures(row[1:]) for row in rows}
     return {agency_id: found.get(agency_id, TrainingFigures()) for agency_id in agency_ids}
 
 
@@ -218,8 +231,9 @@ def _snapshot_row(agency_id: int, result: AgencyResult, baseline, on: date, now)
         "day": on,
         "rules_id": result.rules.pk,
         "pledge_id": result.pledge_id,
-        "in_scope": cit.total,
+        "in_scope": coverage.total,
         "cit_count": cit.count,
+        "cit_total": cit.total,
         "cit_required": cit.required,
         "covered_count": coverage.count,
         "covered_required": coverage.required,

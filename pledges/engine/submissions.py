@@ -25,7 +25,7 @@ from training.models import (
     Person,
     TrainingRecord,
 )
-from training.queries import valid_records
+from training.queries import completed_records, valid_records
 
 
 def frozen_evidence(agency: Agency, pledge: Pledge, evaluation: Evaluation, on: date) -> dict:
@@ -77,11 +77,13 @@ def _evidence(agency: Agency, pledge: Pledge, evaluation: Evaluation, on: date) 
 
 
 def people_with_training(agency: Agency, rules, on: date):
-    """The people in scope, each flagged with CIT and MHFA as the pledge's rules count them."""
+    """The people in scope, each flagged with CIT and MHFA as the pledge's rules count them:
+    with or without equivalents, and lapsed certificates too when the rules let them count."""
     equivalents = rules.equivalents_count
     cit_kinds = CIT_KINDS if equivalents else (CourseKind.CIT,)
     mhfa_kinds = MHFA_KINDS if equivalents else (CourseKind.MHFA,)
-    mine = valid_records(on, TrainingRecord.all_agencies.filter(person=OuterRef("pk")))
+    counting = valid_records if rules.training_must_be_current else completed_records
+    mine = counting(on, TrainingRecord.all_agencies.filter(person=OuterRef("pk")))
     return Person.all_agencies.filter(IN_SCOPE, agency=agency).annotate(
         has_cit=Exists(mine.filter(course__kind__in=cit_kinds)),
         has_mhfa=Exists(mine.filter(course__kind__in=mhfa_kinds)),

@@ -21,7 +21,7 @@ from pledges.models.pledge import (
     Submission,
 )
 from pledges.models.policy import NEWEST_FIRST, POLICY_ELEMENTS, CrisisPolicy
-from pledges.models.rules import CoverageMode, ProgramRules, ProgramRulesQuerySet
+from pledges.models.rules import CitBase, CoverageMode, ProgramRules, ProgramRulesQuerySet
 
 __all__ = [
     "CERTIFIED_IDENTITY",
@@ -32,6 +32,7 @@ __all__ = [
     "SIGNED_OPEN_STATUSES",
     "Certificate",
     "CertificateSequence",
+    "CitBase",
     "CoverageMode",
     "CrisisPolicy",
     "Decision",

@@ -115,6 +115,8 @@ class ProgressSnapshot(TenantModel):
     )
     in_scope = models.PositiveIntegerField(default=0)
     cit_count = models.PositiveIntegerField(default=0)
+    # Whom the CIT minimum is a share of: everyone in scope, or its sworn officers.
+    cit_total = models.PositiveIntegerField(default=0)
     cit_required = models.PositiveIntegerField(default=0)
     covered_count = models.PositiveIntegerField(default=0)
     covered_required = models.PositiveIntegerField(default=0)

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from agencies.names import NameField
 
@@ -15,6 +16,14 @@ from agencies.names import NameField
 class CoverageMode(models.TextChoices):
     MHFA_FOR_ALL = "mhfa_for_all", "MHFA for everyone in scope, and CIT for the minimum share"
     CIT_OR_MHFA = "cit_or_mhfa", "Everyone in scope has CIT or MHFA"
+
+
+class CitBase(models.TextChoices):
+    """Whose count the CIT minimum is a share of: the program's pages say both "20% of sworn
+    officers" and "20% of sworn officers (and selected non-sworn staff)"."""
+
+    IN_SCOPE = "in_scope", _("Everyone in scope: sworn officers and selected non-sworn staff")
+    SWORN = "sworn", _("Sworn officers only")
 
 
 class ProgramRulesQuerySet(models.QuerySet):
@@ -41,6 +50,17 @@ class ProgramRules(models.Model):
     )
     coverage_mode = models.CharField(max_length=20, choices=CoverageMode.choices)
     equivalents_count = models.BooleanField("approved equivalent courses count", default=True)
+    cit_base = models.CharField(
+        "CIT minimum counted over",
+        max_length=10,
+        choices=CitBase.choices,
+        default=CitBase.IN_SCOPE,
+    )
+    training_must_be_current = models.BooleanField(
+        "training must be current on the day",
+        default=True,
+        help_text="Unticked, a certificate still counts after it lapses.",
+    )
     window_min_months = models.PositiveSmallIntegerField(default=12)
     window_max_months = models.PositiveSmallIntegerField(default=36)
     description = models.TextField(blank=True)
@@ -68,3 +88,28 @@ class ProgramRules(models.Model):
     @property
     def audit_label(self) -> str:
         return gettext("program rules “%(name)s”") % {"name": self.name}
+
+    @property
+    def cit_over_sworn_only(self) -> bool:
+        return self.cit_base == CitBase.SWORN
+
+    @property
+    def cit_base_words(self) -> str:
+        """Whose count the CIT minimum is a share of, as a sentence for the pages that
+        describe the rules."""
+        if self.cit_over_sworn_only:
+            return _(
+                "The CIT minimum is a share of sworn officers only: selected non-sworn staff "
+                "count toward training everyone, not toward the minimum."
+            )
+        return _(
+            "The CIT minimum is a share of everyone in scope, sworn officers and selected "
+            "non-sworn staff alike."
+        )
+
+    @property
+    def currency_words(self) -> str:
+        """Whether a lapsed certificate counts, as a sentence."""
+        if self.training_must_be_current:
+            return _("Training counts while its certificate is current; a lapsed one does not.")
+        return _("A lapsed certificate still counts: training counts once completed.")

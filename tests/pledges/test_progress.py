@@ -7,35 +7,37 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from onemind.lib.dates import add_months
+from onemind.lib.findings import Finding
 from pledges.engine import progress
-from pledges.engine.evaluation import TrainingFigures
-from pledges.models import ProgressSnapshot
+from pledges.engine.evaluation import Figures, evaluate, tally
+from pledges.models import CitBase, ProgressSnapshot
 from tests.factories import AgencyFactory, PersonFactory, TrainingRecordFactory, course
+from tests.rules import EVERY_RULES, counts_judged, plain_counts
 from training.models import Category, Course, CourseKind, CourseStatus, Status, TrainingRecord
 
 D = date(2026, 6, 15)
-KIND_SETS = progress.KINDS
 
 
-def python_figures(agency, on) -> TrainingFigures:
-    """The straightforward count: every person, every record, in Python."""
-    counts = dict.fromkeys(["in_scope", *KIND_SETS], 0)
+def people_held(agency, on) -> list[tuple[bool, set[str], set[str]]]:
+    """The straightforward reading: every person in scope, every record, in Python: whether
+    sworn, the kinds held current on `on` and the kinds completed by it."""
     records = TrainingRecord.all_agencies.filter(agency=agency).select_related("course")
+    held = []
     for person in agency_people(agency):
         if not person.in_scope:
             continue
-        counts["in_scope"] += 1
-        kinds = {
-            r.course.kind
+        completed = [
+            r
             for r in records
             if r.person_id == person.pk
             and r.completed_on <= on
-            and (r.valid_until is None or r.valid_until >= on)
             and r.course.status == CourseStatus.APPROVED
-        }
-        for name, wanted in KIND_SETS.items():
-            counts[name] += bool(kinds & set(wanted))
-    return TrainingFigures(**counts)
+        ]
+        current = {r.course.kind for r in completed if r.valid_until is None or r.valid_until >= on}
+        held.append(
+            (person.category == Category.SWORN, current, {r.course.kind for r in completed})
+        )
+    return held
 
 
 def agency_people(agency):
@@ -120,7 +122,11 @@ def test_sql_figures_equal_a_plain_count(db, people):
 
     figures = progress.training_figures([agency.pk, other.pk], D)
 
-    assert figures[agency.pk] == python_figures(agency, D)
+    people = people_held(agency, D)
+    assert figures[agency.pk] == tally(people)
+    for rules in EVERY_RULES:  # and each combination of the rules reads its own figures
+        judged = evaluate(rules, Figures(figures[agency.pk], Finding(True), Finding(True)))
+        assert counts_judged(judged) == plain_counts(rules, people), rules.name
 
 
 def test_one_aggregate_per_batch_of_agencies(db, django_assert_max_num_queries, monkeypatch):
@@ -158,8 +164,8 @@ def test_sql_figures_on_postgres_match_on_a_fixed_case(db):
     record = TrainingRecordFactory(course=course(CourseKind.MHFA), completed_on=add_months(D, -36))
     PersonFactory(agency=record.agency, status=Status.LEAVE)
     figures = progress.training_figures([record.agency_id], D)[record.agency_id]
-    assert figures == python_figures(record.agency, D)
-    assert figures.mhfa_strict == 1 and figures.in_scope == 1
+    assert figures == tally(people_held(record.agency, D))
+    assert figures.current.mhfa_strict == 1 and figures.in_scope == 1
 
 
 def test_the_national_dataset_loads_with_its_largest_agencies_first(db, monkeypatch):
@@ -256,3 +262,51 @@ def test_a_baseline_exactly_90_days_back_is_kept_when_a_neighbour_is_younger(db)
     baselines = progress.pace_baselines([old.pk, young.pk], D)
     assert baselines[old.pk][0] == D - timedelta(days=90)
     assert baselines[young.pk][0] == D - timedelta(days=89)
+
+
+def test_agencies_under_different_rules_are_judged_in_one_batch(db):
+    """One pledge is bound to rules that take the CIT minimum over sworn officers and let a
+    lapsed certificate count; its neighbour is judged by the rules in force. Each reads
+    its own figures from the same aggregate."""
+    from pledges.models import CoverageMode, Pledge, ProgramRules
+
+    lenient = ProgramRules.objects.create(
+        name="Sworn officers, lapsed certificates count",
+        effective_on=date(2031, 1, 1),
+        coverage_mode=CoverageMode.CIT_OR_MHFA,
+        cit_base=CitBase.SWORN,
+        training_must_be_current=False,
+    )
+    bound, usual = AgencyFactory(), AgencyFactory()
+    for agency in (bound, usual):
+        officer = PersonFactory(agency=agency, category=Category.SWORN)
+        dispatcher = PersonFactory(agency=agency, category=Category.NON_SWORN, selected=True)
+        TrainingRecordFactory(
+            person=dispatcher, course=course(CourseKind.CIT), completed_on=D - timedelta(30)
+        )
+        lapsed = add_months(D, -40)  # MHFA counts for 36 months
+        TrainingRecordFactory(person=officer, course=course(CourseKind.MHFA), completed_on=lapsed)
+    Pledge.all_agencies.create(
+        agency=bound,
+        rules=lenient,
+        status="pledged",
+        pledged_on=D - timedelta(days=100),
+        target_date=D + timedelta(days=300),
+        chief_name="A",
+        chief_title="Chief",
+    )
+
+    progress.recompute([bound.pk, usual.pk], D)
+
+    def figures(agency):
+        snapshot = ProgressSnapshot.all_agencies.get(agency=agency, day=D)
+        return (
+            snapshot.rules.name,
+            (snapshot.cit_count, snapshot.cit_total, snapshot.cit_required, snapshot.cit_met),
+            (snapshot.covered_count, snapshot.in_scope, snapshot.coverage_met),
+        )
+
+    # The dispatcher's CIT is not the sworn minimum's; the officer's lapsed MHFA still counts.
+    assert figures(bound) == (lenient.name, (0, 1, 1, False), (2, 2, True))
+    # Over everyone in scope the dispatcher's CIT meets the minimum; a lapsed MHFA does not count.
+    assert figures(usual) == ("Current rules", (1, 2, 1, True), (1, 2, False))

@@ -223,6 +223,26 @@ def test_lapsing_training_counts_cit_and_equivalents_as_the_rules_do(agency_a):
     assert [t.course_group for t in original] == ["MHFA"]  # CRIT does not count there
 
 
+def test_where_a_lapsed_certificate_counts_it_is_neither_untrained_nor_lapsing(agency_a):
+    today = agency_a.today()
+    lapsed, lapsing = (
+        PersonFactory(agency=agency_a, last_name=name, first_name="Jo")
+        for name in ["Lapsed", "Lapsing"]
+    )
+    record(lapsed, CourseKind.MHFA, add_months(today, -40))  # lapsed four months ago
+    lapsing_mhfa(lapsing, today)
+    current = ProgramRules.objects.get(name="Current rules")
+    lenient = ProgramRules(
+        name="Lapsed certificates count", coverage_mode=current.coverage_mode,
+        training_must_be_current=False,
+    )  # fmt: skip
+
+    assert [p.last_name for p in untrained_people(agency_a, current, today)] == ["Lapsed"]
+    assert [t.name for t in lapsing_training(agency_a, today, 90, current)] == ["Lapsing, Jo"]
+    assert untrained_people(agency_a, lenient, today) == []
+    assert lapsing_training(agency_a, today, 90, lenient) == []
+
+
 def test_the_report_takes_the_same_queries_whatever_the_roster(
     agency_a, millbrook, django_assert_max_num_queries
 ):

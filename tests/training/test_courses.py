@@ -1,11 +1,14 @@
 """The course catalogue, and equivalents agencies propose for program approval."""
 
+from decimal import Decimal
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from agencies.models import AuditEvent
-from tests.conftest import login
+from tests.conftest import login, migration
+from tests.factories import TrainingRecordFactory, course
 from training import services
 from training.models import Course, CourseKind, CourseStatus
 
@@ -26,7 +29,7 @@ def test_the_catalogue_is_seeded_as_the_campaign_describes(db):
     refresher = Course.objects.get(agency=None, refresher_of=cit)
     assert (cit.hours, cit.validity_months) == (40, None)
     assert ("Bureau of Justice Assistance" in crit.provider, crit.status) == (True, "approved")
-    assert (mhfa.hours, mhfa.validity_months) == (8, 36)
+    assert (mhfa.hours, mhfa.validity_months) == (Decimal("6.5"), 36)
     assert refresher.refresh_after_months == 24
 
 
@@ -82,3 +85,28 @@ def test_reviewers_cannot_decide_courses(client, agency_a, reviewer):
     assert response.status_code == 403
     course.refresh_from_db()
     assert course.status == CourseStatus.PROPOSED
+
+
+def test_proposals_read_their_length_in_hours_whole_or_not(client, agency_a, administrator):
+    for name, hours in [("State crisis first aid", Decimal("6.5")), ("Crisis hour", 1)]:
+        Course.objects.create(name=name, kind="mhfa_equivalent", hours=hours, agency=agency_a)
+    login(client, administrator, mfa=True)
+    page = client.get(reverse("staff:course_proposals")).content.decode()
+    assert "<strong>MHFA equivalent</strong>: 6.5 hours, no expiry" in page
+    assert "<strong>MHFA equivalent</strong>: 1 hour, no expiry" in page
+
+
+def test_mhfa_for_public_safety_is_six_and_a_half_hours(agency_a):
+    mhfa = course(CourseKind.MHFA)
+    assert str(mhfa.hours) == "6.5" and mhfa.duration_words == "6.5 hours"
+    record = TrainingRecordFactory(person__agency=agency_a, course=mhfa, hours=8)
+    correcting, apps = migration("training", "0007_mhfa_for_public_safety_hours")
+
+    correcting.eight(apps, None)
+    assert course(CourseKind.MHFA).hours == 8
+    correcting.six_and_a_half(apps, None)
+
+    assert str(course(CourseKind.MHFA).hours) == "6.5"
+    record.refresh_from_db()
+    assert record.hours == 8  # a record keeps the hours its class took
+    assert Course.objects.get(agency=None, kind=CourseKind.CIT).hours == 40

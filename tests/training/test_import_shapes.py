@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 import time_machine
 
+from pledges.models import CitBase, CoverageMode, Pledge, ProgramRules
 from tests.factories import PersonFactory, course
 from tests.files import xlsx
 from tests.training.conftest import url
@@ -152,7 +153,7 @@ def test_with_no_rules_engine_registered_the_preview_has_the_scope_alone(
 
 
 def test_the_requirements_have_one_judge(monkeypatch):
-    def judge(agency, today, in_scope, kinds_held):
+    def judge(agency, today, people):
         return {}
 
     monkeypatch.setattr(effect, "_pledge_effect", None)
@@ -325,3 +326,41 @@ def test_the_preview_s_pledge_figures_are_those_the_pledge_then_has(
         ), key
     assert effect["in_scope"] == evaluation["cit"].total == 3
     assert effect["cit"]["count"] == (3 if equivalents else 2)
+
+
+def test_the_preview_judges_by_the_pledge_s_own_rules(client, importer, agency_a):
+    """A pledge under rules that take the CIT minimum over sworn officers and let a lapsed
+    certificate count: the dispatcher's new CIT is not the minimum's, and the officer's
+    lapsed MHFA still counts toward everyone trained."""
+    officer = PersonFactory(agency=agency_a, employee_id="1001")
+    PersonFactory(agency=agency_a, employee_id="1002", category="non_sworn", selected=True)
+    mhfa = course(CourseKind.MHFA)
+    TrainingRecord.all_agencies.create(
+        agency=agency_a, person=officer, course=mhfa, completed_on=date(2022, 1, 10),
+        valid_until=mhfa.valid_until(date(2022, 1, 10)),
+    )  # fmt: skip
+    lenient = ProgramRules.objects.create(
+        name="Sworn minimum, lapsed certificates count", effective_on=date(2025, 1, 1),
+        coverage_mode=CoverageMode.CIT_OR_MHFA, cit_base=CitBase.SWORN,
+        training_must_be_current=False,
+    )  # fmt: skip
+    ProgramRules.objects.create(  # in force today, for agencies without a pledge
+        name="Rules of June 2026", effective_on=date(2026, 6, 1),
+        coverage_mode=CoverageMode.CIT_OR_MHFA,
+    )  # fmt: skip
+    data = (
+        b"Student ID,Course Title,Completion Date\r\n1002,Crisis Intervention Team,2026-10-01\r\n"
+    )
+    batch = importer.check(importer.upload(data, name="lms.csv", kind="training"))
+    assert batch.preview["effect"]["cit"] == {"count": 1, "required": 1}  # over everyone
+    assert batch.preview["effect"]["coverage"]["count"] == 1  # the lapsed MHFA does not count
+
+    Pledge.all_agencies.create(
+        agency=agency_a, rules=lenient, status="pledged", pledged_on=date(2025, 3, 1),
+        target_date=date(2027, 3, 1), chief_name="A", chief_title="Chief",
+    )  # fmt: skip
+    batch = importer.check(importer.upload(data, name="lms.csv", kind="training"))
+    assert batch.preview["effect"]["cit"] == {"count": 0, "required": 1}
+    assert batch.preview["effect"]["coverage"]["count"] == 2
+    page = client.get(url("import_detail", agency_a, batch_id=batch.public_id)).content.decode()
+    assert "CIT: 0 trained of the 1 person needed." in page

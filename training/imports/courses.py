@@ -29,7 +29,10 @@ PROPOSE = {
     "propose:mhfa_equivalent": CourseKind.MHFA_EQUIVALENT,
 }
 # A proposed equivalent's length when the file gives none: the usual length of each course.
-USUAL_HOURS = {CourseKind.CIT_EQUIVALENT: Decimal(40), CourseKind.MHFA_EQUIVALENT: Decimal(8)}
+USUAL_HOURS = {
+    CourseKind.CIT_EQUIVALENT: Decimal(40),
+    CourseKind.MHFA_EQUIVALENT: Decimal("6.5"),
+}
 
 # token_set_ratio at or above this is a match: "CIT 40-Hour Basic Course" scores 84 against
 # the catalogue's CIT course, "Mental Health Awareness" 72 against MHFA, "Defensive Tactics"

@@ -11,8 +11,9 @@ imports nothing of the pledge; with none registered the preview has the scope al
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from datetime import date
+from typing import NamedTuple
 
 from agencies.models import Agency
 from agencies.tenancy import agency_scope
@@ -27,7 +28,7 @@ from training.models import (
     Person,
     why_left_out,
 )
-from training.queries import scope_counts, valid_records
+from training.queries import completed_records, scope_counts
 
 # Why someone is in the pledge's scope; why they are left out is a `LeftOut`.
 SWORN_IN_SCOPE = "sworn_in_scope"
@@ -43,10 +44,19 @@ def scope_reason(category: str, status: str, selected: bool) -> str:
     return SWORN_IN_SCOPE if category == Category.SWORN else SELECTED_NON_SWORN
 
 
-# Given the agency, the day, how many people are in scope after the import and the kinds
-# of counting course each of them holds, the training requirements as they would stand, as
-# plain data: {"cit": {"count", "required"}, "coverage": {"count", "required", "either"}}.
-type PledgeEffect = Callable[[Agency, date, int, Collection[set[str]]], dict]
+class Holding(NamedTuple):
+    """One person in scope after the import: sworn or not, and the kinds of counting course
+    they hold a record of on the day, current and completed (lapsed ones too)."""
+
+    sworn: bool
+    current: frozenset[str] = frozenset()
+    completed: frozenset[str] = frozenset()
+
+
+# Given the agency, the day and a `Holding` for each person in scope after the import, the
+# training requirements as they would stand, as plain data:
+# {"cit": {"count", "required"}, "coverage": {"count", "required", "either"}}.
+type PledgeEffect = Callable[[Agency, date, list[Holding]], dict]
 
 _pledge_effect: PledgeEffect | None = None
 
@@ -65,57 +75,65 @@ def import_effect(agency: Agency, plan: ImportPlan, today: date) -> dict:
     figures are worked out here, the requirements judged by the rules engine itself."""
     with agency_scope(agency):
         if plan.kind == ImportKind.ROSTER:
-            split, in_scope_ids = _roster_split(plan)
+            split, in_scope = _roster_split(plan)
         else:
-            split, in_scope_ids = _current_split(agency)
-        kinds = _kinds_held(today, in_scope_ids, plan)
-    in_scope = split[SWORN_IN_SCOPE] + split[SELECTED_NON_SWORN]
-    effect = {"split": dict(split), "in_scope": in_scope}
+            split, in_scope = _current_split(agency)
+        holdings = _holdings(today, in_scope, plan)
+    effect = {"split": dict(split), "in_scope": len(holdings)}
     if _pledge_effect is not None:
-        effect.update(_pledge_effect(agency, today, in_scope, list(kinds.values())))
+        effect.update(_pledge_effect(agency, today, holdings))
     return effect
 
 
-def _roster_split(plan: ImportPlan) -> tuple[Counter, set[int]]:
+# The people in scope: each one's id (None for someone the import adds) and whether sworn.
+type InScope = list[tuple[int | None, bool]]
+
+
+def _roster_split(plan: ImportPlan) -> tuple[Counter, InScope]:
     split: Counter = Counter(dict.fromkeys(SCOPE_REASONS, 0))
-    in_scope_ids = set()
+    in_scope = []
     for person in plan.people_after.values():
         reason = scope_reason(person["category"], person["status"], person["selected"])
         split[reason] += 1
-        if reason in IN_SCOPE_REASONS and "pk" in person:
-            in_scope_ids.add(person["pk"])  # someone new has no training yet
-    return split, in_scope_ids
+        if reason in IN_SCOPE_REASONS:
+            in_scope.append((person.get("pk"), reason == SWORN_IN_SCOPE))
+    return split, in_scope
 
 
-def _current_split(agency: Agency) -> tuple[Counter, set[int]]:
+def _current_split(agency: Agency) -> tuple[Counter, InScope]:
     """The roster's split as it stands (a training import changes no one's scope), from
     the dashboard's own aggregate."""
     counts = scope_counts(agency)
     split = Counter({SWORN_IN_SCOPE: counts.active_sworn,
                      SELECTED_NON_SWORN: counts.selected_non_sworn, **counts.left_out})  # fmt: skip
-    return split, set(Person.objects.filter(IN_SCOPE).values_list("pk", flat=True))
+    people = Person.objects.filter(IN_SCOPE).values_list("pk", "category")
+    return split, [(pk, category == Category.SWORN) for pk, category in people]
 
 
-def _kinds_held(today: date, in_scope_ids: set[int], plan: ImportPlan) -> dict[int, set[str]]:
+def _holdings(today: date, in_scope: InScope, plan: ImportPlan) -> list[Holding]:
     """For each person in scope, the kinds of course they hold a counting record of today,
-    the import's new records included."""
-    kinds: dict[int, set[str]] = {}
-    for person_id, kind in valid_records(today).values_list("person_id", "course__kind").distinct():
-        if person_id in in_scope_ids:
-            kinds.setdefault(person_id, set()).add(kind)
+    current and completed, the import's new records included (someone new has none yet)."""
+    current: dict[int, set[str]] = {}
+    completed: dict[int, set[str]] = {}
+
+    def hold(person_id: int, kind: str, valid_until: date | None) -> None:
+        completed.setdefault(person_id, set()).add(kind)
+        if valid_until is None or valid_until >= today:
+            current.setdefault(person_id, set()).add(kind)
+
+    held = completed_records(today).values_list("person_id", "course__kind", "valid_until")
+    for person_id, kind, valid_until in held.distinct():
+        hold(person_id, kind, valid_until)
     if plan.kind == ImportKind.TRAINING:
         counting = _counting_course_kinds(plan)
         for record in plan.create:
             kind = counting.get(record["course_id"])
-            valid_until = record["valid_until"]
-            if (
-                kind
-                and record["person_id"] in in_scope_ids
-                and record["completed_on"] <= today
-                and (valid_until is None or valid_until >= today)
-            ):
-                kinds.setdefault(record["person_id"], set()).add(kind)
-    return kinds
+            if kind and record["completed_on"] <= today:
+                hold(record["person_id"], kind, record["valid_until"])
+    return [
+        Holding(sworn, frozenset(current.get(pk, ())), frozenset(completed.get(pk, ())))
+        for pk, sworn in in_scope
+    ]
 
 
 def _counting_course_kinds(plan: ImportPlan) -> dict[int, str]:

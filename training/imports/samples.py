@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
@@ -65,7 +66,7 @@ EXAMPLE_ROWS: dict[str, list[dict[str, Cell]]] = {
             "employee_id": "2317",
             "course": "Mental Health First Aid for Public Safety",
             "completed_on": date(2024, 3, 12),
-            "hours": 8,
+            "hours": Decimal("6.5"),
             "credential_number": "MHFA-PS-48213",
         },
     ],
