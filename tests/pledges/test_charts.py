@@ -13,7 +13,7 @@ from onemind.lib.dates import day
 from onemind.lib.findings import Finding
 from pledges import charts
 from pledges.charts import Point, progress_chart
-from pledges.engine.evaluation import Figures, TrainingFigures, evaluate
+from pledges.engine.evaluation import Figures, Holders, TrainingFigures, evaluate
 from pledges.queries import HistoryDay, chart
 from tests.factories import CURRENT_RULES
 
@@ -189,10 +189,12 @@ def test_the_lines_differ_by_pattern_and_marker_as_the_legend_shows():
 
 def test_the_chart_rounds_shares_as_the_requirement_cards_do():
     """37 of 179 is 20.67%: the card says 20.7%, and so must the chart (not 20.6%)."""
-    training = TrainingFigures(in_scope=179, cit_strict=37, cit_any=37, either_any=100)
+    training = TrainingFigures(
+        in_scope=179, current=Holders(cit_strict=37, cit_any=37, either_any=100)
+    )
     evaluation = evaluate(CURRENT_RULES, Figures(training, Finding(True), Finding(True)))
     on = date(2027, 3, 1)
-    history = [HistoryDay(on - timedelta(days=1), 179, 37, 100)]
+    history = [HistoryDay(on - timedelta(days=1), 179, 37, 179, 100)]
 
     svg = read(chart(history, evaluation, CURRENT_RULES, on)).find(f"{SVG}svg")
 
