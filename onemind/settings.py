@@ -110,6 +110,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "agencies.context_processors.navigation",
+                "onemind.navigation.menu",
             ],
         },
     },
