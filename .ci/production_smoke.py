@@ -217,12 +217,19 @@ def coordinator_journey(base: str, inbox: Inbox) -> None:
     response = browser.post_form(
         "/accounts/signup/",
         signup,
-        {"email": COORDINATOR, "password1": PASSWORD, "password2": PASSWORD},
+        {
+            "first_name": "Dana",
+            "last_name": "Whitfield",
+            "email": COORDINATOR,
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
     )
     check(response.status_code == 302, "signing up answers with a redirect")
     check(browser.follow(response).status_code == 200, "...to the 'check your email' page")
     [confirmation] = [m for m in inbox.messages if m["To"] == COORDINATOR]
     body = confirmation.get_body(preferencelist=("plain",)).get_content()
+    check(body.startswith("Hello Dana,"), "the confirmation email greets the coordinator by name")
     link = re.search(rf"https://{re.escape(HOST)}(/accounts/confirm-email/\S+/)", body)
     check(link is not None, "the confirmation email (over SMTP) links to the site over HTTPS")
     confirm_page = browser.get(link.group(1))
@@ -280,14 +287,12 @@ def reviewer_journey(base: str) -> None:
     )
     check(response.status_code == 302, "the reviewer signs in with the password")
     page = browser.follow_all(response)  # the staff area asks for an authenticator first
-    if urlsplit(page.url).path == "/accounts/reauthenticate/":
-        # allauth asks for the password again before a security change
-        page = browser.follow_all(
-            browser.post_form(browser.path_of(page), page, {"password": PASSWORD})
-        )
-    field = re.search(r'<input[^>]*id="authenticator_secret"[^>]*>', page.text)
-    secret = field and re.search(r'value="([A-Z2-7]+)"', field.group(0))
-    check(secret is not None, "a first staff sign-in is asked to set up an authenticator")
+    check(
+        urlsplit(page.url).path == "/accounts/2fa/totp/activate/",
+        "a first staff sign-in goes straight to the authenticator set-up (no second password)",
+    )
+    secret = re.search(r'<code[^>]*id="authenticator_secret"[^>]*>([A-Z2-7]+)</code>', page.text)
+    check(secret is not None, "...which shows the key whole")
     code = totp(html.unescape(secret.group(1)))
     response = browser.post_form(browser.path_of(page), page, {"code": code})
     check(response.status_code == 302, "the TOTP code is accepted")

@@ -1,3 +1,5 @@
+from django.conf import settings
+
 from agencies.models import Capability
 from agencies.queries import user_memberships
 from agencies.staff import is_program_staff
@@ -17,3 +19,8 @@ def navigation(request) -> dict:
         "can_manage": membership is not None and membership.can(Capability.MANAGE),
         "can_edit": membership is not None and membership.can(Capability.EDIT),
     }
+
+
+def support(request) -> dict:
+    """The address people write to when an account email does not arrive (SUPPORT_EMAIL)."""
+    return {"support_email": settings.SUPPORT_EMAIL}

@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.http import FileResponse
+from django.shortcuts import render
 from django.utils import timezone
 from PIL import Image
 
@@ -427,6 +428,25 @@ def serve_file(file, filename: str, content_type: str) -> FileResponse:
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response
+
+
+# A PDF asked for on a page is usually made by the worker within seconds.
+BEING_PREPARED_RETRY_SECONDS = 10
+
+
+def being_prepared(request, heading: str, *, retry_label: str, back: tuple[str, str]):
+    """202 with Retry-After: the worker is making the file this page asked for; the page says
+    so, offers to try again and a way `back` (url, label)."""
+    back_url, back_label = back
+    context = {
+        "heading": heading,
+        "retry_label": retry_label,
+        "back_url": back_url,
+        "back_label": back_label,
+    }
+    response = render(request, "pdf_pending.html", context, status=202)
+    response["Retry-After"] = str(BEING_PREPARED_RETRY_SECONDS)
     return response
 
 

@@ -2,14 +2,17 @@ from datetime import timedelta
 
 from allauth.account import forms as account_forms
 from allauth.account.adapter import get_adapter
+from allauth.core import context as allauth_context
 from allauth.core import ratelimit
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 
 from agencies import documents, queries, services
-from agencies.models import ORI_VALIDATOR, Agency, Role
+from agencies.models import ORI_VALIDATOR, Agency, Invitation, Role
+from agencies.names import NameFormField
 from agencies.regions import REGIONS_BY_COUNTRY, normalize_region, ori_matches_state
 from agencies.services import AGENCY_PROFILE_FIELDS
 from onemind.lib.dates import PAST_DAYS, DayRange
@@ -19,6 +22,14 @@ class AgencyProfileForm(forms.ModelForm):
     class Meta:
         model = Agency
         fields = AGENCY_PROFILE_FIELDS
+        help_texts = {
+            "directory_opt_in": _(
+                "The public directory lists the agencies that took the pledge, so the public "
+                "and other agencies can see who did: only the name, state, pledge date and "
+                "whether it is certified — nothing else. Off until you turn it on; an agency "
+                "appears once program staff have verified it."
+            )
+        }
 
     def clean_ori(self) -> str:
         ori = self.cleaned_data["ori"].strip().upper().replace(" ", "")
@@ -137,11 +148,65 @@ class DocumentField(forms.FileField):
 # Accounts (allauth's forms, named in ACCOUNT_FORMS)
 
 
-class SignupForm(account_forms.SignupForm):
-    """allauth's sign-up, where an address another account merely added and never
-    confirmed does not count as taken: its owner signs up with it, and the other account
-    loses it. Anyone could otherwise add someone's address to their own account and keep
-    its owner from ever signing up or accepting an invitation."""
+def _open_invitation(token: str) -> Invitation | None:
+    """The invitation a sign-up link carries, while it can still be accepted."""
+    if not token:
+        return None
+    try:
+        invitation = services.invitation_from_token(token)
+    except services.InvitationError:
+        return None
+    return invitation if invitation.state == "open" else None
+
+
+class AccountNameForm(forms.Form):
+    """The name an account goes by in members lists and email greetings: asked at sign-up,
+    changed under My account. One name is enough; the last may stay blank."""
+
+    first_name = NameFormField(
+        label=_("First name"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )
+    last_name = NameFormField(
+        label=_("Last name"),
+        max_length=150,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+    )
+
+
+class SignupForm(AccountNameForm, account_forms.SignupForm):
+    """allauth's sign-up, asking the person's name.
+
+    Followed from an invitation (`?invitation=<token>`, kept in a hidden field), the address
+    is the invited one and cannot be changed: the signed link went to that mailbox, so it
+    confirms the address as a confirmation email would, and the invitee is signed in at once.
+    Another address typed or posted in its place is ignored, so nobody gets a confirmed
+    address they never received mail at.
+
+    An address another account merely added and never confirmed does not count as taken:
+    its owner signs up with it, and the other account loses it. Anyone could otherwise add
+    someone's address to their own account and keep its owner from ever signing up or
+    accepting an invitation."""
+
+    invitation = forms.CharField(widget=forms.HiddenInput, required=False)
+    field_order = ["first_name", "last_name", "email", "password1", "password2"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = allauth_context.request
+        if not self.is_bound and request is not None:
+            self.initial.setdefault("invitation", request.GET.get("invitation", ""))
+        self.invited = _open_invitation(self["invitation"].value() or "")
+        if self.invited is not None:
+            # Set on the form's initial data too: it outranks the field's, and allauth fills
+            # it from `?email=` in the address.
+            self.initial["email"] = self.invited.email
+            self.fields["email"].disabled = True
+            self.fields["email"].help_text = _(
+                "The address your invitation was sent to. The invitation confirms it."
+            )
 
     def validate_unique_email(self, value: str) -> str:
         if queries.email_in_use(value):
@@ -151,6 +216,9 @@ class SignupForm(account_forms.SignupForm):
 
     def save(self, request):
         email = self.cleaned_data["email"]
+        if self.invited is not None:
+            # allauth marks the address it finds stashed confirmed as it creates the account.
+            get_adapter().stash_verified_email(request, self.invited.email)
         if services.email_address_release(email=email, reason="signed up"):
             # The pause between confirmation emails to one address counted the other
             # account's; the owner's own confirmation goes out now.

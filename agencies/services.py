@@ -366,6 +366,20 @@ def invitation_accept(*, token: str, user: User) -> Membership:
 
 # Accounts
 
+ACCOUNT_NAME_FIELDS = ["first_name", "last_name"]
+
+
+def account_rename(*, user: User, first_name: str, last_name: str) -> User:
+    """Change the name the account goes by (members lists, email greetings); audited."""
+    before = snapshot(user, ACCOUNT_NAME_FIELDS)
+    user.first_name, user.last_name = clean_name(first_name), clean_name(last_name)
+    changes = changes_between(before, snapshot(user, ACCOUNT_NAME_FIELDS))
+    if changes:
+        with transaction.atomic():
+            user.save(update_fields=ACCOUNT_NAME_FIELDS)
+            record_event(action="account.renamed", actor=user, obj=user, changes=changes)
+    return user
+
 
 def account_lock(*, email: str, user: User | None) -> None:
     """Lock an address after repeated failed sign-ins (an unknown one too, alike)."""

@@ -5,11 +5,13 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from agencies import documents, health, queries, services
+from agencies import adapters, documents, health, queries, services
 from agencies.access import agency_view
 from agencies.forms import (
+    AccountNameForm,
     AgencyProfileForm,
     AgencyRegistrationForm,
     InvitationForm,
@@ -101,7 +103,7 @@ def invitation_accept(request, token: str):
         invitation = services.invitation_from_token(token)
     except services.InvitationError as error:
         return render(request, "agencies/invitation.html", {"error": error.messages[0]}, status=404)
-    context = {"invitation": invitation, "agency": invitation.agency}
+    context = {"invitation": invitation, "agency": invitation.agency, "token": token}
     if request.method == "POST" and request.user.is_authenticated:
         try:
             membership = services.invitation_accept(token=token, user=request.user)
@@ -117,6 +119,47 @@ def invitation_accept(request, token: str):
             "expired": "This invitation has expired. Ask your agency coordinator for a new one.",
         }[invitation.state]
     return render(request, "agencies/invitation.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_name(request):
+    """Under My account: the name members lists show and emails greet by."""
+    user = request.user
+    form = AccountNameForm(
+        request.POST or None, initial={"first_name": user.first_name, "last_name": user.last_name}
+    )
+    if request.method == "POST" and form.is_valid():
+        services.account_rename(user=user, **form.cleaned_data)
+        messages.success(request, _("Your name is saved."))
+        return redirect("account_name")
+    return render(request, "account/name.html", {"form": form})
+
+
+@require_POST
+def email_confirmation_send_again(request):
+    """The "check your email" page's button: the confirmation email once more."""
+    sent = adapters.email_confirmation_send_again(request)
+    if sent is None:
+        if request.user.is_authenticated:
+            return redirect("home")
+        messages.info(
+            request,
+            _(
+                "Sign in with your email address and password: if the address still needs "
+                "confirming, a new link is sent to it."
+            ),
+        )
+        return redirect("account_login")
+    if not sent:
+        messages.info(
+            request,
+            _(
+                "An email went to this address a moment ago, and emails can take a few "
+                "minutes to arrive. Wait a little, then ask again."
+            ),
+        )
+    return redirect("account_email_verification_sent")
 
 
 # Pages of one agency: /a/<slug>/… (the middleware has checked membership and role).

@@ -110,6 +110,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "agencies.context_processors.navigation",
+                "agencies.context_processors.support",
                 "onemind.navigation.menu",
             ],
         },
@@ -350,6 +351,9 @@ SECURE_CSP = {
 # Email: console in the quick start; SMTP when EMAIL_HOST is set.
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "One Mind Pledge Tracker <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where people write when an account email does not arrive: named on the "check your email"
+# page and in account emails (left out where unset).
+SUPPORT_EMAIL = env("SUPPORT_EMAIL")
 if env("EMAIL_HOST"):
     email_port = envint("EMAIL_PORT", 587)
     MAILERS = {

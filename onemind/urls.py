@@ -13,6 +13,12 @@ urlpatterns = [
     path("healthz", agency_views.healthz, name="healthz"),
     path("livez", agency_views.livez, name="livez"),
     path("readyz", agency_views.readyz, name="readyz"),
+    path("accounts/name/", agency_views.account_name, name="account_name"),
+    path(
+        "accounts/confirm-email/send-again/",
+        agency_views.email_confirmation_send_again,
+        name="account_email_confirmation_send_again",
+    ),
     path("accounts/", include("allauth.urls")),
     path("agencies/new/", agency_views.agency_register, name="agency_register"),
     path(

@@ -12,9 +12,9 @@ from django.utils.safestring import SafeString, mark_safe
 
 from agencies.models import Agency
 from agencies.tenancy import agency_scope
-from partnerships.queries import versions_in_force
+from partnerships.queries import PartnershipRow, partnerships, versions_in_force
 from pledges.charts import Point, progress_chart
-from pledges.engine import evaluation_cache
+from pledges.engine import evaluation_cache, lifecycle, policy
 from pledges.engine.evaluation import Evaluation
 from pledges.engine.pace import PACE_WINDOW_DAYS, Pace, project
 from pledges.engine.scope import Scope, scope
@@ -27,6 +27,7 @@ from pledges.models import (
     ProgramRules,
     ProgressSnapshot,
     Review,
+    Submission,
 )
 from training.models import IN_SCOPE, Person, TrainingRecord
 
@@ -44,6 +45,21 @@ class Dashboard:
     review: Review | None  # the latest decision on the pledge, with its comments
     certificate: Certificate | None
     scope: Scope  # who the pledge leaves out; the roster's sworn officers
+    submission: Submission | None = None  # the pledge's latest, without its frozen evidence
+
+    @property
+    def stage(self) -> str:
+        """Where the agency stands: "none" (nothing signed yet) or its pledge's status."""
+        if self.pledge is None or self.pledge.status == PledgeStatus.DRAFT:
+            return "none"
+        return self.pledge.status
+
+    @property
+    def resubmit_by(self) -> date | None:
+        """The last day a returned pledge may be submitted again."""
+        if self.stage != PledgeStatus.RETURNED:
+            return None
+        return lifecycle.submission_deadline(self.pledge)
 
     @property
     def days_left(self) -> int | None:
@@ -57,7 +73,7 @@ def dashboard(agency: Agency) -> Dashboard:
     today = agency.today()
     pledge, rules = pledge_and_rules(agency, today)
     history = snapshot_history(agency, today)
-    review = certificate = None
+    review = certificate = submission = None
     if pledge:
         review = (
             Review.all_agencies.filter(submission__pledge=pledge)
@@ -66,6 +82,12 @@ def dashboard(agency: Agency) -> Dashboard:
             .first()
         )
         certificate = Certificate.all_agencies.filter(pledge=pledge, revoked_at=None).first()
+        submission = (
+            Submission.all_agencies.filter(pledge=pledge)
+            .defer("snapshot")
+            .order_by("-submitted_at")
+            .first()
+        )
     open_pledge = pledge if pledge and pledge.status in OPEN_STATUSES else None
     evaluation = evaluation_cache.evaluation(agency, today, rules)
     coverage = evaluation["coverage"]
@@ -78,6 +100,33 @@ def dashboard(agency: Agency) -> Dashboard:
         review=review,
         certificate=certificate,
         chart=chart(history, evaluation, rules, today),
+        scope=scope(agency),
+        submission=submission,
+    )
+
+
+@dataclass(frozen=True)
+class SubmissionPreview:
+    """What a reviewer will see if the pledge is submitted now: the parts a submission
+    freezes (`pledges.engine.submissions`), read live."""
+
+    evaluation: Evaluation
+    partnerships: list[PartnershipRow]  # in force today
+    policy: CrisisPolicy | None  # in force today
+    scope: Scope
+
+    @property
+    def in_scope(self) -> int:
+        return self.evaluation["coverage"].total or 0
+
+
+def submission_preview(agency: Agency) -> SubmissionPreview:
+    today = agency.today()
+    _, rules = pledge_and_rules(agency, today)
+    return SubmissionPreview(
+        evaluation=evaluation_cache.evaluation(agency, today, rules),
+        partnerships=[row for row in partnerships(agency, today) if row.standing.in_force],
+        policy=policy.in_force(policy.versions(agency), today),
         scope=scope(agency),
     )
 

@@ -19,6 +19,7 @@ from agencies.models import Agency, DocumentKind, User
 from agencies.tenancy import agency_scope
 from agencies.validation import check_same_agency, save_unique, validate
 from onemind.lib.dates import PAST_DAYS, PLANNED_DAYS, add_months, check_days, day
+from pledges.emails import notices
 from pledges.engine import lifecycle, progress
 from pledges.engine.submissions import fingerprint, frozen_evidence
 from pledges.models import (
@@ -171,22 +172,12 @@ def pledge_sign(
             signature=pledge.signature,
             affirmed=True,
         )
+        notices.pledge_signed(pledge)
         announce_evidence_changed(agency)
     return pledge
 
 
-RESUBMIT_GRACE_DAYS = 30
 SERIALIZATION_FAILURE = "40001"  # PostgreSQL's code for a REPEATABLE READ conflict
-
-
-def submission_deadline(pledge: Pledge):
-    """The last day the pledge can be submitted: its target date, or, once returned,
-    30 days after the return if that is later (time to fix what the reviewer found)."""
-    deadline = pledge.target_date
-    if pledge.status == PledgeStatus.RETURNED:
-        returned_on = timezone.localdate(pledge.status_changed_at)
-        deadline = max(deadline, returned_on + timedelta(days=RESUBMIT_GRACE_DAYS))
-    return deadline
 
 
 def pledge_submit(*, agency: Agency, actor: User, pledge: Pledge) -> Submission:
@@ -215,7 +206,7 @@ def _submit(agency: Agency, actor: User, pledge: Pledge) -> Submission:
             raise ValidationError(
                 f"A pledge that is {pledge.get_status_display().lower()} cannot be submitted."
             )
-        if today > submission_deadline(pledge):
+        if today > lifecycle.submission_deadline(pledge):
             raise ValidationError(
                 f"The target date ({day(pledge.target_date)}) has passed: the pledge can no "
                 "longer be submitted."
@@ -232,6 +223,7 @@ def _submit(agency: Agency, actor: User, pledge: Pledge) -> Submission:
             snapshot=snapshot,
             snapshot_sha256=fingerprint(snapshot),
         )
+        notices.pledge_submitted(submission)
         announce_evidence_changed(agency)
     return submission
 
@@ -257,7 +249,7 @@ def pledge_withdraw(*, agency: Agency, actor: User, pledge: Pledge, reason: str)
 def lapse_overdue_pledges(on) -> int:
     """Pledges past their target date (and past a returned pledge's grace) lapse; one
     under review does not. A pledge that changed meanwhile is left as it is."""
-    grace_start = timezone.now() - timedelta(days=RESUBMIT_GRACE_DAYS + 1)
+    grace_start = timezone.now() - timedelta(days=lifecycle.RESUBMIT_GRACE_DAYS + 1)
     overdue = Pledge.all_agencies.filter(target_date__lt=on).filter(
         Q(status=PledgeStatus.PLEDGED)
         | Q(status=PledgeStatus.RETURNED, status_changed_at__lt=grace_start)

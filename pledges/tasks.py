@@ -1,8 +1,9 @@
 """Background work of the pledges app: recomputing progress, lapsing overdue pledges,
-rendering certificates and the program report, queueing the scheduled emails."""
+rendering certificates and the reports asked for on a page, queueing the scheduled emails."""
 
 import logging
-from datetime import datetime, timedelta
+import zoneinfo
+from datetime import UTC, datetime, timedelta
 
 from celery import shared_task
 from django.core.cache import cache
@@ -20,6 +21,7 @@ from pledges.emails import notices
 from pledges.engine import progress
 from pledges.models import Certificate
 from pledges.program.queries import program_figures
+from pledges.report import progress_report, progress_report_pdf
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +94,7 @@ def certificate_pdf_ready(certificate: Certificate) -> bool:
 def _ask_once_a_minute(task, *args) -> None:
     """A page asked for a PDF not rendered yet: the worker renders it, asked at most once a
     minute however often the page is reloaded."""
-    key = f"pledges:render-asked:{task.name}:{args}"
+    key = ":".join(["pledges:render-asked", task.name, *map(str, args)])
     try:
         if not cache.add(key, 1, 60):
             return
@@ -132,19 +134,38 @@ def queue_scheduled_emails() -> int:
     return notices.queue_scheduled_emails()
 
 
-# The program report: its figures move with recomputes, so a stored report serves the hour it
-# was rendered in, and the one before it is removed when the next is stored.
+# Reports on demand (the program's, an agency's progress report): their figures move with
+# recomputes, so a stored report serves the hour it was rendered in, and the ones before it are
+# removed when the next is stored.
 PROGRAM_REPORTS = "program-reports"
 
 
+def _hourly(folder: str, prefix: str, at: datetime) -> str:
+    return f"{folder}/{prefix}-{at.astimezone(UTC):%Y-%m-%dT%H}.pdf"
+
+
+def _stored(name: str) -> str | None:
+    return name if default_storage.exists(name) else None
+
+
+def _store_replacing_earlier(folder: str, name: str, render) -> str:
+    """Store the PDF `render()` makes under `name` once; remove the folder's earlier ones."""
+    if not default_storage.exists(name):
+        name = default_storage.save(name, ContentFile(render()))
+    _, stored = default_storage.listdir(folder)
+    for earlier in stored:
+        if f"{folder}/{earlier}" < name:
+            default_storage.delete(f"{folder}/{earlier}")
+    return name
+
+
 def program_report_name(at: datetime) -> str:
-    return f"{PROGRAM_REPORTS}/one-mind-program-report-{at:%Y-%m-%dT%H}.pdf"
+    return _hourly(PROGRAM_REPORTS, "one-mind-program-report", at)
 
 
 def stored_program_report(at: datetime) -> str | None:
     """The stored program report of the hour of `at`, if rendered."""
-    name = program_report_name(at)
-    return name if default_storage.exists(name) else None
+    return _stored(program_report_name(at))
 
 
 def ask_for_program_report(at: datetime) -> None:
@@ -153,15 +174,44 @@ def ask_for_program_report(at: datetime) -> None:
 
 @shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
 def render_program_report(at_iso: str) -> str:
-    """Render and store the program report of an hour once; earlier ones are removed."""
+    """Render and store the program report of an hour once."""
     at = datetime.fromisoformat(at_iso)
-    name = program_report_name(at)
-    if not default_storage.exists(name):
+
+    def render() -> bytes:
         figures = program_figures(timezone.localdate(at))
-        pdf = render_pdf("pledges/program_report_pdf.html", {"figures": figures})
-        name = default_storage.save(name, ContentFile(pdf))
-    _, stored = default_storage.listdir(PROGRAM_REPORTS)
-    for earlier in stored:
-        if f"{PROGRAM_REPORTS}/{earlier}" < name:
-            default_storage.delete(f"{PROGRAM_REPORTS}/{earlier}")
-    return name
+        return render_pdf("pledges/program_report_pdf.html", {"figures": figures})
+
+    return _store_replacing_earlier(PROGRAM_REPORTS, program_report_name(at), render)
+
+
+def _progress_reports(agency: Agency) -> str:
+    return f"progress-reports/{agency.public_id}"
+
+
+def progress_report_name(agency: Agency, at: datetime) -> str:
+    return _hourly(_progress_reports(agency), "one-mind-progress-report", at)
+
+
+def stored_progress_report(agency: Agency, at: datetime) -> str | None:
+    """The agency's stored progress report of the hour of `at`, if rendered."""
+    return _stored(progress_report_name(agency, at))
+
+
+def ask_for_progress_report(agency: Agency, at: datetime) -> None:
+    _ask_once_a_minute(render_progress_report, agency.pk, at.isoformat())
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
+def render_progress_report(agency_id: int, at_iso: str) -> str:
+    """Render and store an agency's progress report of an hour once (the largest agency's
+    takes about ten seconds: never while a page waits)."""
+    agency = Agency.objects.get(pk=agency_id)
+    at = datetime.fromisoformat(at_iso)
+    on = timezone.localdate(at, timezone=zoneinfo.ZoneInfo(agency.time_zone))
+
+    def render() -> bytes:
+        return progress_report_pdf(progress_report(agency, on))
+
+    return _store_replacing_earlier(
+        _progress_reports(agency), progress_report_name(agency, at), render
+    )

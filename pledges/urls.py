@@ -15,6 +15,7 @@ urlpatterns = [
         views.certificate_download,
         name="certificate_download",
     ),
+    path("report.pdf", views.progress_report_download, name="progress_report_download"),
     path("policy/", views.policy_detail, name="policy_detail"),
     path("policy/new/", views.policy_create, name="policy_create"),
     path("emails/", email_views.email_preferences, name="email_preferences"),

@@ -3,14 +3,18 @@ crisis-response policy."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from agencies import documents
 from agencies.access import agency_view
 from agencies.forms import add_service_error
 from agencies.models import Capability
 from onemind.lib.dates import add_months
-from pledges import queries, services
+from pledges import queries, services, tasks
 from pledges.engine import lifecycle, policy
 from pledges.forms import PledgeForm, PolicyForm, WithdrawForm
 from pledges.models import (
@@ -22,9 +26,6 @@ from pledges.models import (
     ProgramRules,
 )
 from pledges.tasks import ask_for_certificate_pdf, certificate_pdf_ready
-
-# A certificate's PDF is usually rendered within seconds of its approval.
-CERTIFICATE_RETRY_SECONDS = 10
 
 
 @agency_view(Capability.VIEW, methods=("GET",))
@@ -98,7 +99,10 @@ def _signed_pledge() -> Pledge | None:
 def pledge_sign(request, agency_slug: str):
     agency = request.agency
     if _signed_pledge():
-        messages.info(request, "Your agency's pledge is already signed.")
+        messages.info(request, _("Your agency's pledge is already signed."))
+        return redirect("agency_dashboard", agency_slug=agency_slug)
+    if Certificate.objects.filter(revoked_at=None).exists():
+        messages.info(request, _("Your agency is certified: there is no pledge to sign."))
         return redirect("agency_dashboard", agency_slug=agency_slug)
     today = agency.today()
     rules = ProgramRules.objects.in_force(today)
@@ -126,21 +130,32 @@ def pledge_sign(request, agency_slug: str):
     return render(request, "pledges/pledge_sign.html", {"form": form, "rules": rules})
 
 
-@agency_view(Capability.MANAGE, methods=("POST",))
+@agency_view(Capability.MANAGE)
 def pledge_submit(request, agency_slug: str):
+    """What the reviewer will see, then the submission itself (a POST from that page)."""
     pledge = _signed_pledge()
     if pledge is None:
-        messages.error(request, "There is no signed pledge to submit.")
+        messages.error(request, _("There is no signed pledge to submit."))
         return redirect("agency_dashboard", agency_slug=agency_slug)
-    try:
-        services.pledge_submit(agency=request.agency, actor=request.user, pledge=pledge)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request, "Submitted for certification. Program staff will review it and tell you."
-        )
-    return redirect("agency_dashboard", agency_slug=agency_slug)
+    if request.method == "POST":
+        try:
+            services.pledge_submit(agency=request.agency, actor=request.user, pledge=pledge)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("Submitted for certification. Program staff will review it and tell you."),
+            )
+        return redirect("agency_dashboard", agency_slug=agency_slug)
+    preview = queries.submission_preview(request.agency)
+    context = {
+        "pledge": pledge,
+        "preview": preview,
+        "can_submit": lifecycle.can_move(pledge, PledgeStatus.SUBMITTED)
+        and preview.evaluation.all_met,
+    }
+    return render(request, "pledges/pledge_submit.html", context)
 
 
 @agency_view(Capability.MANAGE)
@@ -172,9 +187,28 @@ def certificate_download(request, agency_slug: str, certificate_id):
     )
     if not certificate_pdf_ready(certificate):
         ask_for_certificate_pdf(certificate.pk)
-        response = render(
-            request, "pledges/certificate_pending.html", {"certificate": certificate}, status=202
+        return documents.being_prepared(
+            request,
+            _("Certificate %(number)s is being prepared") % {"number": certificate.number},
+            retry_label=_("Download the certificate"),
+            back=(reverse("agency_dashboard", args=[agency_slug]), _("Back to the dashboard")),
         )
-        response["Retry-After"] = str(CERTIFICATE_RETRY_SECONDS)
-        return response
     return documents.serve_file(certificate.pdf, f"{certificate.number}.pdf", "application/pdf")
+
+
+@agency_view(Capability.VIEW, methods=("GET",))
+def progress_report_download(request, agency_slug: str):
+    """The agency's progress report as a PDF, rendered by the worker when asked for (once an
+    hour at most); until it is stored, a page that says it is being prepared."""
+    now = timezone.now()
+    stored = tasks.stored_progress_report(request.agency, now)
+    if stored is None:
+        tasks.ask_for_progress_report(request.agency, now)
+        return documents.being_prepared(
+            request,
+            _("The progress report is being prepared"),
+            retry_label=_("Download the progress report"),
+            back=(reverse("agency_dashboard", args=[agency_slug]), _("Back to the dashboard")),
+        )
+    name = f"one-mind-progress-{request.agency.slug}-{request.agency.today():%Y-%m-%d}.pdf"
+    return documents.serve_file(default_storage.open(stored), name, "application/pdf")

@@ -14,6 +14,7 @@ from agencies.models import (
     Invitation,
     Membership,
     OutboxEmail,
+    OutboxStatus,
     Role,
     User,
 )
@@ -240,8 +241,20 @@ def meets_everything(agency, people=5):
         TrainingRecordFactory(person__agency=agency, course=course(kind))
 
 
-def sign(agency, actor, **overrides):
-    """The agency's pledge, signed by `actor` through the service, 24 months out."""
+RECEIPTS = (EmailKind.PLEDGE_SIGNED, EmailKind.PLEDGE_SUBMITTED)
+
+
+def receipts_sent() -> int:
+    """Mark the receipts of signing and submitting waiting in the outbox as sent long ago:
+    for tests about other emails, whose pledge was signed before the story begins."""
+    return OutboxEmail.objects.filter(kind__in=RECEIPTS, status=OutboxStatus.PENDING).update(
+        status=OutboxStatus.SENT, sent_at=timezone.now()
+    )
+
+
+def sign(agency, actor, receipt_sent=True, **overrides):
+    """The agency's pledge, signed by `actor` through the service, 24 months out (its
+    receipt email already sent, unless `receipt_sent=False`)."""
     today = agency.today()
     fields = {
         "chief_name": "Ana Rivera",
@@ -252,7 +265,19 @@ def sign(agency, actor, **overrides):
         "ip": "203.0.113.7",
         **overrides,
     }
-    return pledge_services.pledge_sign(agency=agency, actor=actor, **fields)
+    pledge = pledge_services.pledge_sign(agency=agency, actor=actor, **fields)
+    if receipt_sent:
+        receipts_sent()
+    return pledge
+
+
+def submit(agency, actor, pledge=None):
+    """The agency's pledge (signed now if not given) submitted by `actor`, its receipts
+    already sent."""
+    pledge = pledge or sign(agency, actor)
+    submission = pledge_services.pledge_submit(agency=agency, actor=actor, pledge=pledge)
+    receipts_sent()
+    return submission
 
 
 def submission_of(agency):

@@ -8,6 +8,22 @@ from django.utils import timezone
 
 from agencies.models import Agency
 from tests import files
+from tests.factories import PASSWORD
+
+# A new account, as the sign-up page asks for it.
+NEW_ACCOUNT = {
+    "first_name": "Dana",
+    "last_name": "Reyes",
+    "email": "dana.reyes@riverton.example",
+    "password1": PASSWORD,
+    "password2": PASSWORD,
+}
+
+
+def sign_up(client, query: str = "", **changes):
+    """Send the sign-up form (`query` added to its address), changed where `changes` says."""
+    return client.post(reverse("account_signup") + query, {**NEW_ACCOUNT, **changes})
+
 
 # A new agency's registration, with a lower-case ORI and a state by its name.
 NEW_AGENCY = {

@@ -21,6 +21,7 @@ from pledges.models import Certificate
 from pledges.tasks import recompute_agency
 from tests.conftest import DEAD_REDIS, deadline, login, redis_at, totp_code
 from tests.factories import PASSWORD, ImportBatchFactory, meets_everything, sign
+from tests.forms import sign_up
 from training.models import ImportBatch, ImportState, Person
 
 LOGIN = "/accounts/login/"
@@ -95,10 +96,7 @@ def test_the_outage_is_logged_once_not_on_every_call(client, coordinator, redis_
 
 
 def test_signing_up_and_resetting_a_password_while_redis_is_down(client, redis_down, editor):
-    response = client.post(
-        reverse("account_signup"),
-        {"email": "new@agency.example", "password1": PASSWORD, "password2": PASSWORD},
-    )
+    response = sign_up(client, email="new@agency.example")
     assert response.status_code == 302
     assert User.objects.filter(email="new@agency.example").exists()
     response = client.post(reverse("account_reset_password"), {"email": editor.email})

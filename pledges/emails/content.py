@@ -30,6 +30,7 @@ from pledges.models import (
     Pledge,
     PledgeStatus,
     Review,
+    Submission,
 )
 from pledges.program import queries as program_queries
 from pledges.report import lapsing_training, progress_report, progress_report_pdf
@@ -183,6 +184,33 @@ def _submission_returned(renderer: Renderer, row: OutboxEmail) -> Content:
     )
 
 
+def _pledge_signed(renderer: Renderer, row: OutboxEmail) -> Content:
+    pledge = Pledge.all_agencies.select_related("rules", "signed_by").get(
+        pk=row.context["pledge_id"]
+    )
+    return Content({"pledge": pledge, "dashboard_url": agency_url("agency_dashboard", row.agency)})
+
+
+def _pledge_submitted(renderer: Renderer, row: OutboxEmail) -> Content:
+    submission = Submission.all_agencies.select_related("pledge", "submitted_by").get(
+        pk=row.context["submission_id"]
+    )
+    if submission.pledge.status == PledgeStatus.WITHDRAWN:
+        raise Skip("The pledge was withdrawn.")
+    snapshot = submission.snapshot
+    return Content(
+        {
+            "submission": submission,
+            "requirements": snapshot.get("requirements", []),
+            "partnerships": snapshot.get("partnerships", []),
+            "policy": snapshot.get("policy"),
+            "people_counted": len(snapshot.get("people", [])),
+            "fingerprint": submission.snapshot_sha256,
+            "dashboard_url": agency_url("agency_dashboard", row.agency),
+        }
+    )
+
+
 def _certificate_issued(renderer: Renderer, row: OutboxEmail) -> Content:
     certificate = Certificate.all_agencies.get(pk=row.context["certificate_id"])
     if not certificate.is_valid:
@@ -212,6 +240,8 @@ COMPOSERS: dict[str, Callable[[Renderer, OutboxEmail], Content]] = {
     EmailKind.SUBMISSION_RETURNED: _submission_returned,
     EmailKind.CERTIFICATE_ISSUED: _certificate_issued,
     EmailKind.STAFF_DIGEST: _staff_digest,
+    EmailKind.PLEDGE_SIGNED: _pledge_signed,
+    EmailKind.PLEDGE_SUBMITTED: _pledge_submitted,
 }
 
 KINDS = [

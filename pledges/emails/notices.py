@@ -29,6 +29,7 @@ from pledges.models import (
     PledgeStatus,
     ReportFrequency,
     Review,
+    Submission,
 )
 from training.models import CIT_KINDS, IN_SCOPE, MHFA_KINDS, Person, TrainingRecord
 from training.queries import valid_records
@@ -50,6 +51,30 @@ def _to_members(agency_id: int, kind: str, period: str, context: dict) -> list[L
     """One agency's letter, to each member who wants reminders."""
     members = _reminder_subscribers([agency_id]).get(agency_id, [])
     return [Letter(kind, user_id, agency_id, period, context) for user_id in members]
+
+
+def pledge_signed(pledge: Pledge) -> int:
+    """A receipt of the signature, to the agency's members who want notices."""
+    return outbox_add(
+        _to_members(
+            pledge.agency_id,
+            EmailKind.PLEDGE_SIGNED,
+            f"pledge:{pledge.pk}",
+            {"pledge_id": pledge.pk},
+        )
+    )
+
+
+def pledge_submitted(submission: Submission) -> int:
+    """A receipt of the submission: what the reviewer will see, and what happens next."""
+    return outbox_add(
+        _to_members(
+            submission.agency_id,
+            EmailKind.PLEDGE_SUBMITTED,
+            f"submission:{submission.pk}",
+            {"submission_id": submission.pk},
+        )
+    )
 
 
 def submission_returned(review: Review) -> int:

@@ -1,8 +1,10 @@
 """The one place a pledge changes status: the allowed moves, checked under a row lock and
-audited. Services decide when to move; this decides whether the move is allowed."""
+audited, and the last day a pledge may be submitted. Services decide when to move; this
+decides whether the move is allowed."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -56,3 +58,17 @@ def move(pledge: Pledge, to: str, *, actor: User | None, **facts: Any) -> Pledge
     )
     pledge.status, pledge.status_changed_at = locked.status, locked.status_changed_at
     return pledge
+
+
+# A returned pledge may be resubmitted this long after the return, even past its target date.
+RESUBMIT_GRACE_DAYS = 30
+
+
+def submission_deadline(pledge: Pledge) -> date:
+    """The last day the pledge can be submitted: its target date, or, once returned,
+    30 days after the return if that is later (time to fix what the reviewer found)."""
+    deadline = pledge.target_date
+    if pledge.status == PledgeStatus.RETURNED:
+        returned_on = timezone.localdate(pledge.status_changed_at)
+        deadline = max(deadline, returned_on + timedelta(days=RESUBMIT_GRACE_DAYS))
+    return deadline

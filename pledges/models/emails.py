@@ -63,3 +63,5 @@ class EmailKind(models.TextChoices):
     SUBMISSION_RETURNED = "submission_returned", "Submission returned"
     CERTIFICATE_ISSUED = "certificate_issued", "Certificate issued"
     STAFF_DIGEST = "staff_digest", "Weekly program digest"
+    PLEDGE_SIGNED = "pledge_signed", "Pledge signed (receipt)"
+    PLEDGE_SUBMITTED = "pledge_submitted", "Pledge submitted (receipt)"

@@ -9,7 +9,9 @@ from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from agencies import documents
@@ -117,7 +119,6 @@ def _csv_rows(rows):
 # The program at a glance
 
 PROGRAM_CACHE_SECONDS = 300
-REPORT_RETRY_SECONDS = 10
 
 
 def _program_figures():
@@ -147,9 +148,12 @@ def program_report(request):
     stored = tasks.stored_program_report(now)
     if stored is None:
         tasks.ask_for_program_report(now)
-        response = render(request, "staff/program_report_pending.html", status=202)
-        response["Retry-After"] = str(REPORT_RETRY_SECONDS)
-        return response
+        return documents.being_prepared(
+            request,
+            _("The program report is being prepared"),
+            retry_label=_("Download the program report"),
+            back=(reverse("staff:program_dashboard"), _("Back to the program")),
+        )
     return documents.serve_file(
         default_storage.open(stored),
         f"one-mind-program-report-{timezone.localdate(now):%Y-%m-%d}.pdf",

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from agencies.models import AuditEvent, Membership, User
 from agencies.services import invitation_token
+from tests import forms
 from tests.conftest import login
 from tests.factories import PASSWORD, InvitationFactory
 
@@ -39,8 +40,7 @@ def link_sent_to(email: str, path: str) -> str | None:
 
 
 def sign_up(client, email=OWNED):
-    data = {"email": email, "password1": DANAS_PASSWORD, "password2": DANAS_PASSWORD}
-    return client.post(reverse("account_signup"), data)
+    return forms.sign_up(client, email=email, password1=DANAS_PASSWORD, password2=DANAS_PASSWORD)
 
 
 def signs_in(client, email, password) -> bool:

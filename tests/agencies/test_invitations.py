@@ -1,12 +1,14 @@
 """Invitations: emailed, single use, expiring, bound to the invited address."""
 
+import html
 import re
 import threading
 from unittest import mock
-from urllib.parse import quote
+from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 import time_machine
+from allauth.account.models import EmailAddress
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -14,11 +16,21 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agencies import services, tasks
-from agencies.models import AuditEvent, Invitation, Membership, OutboxEmail, OutboxStatus, Role
+from agencies.models import (
+    AuditEvent,
+    Invitation,
+    Membership,
+    OutboxEmail,
+    OutboxStatus,
+    Role,
+    User,
+)
 from agencies.outbox import sending
 from agencies.services import invitation_token
 from tests.conftest import login
 from tests.factories import InvitationFactory, UserFactory
+from tests.forms import sign_up
+from tests.pages import check_page
 
 
 @pytest.fixture
@@ -358,3 +370,89 @@ def test_two_invitations_posted_at_once_leave_one(roles, outcomes):
         refused = next(r for r in responses.values() if r.status_code == 200)
         assert "invited new.hire@millbrook.example" in refused.content.decode()
         assert "a moment ago" in refused.content.decode()
+
+
+# Signing up from an invitation: the invitation confirms the invited address.
+
+
+def signup_link(client, invitation) -> str:
+    """The invitation page's "Create an account" link, as an anonymous visitor sees it."""
+    page = client.get(reverse("invitation_accept", args=[invitation_token(invitation)]))
+    found = re.search(
+        r'href="(/accounts/signup/\?[^"]+)">Create an account<', page.content.decode()
+    )
+    return html.unescape(found.group(1))
+
+
+def test_an_invitee_signs_up_with_the_address_confirmed_and_joins(client, agency_a):
+    invitation = InvitationFactory(agency=agency_a, email="new.hire@millbrook.example")
+    link = signup_link(client, invitation)
+    query = parse_qs(urlsplit(link).query)
+    page = client.get(link).content.decode()
+    check_page(page)
+    assert f"Join {agency_a.name}" in page
+    email_field = re.search(r'<input[^>]*name="email"[^>]*>', page).group(0)
+    assert 'value="new.hire@millbrook.example"' in email_field and "disabled" in email_field
+
+    # The browser sends the hidden invitation field, and no value for the locked address.
+    response = sign_up(
+        client,
+        query=link.removeprefix("/accounts/signup/"),
+        invitation=query["invitation"][0],
+        email="",
+    )
+    assert response["Location"] == query["next"][0]  # signed in at once, back to accept
+    assert mail.outbox == []  # no confirmation email to wait for
+    user = User.objects.get(email="new.hire@millbrook.example")
+    assert EmailAddress.objects.get(user=user).verified
+    assert client.session["_auth_user_id"] == str(user.pk)
+
+    assert client.post(query["next"][0]).status_code == 302
+    assert Membership.all_agencies.get(user=user).role == invitation.role
+
+
+def test_the_invited_address_cannot_be_swapped_for_another(client, agency_a):
+    invitation = InvitationFactory(agency=agency_a, email="invited@millbrook.example")
+    link = signup_link(client, invitation) + "&email=taken.over%40elsewhere.example"
+    response = sign_up(
+        client,
+        query=link.removeprefix("/accounts/signup/"),
+        invitation=invitation_token(invitation),
+        email="taken.over@elsewhere.example",
+    )
+    assert response.status_code == 302
+    user = User.objects.get(email="invited@millbrook.example")
+    assert not User.objects.filter(email__icontains="elsewhere").exists()
+    assert list(EmailAddress.objects.filter(user=user).values_list("email", "verified")) == [
+        ("invited@millbrook.example", True)
+    ]
+    assert not EmailAddress.objects.filter(email__icontains="elsewhere").exists()
+
+
+@pytest.mark.parametrize("state", ["forged", "withdrawn", "expired", "used"])
+def test_an_invitation_that_cannot_be_accepted_confirms_nothing(client, agency_a, state):
+    invitation = InvitationFactory(agency=agency_a, email="invited@millbrook.example")
+    token = invitation_token(invitation)
+    if state == "forged":
+        token = token[:-3] + "abc"
+    elif state == "withdrawn":
+        Invitation.all_agencies.filter(pk=invitation.pk).update(revoked_at=timezone.now())
+    elif state == "expired":
+        Invitation.all_agencies.filter(pk=invitation.pk).update(expires_at=timezone.now())
+    else:
+        Invitation.all_agencies.filter(pk=invitation.pk).update(accepted_at=timezone.now())
+    page = client.get(reverse("account_signup") + f"?invitation={quote(token)}")
+    assert "disabled" not in re.search(r'<input[^>]*name="email"[^>]*>', page.content.decode())[0]
+
+    response = sign_up(
+        client,
+        query=f"?invitation={quote(token)}",
+        invitation=token,
+        email="someone@elsewhere.example",
+    )
+    assert response["Location"] == "/accounts/confirm-email/"
+    user = User.objects.get(email="someone@elsewhere.example")
+    assert not EmailAddress.objects.get(user=user).verified
+    [confirmation] = mail.outbox
+    assert confirmation.to == ["someone@elsewhere.example"]
+    assert "_auth_user_id" not in client.session

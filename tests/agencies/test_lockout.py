@@ -9,6 +9,7 @@ from django.utils import timezone
 from agencies.models import AuditEvent, Membership
 from tests.conftest import login
 from tests.factories import PASSWORD, UserFactory
+from tests.forms import sign_up
 
 LOGIN = "/accounts/login/"
 
@@ -168,9 +169,6 @@ def test_a_password_reset_by_email_releases_the_lock(client, editor):
 
 @pytest.mark.parametrize("password", ["short-pw", "password1234", "123456789012"])
 def test_weak_passwords_are_refused_at_signup(client, db, password):
-    response = client.post(
-        reverse("account_signup"),
-        {"email": "new@agency.example", "password1": password, "password2": password},
-    )
+    response = sign_up(client, email="new@agency.example", password1=password, password2=password)
     assert response.status_code == 200
     assert not UserFactory._meta.model.objects.filter(email="new@agency.example").exists()

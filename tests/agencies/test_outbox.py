@@ -21,11 +21,10 @@ from agencies.outbox import services as outbox_services
 from agencies.outbox.messages import Renderer
 from agencies.outbox.services import Letter, outbox_add
 from agencies.services import invitation_create
-from pledges import services
 from pledges.certification import services as certification
 from pledges.models import EmailKind
 from tests.conftest import login
-from tests.factories import meets_everything, sign, staff_digests
+from tests.factories import meets_everything, staff_digests, submit
 
 
 def statuses() -> dict[str, int]:
@@ -46,15 +45,13 @@ def test_the_same_email_written_twice_is_one_row(db, reviewer):
 
 def test_a_rolled_back_event_leaves_no_email(agency_a, coordinator, reviewer):
     meets_everything(agency_a)
-    submission = services.pledge_submit(
-        agency=agency_a, actor=coordinator, pledge=sign(agency_a, coordinator)
-    )
+    submission = submit(agency_a, coordinator)
     with pytest.raises(RuntimeError), transaction.atomic():
         certification.review_return(
             reviewer=reviewer, submission=submission, comments={"policy": "Add § 4."}
         )
         raise RuntimeError("the request failed after the decision")
-    assert not OutboxEmail.objects.exists()
+    assert not OutboxEmail.objects.filter(kind=EmailKind.SUBMISSION_RETURNED).exists()
 
 
 def test_running_the_dispatcher_again_sends_nothing_more(db):
@@ -219,9 +216,7 @@ def test_with_the_broker_down_the_email_goes_out_at_the_next_run(
     client, agency_a, coordinator, reviewer, smtp_inbox, django_capture_on_commit_callbacks
 ):
     meets_everything(agency_a)
-    submission = services.pledge_submit(
-        agency=agency_a, actor=coordinator, pledge=sign(agency_a, coordinator)
-    )
+    submission = submit(agency_a, coordinator)
     login(client, reviewer, mfa=True)
     with (
         mock.patch.object(
@@ -236,7 +231,8 @@ def test_with_the_broker_down_the_email_goes_out_at_the_next_run(
     assert response.status_code == 302  # the decision stands
     assert queued.called
     assert smtp_inbox.messages == []
-    assert OutboxEmail.objects.get().status == OutboxStatus.PENDING
+    returned = OutboxEmail.objects.get(kind=EmailKind.SUBMISSION_RETURNED)
+    assert returned.status == OutboxStatus.PENDING
 
     assert tasks.dispatch_outbox() == 1  # the periodic run
     [message] = smtp_inbox.to(coordinator.email)

@@ -33,14 +33,18 @@ def sign_in_with_the_keyboard(page, email: str, password: str) -> None:
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
 
-def test_a_new_agency_registers_verifies_signs_the_pledge_and_invites_an_editor(page, live_server):
+def test_a_new_agency_registers_verifies_signs_the_pledge_and_invites_an_editor(
+    browser, page, live_server
+):
     # Sign up, and verify the address from the email.
     page.goto("/accounts/signup/")
     assert_accessible(page)
+    field(page, "first_name").fill("Dana")
+    field(page, "last_name").fill("Whitfield")
     field(page, "email").fill("dana@riverton.example")
     field(page, "password1").fill(PASSWORD)
     field(page, "password2").fill(PASSWORD)
-    submit(page, page.get_by_role("button", name="Sign Up"))
+    submit(page, page.get_by_role("button", name="Create account"))
     assert page.get_by_role("heading", level=1).inner_text().strip()
     assert_accessible(page)
 
@@ -92,6 +96,28 @@ def test_a_new_agency_registers_verifies_signs_the_pledge_and_invites_an_editor(
     assert_accessible(page)
     assert Invitation.all_agencies.get(agency=agency).email == "sam@riverton.example"
     assert mail.outbox[-1].to == ["sam@riverton.example"]
+
+    # The editor, in a browser of their own, signs up from the invitation: the address is
+    # the invited one, confirmed by the invitation, so no email to wait for.
+    sam = browser.new_context(base_url=live_server.url).new_page()
+    sam.goto(link_in_last_email("/invitations/").replace("http://localhost:8000", ""))
+    assert_accessible(sam)
+    submit(sam, sam.get_by_role("link", name="Create an account"))
+    assert_accessible(sam)
+    assert field(sam, "email").input_value() == "sam@riverton.example"
+    assert field(sam, "email").is_disabled()
+    field(sam, "first_name").fill("Sam")
+    field(sam, "last_name").fill("Ortega")
+    field(sam, "password1").fill(PASSWORD)
+    field(sam, "password2").fill(PASSWORD)
+    submit(sam, sam.get_by_role("button", name="Create account"))
+    assert "/invitations/" in sam.url
+    assert mail.outbox[-1].to == ["sam@riverton.example"]  # still the invitation, nothing new
+    submit(sam, sam.get_by_role("button", name="Accept invitation"))
+    assert sam.url.endswith("/a/riverton-pd/")
+    page.goto("/a/riverton-pd/members/")
+    assert page.get_by_role("rowheader", name="Sam Ortega").is_visible()
+    assert_accessible(page)
 
 
 def test_a_form_error_is_announced_and_linked_to_its_field(page, live_server):
@@ -271,9 +297,19 @@ def test_the_coordinator_records_an_mou_and_a_policy_and_submits(page, tmp_path)
     submit(page, nav(page, "Riverton Police Department"))
     assert_accessible(page)
     assert page.locator("main").get_by_text("Not met").count() == 0
-    submit(page, page.get_by_role("button", name="Submit for certification"))
+    submit(page, page.get_by_role("link", name="Review and submit for certification"))
+    page.wait_for_url("**/pledge/submit/")
+    assert_accessible(page)
+    summary = page.locator("main").inner_text()
+    assert "This is what the program's reviewer will see" in summary
+    assert "Response to persons in crisis" in summary  # the policy it rests on
+    # Submitted with the keyboard alone, from the summary.
+    tab_to(page, page.get_by_role("button", name="Submit for certification"))
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/a/{agency.slug}/")
     assert_accessible(page)
     assert Pledge.all_agencies.get(agency=agency).status == PledgeStatus.SUBMITTED
+    assert "Being reviewed" in page.locator("main").inner_text()
 
 
 def submitted_agency():
@@ -318,6 +354,8 @@ def test_a_reviewer_returns_the_coordinator_resubmits_the_reviewer_approves(
     sign_in(agency_side, coordinator.email)
     assert_accessible(agency_side)
     assert "Section 4 must name the county crisis line." in agency_side.locator("main").inner_text()
+    submit(agency_side, agency_side.get_by_role("link", name="Review and submit again"))
+    assert_accessible(agency_side)
     submit(agency_side, agency_side.get_by_role("button", name="Submit for certification"))
     assert Pledge.all_agencies.get(agency=agency).status == PledgeStatus.SUBMITTED
 

@@ -247,4 +247,4 @@ def test_the_days_left_are_counted_in_words(client, agency_a, coordinator, days,
     ):
         login(client, coordinator)
         page = dashboard(client, agency_a)
-    assert f"<strong>{words} · " in page
+    assert f"<strong>{words}</p>" in page

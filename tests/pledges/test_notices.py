@@ -12,7 +12,6 @@ from django.urls import reverse
 from agencies.models import Agency, AuditEvent, OutboxEmail, OutboxStatus, Role
 from agencies.outbox import sending
 from agencies.outbox.services import outbox_add
-from pledges import services
 from pledges.certification import services as certification
 from pledges.emails import notices, subscriptions
 from pledges.emails import services as email_services
@@ -31,6 +30,7 @@ from tests.factories import (
     course,
     meets_everything,
     sign,
+    submit,
 )
 from training.models import CourseKind
 
@@ -83,7 +83,7 @@ def test_target_date_reminders_at_180_90_30_and_7_days(agency_a, coordinator, ed
 def test_a_submitted_pledge_gets_no_target_reminder(agency_a, coordinator):
     meets_everything(agency_a)
     pledge = sign(agency_a, coordinator)
-    services.pledge_submit(agency=agency_a, actor=coordinator, pledge=pledge)
+    submit(agency_a, coordinator, pledge)
     with time_machine.travel(pledge.target_date - timedelta(days=30)):
         assert notices.target_reminder_letters() == []
 
@@ -130,7 +130,7 @@ def test_a_renewed_mou_is_not_announced_after_all(agency_a, coordinator):
     )
     assert sending.dispatch().skipped == 1
     assert mail.outbox == []
-    assert "renewed" in OutboxEmail.objects.get().last_error
+    assert "renewed" in OutboxEmail.objects.get(kind=EmailKind.PARTNERSHIP_EXPIRING).last_error
 
 
 def test_an_mou_renewed_ahead_of_its_end_is_no_news(agency_a, coordinator):
@@ -198,9 +198,7 @@ def test_returned_submission_reaches_members_with_the_comments(
     agency_a, coordinator, editor, viewer, reviewer
 ):
     meets_everything(agency_a)
-    submission = services.pledge_submit(
-        agency=agency_a, actor=coordinator, pledge=sign(agency_a, coordinator)
-    )
+    submission = submit(agency_a, coordinator)
     review = certification.review_return(
         reviewer=reviewer,
         submission=submission,
@@ -215,7 +213,8 @@ def test_returned_submission_reaches_members_with_the_comments(
     assert "Partnership: The MOU's signature page is missing." in message.body
     html = message.alternatives[0].content
     assert "The MOU&#x27;s signature page is missing." in html  # escaped in HTML
-    assert review.pk == OutboxEmail.objects.first().context["review_id"]
+    returned = OutboxEmail.objects.get(kind=EmailKind.SUBMISSION_RETURNED, recipient=coordinator)
+    assert returned.context["review_id"] == review.pk
 
 
 def test_an_issued_certificate_is_announced_and_a_revoked_one_is_not(
@@ -223,9 +222,7 @@ def test_an_issued_certificate_is_announced_and_a_revoked_one_is_not(
 ):
     Agency.objects.filter(pk=agency_a.pk).update(verified=True)
     meets_everything(agency_a)
-    submission = services.pledge_submit(
-        agency=agency_a, actor=coordinator, pledge=sign(agency_a, coordinator)
-    )
+    submission = submit(agency_a, coordinator)
     _, certificate = certification.review_approve(reviewer=reviewer, submission=submission)
     [row] = queued(EmailKind.CERTIFICATE_ISSUED)
     sending.dispatch()
@@ -243,9 +240,7 @@ def test_an_issued_certificate_is_announced_and_a_revoked_one_is_not(
 def test_a_reissued_certificate_says_what_it_replaces(agency_a, coordinator, reviewer):
     Agency.objects.filter(pk=agency_a.pk).update(verified=True)
     meets_everything(agency_a)
-    submission = services.pledge_submit(
-        agency=agency_a, actor=coordinator, pledge=sign(agency_a, coordinator)
-    )
+    submission = submit(agency_a, coordinator)
     _, first = certification.review_approve(reviewer=reviewer, submission=submission)
     second = certification.certificate_reissue(
         actor=reviewer, certificate=first, reason="The agency changed its name."
@@ -268,7 +263,7 @@ def test_the_weekly_digest_goes_to_program_staff_once_a_week(
     with time_machine.travel(monday - timedelta(days=6), tick=False):
         meets_everything(agency_a)
         pledge = sign(agency_a, coordinator)
-        services.pledge_submit(agency=agency_a, actor=coordinator, pledge=pledge)
+        submit(agency_a, coordinator, pledge)
     email_services.digest_set(user=administrator, weekly_digest=False)
     for day in range(7):
         with time_machine.travel(monday + timedelta(days=day), tick=False), transaction.atomic():
@@ -346,24 +341,22 @@ def test_a_forged_unsubscribe_link_changes_nothing(client, agency_a, coordinator
 
 def test_an_email_queued_before_unsubscribing_is_not_sent(agency_a, coordinator, reviewer):
     meets_everything(agency_a)
-    submission = services.pledge_submit(
-        agency=agency_a, actor=coordinator, pledge=sign(agency_a, coordinator)
-    )
+    submission = submit(agency_a, coordinator)
     certification.review_return(
         reviewer=reviewer, submission=submission, comments={"cit": "More CIT."}
     )
     email_services.unsubscribe(user=coordinator, agency=agency_a, stream=Stream.REMINDERS)
     assert sending.dispatch().skipped == 1
     assert mail.outbox == []
-    assert OutboxEmail.objects.get().status == OutboxStatus.SKIPPED
+    assert (
+        OutboxEmail.objects.get(kind=EmailKind.SUBMISSION_RETURNED).status == OutboxStatus.SKIPPED
+    )
 
 
 def test_a_member_who_left_gets_nothing_more(agency_a, coordinator, reviewer):
     leaver = member(agency_a, Role.EDITOR, "leaver@millbrook.example")
     meets_everything(agency_a)
-    submission = services.pledge_submit(
-        agency=agency_a, actor=coordinator, pledge=sign(agency_a, coordinator)
-    )
+    submission = submit(agency_a, coordinator)
     certification.review_return(
         reviewer=reviewer, submission=submission, comments={"cit": "More CIT."}
     )

@@ -106,7 +106,8 @@ def test_submitting_needs_every_requirement_met(client, agency_a, coordinator):
     sign(agency_a, coordinator)
     login(client, coordinator)
     page = client.get(url("agency_dashboard", agency_a)).content.decode()
-    assert "disabled" in page and "Available once every requirement is met" in page
+    assert "Once every requirement below is met" in page
+    assert url("pledge_submit", agency_a) not in page  # no way to submit yet
 
     response = client.post(url("pledge_submit", agency_a), follow=True)
 
@@ -259,7 +260,8 @@ def test_the_coordinator_withdraws_with_a_reason(client, agency_a, coordinator):
     assert AuditEvent.objects.get(action="pledge.withdrawn").changes["reason"][1] == (
         "New chief, new plan."
     )
-    assert "Sign the pledge" in client.get(url("agency_dashboard", agency_a)).content.decode()
+    board = client.get(url("agency_dashboard", agency_a)).content.decode()
+    assert "The pledge was withdrawn on" in board and "Sign a new pledge" in board
 
 
 def test_frozen_people_are_flagged_as_the_pledges_rules_count_them(agency_a, coordinator):

@@ -169,9 +169,24 @@ def test_names_read_as_typed_in_the_subject_and_text_and_are_escaped_in_the_html
     assert message.subject == (
         "[One Mind] Progress report: O'Brien & Sons Sheriff's Office, March 2, 2026"
     )
-    assert message.body.startswith("O'Brien & Sons Sheriff's Office: your monthly One Mind")
+    assert message.body.startswith(
+        f"Hello {coordinator.first_name},\n\nO'Brien & Sons Sheriff's Office: your monthly One Mind"
+    )
     assert "as a member of O'Brien & Sons Sheriff's Office on" in message.body
     assert "&#x27;" not in message.body and "&amp;" not in message.body
     html = message.alternatives[0].content
     assert "O&#x27;Brien &amp; Sons Sheriff&#x27;s Office" in html
     assert "O'Brien" not in html
+
+
+def test_a_member_who_gave_no_name_is_greeted_by_address(agency_a, coordinator):
+    coordinator.first_name = coordinator.last_name = ""
+    coordinator.save()
+    with time_machine.travel(datetime(2026, 3, 2, 12, 0, tzinfo=UTC), tick=False):
+        trained_and_untrained(agency_a)
+        sign(agency_a, coordinator)
+        notices.queue_scheduled_emails()
+        assert sending.dispatch().sent == 1
+    [message] = mail.outbox
+    assert message.body.startswith(f"Hello {coordinator.email},\n\n")
+    assert f"<p>Hello {coordinator.email},</p>" in message.alternatives[0].content

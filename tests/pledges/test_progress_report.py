@@ -235,3 +235,35 @@ def test_the_report_takes_the_same_queries_whatever_the_roster(
     with django_assert_max_num_queries(len(small.captured_queries)):
         report = progress_report(agency_a)
     assert len(report.untrained) == 13 and len(report.lapsing) == 11
+
+
+def test_the_report_on_demand_is_made_by_the_worker_then_downloaded(
+    client, agency_a, coordinator, viewer
+):
+    from datetime import UTC, datetime
+    from unittest import mock
+
+    import time_machine
+    from django.urls import reverse
+
+    from pledges import tasks
+    from tests.conftest import login
+
+    url = reverse("progress_report_download", kwargs={"agency_slug": agency_a.slug})
+    with time_machine.travel(datetime(2026, 3, 10, 15, 20, tzinfo=UTC), tick=False):
+        sign(agency_a, coordinator)
+        login(client, viewer)  # the chief, who reads
+        assert url in client.get(reverse("agency_dashboard", args=[agency_a.slug])).text
+        with mock.patch.object(tasks.render_progress_report, "apply_async") as asked:
+            pending = client.get(url)
+            client.get(url)  # a reload while the worker renders asks no second time
+        assert pending.status_code == 202 and pending["Retry-After"] == "10"
+        assert "The progress report is being prepared" in pending.text
+        asked.assert_called_once_with((agency_a.pk, "2026-03-10T15:20:00+00:00"))
+        tasks.render_progress_report(agency_a.pk, "2026-03-10T15:20:00+00:00")  # the worker
+        report = client.get(url)
+    assert report["Content-Disposition"].endswith(
+        f'one-mind-progress-{agency_a.slug}-2026-03-10.pdf"'
+    )
+    text = pages_text(b"".join(report.streaming_content))[0]
+    assert agency_a.name in text
