@@ -42,6 +42,20 @@ def changes_between(before: dict[str, Any], after: dict[str, Any]) -> dict[str, 
     }
 
 
+def object_label(obj: models.Model) -> str:
+    """What the trail calls the object, in words: "the pledge signed Dec 2, 2026", "MOU
+    “County crisis partnership” with Harlan County CSB" — the model's `audit_label`, else
+    its text.
+
+    Stored with the event as it reads when the event is recorded, so an object renamed or
+    removed since still reads as it was; the models' `__str__` stay short names for admin
+    lists and form choices ("Millbrook Police Department"), which would read poorly in a
+    sentence of the trail.
+    """
+    label = getattr(obj, "audit_label", None)
+    return str(label) if label is not None else str(obj)
+
+
 def record_event(
     *,
     action: str,
@@ -67,7 +81,7 @@ def record_event(
         agency=agency,
         object_type=obj._meta.label if obj is not None else "",
         object_id=str(getattr(obj, "public_id", None) or getattr(obj, "pk", "")) if obj else "",
-        object_repr=str(obj)[:200] if obj is not None else "",
+        object_repr=object_label(obj)[:200] if obj is not None else "",
         changes=entries,
         ip=request_ip.get(),
     )

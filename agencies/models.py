@@ -8,6 +8,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower, Upper
 from django.utils import timezone
+from django.utils.translation import gettext
 from django_countries.fields import CountryField
 
 from agencies.names import NameField
@@ -44,6 +45,10 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.email
+
+    @property
+    def audit_label(self) -> str:
+        return gettext("account %(email)s") % {"email": self.email}
 
     @property
     def is_locked(self) -> bool:
@@ -233,6 +238,10 @@ class Agency(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def audit_label(self) -> str:
+        return gettext("agency “%(name)s”") % {"name": self.name}
+
     def today(self) -> date:
         """Today's date where the agency is: what "valid on" and "days left" are judged by."""
         return timezone.localdate(timezone=zoneinfo.ZoneInfo(self.time_zone))
@@ -278,6 +287,13 @@ class Membership(TenantModel):
     def __str__(self) -> str:
         return f"{self.user} ({self.get_role_display()})"
 
+    @property
+    def audit_label(self) -> str:
+        return gettext("membership of %(email)s as %(role)s") % {
+            "email": self.user.email,
+            "role": self.get_role_display().lower(),
+        }
+
     def can(self, capability: str) -> bool:
         return capability in ROLE_CAPABILITIES[self.role]
 
@@ -314,6 +330,13 @@ class Invitation(TenantModel):
 
     def __str__(self) -> str:
         return f"Invitation of {self.email} to {self.agency_id} as {self.role}"
+
+    @property
+    def audit_label(self) -> str:
+        return gettext("invitation of %(email)s as %(role)s") % {
+            "email": self.email,
+            "role": self.get_role_display().lower(),
+        }
 
     @property
     def is_open(self) -> bool:
@@ -364,6 +387,13 @@ class Document(TenantModel):
 
     def __str__(self) -> str:
         return self.filename
+
+    @property
+    def audit_label(self) -> str:
+        return gettext("%(kind)s document “%(file)s”") % {
+            "kind": self.get_kind_display(),
+            "file": self.filename,
+        }
 
     @property
     def extension(self) -> str:
@@ -478,6 +508,13 @@ class OutboxEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} to {self.address} ({self.status})"
+
+    @property
+    def audit_label(self) -> str:
+        return gettext("email “%(kind)s” to %(address)s") % {
+            "kind": self.kind.replace("_", " "),
+            "address": self.address,
+        }
 
     @property
     def address(self) -> str:

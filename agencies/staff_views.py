@@ -33,7 +33,8 @@ def mfa_required(request):
 @staff_view(REVIEW)
 @require_POST
 def agency_verify(request):
-    """The agency list's buttons: `verify` or `withdraw`, with the agency's public id."""
+    """The buttons of the agency list and the agency's page: `verify` or `withdraw`, with
+    the agency's public id; back to the page (`next`) the button was on."""
     verified = "verify" in request.POST
     agency_id = request.POST.get("verify" if verified else "withdraw", "")
     try:
@@ -44,7 +45,16 @@ def agency_verify(request):
     services.agency_set_verified(agency=agency, actor=request.user, verified=verified)
     state = "verified" if verified else "marked as not verified"
     messages.success(request, f"{agency.name} is {state}.")
-    return redirect(settings.STAFF_HOME_URL)
+    return redirect(_back(request, request.POST.get("next", "")))
+
+
+def _back(request, next_url: str) -> str:
+    """`next_url` when it is a page of this site, else the staff area's home."""
+    if next_url and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return next_url
+    return settings.STAFF_HOME_URL
 
 
 @staff_view(ADMINISTER)

@@ -170,8 +170,8 @@ def prepare(plan_path: Path, *, coordinators: int, reviewers: int) -> dict:
 
 
 def _a_year_of_snapshots(agencies, today) -> None:
-    """The dashboard charts the year before today: an agency a year into its pledge has a
-    snapshot a day, rising to today's figures (the dataset itself has only today's)."""
+    """The dashboard charts up to three years before today: an agency a year into its pledge
+    has a snapshot a day, rising to today's figures (the dataset itself has only today's)."""
     from datetime import timedelta
 
     from pledges.models import ProgressSnapshot

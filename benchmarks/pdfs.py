@@ -31,11 +31,18 @@ def main() -> None:
     django.setup()
     from agencies.models import Agency
     from pledges.certification.pdf import certificate_pdf
-    from pledges.models import Certificate
+    from pledges.models import Certificate, Pledge, ProgramRules
 
     agency = Agency(name="Millbrook Police Department", locality="Millbrook", region="NY")
+    pledge = Pledge(
+        agency=agency,
+        chief_name="Ana Rivera",
+        chief_title="Chief of Police",
+        rules=ProgramRules(cit_minimum_percent=20),
+    )
     certificate = Certificate(
         agency=agency,
+        pledge=pledge,
         number="OM-2027-000123",
         issued_on=date(2027, 3, 1),
         token="t" * 43,

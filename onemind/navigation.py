@@ -61,7 +61,7 @@ AGENCY_MENU = [
 ]
 
 
-def current(url: str, path: str, *, root: str | None) -> str:
+def current(url: str, path: str, *, root: str) -> str:
     """How the link to `url` relates to the page at `path`; the agency's home page is above
     every page of the agency, and only itself is it current for."""
     if path == url:
@@ -72,12 +72,7 @@ def current(url: str, path: str, *, root: str | None) -> str:
 
 
 def menu(request) -> dict:
-    """The agency's menu items the member's role may open, and where the staff link stands."""
-    staff = reverse("staff:dashboard")
-    return {
-        "agency_menu": agency_menu(request),
-        "nav_staff_current": current(staff, request.path, root=None),
-    }
+    return {"agency_menu": agency_menu(request)}
 
 
 def agency_menu(request) -> list[Link | Group]:

@@ -113,6 +113,8 @@ TEMPLATES = [
                 "agencies.context_processors.support",
                 "onemind.navigation.menu",
             ],
+            # `{% load dates %}`: dates written one way everywhere (onemind.lib.dates).
+            "libraries": {"dates": "onemind.lib.date_filters"},
         },
     },
 ]
@@ -236,10 +238,11 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 # The pages `home` sends people to, by URL name: an agency's members to its dashboard (given
-# the agency's `agency_slug`), program staff to the staff area's first page. Named here, by
-# the project, because `agencies` (which serves `home`) knows no page of the apps above it.
+# the agency's `agency_slug`), program staff to the review queue, where their work waits
+# (the agency list is one link away in the staff navigation). Named here, by the project,
+# because `agencies` (which serves `home`) knows no page of the apps above it.
 AGENCY_HOME_URL = "agency_dashboard"
-STAFF_HOME_URL = "staff:dashboard"
+STAFF_HOME_URL = "staff:review_queue"
 AUTH_PASSWORD_VALIDATORS = [
     {
         "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
@@ -314,6 +317,15 @@ INVITATION_VALID_DAYS = 7
 
 # Public certificate verification (by number or link): lookups one client may make a minute.
 VERIFY_LOOKUPS_PER_MINUTE = envint("VERIFY_LOOKUPS_PER_MINUTE", 30)
+
+# The certificate: the program's name as this deployment states it, and who issues and signs
+# it, printed only when configured (a deployment left unconfigured claims no organization's
+# name nor anyone's signature). Signatories: "Name, Title; Name, Title".
+PROGRAM_NAME = env("PROGRAM_NAME", "One Mind Campaign pledge")
+CERTIFICATE_ISSUER = env("CERTIFICATE_ISSUER")
+CERTIFICATE_SIGNATORIES = [
+    entry.strip() for entry in env("CERTIFICATE_SIGNATORIES").split(";") if entry.strip()
+]
 
 # Imports: a running import renews its lease every third of this; one not renewed for this
 # long lost its worker, and the sweep runs it again (up to IMPORT_MAX_ATTEMPTS runs).

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from agencies.names import NameField
 from agencies.tenancy import TenantModel
@@ -85,6 +86,10 @@ class MentalHealthOrganization(TenantModel):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def audit_label(self) -> str:
+        return gettext("organization “%(name)s”") % {"name": self.name}
+
     def get_services_display(self) -> list[str]:
         labels = dict(AlternativeService.choices)
         return [labels.get(s, s) for s in self.services]
@@ -118,6 +123,13 @@ class Partnership(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.title} with {self.organization}"
+
+    @property
+    def audit_label(self) -> str:
+        return gettext("MOU “%(title)s” with %(organization)s") % {
+            "title": self.title,
+            "organization": self.organization.name,
+        }
 
 
 class VersionKind(models.TextChoices):

@@ -9,13 +9,14 @@ from typing import NamedTuple
 
 from django.db.models import Exists
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from agencies.models import Agency
 from agencies.tenancy import agency_scope
 from partnerships.queries import PartnershipRow, partnerships, versions_in_force
 from pledges.charts import Point, progress_chart
 from pledges.engine import evaluation_cache, lifecycle, policy
-from pledges.engine.evaluation import Evaluation
+from pledges.engine.evaluation import Evaluation, per_mille
 from pledges.engine.pace import PACE_WINDOW_DAYS, Pace, project
 from pledges.engine.scope import Scope, scope
 from pledges.models import (
@@ -31,7 +32,8 @@ from pledges.models import (
 )
 from training.models import IN_SCOPE, Person, TrainingRecord
 
-CHART_DAYS = 365
+# The chart covers the longest pledge window, from signing to a 36-month target date.
+CHART_DAYS = 3 * 366
 
 
 @dataclass(frozen=True)
@@ -151,8 +153,8 @@ class HistoryDay(NamedTuple):
 
 
 def snapshot_history(agency: Agency, on: date) -> list[HistoryDay]:
-    """The agency's daily snapshots of the CHART_DAYS before `on`, oldest first: a year of
-    them is read on every dashboard, so as plain rows rather than model instances."""
+    """The agency's daily snapshots of the CHART_DAYS before `on`, oldest first: up to three
+    years of them are read on every dashboard, so as plain rows rather than model instances."""
     with agency_scope(agency):
         rows = (
             ProgressSnapshot.objects.filter(day__gte=on - timedelta(days=CHART_DAYS), day__lt=on)
@@ -163,20 +165,18 @@ def snapshot_history(agency: Agency, on: date) -> list[HistoryDay]:
 
 
 def chart(history, evaluation: Evaluation, rules: ProgramRules, on: date) -> SafeString:
-    """The progress chart: the snapshots given, then the figures of `on`."""
+    """The progress chart: the snapshots given, then the figures of `on`, each share rounded
+    as the requirement cards round it."""
     points = [
-        Point(s.day, _per_mille(s.cit_count, s.in_scope), _per_mille(s.covered_count, s.in_scope))
+        Point(s.day, per_mille(s.cit_count, s.in_scope), per_mille(s.covered_count, s.in_scope))
         for s in history
     ]
     cit, coverage = evaluation["cit"], evaluation["coverage"]
     points.append(
-        Point(on, _per_mille(cit.count, cit.total), _per_mille(coverage.count, coverage.total))
+        Point(on, per_mille(cit.count, cit.total), per_mille(coverage.count, coverage.total))
     )
-    return mark_safe(progress_chart(points, rules.cit_minimum_percent))  # noqa: S308 - built from numbers and escaped text
-
-
-def _per_mille(count: int, total: int) -> int:
-    return 1000 * count // total if total else 0
+    cit_name = _("CIT or equivalent") if rules.equivalents_count else _("CIT")
+    return mark_safe(progress_chart(points, rules.cit_minimum_percent, cit_name))  # noqa: S308 - built from numbers and escaped text
 
 
 def pace(history, covered: int, required: int, today: date, pledge: Pledge | None) -> Pace:

@@ -8,6 +8,7 @@ from pledges.program import views as program_views
 
 urlpatterns = [
     path("", program_views.agency_list, name="dashboard"),
+    path("agencies/<uuid:agency_id>/", program_views.agency_detail, name="agency_detail"),
     path("program/", program_views.program_dashboard, name="program_dashboard"),
     path("program/report.pdf", program_views.program_report, name="program_report"),
     path("rules/", program_views.rules_list, name="rules_list"),

@@ -3,6 +3,7 @@ the evaluation's missing sentences, staff pages, emails, the progress report and
 
 from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
+from uuid import uuid4
 
 import pytest
 import time_machine
@@ -129,7 +130,7 @@ def test_the_target_reminder_counts_the_days_left(agency_a, coordinator, days_le
 
 
 def digest(waiting_days: list[int], new_pledges: int, at_risk: int) -> WeeklyDigest:
-    agency = SimpleNamespace(name="Millbrook Police Department", region="NY")
+    agency = SimpleNamespace(name="Millbrook Police Department", region="NY", public_id=uuid4())
     return WeeklyDigest(
         on=date(2026, 12, 7),
         waiting=[(SimpleNamespace(agency=agency), days) for days in waiting_days],
@@ -145,7 +146,7 @@ def test_the_staff_digest_counts_each_figure_on_its_own():
     assert subject == "Week of Dec 7: 1 waiting for review, 1 new pledge, 0 at risk"
     assert "Review queue: 1 waiting, oldest first" in text
     assert "Millbrook Police Department (NY): waiting 1 day\n" in text
-    assert "<li>Millbrook Police Department (NY): waiting 1 day</li>" in html
+    assert "Millbrook Police Department</a> (NY): waiting 1 day</li>" in html
 
     subject, text, html = render_email("emails/staff_digest", {"digest": digest([9, 2], 2, 3)})
     assert subject == "Week of Dec 7: 2 waiting for review, 2 new pledges, 3 at risk"

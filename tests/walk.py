@@ -122,6 +122,7 @@ def the_staff_areas_work(agency_objects):
     return {
         **agency_objects,
         "submission_id": submission.public_id,
+        "agency_id": submission.agency.public_id,
         "course_id": Course.objects.get(provider=LONG_EMAIL).public_id,
         "user_id": UserFactory(email="x@y.example").pk,
         "email_id": email.public_id,

@@ -9,11 +9,12 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from agencies.names import NameField
 from agencies.tenancy import TenantModel
-from onemind.lib.dates import DayRange, add_months
+from onemind.lib.dates import DayRange, add_months, day
 
 
 class Category(models.TextChoices):
@@ -89,6 +90,13 @@ class Person(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.full_name} ({self.employee_id})"
+
+    @property
+    def audit_label(self) -> str:
+        return gettext("person “%(name)s” (employee ID %(id)s)") % {
+            "name": self.full_name,
+            "id": self.employee_id,
+        }
 
     @property
     def full_name(self) -> str:
@@ -210,6 +218,10 @@ class Course(models.Model):
         return self.name
 
     @property
+    def audit_label(self) -> str:
+        return gettext("course “%(name)s”") % {"name": self.name}
+
+    @property
     def counts(self) -> bool:
         return self.status == CourseStatus.APPROVED and self.kind != CourseKind.OTHER
 
@@ -287,6 +299,14 @@ class TrainingRecord(TenantModel):
     def __str__(self) -> str:
         return f"{self.course} on {self.completed_on:%Y-%m-%d}"
 
+    @property
+    def audit_label(self) -> str:
+        return gettext("“%(course)s” of %(person)s, completed %(on)s") % {
+            "course": self.course.name,
+            "person": self.person.full_name,
+            "on": day(self.completed_on),
+        }
+
 
 class ImportKind(models.TextChoices):
     ROSTER = "roster", "Roster"
@@ -358,6 +378,13 @@ class ImportBatch(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} import of {self.filename}"
+
+    @property
+    def audit_label(self) -> str:
+        return gettext("%(kind)s import “%(file)s”") % {
+            "kind": self.get_kind_display().lower(),
+            "file": self.filename,
+        }
 
     @property
     def lease_expired(self) -> bool:

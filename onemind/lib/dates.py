@@ -3,7 +3,7 @@ that people enter may fall on, and months counted on the calendar."""
 
 import calendar
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.utils.dateformat import format as format_date
@@ -18,6 +18,12 @@ EARLIEST_DAY = date(1950, 1, 1)
 def day(value: date) -> str:
     """Mar 1, 2026."""
     return format_date(value, "M j, Y")
+
+
+def day_and_time(value: datetime, *, seconds: bool = False) -> str:
+    """Mar 1, 2026 14:05 (14:05:09 with seconds, for the audit trail), as `value` is given:
+    convert an aware time to the reader's zone first."""
+    return format_date(value, "M j, Y H:i:s" if seconds else "M j, Y H:i")
 
 
 @dataclass(frozen=True)

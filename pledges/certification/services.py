@@ -23,6 +23,7 @@ from pledges.emails import notices
 from pledges.engine import lifecycle
 from pledges.models import (
     CERTIFIED_IDENTITY,
+    REQUIREMENT_TITLES,
     Certificate,
     CertificateSequence,
     Decision,
@@ -32,12 +33,6 @@ from pledges.models import (
 )
 from pledges.tasks import render_certificate_pdf
 
-REQUIREMENT_TITLES = {
-    "partnership": "Partnership",
-    "policy": "Policy",
-    "cit": "CIT training",
-    "coverage": "Training coverage",
-}
 REQUIREMENT_KEYS = tuple(REQUIREMENT_TITLES)
 IDENTITY_FIELDS = [field for _source, field in CERTIFIED_IDENTITY]
 

@@ -13,7 +13,7 @@ from agencies.forms import add_service_error
 from agencies.models import Document
 from agencies.queries import agency_audit_trail
 from agencies.staff import REVIEW, staff_view
-from pledges.certification import queries, services
+from pledges.certification import changes, queries, services
 from pledges.certification.forms import DecisionForm
 from pledges.engine.scope import scope_as_submitted
 from pledges.models import Certificate, PledgeStatus, Review, Submission
@@ -58,6 +58,7 @@ def review_detail(request, submission_id):
     context = {
         "submission": submission,
         "snapshot": submission.snapshot,
+        "since_return": changes.since_return(submission),
         "people": people,
         "scope": scope,
         "left_out": left_out,

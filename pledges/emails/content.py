@@ -229,7 +229,8 @@ def _certificate_issued(renderer: Renderer, row: OutboxEmail) -> Content:
 
 def _staff_digest(renderer: Renderer, row: OutboxEmail) -> Content:
     digest = program_queries.weekly_digest(timezone.localdate())
-    return Content({"digest": digest, "staff_url": settings.SITE_URL + reverse("staff:dashboard")})
+    queue = settings.SITE_URL + reverse("staff:review_queue")
+    return Content({"digest": digest, "staff_url": queue})
 
 
 COMPOSERS: dict[str, Callable[[Renderer, OutboxEmail], Content]] = {

@@ -52,8 +52,7 @@ class Requirement:
         """count / total as a percentage with one decimal, rounded half up, without floats."""
         if not self.total:
             return "0%"
-        per_mille = (2000 * self.count + self.total) // (2 * self.total)
-        return f"{per_mille // 10}.{per_mille % 10}%"
+        return as_percent(per_mille(self.count, self.total))
 
     @property
     def progress_per_mille(self) -> int:
@@ -78,6 +77,19 @@ class Evaluation:
             if requirement.key == key:
                 return requirement
         raise KeyError(key)
+
+
+def per_mille(count: int, total: int) -> int:
+    """count / total in thousandths, rounded half up, without floats (0 of nobody is 0): the
+    one rounding of every share the product shows, cards and chart alike."""
+    if not total:
+        return 0
+    return (2000 * count + total) // (2 * total)
+
+
+def as_percent(per_mille: int) -> str:
+    """Thousandths as a percentage with one decimal: 207 is "20.7%"."""
+    return f"{per_mille // 10}.{per_mille % 10}%"
 
 
 def share(people: int, percent: int) -> int:

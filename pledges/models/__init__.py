@@ -3,6 +3,7 @@ the rest of the project and the migrations do (`pledges.models.Pledge`)."""
 
 from pledges.models.certification import (
     CERTIFIED_IDENTITY,
+    REQUIREMENT_TITLES,
     Certificate,
     CertificateSequence,
     Decision,
@@ -27,6 +28,7 @@ __all__ = [
     "NEWEST_FIRST",
     "OPEN_STATUSES",
     "POLICY_ELEMENTS",
+    "REQUIREMENT_TITLES",
     "SIGNED_OPEN_STATUSES",
     "Certificate",
     "CertificateSequence",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django_countries.fields import CountryField
 
 from agencies.names import clean_name
@@ -15,6 +16,15 @@ from pledges.models.pledge import Pledge, Submission
 class Decision(models.TextChoices):
     APPROVED = "approved", "Approved"
     RETURNED = "returned", "Returned for changes"
+
+
+# The requirements a reviewer comments on, by the key of `Review.comments`.
+REQUIREMENT_TITLES = {
+    "partnership": "Partnership",
+    "policy": "Policy",
+    "cit": "CIT training",
+    "coverage": "Training coverage",
+}
 
 
 class Review(TenantModel):
@@ -40,6 +50,11 @@ class Review(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.get_decision_display()} ({self.decided_at:%Y-%m-%d})"
+
+    @property
+    def titled_comments(self) -> list[tuple[str, str]]:
+        """The comments, each under its requirement's title."""
+        return [(REQUIREMENT_TITLES.get(key, key), text) for key, text in self.comments.items()]
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
@@ -113,6 +128,10 @@ class Certificate(TenantModel):
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def audit_label(self) -> str:
+        return gettext("certificate %(number)s") % {"number": self.number}
 
     @property
     def is_valid(self) -> bool:

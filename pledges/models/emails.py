@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from agencies.tenancy import TenantModel
 
@@ -39,6 +40,10 @@ class EmailPreference(TenantModel):
     def __str__(self) -> str:
         return f"Emails of {self.user_id} in {self.agency_id}"
 
+    @property
+    def audit_label(self) -> str:
+        return gettext("email choices of %(email)s") % {"email": self.user.email}
+
 
 class StaffEmailPreference(models.Model):
     """A program staff member's choice of the weekly digest (on unless turned off)."""
@@ -51,6 +56,10 @@ class StaffEmailPreference(models.Model):
 
     def __str__(self) -> str:
         return f"Digest of {self.user_id}: {'on' if self.weekly_digest else 'off'}"
+
+    @property
+    def audit_label(self) -> str:
+        return gettext("weekly digest of %(email)s") % {"email": self.user.email}
 
 
 class EmailKind(models.TextChoices):

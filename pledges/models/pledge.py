@@ -6,9 +6,11 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from agencies.names import NameField
 from agencies.tenancy import TenantModel
+from onemind.lib.dates import day
 from pledges.models.rules import ProgramRules
 
 
@@ -67,6 +69,12 @@ class Pledge(TenantModel):
 
     def __str__(self) -> str:
         return f"Pledge of {self.agency_id} ({self.get_status_display()})"
+
+    @property
+    def audit_label(self) -> str:
+        if self.pledged_on is None:
+            return gettext("the draft pledge")
+        return gettext("the pledge signed %(on)s") % {"on": day(self.pledged_on)}
 
     @property
     def is_open(self) -> bool:

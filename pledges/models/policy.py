@@ -6,9 +6,11 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from agencies.names import NameField
 from agencies.tenancy import TenantModel
+from onemind.lib.dates import day
 
 # The six elements the program requires of the policy: (field, what it covers).
 POLICY_ELEMENTS: list[tuple[str, str]] = [
@@ -75,6 +77,13 @@ class CrisisPolicy(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.title} (adopted {self.adopted_on:%Y-%m-%d})"
+
+    @property
+    def audit_label(self) -> str:
+        return gettext("policy “%(title)s” (adopted %(on)s)") % {
+            "title": self.title,
+            "on": day(self.adopted_on),
+        }
 
     @property
     def elements(self) -> list[tuple[str, str]]:

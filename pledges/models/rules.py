@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from agencies.names import NameField
 
@@ -63,3 +64,7 @@ class ProgramRules(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def audit_label(self) -> str:
+        return gettext("program rules “%(name)s”") % {"name": self.name}

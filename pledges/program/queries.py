@@ -1,5 +1,6 @@
 """Reads for program staff across every agency: the agency list, with each agency's pledge
-and latest progress joined in SQL (a fixed number of queries per page, whatever the count)."""
+and latest progress joined in SQL (a fixed number of queries per page, whatever the count),
+and everything staff know of one agency."""
 
 from __future__ import annotations
 
@@ -10,9 +11,24 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from agencies.models import Agency
+from agencies.models import Agency, AuditEvent, Invitation, Membership
+from agencies.queries import agency_members, open_invitations
+from partnerships.queries import PartnershipRow, partnerships
 from pledges.certification.queries import review_queue
-from pledges.models import OPEN_STATUSES, Pledge, PledgeStatus, ProgressSnapshot, Submission
+from pledges.engine import evaluation_cache, policy
+from pledges.engine.evaluation import Evaluation
+from pledges.models import (
+    OPEN_STATUSES,
+    Certificate,
+    CrisisPolicy,
+    Pledge,
+    PledgeStatus,
+    ProgramRules,
+    ProgressSnapshot,
+    Review,
+    Submission,
+)
+from pledges.queries import pledge_and_rules
 
 SORTS = {
     "name": ("name",),
@@ -155,4 +171,113 @@ def weekly_digest(on: date) -> WeeklyDigest:
         new_pledges=new_pledges,
         at_risk=list(rows.order_by("pledge_target")[:DIGEST_LIMIT]),
         at_risk_count=rows.count(),
+    )
+
+
+# One agency, as program staff see it
+
+
+@dataclass(frozen=True)
+class SubmissionRecord:
+    """One submission of a pledge and the decision on it (None while it waits)."""
+
+    submission: Submission
+    review: Review | None
+
+    @property
+    def comments(self) -> list[tuple[str, str]]:
+        return self.review.titled_comments if self.review else []
+
+
+@dataclass(frozen=True)
+class StatusMove:
+    """One move of a pledge's status, as its audit trail recorded it."""
+
+    event: AuditEvent
+    before: str  # the statuses' labels ("" for none)
+    after: str
+
+    @classmethod
+    def from_event(cls, event: AuditEvent) -> StatusMove:
+        before, after = event.changes["status"]  # written by pledges.engine.lifecycle
+        return cls(event, _status_label(before), _status_label(after))
+
+
+def _status_label(value) -> str:
+    return PledgeStatus(value).label if value in PledgeStatus.values else (value or "")
+
+
+@dataclass(frozen=True)
+class PledgeRecord:
+    """One pledge of the agency with everything that happened to it, oldest first."""
+
+    pledge: Pledge
+    moves: list[StatusMove]
+    submissions: list[SubmissionRecord]
+    certificates: list[Certificate]
+
+
+@dataclass(frozen=True)
+class AgencyRecord:
+    """What program staff know of one agency: its pledges from the first, today's figures
+    (as its dashboard shows them), its documents and its members."""
+
+    agency: Agency
+    today: date
+    pledges: list[PledgeRecord]  # newest first
+    rules: ProgramRules  # those today's evaluation is judged by
+    evaluation: Evaluation
+    partnerships: list[PartnershipRow]
+    policies: list[CrisisPolicy]  # newest first
+    policy_in_force: CrisisPolicy | None
+    members: list[Membership]
+    invitations: list[Invitation]
+
+
+def agency_record(agency: Agency) -> AgencyRecord:
+    """Everything the agency's staff page shows but its audit trail, in a fixed number of
+    queries however many pledges, submissions, documents and members it has."""
+    today = agency.today()
+    pledges = list(
+        Pledge.all_agencies.filter(agency=agency).select_related("rules").order_by("-created_at")
+    )
+    submissions = (
+        Submission.all_agencies.filter(agency=agency)
+        .select_related("submitted_by")
+        .defer("snapshot")  # the frozen evidence: read on the review page
+        .order_by("submitted_at")
+    )
+    reviews = {
+        review.submission_id: review
+        for review in Review.all_agencies.filter(agency=agency).select_related("reviewer")
+    }
+    certificates = Certificate.all_agencies.filter(agency=agency).order_by("created_at")
+    events = AuditEvent.objects.filter(
+        agency=agency,
+        object_type=Pledge._meta.label,
+        object_id__in=[str(pledge.public_id) for pledge in pledges],
+    ).order_by("at", "id")
+    history = {pledge.pk: PledgeRecord(pledge, [], [], []) for pledge in pledges}
+    by_public_id = {str(pledge.public_id): history[pledge.pk] for pledge in pledges}
+    for event in events:
+        if "status" in event.changes:  # a move (a decision's own event says the same)
+            by_public_id[event.object_id].moves.append(StatusMove.from_event(event))
+    for submission in submissions:
+        record = SubmissionRecord(submission, reviews.get(submission.pk))
+        history[submission.pledge_id].submissions.append(record)
+    for certificate in certificates:
+        history[certificate.pledge_id].certificates.append(certificate)
+    _, rules = pledge_and_rules(agency, today)  # judged as its dashboard judges it
+    policies = policy.versions(agency)
+    return AgencyRecord(
+        agency=agency,
+        today=today,
+        pledges=list(history.values()),
+        rules=rules,
+        evaluation=evaluation_cache.evaluation(agency, today, rules),
+        partnerships=partnerships(agency, today),
+        policies=policies,
+        policy_in_force=policy.in_force(policies, today),
+        members=list(agency_members(agency)),
+        invitations=list(open_invitations(agency).select_related("invited_by")),
     )

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,7 +16,8 @@ from django.views.decorators.http import require_GET
 
 from agencies import documents
 from agencies.forms import add_service_error
-from agencies.models import AgencyType
+from agencies.models import Agency, AgencyType
+from agencies.queries import agency_audit_trail
 from agencies.staff import ADMINISTER, REVIEW, staff_view
 from onemind.cache import cached
 from onemind.lib.spreadsheets import write_csv
@@ -114,6 +115,27 @@ def _csv_rows(rows):
             "yes" if agency.all_met else "no",
             "yes" if agency.at_risk else "no",
         ]
+
+
+# One agency
+
+AUDIT_PAGE_SIZE = 50
+
+
+@staff_view(REVIEW)
+@require_GET
+def agency_detail(request, agency_id):
+    """One agency as program staff see it: who it is and whether staff verified it, every
+    pledge with what happened to it, today's figures, its documents, its members and its
+    audit trail."""
+    agency = get_object_or_404(Agency.objects.select_related("verified_by"), public_id=agency_id)
+    trail = Paginator(agency_audit_trail(agency), AUDIT_PAGE_SIZE)
+    context = {
+        "record": queries.agency_record(agency),
+        "agency": agency,
+        "page": trail.get_page(request.GET.get("page")),
+    }
+    return render(request, "staff/agency_detail.html", context)
 
 
 # The program at a glance

@@ -39,9 +39,12 @@ def test_someone_without_an_agency_is_offered_registration(client, stranger):
     assert "not a member of any agency" in page and reverse("agency_register") in page
 
 
-def test_program_staff_go_to_the_staff_area(client, reviewer):
+def test_program_staff_go_to_the_review_queue_with_the_agency_list_a_link_away(client, reviewer):
     login(client, reviewer, mfa=True)
-    assert client.get("/")["Location"] == reverse("staff:dashboard")
+    assert client.get("/")["Location"] == reverse("staff:review_queue")
+    queue = client.get(reverse("staff:review_queue")).content.decode()
+    assert f'href="{reverse("staff:dashboard")}"><span>Agencies</span>' in queue
+    assert 'aria-current="page"><span>Review queue</span>' in queue
 
 
 def test_the_homes_are_the_projects_to_name(client, settings, editor, reviewer, agency_a):

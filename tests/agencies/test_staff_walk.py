@@ -77,6 +77,7 @@ def proposed_course() -> Course:
 # How to make a real object for each id a staff URL can carry.
 OBJECT_MAKERS = {
     "user_id": locked_account,
+    "agency_id": lambda: submission_of(AgencyFactory()).agency.public_id,
     "course_id": lambda: proposed_course().public_id,
     "submission_id": lambda: submission_of(AgencyFactory()).public_id,
     "document_id": lambda: DocumentFactory().public_id,
@@ -129,6 +130,7 @@ def test_the_walk_finds_the_staff_pages():
         "staff:account_unlock",
         "staff:course_decide",
         "staff:review_detail",
+        "staff:agency_detail",
         "staff:outbox_retry",
     } <= STAFF_NAMES
 

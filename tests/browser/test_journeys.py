@@ -343,7 +343,9 @@ def test_a_reviewer_returns_the_coordinator_resubmits_the_reviewer_approves(
     assert agency.verified
     page.goto("/staff/reviews/")
     assert_accessible(page)
-    submit(page, page.get_by_role("link", name="Riverton Police Department"))
+    submit(
+        page, page.get_by_role("link", name="Review the submission of Riverton Police Department")
+    )
     assert_accessible(page)
     page.locator("label", has_text="Return for changes").click()
     field(page, "policy").fill("Section 4 must name the county crisis line.")
@@ -360,13 +362,26 @@ def test_a_reviewer_returns_the_coordinator_resubmits_the_reviewer_approves(
     submit(agency_side, agency_side.get_by_role("button", name="Submit for certification"))
     assert Pledge.all_agencies.get(agency=agency).status == PledgeStatus.SUBMITTED
 
-    # The reviewer approves.
+    # The reviewer sees what changed since the return (nothing here), then approves.
     page.goto("/staff/reviews/")
-    submit(page, page.get_by_role("link", name="Riverton Police Department"))
+    submit(
+        page, page.get_by_role("link", name="Review the submission of Riverton Police Department")
+    )
+    assert_accessible(page)
+    changes = page.get_by_role("region", name="What changed since the return")
+    assert "Nothing in the frozen evidence changed." in changes.inner_text()
     page.locator("label", has_text="Approve and certify").click()
     submit(page, page.get_by_role("button", name="Record the decision"))
     assert_accessible(page)
     assert Certificate.all_agencies.get(agency=agency).is_valid
+
+    # The agency's own page, from its name in the agency list: its history, the certificate.
+    page.goto("/staff/?q=Riverton")
+    submit(page, page.get_by_role("link", name="Riverton Police Department"))
+    assert_accessible(page)
+    history = page.get_by_role("region", name="Pledges").inner_text()
+    assert "Returned for changes → Submitted for certification" in history
+    assert Certificate.all_agencies.get(agency=agency).number in history
 
 
 def test_the_coordinator_downloads_the_certificate_and_anyone_verifies_it(

@@ -45,7 +45,9 @@ def test_the_coordinator_follows_a_count_to_the_roster_and_the_reviewer_sees_it_
     staff = browser.new_context(base_url=live_server.url).new_page()
     sign_in_with_totp(staff, reviewer)
     staff.goto("/staff/reviews/")
-    submit(staff, staff.get_by_role("link", name="Riverton Police Department"))
+    submit(
+        staff, staff.get_by_role("link", name="Review the submission of Riverton Police Department")
+    )
     assert_accessible(staff)
     left_out = staff.get_by_role("table", name="People left out as submitted")
     assert sorted(left_out.locator("tbody td:first-of-type").all_inner_texts()) == [

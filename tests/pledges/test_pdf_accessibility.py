@@ -28,9 +28,10 @@ def assert_accessible_pdf(data: bytes, title: str) -> None:
     assert xmp is not None and "pdfuaid" in xmp.stream.get_data().decode(), "not PDF/UA"
 
 
-def test_the_certificate(agency_a):
+def test_the_certificate(agency_a, coordinator):
     certificate = Certificate(
         agency=agency_a,
+        pledge=sign(agency_a, coordinator),
         number="OM-2027-000123",
         issued_on=date(2027, 3, 1),
         token="t" * 43,

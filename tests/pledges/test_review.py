@@ -77,7 +77,7 @@ def test_return_fix_resubmit_approve(
     text = pdf.pages[0].extract_text()
     assert agency_a.name in text and certificate.number in text
     assert pdf.pages[0].mediabox.width > pdf.pages[0].mediabox.height  # landscape
-    assert pdf.metadata.title.startswith("One Mind Campaign certificate")
+    assert pdf.metadata.title.startswith(f"Certificate {certificate.number}")
 
 
 @pytest.fixture
@@ -103,14 +103,17 @@ def test_the_review_page_says_to_verify_the_agency_before_approving(
     page = client.get(review_url(submitted_unverified)).content.decode()
     assert "Approve and certify" not in page and "Return for changes" in page
     assert "cannot be approved yet: program staff have not verified the agency" in page
-    verify_link = f"{reverse('staff:dashboard')}?q=Millbrook%20Police%20Department&amp;verified=no"
-    assert verify_link in page
+    agency_page = reverse("staff:agency_detail", kwargs={"agency_id": agency_a.public_id})
+    assert f'href="{agency_page}#identity-heading"' in page
 
     refused = client.post(review_url(submitted_unverified), {"decision": "approve"})
     assert "The agency is not verified, so it cannot be approved." in refused.content.decode()
     assert not Certificate.all_agencies.exists()
 
-    client.post(reverse("staff:agency_verify"), {"verify": str(agency_a.public_id)})
+    verified = client.post(
+        reverse("staff:agency_verify"), {"verify": str(agency_a.public_id), "next": agency_page}
+    )
+    assert verified["Location"] == agency_page
     page = client.get(review_url(submitted_unverified)).content.decode()
     assert "Approve and certify" in page and "cannot be approved yet" not in page
     client.post(review_url(submitted_unverified), {"decision": "approve"})
