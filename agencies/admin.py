@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied
@@ -54,15 +55,23 @@ class UserAdmin(BaseUserAdmin):
     list_display = ["email", "first_name", "last_name", "is_active"]
     search_fields = ["email", "first_name", "last_name"]
     list_filter = ["is_active", "groups"]
+    # No password here: its owner resets it by email, so admin offers no button that would
+    # only refuse (`user_change_password` below still refuses the address).
     fieldsets = [
-        (None, {"fields": ["email", "password"]}),
+        (None, {"fields": ["email"]}),
         ("Name", {"fields": ["first_name", "last_name"]}),
         ("Access", {"fields": ["is_active", "groups"]}),
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"fields": ["email", "password1", "password2"]})]
     readonly_fields = ["last_login", "date_joined"]
-    filter_horizontal = ["groups"]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        # The staff roles are two groups: two tick boxes, rather than admin's two-list picker
+        # (whose search icons carry an aria-label that their element may not have).
+        if db_field.name == "groups":
+            kwargs["widget"] = forms.CheckboxSelectMultiple
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
         # An address is changed by its owner, confirmed by email (allauth), never here.

@@ -111,6 +111,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "agencies.context_processors.navigation",
                 "agencies.context_processors.support",
+                "onemind.navigation.menu",
             ],
             # `{% load dates %}`: dates written one way everywhere (onemind.lib.dates).
             "libraries": {"dates": "onemind.lib.date_filters"},

@@ -22,6 +22,7 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import RowNumber
+from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
 from agencies.tenancy import agency_scope
@@ -31,11 +32,14 @@ from training.models import (
     IN_SCOPE,
     LEFT_OUT,
     MHFA_KINDS,
+    Category,
     Course,
     CourseStatus,
     ImportBatch,
     ImportTouch,
+    LeftOut,
     Person,
+    Status,
     TrainingRecord,
 )
 
@@ -107,6 +111,25 @@ SORTS = {
 }
 
 
+# What each filter and order is called where a page's title or summary names it.
+TRAINING_FILTER_WORDS = {
+    "cit": _("with CIT or an equivalent"),
+    "mhfa_only": _("with MHFA only"),
+    "untrained": _("untrained"),
+    "expiring": _("with training expiring within 90 days"),
+    "refresher_due": _("due a CIT refresher"),
+}
+SORT_WORDS = {
+    "name": _("sorted by name"),
+    "-name": _("sorted by name, Z to A"),
+    "employee_id": _("sorted by employee ID"),
+    "-employee_id": _("sorted by employee ID, last first"),
+    "hire_date": _("sorted by hire date"),
+    "-hire_date": _("sorted by hire date, newest first"),
+    "status": _("sorted by status"),
+}
+
+
 @dataclass(frozen=True)
 class RosterFilters:
     search: str = ""
@@ -116,6 +139,29 @@ class RosterFilters:
     training: str = ""  # a key of TRAINING_FILTERS
     left_out: str = ""  # a key of training.models.LEFT_OUT
     sort: str = "name"
+
+    def chosen(self) -> list[str]:
+        """The filters in use, in words ("sworn", "untrained", …)."""
+        words = []
+        if self.search:
+            words.append(_("matching “%(search)s”") % {"search": self.search})
+        if self.category:
+            words.append(Category(self.category).label.lower())
+        if self.status:
+            words.append(Status(self.status).label.lower())
+        if self.scope:
+            words.append(str(_("in scope") if self.scope == "in" else _("not in scope")))
+        if self.training:
+            words.append(str(TRAINING_FILTER_WORDS[self.training]))
+        if self.left_out:
+            reason = LeftOut(self.left_out).label.lower()
+            words.append(_("left out: %(reason)s") % {"reason": reason})
+        return words
+
+    def in_words(self) -> str:
+        """The filters and the order, as the page's title says them, so that each filtered
+        or sorted roster has a title of its own."""
+        return ", ".join([*self.chosen(), str(SORT_WORDS[self.sort])])
 
 
 def roster_matches(people: QuerySet[Person], search: str) -> QuerySet[Person]:

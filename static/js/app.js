@@ -65,3 +65,16 @@ document.addEventListener("DOMContentLoaded", function () {
   };
   window.setTimeout(poll, 1000);
 });
+
+// The phone menu's button says whether the menu is open: the design system's script opens
+// and closes it (button, close button, overlay, Escape) without saying so.
+document.addEventListener("DOMContentLoaded", function () {
+  var button = document.querySelector(".usa-menu-btn[aria-controls]");
+  var menu = button && document.getElementById(button.getAttribute("aria-controls"));
+  if (!menu) {
+    return;
+  }
+  new MutationObserver(function () {
+    button.setAttribute("aria-expanded", String(menu.classList.contains("is-visible")));
+  }).observe(menu, { attributes: true, attributeFilter: ["class"] });
+});

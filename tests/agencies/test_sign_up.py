@@ -56,9 +56,10 @@ def test_members_are_listed_by_name_and_by_address_when_they_gave_none(
     login(client, coordinator)
     page = page_text(client.get(reverse("member_list", kwargs={"agency_slug": agency_a.slug})))
     check_page(page)
-    assert f'<th scope="row">{escape(coordinator.get_full_name())}</th>' in page
-    assert f"<td>{coordinator.email}</td>" in page
-    assert '<th scope="row">no.name@millbrook.example</th>' in page
+    name = escape(coordinator.get_full_name())
+    assert f'<th scope="row" data-label="Name">{name}</th>' in page
+    assert f'<td data-label="Email">{coordinator.email}</td>' in page
+    assert '<th scope="row" data-label="Name">no.name@millbrook.example</th>' in page
 
 
 def test_the_check_your_email_page_sends_the_link_again_after_allauths_pause(client, db):

@@ -42,7 +42,7 @@ def test_an_upload_shows_at_the_agencys_time(
     with time_machine.travel(UPLOADED_AT + timedelta(minutes=5), tick=False):
         login(client, coordinator)
         page = imports_page(client, agency_a)
-    assert f"<td>{shown}</td>" in page
+    assert f'<td data-label="Uploaded">{shown}</td>' in page
 
 
 def test_each_agency_sees_its_own_time(
@@ -54,9 +54,9 @@ def test_each_agency_sees_its_own_time(
         ImportBatchFactory(agency=agency_a, uploaded_by=coordinator)
         ImportBatchFactory(agency=agency_b, uploaded_by=coordinator_b)
         login(client, coordinator)
-        assert "<td>Mar 9, 2026 23:30</td>" in imports_page(client, agency_a)
+        assert '<td data-label="Uploaded">Mar 9, 2026 23:30</td>' in imports_page(client, agency_a)
         login(client, coordinator_b)
-        assert "<td>Mar 9, 2026 22:30</td>" in imports_page(client, agency_b)
+        assert '<td data-label="Uploaded">Mar 9, 2026 22:30</td>' in imports_page(client, agency_b)
 
 
 def test_the_zone_ends_with_the_request(client, agency_a, coordinator, stranger):

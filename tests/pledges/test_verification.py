@@ -72,11 +72,20 @@ def test_a_renamed_agency_cannot_borrow_its_certificate_for_its_new_name(
         assert "The agency has changed its name, place and ORI since this certificate" in page
         assert "It does not certify the agency under the details it uses now." in page
         assert (
-            '<th scope="row">Name</th><td>Millbrook Police Department</td>'
-            "<td>New York City Police Department</td>"
+            '<th scope="row" data-label="Changed">Name</th>'
+            '<td data-label="On the certificate">Millbrook Police Department</td>'
+            '<td data-label="Now (not certified)">New York City Police Department</td>'
         ) in page
-        assert '<th scope="row">ORI</th><td>none</td><td>NY0303000</td>' in page
-        assert '<th scope="row">Place</th><td>Millbrook, NY</td><td>New York, NY</td>' in page
+        assert (
+            '<th scope="row" data-label="Changed">ORI</th>'
+            '<td data-label="On the certificate">none</td>'
+            '<td data-label="Now (not certified)">NY0303000</td>'
+        ) in page
+        assert (
+            '<th scope="row" data-label="Changed">Place</th>'
+            '<td data-label="On the certificate">Millbrook, NY</td>'
+            '<td data-label="Now (not certified)">New York, NY</td>'
+        ) in page
     # Staff verified who the agency was; its new identity waits for them again.
     agency_a.refresh_from_db()
     assert not agency_a.verified

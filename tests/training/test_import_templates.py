@@ -114,8 +114,8 @@ def test_the_upload_page_lists_each_column_with_an_example_and_its_other_names(
     login(client, editor)
     page = client.get(url("import_upload", agency_a)).content.decode()
     for text in [
-        "<caption>Columns of a roster file</caption>",
-        "<caption>Columns of a training-records file</caption>",
+        '<caption id="guide-caption-roster">Columns of a roster file</caption>',
+        '<caption id="guide-caption-training">Columns of a training-records file</caption>',
         '<th scope="row">Employee ID</th>',
         '<th scope="row">Non-sworn in scope (yes/no)</th>',
         '<th scope="row">Completion date</th>',
