@@ -10,6 +10,7 @@ import time_machine
 from django.conf import settings
 from django.db import reset_queries
 from django.urls import reverse
+from django.utils import timezone
 
 from agencies import services as agency_services
 from agencies.models import Agency, AuditEvent, Role
@@ -227,7 +228,8 @@ def test_the_review_page_links_the_agency_to_its_page(client, agency_a, reviewer
 
 
 def test_the_weekly_digest_links_each_agency_to_its_page(agency_a, waiting):
-    digest = program_queries.weekly_digest(agency_a.today())
+    # The digest is the program's, on the program's (UTC) day, as the email composes it.
+    digest = program_queries.weekly_digest(timezone.localdate())
     context = {"digest": digest, "site_url": settings.SITE_URL, "staff_url": "/"}
 
     _, text, html = render_email("emails/staff_digest", context)
