@@ -53,51 +53,30 @@ def _to_members(agency_id: int, kind: str, period: str, context: dict) -> list[L
     return [Letter(kind, user_id, agency_id, period, context) for user_id in members]
 
 
+def _announce(kind: str, event, name: str) -> int:
+    """An event's email to the agency's members who want notices, keyed by the event's row
+    (`name`: pledge, submission, review, certificate), so telling it twice writes it once."""
+    context = {f"{name}_id": event.pk}
+    return outbox_add(_to_members(event.agency_id, kind, f"{name}:{event.pk}", context))
+
+
 def pledge_signed(pledge: Pledge) -> int:
-    """A receipt of the signature, to the agency's members who want notices."""
-    return outbox_add(
-        _to_members(
-            pledge.agency_id,
-            EmailKind.PLEDGE_SIGNED,
-            f"pledge:{pledge.pk}",
-            {"pledge_id": pledge.pk},
-        )
-    )
+    """A receipt of the signature."""
+    return _announce(EmailKind.PLEDGE_SIGNED, pledge, "pledge")
 
 
 def pledge_submitted(submission: Submission) -> int:
     """A receipt of the submission: what the reviewer will see, and what happens next."""
-    return outbox_add(
-        _to_members(
-            submission.agency_id,
-            EmailKind.PLEDGE_SUBMITTED,
-            f"submission:{submission.pk}",
-            {"submission_id": submission.pk},
-        )
-    )
+    return _announce(EmailKind.PLEDGE_SUBMITTED, submission, "submission")
 
 
 def submission_returned(review: Review) -> int:
     """Tell the agency its submission came back, with the reviewer's comments."""
-    return outbox_add(
-        _to_members(
-            review.agency_id,
-            EmailKind.SUBMISSION_RETURNED,
-            f"review:{review.pk}",
-            {"review_id": review.pk},
-        )
-    )
+    return _announce(EmailKind.SUBMISSION_RETURNED, review, "review")
 
 
 def certificate_issued(certificate: Certificate) -> int:
-    return outbox_add(
-        _to_members(
-            certificate.agency_id,
-            EmailKind.CERTIFICATE_ISSUED,
-            f"certificate:{certificate.pk}",
-            {"certificate_id": certificate.pk},
-        )
-    )
+    return _announce(EmailKind.CERTIFICATE_ISSUED, certificate, "certificate")
 
 
 def report_period(frequency: str, on: date) -> str:
