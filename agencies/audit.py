@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db import models
 
-from agencies.models import Agency, AuditEvent, User
+from agencies.models import Agency, AuditEvent, Region, User
 
 # The client address of the request being served; set by RequestContextMiddleware.
 request_ip: ContextVar[str | None] = ContextVar("request_ip", default=None)
@@ -61,6 +61,7 @@ def record_event(
     action: str,
     actor: User | None = None,
     agency: Agency | None = None,
+    region: Region | None = None,
     obj: models.Model | None = None,
     changes: dict[str, list[Any]] | None = None,
     values: dict[str, Any] | None = None,
@@ -79,6 +80,7 @@ def record_event(
         actor=actor,
         actor_email=actor.email if actor else actor_email,
         agency=agency,
+        region=region,
         object_type=obj._meta.label if obj is not None else "",
         object_id=str(getattr(obj, "public_id", None) or getattr(obj, "pk", "")) if obj else "",
         object_repr=object_label(obj)[:200] if obj is not None else "",

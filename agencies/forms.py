@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from agencies import documents, queries, services
 from agencies.models import ORI_VALIDATOR, Agency, Invitation, Role
 from agencies.names import NameFormField
-from agencies.regions import REGIONS_BY_COUNTRY, normalize_region, ori_matches_state
+from agencies.places import REGIONS_BY_COUNTRY, normalize_region, ori_matches_state
 from agencies.services import AGENCY_PROFILE_FIELDS
 from onemind.lib.dates import PAST_DAYS, DayRange
 

@@ -21,6 +21,8 @@ from django.utils import timezone
 from agencies.adapters import SESSION_LOGIN_AT, SESSION_SEEN_AT
 from agencies.audit import request_ip
 from agencies.queries import user_memberships
+from agencies.regions.queries import user_region_memberships
+from agencies.regions.scope import enter_region_scope, leave_region_scope
 from agencies.staff import has_mfa, is_program_staff, session_passed_mfa
 from agencies.tenancy import enter_agency_scope, leave_agency_scope
 
@@ -152,6 +154,50 @@ class AgencyTenancyMiddleware:
             request.session["onemind_agency"] = slug
         request._agency_scope_token = enter_agency_scope(membership.agency)
         timezone.activate(zoneinfo.ZoneInfo(membership.agency.time_zone))
+        return None
+
+
+class RegionScopeMiddleware:
+    """Resolves the region of every /r/<slug>/ URL from the user's region membership, as
+    AgencyTenancyMiddleware does for agencies: not a member (or no such region), 404; a role
+    without the view's declared capability, 403; a view that declares none, a configuration
+    error. The view runs inside the region's scope with `request.region` and
+    `request.region_membership` set. Member agencies' rows are not in that scope: a region
+    page reads them only through what each agency shares (`agencies.regions.queries`).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            return self.get_response(request)
+        finally:
+            token = getattr(request, "_region_scope_token", None)
+            if token is not None:
+                leave_region_scope(token)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        slug = view_kwargs.get("region_slug")
+        if slug is None:
+            return None
+        capability = getattr(view_func, "region_capability", None)
+        if capability is None:
+            raise ImproperlyConfigured(
+                f"{view_func.__module__}.{view_func.__name__} serves /r/<slug>/ but declares "
+                "no capability; decorate it with @region_view(...)."
+            )
+        if not request.user.is_authenticated:
+            return _redirect_with_next(request, "account_login")
+        request.region_memberships = list(user_region_memberships(request.user))
+        membership = next((m for m in request.region_memberships if m.region.slug == slug), None)
+        if membership is None:
+            raise Http404("No such region.")
+        if not membership.can(capability):
+            raise PermissionDenied("Your role in this region does not allow this.")
+        request.region = membership.region
+        request.region_membership = membership
+        request._region_scope_token = enter_region_scope(membership.region)
         return None
 
 

@@ -424,6 +424,10 @@ class AuditEvent(models.Model):
     agency = models.ForeignKey(
         Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # A region's events, and an agency's dealings with a region (in both trails).
+    region = models.ForeignKey(
+        "agencies.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     action = models.CharField(max_length=64)
     object_type = models.CharField(max_length=100, blank=True)
     object_id = models.CharField(max_length=64, blank=True)
@@ -435,7 +439,10 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["agency", "-at"], name="audit_agency_at")]
+        indexes = [
+            models.Index(fields=["agency", "-at"], name="audit_agency_at"),
+            models.Index(fields=["region", "-at"], name="audit_region_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.action} {self.object_repr}"
@@ -520,3 +527,17 @@ class OutboxEmail(models.Model):
     def address(self) -> str:
         """Where it goes: the account's address as it is now, or the address written."""
         return self.recipient.email if self.recipient_id else self.recipient_email
+
+
+# Regions: a second kind of scope beside the agency, in its own package (agencies.regions).
+from agencies.regions.models import (  # noqa: E402, F401
+    MemberAgency,
+    MemberAgencyStatus,
+    OnboardingInvitation,
+    Region,
+    RegionInvitation,
+    RegionKind,
+    RegionMembership,
+    RegionRole,
+    Sharing,
+)

@@ -90,6 +90,7 @@ MIDDLEWARE = [
     "agencies.middleware.SessionLimitsMiddleware",
     "agencies.middleware.StaffMFAEnrolmentMiddleware",
     "agencies.middleware.AgencyTenancyMiddleware",
+    "agencies.middleware.RegionScopeMiddleware",
     "agencies.middleware.StaffAreaMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]

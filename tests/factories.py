@@ -12,10 +12,17 @@ from agencies.models import (
     Document,
     DocumentKind,
     Invitation,
+    MemberAgency,
+    MemberAgencyStatus,
     Membership,
     OutboxEmail,
     OutboxStatus,
+    Region,
+    RegionKind,
+    RegionMembership,
+    RegionRole,
     Role,
+    Sharing,
     User,
 )
 from agencies.outbox.services import Letter, outbox_add
@@ -102,6 +109,50 @@ class InvitationFactory(TenantFactory):
     role = Role.EDITOR
     invited_by = factory.SubFactory(UserFactory)
     expires_at = factory.LazyFunction(lambda: timezone.now() + timezone.timedelta(days=7))
+
+
+class RegionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Region
+
+    name = factory.Sequence(lambda n: f"County {n} Crisis Collaborative")
+    slug = factory.Sequence(lambda n: f"county-{n}-collaborative")
+    kind = RegionKind.COUNTY_COLLABORATIVE
+    state = "VA"
+    verified = True
+
+
+class RegionOwnedFactory(factory.django.DjangoModelFactory):
+    """Set-up writes across regions too, through the explicit cross-region manager."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _get_manager(cls, model_class):
+        return model_class.all_regions
+
+
+class RegionMembershipFactory(RegionOwnedFactory):
+    class Meta:
+        model = RegionMembership
+
+    region = factory.SubFactory(RegionFactory)
+    user = factory.SubFactory(UserFactory)
+    role = RegionRole.COORDINATOR
+
+
+class MemberAgencyFactory(RegionOwnedFactory):
+    """An agency that accepted the region's invitation (status member), sharing progress."""
+
+    class Meta:
+        model = MemberAgency
+
+    region = factory.SubFactory(RegionFactory)
+    agency = factory.SubFactory(AgencyFactory)
+    status = MemberAgencyStatus.MEMBER
+    sharing = Sharing.PROGRESS
+    answered_at = factory.LazyFunction(timezone.now)
 
 
 class DocumentFactory(TenantFactory):
