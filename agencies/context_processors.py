@@ -2,6 +2,7 @@ from django.conf import settings
 
 from agencies.models import Capability
 from agencies.queries import user_memberships
+from agencies.regions.models import RegionCapability
 from agencies.staff import is_program_staff
 
 
@@ -18,7 +19,14 @@ def navigation(request) -> dict:
         "current_membership": membership,
         "can_manage": membership is not None and membership.can(Capability.MANAGE),
         "can_edit": membership is not None and membership.can(Capability.EDIT),
+        "current_region": getattr(request, "region", None),
+        "can_manage_region": _can_manage_region(request),
     }
+
+
+def _can_manage_region(request) -> bool:
+    membership = getattr(request, "region_membership", None)
+    return membership is not None and membership.can(RegionCapability.MANAGE)
 
 
 def support(request) -> dict:

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Capability
+from agencies.regions.models import RegionCapability
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,12 @@ AGENCY_MENU = [
 ]
 
 
+# The region's pages (/r/<slug>/), for region coordinators and viewers; each app adds its own.
+REGION_MENU = [
+    (None, [Entry(_("Dashboard"), "region_home", RegionCapability.VIEW)]),
+]
+
+
 def current(url: str, path: str, *, root: str) -> str:
     """How the link to `url` relates to the page at `path`; the agency's home page is above
     every page of the agency, and only itself is it current for."""
@@ -72,7 +79,7 @@ def current(url: str, path: str, *, root: str) -> str:
 
 
 def menu(request) -> dict:
-    return {"agency_menu": agency_menu(request)}
+    return {"agency_menu": agency_menu(request), "region_menu": region_menu(request)}
 
 
 def agency_menu(request) -> list[Link | Group]:
@@ -81,14 +88,38 @@ def agency_menu(request) -> list[Link | Group]:
     membership = getattr(request, "membership", None)
     if agency is None or membership is None:
         return []
-    root = reverse("agency_dashboard", kwargs={"agency_slug": agency.slug})
+    return _build(
+        AGENCY_MENU,
+        membership,
+        {"agency_slug": agency.slug},
+        request.path,
+        root=reverse("agency_dashboard", kwargs={"agency_slug": agency.slug}),
+    )
+
+
+def region_menu(request) -> list[Link | Group]:
+    """The region's links and groups, for the region's team on its pages."""
+    region = getattr(request, "region", None)
+    membership = getattr(request, "region_membership", None)
+    if region is None or membership is None:
+        return []
+    return _build(
+        REGION_MENU,
+        membership,
+        {"region_slug": region.slug},
+        request.path,
+        root=reverse("region_home", kwargs={"region_slug": region.slug}),
+    )
+
+
+def _build(menu_spec, membership, kwargs: dict, path: str, *, root: str) -> list[Link | Group]:
     items: list[Link | Group] = []
-    for group, entries in AGENCY_MENU:
+    for group, entries in menu_spec:
         links = []
         for entry in entries:
             if membership.can(entry.capability):
-                url = reverse(entry.url_name, kwargs={"agency_slug": agency.slug})
-                links.append(Link(entry.label, url, current(url, request.path, root=root)))
+                url = reverse(entry.url_name, kwargs=kwargs)
+                links.append(Link(entry.label, url, current(url, path, root=root)))
         if group is None or len(links) == 1:
             items.extend(links)
         elif links:

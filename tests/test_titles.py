@@ -47,7 +47,7 @@ def test_no_two_pages_share_a_title(client, administrator):
     coordinator, objects = a_full_agency()
     pages = every_page(the_staff_areas_work(objects))
     login(client, coordinator)
-    shared = shared_titles(client, pages.agency + pages.other)
+    shared = shared_titles(client, pages.agency + pages.region + pages.other)
     login(client, administrator, mfa=True)
     shared += shared_titles(client, pages.staff)
     assert shared == [], "\n".join(shared)

@@ -18,11 +18,14 @@ from tests.factories import (
     AgencyFactory,
     DocumentFactory,
     InvitationFactory,
+    MemberAgencyFactory,
     MembershipFactory,
     OrganizationFactory,
     PartnershipFactory,
     PartnershipVersionFactory,
     PersonFactory,
+    RegionFactory,
+    RegionMembershipFactory,
     TrainingRecordFactory,
     UserFactory,
     certificate_of,
@@ -91,6 +94,10 @@ def a_full_agency():
     partnership = PartnershipFactory(organization=organization, title=f"MOU with {LONG_PLACE}")
     PartnershipVersionFactory(partnership=partnership, alternative=f"Drop-off, see {LONG_FILE}")
     draft = PartnershipVersionFactory(partnership=partnership, signed_on=None)
+    # The coordinator also leads the county's collaborative, which the agency joined.
+    region = RegionFactory(name=f"{LONG_PLACE} County Crisis Collaborative", slug="millbrook-cc")
+    RegionMembershipFactory(region=region, user=coordinator)
+    MemberAgencyFactory(region=region, agency=agency)
     return coordinator, {
         "member_id": colleague.public_id,
         "invitation_id": invitation.public_id,
@@ -103,6 +110,7 @@ def a_full_agency():
         "partnership_id": partnership.public_id,
         "version_id": draft.public_id,
         "agency_slug": agency.slug,
+        "region_slug": region.slug,
         "kind": "roster",
         "fmt": "csv",
         "invitation_accept:token": invitation_token(invitation),
@@ -142,20 +150,24 @@ def url_of(name: str, route: str, objects: dict) -> str:
 
 @dataclass(frozen=True)
 class Pages:
-    """One URL of each page: the agency's (for its members), the staff area's, the rest."""
+    """One URL of each page: the agency's (for its members), the region's (for its team), the
+    staff area's, the rest."""
 
     agency: list[str]
+    region: list[str]
     staff: list[str]
     other: list[str]
 
 
 def every_page(objects: dict) -> Pages:
-    urls = {"agency": [], "staff": [], "other": []}
+    urls = {"agency": [], "region": [], "staff": [], "other": []}
     for name, route in named_routes():
         if route.startswith(NOT_THE_PRODUCTS_LAYOUT):
             continue
         if "<slug:agency_slug>" in route:
             area = "agency"
+        elif "<slug:region_slug>" in route:
+            area = "region"
         elif name.startswith("staff:"):
             area = "staff"
         else:
