@@ -55,6 +55,7 @@ AGENCY_MENU = [
         (_("Agency settings"), "menu-agency"),
         [
             Entry(_("Members"), "member_list"),
+            Entry(_("Regions"), "agency_regions"),
             Entry(_("Agency details"), "agency_settings", Capability.MANAGE),
             Entry(_("Audit trail"), "agency_audit", Capability.MANAGE),
         ],

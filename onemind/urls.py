@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from agencies import staff_urls as agency_staff_urls
 from agencies import views as agency_views
+from agencies.regions import views as region_views
 from pledges import staff_urls as pledge_staff_urls
 from pledges.certification import public_views
 from pledges.emails import views as email_views
@@ -25,6 +26,11 @@ urlpatterns = [
         "invitations/<str:token>/",
         agency_views.invitation_accept,
         name="invitation_accept",
+    ),
+    path(
+        "regions/invitations/<str:token>/",
+        region_views.region_invitation_accept,
+        name="region_invitation_accept",
     ),
     path("verify/", public_views.certificate_verify, name="certificate_verify"),
     path("directory/", public_views.directory, name="directory"),

@@ -6,11 +6,14 @@ surname of 35, a file name without spaces), to open each page with."""
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.urls import URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from agencies import lockout
-from agencies.models import OutboxEmail, OutboxStatus, Role
+from agencies.models import OutboxEmail, OutboxStatus, RegionInvitation, RegionRole, Role
+from agencies.regions.services import region_invitation_token
 from agencies.services import invitation_token
 from pledges.emails.subscriptions import Stream, unsubscribe_token
 from tests.conftest import member
@@ -97,7 +100,11 @@ def a_full_agency():
     # The coordinator also leads the county's collaborative, which the agency joined.
     region = RegionFactory(name=f"{LONG_PLACE} County Crisis Collaborative", slug="millbrook-cc")
     RegionMembershipFactory(region=region, user=coordinator)
-    MemberAgencyFactory(region=region, agency=agency)
+    region_invitation = RegionInvitation.all_regions.create(
+        region=region, email="viewer." + LONG_EMAIL, role=RegionRole.VIEWER,
+        invited_by=coordinator, expires_at=timezone.now() + timedelta(days=7),
+    )  # fmt: skip
+    standing = MemberAgencyFactory(region=region, agency=agency)
     return coordinator, {
         "member_id": colleague.public_id,
         "invitation_id": invitation.public_id,
@@ -111,9 +118,11 @@ def a_full_agency():
         "version_id": draft.public_id,
         "agency_slug": agency.slug,
         "region_slug": region.slug,
+        "member_agency_id": standing.public_id,
         "kind": "roster",
         "fmt": "csv",
         "invitation_accept:token": invitation_token(invitation),
+        "region_invitation_accept:token": region_invitation_token(region_invitation),
         "certificate_verify_token:token": certificate.token,
         "email_unsubscribe:token": unsubscribe_token(
             user_id=coordinator.pk, agency_id=agency.pk, stream=Stream.REPORTS

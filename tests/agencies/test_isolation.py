@@ -16,6 +16,7 @@ from tests.factories import (
     DocumentFactory,
     ImportBatchFactory,
     InvitationFactory,
+    MemberAgencyFactory,
     MembershipFactory,
     OrganizationFactory,
     PartnershipFactory,
@@ -37,6 +38,7 @@ OBJECT_MAKERS = {
     "certificate_id": lambda agency: certificate_of(agency).public_id,
     "organization_id": lambda agency: OrganizationFactory(agency=agency).public_id,
     "partnership_id": lambda agency: PartnershipFactory(organization__agency=agency).public_id,
+    "member_agency_id": lambda agency: MemberAgencyFactory(agency=agency).public_id,
     "version_id": lambda agency: (
         PartnershipVersionFactory(
             partnership__organization__agency=agency, signed_on=None
