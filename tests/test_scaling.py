@@ -99,3 +99,20 @@ def test_distributed_tables_carry_agency_id_in_every_uniqueness_rule():
             if field.unique and not field.primary_key:
                 found.add(f"{table}: {field.name} unique alone")
     assert found == KNOWN_CHANGES
+
+
+def test_reference_and_local_tables_point_only_to_reference_tables():
+    """Citus refuses a foreign key from a reference table to any other kind, and keeps a local
+    table's only towards reference tables (copied to the coordinator)."""
+    documented = documented_tables()
+    found = set()
+    for model in apps.get_models(include_auto_created=True):
+        table = model._meta.db_table
+        if documented.get(table) not in {"reference", "local"}:
+            continue
+        for field in model._meta.fields:
+            if field.is_relation and field.db_constraint:
+                target = field.related_model._meta.db_table
+                if documented.get(target) != "reference":
+                    found.add(f"{table}.{field.column} -> {target} ({documented.get(target)})")
+    assert found == set()

@@ -4,6 +4,7 @@ it, with what agencies really type (long e-mail addresses, a place name of 58 le
 surname of 35, a file name without spaces), to open each page with."""
 
 import re
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -51,19 +52,54 @@ NOT_THE_PRODUCTS_LAYOUT = ("admin/",)
 PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>")
 
 
-def named_routes(patterns=None, prefix: str = "", namespaces=()) -> Iterator[tuple[str, str]]:
-    """(name with its namespaces, route) of every named URL pattern."""
+def url_patterns(patterns=None, prefix: str = "", namespaces=()) -> Iterator[tuple]:
+    """(pattern, full route, namespaces) of every URL pattern."""
     for entry in patterns if patterns is not None else get_resolver().url_patterns:
         route = prefix + str(entry.pattern)
         if isinstance(entry, URLResolver):
             inner = (*namespaces, entry.namespace) if entry.namespace else namespaces
-            yield from named_routes(entry.url_patterns, route, inner)
-        elif entry.name:
+            yield from url_patterns(entry.url_patterns, route, inner)
+        else:
+            yield entry, route, namespaces
+
+
+def named_routes() -> Iterator[tuple[str, str]]:
+    """(name with its namespaces, route) of every named URL pattern."""
+    for entry, route, namespaces in url_patterns():
+        if entry.name:
             yield ":".join([*namespaces, entry.name]), route
 
 
 def route_parameters(route: str) -> list[str]:
     return [converter or regex for converter, regex in PARAMETER.findall(route)]
+
+
+def scoped_routes(scope_parameter: str) -> list[tuple[str, str]]:
+    """(name, route) of every URL under one agency (`agency_slug`) or one region
+    (`region_slug`): the pages a scope's middleware resolves, each with a name to walk by."""
+    routes = set()
+    for entry, route, namespaces in url_patterns():
+        if f"<slug:{scope_parameter}>" in route:
+            assert entry.name, f"{route} needs a name"
+            routes.add((":".join([*namespaces, entry.name]), route))
+    return sorted(routes)
+
+
+# A random public id in a URL; what a refused write sends (a form that would act if let in).
+PUBLIC_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+A_WRITE = {"role": "viewer", "email": "x@y.example", "sharing": "roster"}
+
+
+def assert_not_found(client, method: str, url: str) -> None:
+    """404 — or, where the page never takes this method (405) or never lets this role act
+    (403), that same answer for a made-up id: nothing tells that the object exists."""
+    status = getattr(client, method)(url, A_WRITE).status_code
+    if status in {403, 405}:
+        made_up = PUBLIC_ID.sub(str(uuid.uuid4()), url)
+        assert made_up != url, f"{method.upper()} {url}: {status} for a page of the caller's own"
+        assert getattr(client, method)(made_up).status_code == status
+        return
+    assert status == 404, f"{method.upper()} {url}: {status}"
 
 
 def a_full_agency():

@@ -2,15 +2,22 @@
 
 The URL patterns are walked from the resolver, so a new agency page is covered the day it
 is added; a new kind of object id in a URL fails here until it is given a maker below.
+
+This is the walk of /a/ pages, region or not: an agency's standing with a region, a shared
+MOU it is a party to, a regional class's attendee waiting for its coordinator are agency
+pages, and their ids get makers here. Agencies A and B are members of one region, both
+sharing their rosters with it, so a maker can make what B shares with its region, and the
+walk shows that sharing with a region opens nothing of B to A, nor to the region's team.
 """
 
-import re
-import uuid
-
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.core.exceptions import ImproperlyConfigured
+from django.http import HttpResponse
+from django.urls import path, reverse
 
-from agencies.models import Role
+import onemind.urls
+from agencies.access import agency_view
+from agencies.models import Capability, RegionRole, Role, Sharing
 from tests.conftest import login
 from tests.factories import (
     DocumentFactory,
@@ -22,12 +29,16 @@ from tests.factories import (
     PartnershipFactory,
     PartnershipVersionFactory,
     PersonFactory,
+    RegionFactory,
+    RegionMembershipFactory,
     TrainingRecordFactory,
     UserFactory,
     certificate_of,
 )
+from tests.walk import assert_not_found, route_parameters, scoped_routes
 
-# How to make an object of agency B for each object id a URL can carry.
+# How to make an object of agency B for each object id a URL can carry (B is a member of
+# the region of the `neighbours` fixture).
 OBJECT_MAKERS = {
     "member_id": lambda agency: MembershipFactory(agency=agency).public_id,
     "invitation_id": lambda agency: InvitationFactory(agency=agency).public_id,
@@ -53,20 +64,7 @@ FIXED_PARAMETERS = {"kind": "roster", "fmt": "xlsx"}
 ROLES = [Role.COORDINATOR, Role.EDITOR, Role.VIEWER]
 
 
-def agency_patterns(patterns=None, prefix=""):
-    """(name, route) of every named URL under /a/<agency_slug>/."""
-    for entry in patterns if patterns is not None else get_resolver().url_patterns:
-        route = prefix + str(entry.pattern)
-        if isinstance(entry, URLResolver):
-            namespace = f"{entry.namespace}:" if entry.namespace else ""
-            for name, sub_route in agency_patterns(entry.url_patterns, route):
-                yield namespace + name, sub_route
-        elif isinstance(entry, URLPattern) and "<slug:agency_slug>" in route:
-            assert entry.name, f"agency URL {route} needs a name"
-            yield entry.name, route
-
-
-AGENCY_URLS = sorted(set(agency_patterns()))
+AGENCY_URLS = scoped_routes("agency_slug")
 
 
 def test_the_walk_finds_the_agency_pages():
@@ -76,7 +74,7 @@ def test_the_walk_finds_the_agency_pages():
 
 def urls_for(name, route, own_agency, other_agency):
     """The URL with the caller's own slug and B's objects, and with B's slug outright."""
-    params = re.findall(r"<(?:\w+:)?(\w+)>", route)
+    params = route_parameters(route)
     unknown = set(params) - {"agency_slug", *OBJECT_MAKERS, *FIXED_PARAMETERS}
     assert not unknown, f"{name}: add a maker for {unknown} to OBJECT_MAKERS"
     objects = {p: OBJECT_MAKERS[p](other_agency) for p in params if p in OBJECT_MAKERS}
@@ -87,26 +85,38 @@ def urls_for(name, route, own_agency, other_agency):
     return urls
 
 
-def assert_not_found(client, method, url):
-    """404 — or, where the page never takes this method (405) or never lets this role act
-    (403), that same answer for a made-up id: nothing tells that B's object exists."""
-    status = getattr(client, method)(url, {"role": "viewer", "email": "x@y.example"}).status_code
-    if status in {403, 405}:
-        made_up = re.sub(r"[0-9a-f]{8}-[0-9a-f-]{27}", str(uuid.uuid4()), url)
-        assert made_up != url, f"{method.upper()} {url}: {status} for a page of the agency itself"
-        assert getattr(client, method)(made_up).status_code == status
-        return
-    assert status == 404, f"{method.upper()} {url}: {status}"
+@pytest.fixture
+def neighbours(agency_a, agency_b):
+    """Agencies A and B in one region, both sharing their rosters with it."""
+    region = RegionFactory()
+    for agency in (agency_a, agency_b):
+        MemberAgencyFactory(region=region, agency=agency, sharing=Sharing.ROSTER)
+    return region
 
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize(("name", "route"), AGENCY_URLS)
-def test_members_of_another_agency_get_404(client, agency_a, agency_b, name, route, role):
+def test_members_of_another_agency_get_404(
+    client, agency_a, agency_b, neighbours, name, route, role
+):
     user = MembershipFactory(agency=agency_a, role=role, user=UserFactory()).user
     login(client, user)
     for url in urls_for(name, route, agency_a, agency_b):
         assert_not_found(client, "get", url)
         assert_not_found(client, "post", url)
+
+
+@pytest.mark.parametrize(("name", "route"), AGENCY_URLS)
+def test_a_regions_team_does_not_use_its_member_agencies_pages(
+    client, agency_b, neighbours, name, route
+):
+    """A region reads what a member shares through its own pages (/r/), never through the
+    agency's: its coordinator and viewer get 404 here, even with the roster shared."""
+    for role in RegionRole.values:
+        login(client, RegionMembershipFactory(region=neighbours, role=role).user)
+        for url in urls_for(name, route, agency_b, agency_b):
+            assert_not_found(client, "get", url)
+            assert_not_found(client, "post", url)
 
 
 @pytest.mark.parametrize(("name", "route"), AGENCY_URLS)
@@ -131,3 +141,43 @@ def test_program_staff_do_not_use_agency_pages(client, agency_b, reviewer, name,
     for url in urls_for(name, route, agency_b, agency_b):
         assert_not_found(client, "get", url)
         assert_not_found(client, "post", url)
+
+
+# A page added under /a/<slug>/ without saying what role it needs.
+
+
+def undeclared(request, agency_slug):
+    return HttpResponse("The roster of every agency")
+
+
+@agency_view(Capability.MANAGE, methods=("GET",))
+def declared(request, agency_slug):
+    return HttpResponse("Agency settings")
+
+
+urlpatterns = [
+    *onemind.urls.urlpatterns,
+    path("a/<slug:agency_slug>/forgotten/", undeclared),
+    path("a/<slug:agency_slug>/declared/", declared),
+]
+
+
+@pytest.mark.parametrize("signed_in", [False, True], ids=["anonymous", "coordinator"])
+def test_an_agency_page_that_declares_no_capability_is_refused(
+    client, settings, agency_a, coordinator, signed_in
+):
+    settings.ROOT_URLCONF = __name__
+    if signed_in:
+        login(client, coordinator)
+    for method in (client.get, client.post):
+        with pytest.raises(ImproperlyConfigured, match="declares no capability"):
+            method(f"/a/{agency_a.slug}/forgotten/")
+
+
+def test_a_declared_agency_page_is_checked_by_role(client, settings, agency_a, coordinator, viewer):
+    settings.ROOT_URLCONF = __name__
+    url = f"/a/{agency_a.slug}/declared/"
+    login(client, viewer)
+    assert client.get(url).status_code == 403
+    login(client, coordinator)
+    assert client.get(url).content == b"Agency settings"
