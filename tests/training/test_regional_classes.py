@@ -182,9 +182,7 @@ def test_each_agencys_progress_is_recomputed_once_the_class_commits(recorded, me
     assert set(heard) == {agency.pk for agency in members}
 
 
-def test_the_region_sees_attendees_of_an_agency_sharing_its_roster_only(
-    client, recorded, region
-):
+def test_the_region_sees_attendees_of_an_agency_sharing_its_roster_only(client, recorded, region):
     regional_class, _ = recorded
     page = client.get(r_url("regional_class_detail", region, class_id=regional_class.public_id))
     text = page.content.decode()
@@ -270,9 +268,12 @@ def test_the_agency_rejects_a_pending_attendee_and_nothing_is_written(
         a_url("pending_attendee", agency_a, attendee_id=pending.public_id),
         {"decision": "confirm", "person": PersonFactory(agency=agency_a).public_id},
     )
-    assert again.status_code == 302 and not TrainingRecord.all_agencies.filter(
-        agency=agency_a, person__employee_id__startswith="E"
-    ).exists()
+    assert (
+        again.status_code == 302
+        and not TrainingRecord.all_agencies.filter(
+            agency=agency_a, person__employee_id__startswith="E"
+        ).exists()
+    )
 
 
 def test_confirming_needs_a_person_and_only_one_on_the_agencys_roster(
@@ -282,9 +283,10 @@ def test_confirming_needs_a_person_and_only_one_on_the_agencys_roster(
     pending = ClassAttendee.all_agencies.get(employee_id="A-404")
     url = a_url("pending_attendee", agency_a, attendee_id=pending.public_id)
     login(client, coordinator)
-    assert "Choose the person on the roster" in client.post(
-        url, {"decision": "confirm"}
-    ).content.decode()
+    assert (
+        "Choose the person on the roster"
+        in client.post(url, {"decision": "confirm"}).content.decode()
+    )
     # B's person, by their public id: not found on A's roster, so nothing is written.
     response = client.post(url, {"decision": "confirm", "person": rosters["b1"].public_id})
     assert "Choose the person on the roster" in response.content.decode()
@@ -417,12 +419,12 @@ def test_bad_rows_of_an_uploaded_list_are_each_said_and_nothing_is_written(
     client, region, region_coordinator, members, rosters, private_files
 ):
     csv = (
-        "Agency,Employee ID,Name\n"
-        "NY0010000,A-1,\"Okafor, Ada\"\n"
-        "Springfield PD,S-1,Ann Lee\n"
-        "NY0010000,,Bo Diaz\n"
-        "NY0010000,A-9,\n"
-    ).encode()
+        b"Agency,Employee ID,Name\n"
+        b'NY0010000,A-1,"Okafor, Ada"\n'
+        b"Springfield PD,S-1,Ann Lee\n"
+        b"NY0010000,,Bo Diaz\n"
+        b"NY0010000,A-9,\n"
+    )
     login(client, region_coordinator)
     response = client.post(
         r_url("regional_class_create", region),
@@ -438,9 +440,7 @@ def test_bad_rows_of_an_uploaded_list_are_each_said_and_nothing_is_written(
     assert private_files() == []
 
 
-def test_a_list_without_the_needed_columns_says_which(
-    client, region, region_coordinator, members
-):
+def test_a_list_without_the_needed_columns_says_which(client, region, region_coordinator, members):
     login(client, region_coordinator)
     response = client.post(
         r_url("regional_class_create", region),

@@ -8,81 +8,203 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('agencies', '0008_regions'),
-        ('training', '0007_mhfa_for_public_safety_hours'),
+        ("agencies", "0008_regions"),
+        ("training", "0007_mhfa_for_public_safety_hours"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RegionalClass',
+            name="RegionalClass",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False)),
-                ('completed_on', models.DateField(verbose_name='class date')),
-                ('instructor', models.CharField(max_length=200)),
-                ('hours', models.DecimalField(blank=True, decimal_places=1, max_digits=5, null=True)),
-                ('sheet', models.FileField(max_length=255, upload_to='')),
-                ('sheet_filename', models.CharField(max_length=255, verbose_name='attendance sheet')),
-                ('sheet_content_type', models.CharField(max_length=100)),
-                ('sheet_sha256', models.CharField(max_length=64, verbose_name='SHA-256')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('course', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='training.course')),
-                ('host_agency', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='agencies.agency')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='agencies.region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False)),
+                ("completed_on", models.DateField(verbose_name="class date")),
+                ("instructor", models.CharField(max_length=200)),
+                (
+                    "hours",
+                    models.DecimalField(blank=True, decimal_places=1, max_digits=5, null=True),
+                ),
+                ("sheet", models.FileField(max_length=255, upload_to="")),
+                (
+                    "sheet_filename",
+                    models.CharField(max_length=255, verbose_name="attendance sheet"),
+                ),
+                ("sheet_content_type", models.CharField(max_length=100)),
+                ("sheet_sha256", models.CharField(max_length=64, verbose_name="SHA-256")),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                (
+                    "course",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="training.course",
+                    ),
+                ),
+                (
+                    "host_agency",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="agencies.agency",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="agencies.region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'regional classes',
-                'abstract': False,
+                "verbose_name_plural": "regional classes",
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='ClassAttendee',
+            name="ClassAttendee",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False)),
-                ('employee_id', models.CharField(max_length=64, verbose_name='employee ID')),
-                ('first_name', models.CharField(blank=True, max_length=100)),
-                ('last_name', models.CharField(max_length=100)),
-                ('status', models.CharField(choices=[('matched', 'Recorded: matched by employee ID'), ('pending', 'Waiting for the agency'), ('confirmed', 'Recorded: confirmed by the agency'), ('rejected', "Not one of the agency's people")], max_length=12)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='agencies.agency')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('evidence', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='agencies.document')),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='training.person')),
-                ('record', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='training.trainingrecord')),
-                ('regional_class', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='attendees', to='training.regionalclass')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False)),
+                ("employee_id", models.CharField(max_length=64, verbose_name="employee ID")),
+                ("first_name", models.CharField(blank=True, max_length=100)),
+                ("last_name", models.CharField(max_length=100)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("matched", "Recorded: matched by employee ID"),
+                            ("pending", "Waiting for the agency"),
+                            ("confirmed", "Recorded: confirmed by the agency"),
+                            ("rejected", "Not one of the agency's people"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="agencies.agency",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "evidence",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="agencies.document",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="training.person",
+                    ),
+                ),
+                (
+                    "record",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="training.trainingrecord",
+                    ),
+                ),
+                (
+                    "regional_class",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="attendees",
+                        to="training.regionalclass",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.AddIndex(
-            model_name='regionalclass',
-            index=models.Index(fields=['region', '-completed_on'], name='regional_class_region_day'),
+            model_name="regionalclass",
+            index=models.Index(
+                fields=["region", "-completed_on"], name="regional_class_region_day"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='regionalclass',
-            constraint=models.UniqueConstraint(fields=('region', 'public_id'), name='training_regionalclass_region_public_id'),
+            model_name="regionalclass",
+            constraint=models.UniqueConstraint(
+                fields=("region", "public_id"), name="training_regionalclass_region_public_id"
+            ),
         ),
         migrations.AddIndex(
-            model_name='classattendee',
-            index=models.Index(fields=['agency', 'status'], name='class_attendee_status'),
+            model_name="classattendee",
+            index=models.Index(fields=["agency", "status"], name="class_attendee_status"),
         ),
         migrations.AddIndex(
-            model_name='classattendee',
-            index=models.Index(fields=['agency', 'regional_class'], name='class_attendee_class'),
+            model_name="classattendee",
+            index=models.Index(fields=["agency", "regional_class"], name="class_attendee_class"),
         ),
         migrations.AddConstraint(
-            model_name='classattendee',
-            constraint=models.UniqueConstraint(fields=('agency', 'public_id'), name='training_classattendee_public_id'),
+            model_name="classattendee",
+            constraint=models.UniqueConstraint(
+                fields=("agency", "public_id"), name="training_classattendee_public_id"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='classattendee',
-            constraint=models.UniqueConstraint(fields=('agency', 'regional_class', 'employee_id'), name='class_attendee_once', violation_error_message="This employee ID is on the class's list twice."),
+            model_name="classattendee",
+            constraint=models.UniqueConstraint(
+                fields=("agency", "regional_class", "employee_id"),
+                name="class_attendee_once",
+                violation_error_message="This employee ID is on the class's list twice.",
+            ),
         ),
     ]
