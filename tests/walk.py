@@ -16,6 +16,7 @@ from pledges.emails.subscriptions import Stream, unsubscribe_token
 from tests.conftest import member
 from tests.factories import (
     AgencyFactory,
+    ClassAttendeeFactory,
     DocumentFactory,
     InvitationFactory,
     MemberAgencyFactory,
@@ -98,6 +99,10 @@ def a_full_agency():
     region = RegionFactory(name=f"{LONG_PLACE} County Crisis Collaborative", slug="millbrook-cc")
     RegionMembershipFactory(region=region, user=coordinator)
     MemberAgencyFactory(region=region, agency=agency)
+    # A regional class of the collaborative, with one attendee the roster did not match.
+    attendee = ClassAttendeeFactory(
+        agency=agency, regional_class__region=region, last_name=LONG_SURNAME
+    )
     return coordinator, {
         "member_id": colleague.public_id,
         "invitation_id": invitation.public_id,
@@ -111,6 +116,8 @@ def a_full_agency():
         "version_id": draft.public_id,
         "agency_slug": agency.slug,
         "region_slug": region.slug,
+        "class_id": attendee.regional_class.public_id,
+        "attendee_id": attendee.public_id,
         "kind": "roster",
         "fmt": "csv",
         "invitation_accept:token": invitation_token(invitation),

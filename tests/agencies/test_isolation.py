@@ -13,6 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from agencies.models import Role
 from tests.conftest import login
 from tests.factories import (
+    ClassAttendeeFactory,
     DocumentFactory,
     ImportBatchFactory,
     InvitationFactory,
@@ -37,6 +38,7 @@ OBJECT_MAKERS = {
     "certificate_id": lambda agency: certificate_of(agency).public_id,
     "organization_id": lambda agency: OrganizationFactory(agency=agency).public_id,
     "partnership_id": lambda agency: PartnershipFactory(organization__agency=agency).public_id,
+    "attendee_id": lambda agency: ClassAttendeeFactory(agency=agency).public_id,
     "version_id": lambda agency: (
         PartnershipVersionFactory(
             partnership__organization__agency=agency, signed_on=None
