@@ -45,6 +45,7 @@ AGENCY_MENU = [
         [
             Entry(_("Roster"), "roster"),
             Entry(_("Record a class"), "class_create", Capability.EDIT),
+            Entry(_("Regional classes"), "hosted_class_list"),
             Entry(_("Imports"), "import_list"),
             Entry(_("Courses"), "course_list"),
         ],

@@ -99,9 +99,13 @@ def a_full_agency():
     region = RegionFactory(name=f"{LONG_PLACE} County Crisis Collaborative", slug="millbrook-cc")
     RegionMembershipFactory(region=region, user=coordinator)
     MemberAgencyFactory(region=region, agency=agency)
-    # A regional class of the collaborative, with one attendee the roster did not match.
+    # A regional class the agency hosted for the collaborative, with one attendee the
+    # roster did not match.
     attendee = ClassAttendeeFactory(
-        agency=agency, regional_class__region=region, last_name=LONG_SURNAME
+        agency=agency,
+        regional_class__region=region,
+        regional_class__host_agency=agency,
+        last_name=LONG_SURNAME,
     )
     return coordinator, {
         "member_id": colleague.public_id,
@@ -117,6 +121,7 @@ def a_full_agency():
         "agency_slug": agency.slug,
         "region_slug": region.slug,
         "class_id": attendee.regional_class.public_id,
+        "region_id": region.public_id,
         "attendee_id": attendee.public_id,
         "kind": "roster",
         "fmt": "csv",

@@ -21,6 +21,23 @@ urlpatterns = [
         name="record_evidence",
     ),
     path("classes/new/", views.class_create, name="class_create"),
+    # Classes the agency hosts for a region it is a member of.
+    path("regional-classes/", regional_views.hosted_class_list, name="hosted_class_list"),
+    path(
+        "regional-classes/<uuid:region_id>/new/",
+        regional_views.hosted_class_create,
+        name="hosted_class_create",
+    ),
+    path(
+        "regional-classes/<uuid:region_id>/<uuid:class_id>/",
+        regional_views.hosted_class_detail,
+        name="hosted_class_detail",
+    ),
+    path(
+        "regional-classes/<uuid:region_id>/<uuid:class_id>/attendance-sheet/",
+        regional_views.hosted_class_sheet,
+        name="hosted_class_sheet",
+    ),
     # Attendees of regional classes whom the roster could not match by employee ID.
     path("people/pending/", regional_views.pending_attendee_list, name="pending_attendee_list"),
     path(

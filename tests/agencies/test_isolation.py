@@ -17,11 +17,13 @@ from tests.factories import (
     DocumentFactory,
     ImportBatchFactory,
     InvitationFactory,
+    MemberAgencyFactory,
     MembershipFactory,
     OrganizationFactory,
     PartnershipFactory,
     PartnershipVersionFactory,
     PersonFactory,
+    RegionalClassFactory,
     TrainingRecordFactory,
     UserFactory,
     certificate_of,
@@ -39,6 +41,8 @@ OBJECT_MAKERS = {
     "organization_id": lambda agency: OrganizationFactory(agency=agency).public_id,
     "partnership_id": lambda agency: PartnershipFactory(organization__agency=agency).public_id,
     "attendee_id": lambda agency: ClassAttendeeFactory(agency=agency).public_id,
+    "region_id": lambda agency: MemberAgencyFactory(agency=agency).region.public_id,
+    "class_id": lambda agency: RegionalClassFactory(host_agency=agency).public_id,
     "version_id": lambda agency: (
         PartnershipVersionFactory(
             partnership__organization__agency=agency, signed_on=None

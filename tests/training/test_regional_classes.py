@@ -538,3 +538,78 @@ def test_the_roster_says_when_attendees_wait_for_the_agency(client, agency_a, ed
     login(client, editor)
     roster = client.get(a_url("roster", agency_a)).content.decode()
     assert a_url("pending_attendee_list", agency_a) in roster
+
+
+# A member agency hosting the class on its region's behalf
+
+
+def test_a_host_agency_records_a_class_and_sees_only_what_others_share(
+    client, region, members, rosters, coordinator, private_files
+):
+    agency_a, agency_b = members
+    third = AgencyFactory(name="Clay County Police")
+    MemberAgencyFactory(region=region, agency=third, sharing=Sharing.PROGRESS)
+    PersonFactory(agency=third, employee_id="C-1")
+    login(client, coordinator)  # of agency A, the host
+    listing = client.get(a_url("hosted_class_list", agency_a)).content.decode()
+    create = a_url("hosted_class_create", agency_a, region_id=region.public_id)
+    assert create in listing
+    rows = [
+        (agency_a, "A-404", "Sam", "Whitlock"),
+        (agency_b, "B-1", "Eli", "Lindqvist"),
+        (third, "C-1", "Cy", "Young"),
+    ]
+    response = client.post(create, class_post(rows))
+    assert response.status_code == 302
+    regional_class = RegionalClass.all_regions.get()
+    assert regional_class.host_agency == agency_a and regional_class.region == region
+    assert response["Location"] == a_url(
+        "hosted_class_detail",
+        agency_a,
+        region_id=region.public_id,
+        class_id=regional_class.public_id,
+    )
+    text = client.get(response["Location"]).content.decode()
+    assert "A-404" in text  # its own attendee, in full
+    assert "B-1" not in text and "C-1" not in text and "Lindqvist" not in text
+    assert text.count("data-attendee-status") == 1
+    event = AuditEvent.objects.get(action="regional_class.recorded")
+    assert event.agency == agency_a and event.region == region
+    sheet = a_url(
+        "hosted_class_sheet",
+        agency_a,
+        region_id=region.public_id,
+        class_id=regional_class.public_id,
+    )
+    assert client.get(sheet).status_code == 200
+    # Another agency of the region did not host it: 404 on the host's pages.
+    login(client, member(agency_b, Role.COORDINATOR, "chief@harlan.example"))
+    foreign = a_url(
+        "hosted_class_detail",
+        agency_b,
+        region_id=region.public_id,
+        class_id=regional_class.public_id,
+    )
+    assert client.get(foreign).status_code == 404
+
+
+def test_only_a_member_agency_hosts_and_only_its_editors(
+    client, region, members, agency_a, viewer, editor
+):
+    outsider_region = RegionFactory()
+    login(client, viewer)
+    assert (
+        client.get(a_url("hosted_class_create", agency_a, region_id=region.public_id)).status_code
+        == 403
+    )
+    login(client, editor)
+    assert (
+        client.get(a_url("hosted_class_create", agency_a, region_id=region.public_id)).status_code
+        == 200
+    )
+    assert (
+        client.get(
+            a_url("hosted_class_create", agency_a, region_id=outsider_region.public_id)
+        ).status_code
+        == 404
+    )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, QuerySet
 
-from agencies.models import Agency, Region
+from agencies.models import Agency, MemberAgency, MemberAgencyStatus, Region
 from agencies.regions.queries import member_agencies
 from training.models import Course, CourseStatus, Person
 from training.queries import roster_matches
@@ -41,6 +41,25 @@ def region_classes(region: Region) -> QuerySet[RegionalClass]:
     return with_counts.select_related("course", "host_agency").order_by("-completed_on", "-pk")
 
 
+def regions_to_host_for(agency: Agency) -> QuerySet[MemberAgency]:
+    """The regions the agency is a member of now: it may host a class for each."""
+    return (
+        MemberAgency.all_regions.filter(agency=agency, status=MemberAgencyStatus.MEMBER)
+        .select_related("region")
+        .order_by("region__name")
+    )
+
+
+def hosted_classes(agency: Agency) -> QuerySet[RegionalClass]:
+    """The classes the agency hosted for its regions, latest first."""
+    return (
+        RegionalClass.all_regions.filter(host_agency=agency)
+        .annotate(attendee_count=Count("attendees"))
+        .select_related("course", "region")
+        .order_by("-completed_on", "-pk")
+    )
+
+
 @dataclass(frozen=True)
 class Party:
     """One attendee agency's part of a class, as the region sees it: every attendee and their
@@ -58,9 +77,12 @@ class Party:
         return self.recorded is None
 
 
-def class_parties(regional_class: RegionalClass) -> list[Party]:
-    """Each attendee agency's part of the class, read as far as the agency shares now."""
+def class_parties(regional_class: RegionalClass, own_agency: Agency | None = None) -> list[Party]:
+    """Each attendee agency's part of the class, read as far as the agency shares with the
+    region now; a host agency (`own_agency`) sees its own attendees in full."""
     sharing = {m.agency_id: m.shares_roster for m in member_agencies(regional_class.region)}
+    if own_agency is not None:
+        sharing[own_agency.pk] = True
     rows = (
         ClassAttendee.all_agencies.filter(regional_class=regional_class)
         .select_related("agency")

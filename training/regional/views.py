@@ -5,13 +5,14 @@ where it decides on the attendees it could not match."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from agencies import documents
 from agencies.access import agency_view
 from agencies.forms import add_service_error
-from agencies.models import Capability
+from agencies.models import Agency, Capability, MemberAgency, MemberAgencyStatus, Region
 from agencies.regions.access import region_view
 from agencies.regions.models import RegionCapability
 from training.models import Person
@@ -45,9 +46,14 @@ def _rows_wanted(request) -> int:
 
 @region_view(RegionCapability.MANAGE)
 def regional_class_create(request, region_slug: str):
-    """Record a class: the course, day and instructor, the attendance sheet, and the
-    attendees (rows on the page and/or an uploaded list). All or nothing."""
-    region = request.region
+    """Record a class for the region (its coordinators)."""
+    return _record_class(request, request.region, host_agency=None)
+
+
+def _record_class(request, region: Region, *, host_agency: Agency | None):
+    """The recording page, for the region or for a member agency hosting the class: the
+    course, day and instructor, the attendance sheet, and the attendees (rows on the page
+    and/or an uploaded list). All or nothing."""
     members = queries.member_agency_choices(region)
     member_list = list(members)
     form = RegionalClassForm(
@@ -77,6 +83,7 @@ def regional_class_create(request, region_slug: str):
                 hours=data["hours"],
                 sheet=data["attendance_sheet"],
                 attendees=attendees,
+                host_agency=host_agency,
             )
         except ValidationError as error:
             add_service_error(form, error)
@@ -90,17 +97,35 @@ def regional_class_create(request, region_slug: str):
                 )
                 % {"count": len(attendees)},
             )
-            return redirect(
-                "regional_class_detail", region_slug=region.slug, class_id=regional_class.public_id
-            )
+            return redirect(_class_url(regional_class, host_agency))
     context = {
         "region": region,
+        "host_agency": host_agency,
         "form": form,
         "rows": rows,
         "members": member_list,
         "more_rows": min(len(rows.forms) + ATTENDEE_ROWS, MAX_ATTENDEE_FORM_ROWS),
     }
     return render(request, "training/regional/class_form.html", context)
+
+
+def _class_url(regional_class: RegionalClass, host_agency: Agency | None) -> str:
+    if host_agency is None:
+        return reverse(
+            "regional_class_detail",
+            kwargs={
+                "region_slug": regional_class.region.slug,
+                "class_id": regional_class.public_id,
+            },
+        )
+    return reverse(
+        "hosted_class_detail",
+        kwargs={
+            "agency_slug": host_agency.slug,
+            "region_id": regional_class.region.public_id,
+            "class_id": regional_class.public_id,
+        },
+    )
 
 
 def _regional_class(class_id) -> RegionalClass:
@@ -130,7 +155,69 @@ def regional_class_sheet(request, region_slug: str, class_id):
     )
 
 
-# The agency's pages
+# A member agency's pages: the classes it hosts for its regions
+
+
+def _region_of_member(region_id) -> Region:
+    """A region the agency (in scope) is a member of now; any other, 404."""
+    standing = get_object_or_404(
+        MemberAgency.of_agency.select_related("region"),
+        status=MemberAgencyStatus.MEMBER,
+        region__public_id=region_id,
+    )
+    return standing.region
+
+
+@agency_view(Capability.VIEW, methods=("GET",))
+def hosted_class_list(request, agency_slug: str):
+    """The regions the agency is a member of, to host a class for, and the classes it hosted."""
+    context = {
+        "agency": request.agency,
+        "regions": queries.regions_to_host_for(request.agency),
+        "classes": queries.hosted_classes(request.agency),
+    }
+    return render(request, "training/regional/hosted_list.html", context)
+
+
+@agency_view(Capability.EDIT)
+def hosted_class_create(request, agency_slug: str, region_id):
+    """Record a class the agency hosts on its region's behalf."""
+    return _record_class(request, _region_of_member(region_id), host_agency=request.agency)
+
+
+@agency_view(Capability.VIEW, methods=("GET",))
+def hosted_class_detail(request, agency_slug: str, region_id, class_id):
+    """A class the agency hosted: its own attendees in full, the other agencies' as far as
+    each shares its roster with the region."""
+    regional_class = get_object_or_404(
+        RegionalClass.all_regions.select_related("course", "host_agency", "recorded_by", "region"),
+        region__public_id=region_id,
+        host_agency=request.agency,
+        public_id=class_id,
+    )
+    context = {
+        "region": regional_class.region,
+        "host_agency": request.agency,
+        "regional_class": regional_class,
+        "parties": queries.class_parties(regional_class, own_agency=request.agency),
+    }
+    return render(request, "training/regional/class_detail.html", context)
+
+
+@agency_view(Capability.VIEW, methods=("GET",))
+def hosted_class_sheet(request, agency_slug: str, region_id, class_id):
+    regional_class = get_object_or_404(
+        RegionalClass.all_regions,
+        region__public_id=region_id,
+        host_agency=request.agency,
+        public_id=class_id,
+    )
+    return documents.serve_file(
+        regional_class.sheet, regional_class.sheet_filename, regional_class.sheet_content_type
+    )
+
+
+# The agency's attendees waiting for its decision
 
 
 @agency_view(Capability.EDIT, methods=("GET",))
