@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from agencies import documents
 from agencies.documents import EVIDENCE_TYPES, check_upload
 from agencies.hooks import evidence_changed
 from agencies.models import (
@@ -613,3 +614,53 @@ def test_only_a_member_agency_hosts_and_only_its_editors(
         ).status_code
         == 404
     )
+
+
+def test_a_second_decision_on_an_attendee_is_refused(members, coordinator, rosters):
+    agency_a, _ = members
+    attendee = ClassAttendeeFactory(agency=agency_a)
+    stale = ClassAttendee.all_agencies.get(pk=attendee.pk)  # a page opened before the first
+    services.attendee_reject(agency=agency_a, actor=coordinator, attendee=attendee)
+    with pytest.raises(ValidationError, match="decided on this attendee a moment ago"):
+        services.attendee_confirm(
+            agency=agency_a, actor=coordinator, attendee=stale, person=rosters["a1"]
+        )
+    assert not TrainingRecord.all_agencies.exists()
+
+
+def test_the_shared_sheet_outlives_the_sweep_of_unnamed_files(recorded, private_files):
+    assert len(private_files()) == 1
+    assert documents.sweep_orphans(min_age=timedelta(0)) == 0
+    assert len(private_files()) == 1
+
+
+def test_a_class_page_reads_in_queries_that_do_not_grow_with_its_attendees(
+    client, region, region_coordinator, members, django_assert_num_queries
+):
+    regional_class = RegionalClassFactory(region=region)
+    for agency in members:
+        ClassAttendeeFactory(agency=agency, regional_class=regional_class)
+    url = r_url("regional_class_detail", region, class_id=regional_class.public_id)
+    login(client, region_coordinator)
+    client.get(url)
+    with django_assert_num_queries(8) as captured:
+        client.get(url)
+    for agency in members:
+        ClassAttendeeFactory.create_batch(3, agency=agency, regional_class=regional_class)
+    with django_assert_num_queries(len(captured)):
+        page = client.get(url)
+    assert sum(party.sent for party in page.context["parties"]) == 8
+
+
+def test_the_pending_list_reads_in_constant_queries(
+    client, agency_a, editor, django_assert_num_queries
+):
+    ClassAttendeeFactory(agency=agency_a)
+    login(client, editor)
+    url = a_url("pending_attendee_list", agency_a)
+    client.get(url)
+    with django_assert_num_queries(4) as captured:
+        client.get(url)
+    ClassAttendeeFactory.create_batch(4, agency=agency_a)
+    with django_assert_num_queries(len(captured)):
+        client.get(url)
