@@ -16,6 +16,7 @@ from agencies.hooks import evidence_changed
 from agencies.models import (
     AuditEvent,
     Document,
+    MemberAgency,
     MemberAgencyStatus,
     RegionRole,
     Role,
@@ -664,3 +665,17 @@ def test_the_pending_list_reads_in_constant_queries(
     ClassAttendeeFactory.create_batch(4, agency=agency_a)
     with django_assert_num_queries(len(captured)):
         client.get(url)
+
+
+def test_an_agency_that_leaves_takes_its_attendees_out_of_the_regions_view(
+    client, recorded, region, members, region_coordinator
+):
+    regional_class, _ = recorded
+    agency_a, _ = members
+    MemberAgency.all_regions.filter(agency=agency_a).update(status=MemberAgencyStatus.LEFT)
+    login(client, region_coordinator)
+    text = client.get(
+        r_url("regional_class_detail", region, class_id=regional_class.public_id)
+    ).content.decode()
+    assert "A-404" not in text and "Okafor" not in text
+    assert "data-attendee-status" not in text

@@ -39,14 +39,9 @@ def member_lookup(members: list[Agency]) -> dict[str, Agency]:
 
 
 def read_attendee_list(data: bytes, filename: str, members: list[Agency]) -> AttendeeList:
-    """The attendees the file lists, and what is wrong with it, row by row."""
+    """The attendees the file lists, and what is wrong with it, row by row. The caller
+    refuses a file over MAX_ATTENDEE_FILE_BYTES before reading it."""
     result = AttendeeList()
-    if len(data) > MAX_ATTENDEE_FILE_BYTES:
-        result.errors.append(
-            _("The attendee list is larger than %(size)d MB; a class's list is far smaller.")
-            % {"size": MAX_ATTENDEE_FILE_BYTES // 2**20}
-        )
-        return result
     try:
         table = read_table(
             data,

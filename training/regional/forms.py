@@ -7,7 +7,11 @@ from agencies.forms import DayField, DocumentField
 from agencies.models import Agency
 from training.forms import hours_field
 from training.models import COMPLETION_DAYS, Course
-from training.regional.attendee_lists import AttendeeList, read_attendee_list
+from training.regional.attendee_lists import (
+    MAX_ATTENDEE_FILE_BYTES,
+    AttendeeList,
+    read_attendee_list,
+)
 from training.regional.services import Attendee
 
 # Row errors shown at once; the count of the rest is said after them.
@@ -50,6 +54,11 @@ class RegionalClassForm(forms.Form):
         upload = self.cleaned_data.get("attendee_list")
         if not upload:
             return AttendeeList()
+        if upload.size > MAX_ATTENDEE_FILE_BYTES:
+            raise forms.ValidationError(
+                _("The attendee list is larger than %(size)d MB; a class's list is far smaller.")
+                % {"size": MAX_ATTENDEE_FILE_BYTES // 2**20}
+            )
         listed = read_attendee_list(upload.read(), upload.name or "", self.members)
         if listed.errors:
             shown, more = listed.errors[:SHOWN_ROW_ERRORS], len(listed.errors) - SHOWN_ROW_ERRORS
