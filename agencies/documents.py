@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import struct
+import uuid
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator, Sequence
@@ -390,6 +391,38 @@ def store(checked: CheckedUpload, *, agency: Agency, actor: User, kind: str) -> 
     )
     checked.upload.seek(0)
     document.file.save(checked.filename, checked.upload, save=False)
+    document.save()
+    return document
+
+
+# Files held by several agencies at once (a regional class's attendance sheet): in a folder of
+# no agency's, so no agency's folder holds another's file.
+SHARED_FOLDER = "documents/shared"
+
+
+def store_file_once(checked: CheckedUpload) -> str:
+    """Write a file that several agencies' documents will name; its stored name. Call
+    inside the transaction that writes those documents (`document_of_stored`)."""
+    checked.upload.seek(0)
+    name = f"{SHARED_FOLDER}/{uuid.uuid4().hex}{checked.file_type.extension}"
+    return default_storage.save(name, checked.upload)
+
+
+def document_of_stored(
+    stored: str, checked: CheckedUpload, *, agency: Agency, actor: User, kind: str
+) -> Document:
+    """One agency's document row of a file stored once (`store_file_once`): the agency's
+    evidence stays its own row, while the file is written only once."""
+    document = Document(
+        agency=agency,
+        kind=kind,
+        file=stored,
+        filename=checked.filename,
+        content_type=checked.file_type.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        uploaded_by=actor,
+    )
     document.save()
     return document
 

@@ -45,6 +45,7 @@ AGENCY_MENU = [
         [
             Entry(_("Roster"), "roster"),
             Entry(_("Record a class"), "class_create", Capability.EDIT),
+            Entry(_("Regional classes"), "hosted_class_list"),
             Entry(_("Imports"), "import_list"),
             Entry(_("Courses"), "course_list"),
         ],
@@ -66,6 +67,7 @@ AGENCY_MENU = [
 # The region's pages (/r/<slug>/), for region coordinators and viewers; each app adds its own.
 REGION_MENU = [
     (None, [Entry(_("Dashboard"), "region_home", RegionCapability.VIEW)]),
+    (None, [Entry(_("Classes"), "regional_class_list", RegionCapability.VIEW)]),
 ]
 
 

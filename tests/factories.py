@@ -39,13 +39,16 @@ from pledges import services as pledge_services
 from pledges.certification import services as certification
 from pledges.models import CoverageMode, CrisisPolicy, EmailKind, ProgramRules
 from training.models import (
+    AttendeeStatus,
     Category,
+    ClassAttendee,
     Course,
     CourseKind,
     ImportBatch,
     ImportKind,
     ImportState,
     Person,
+    RegionalClass,
     TrainingRecord,
 )
 
@@ -196,6 +199,38 @@ class TrainingRecordFactory(TenantFactory):
     completed_on = factory.LazyFunction(lambda: timezone.localdate() - timezone.timedelta(days=30))
     valid_until = factory.LazyAttribute(lambda r: r.course.valid_until(r.completed_on))
     refresher_due_on = factory.LazyAttribute(lambda r: r.course.refresher_due(r.completed_on))
+
+
+class RegionalClassFactory(RegionOwnedFactory):
+    class Meta:
+        model = RegionalClass
+
+    region = factory.SubFactory(RegionFactory)
+    course = factory.LazyFunction(lambda: course(CourseKind.CIT))
+    completed_on = factory.LazyFunction(lambda: timezone.localdate() - timezone.timedelta(days=7))
+    instructor = "Sgt. Maria Alvarez"
+    sheet = factory.django.FileField(filename="attendance.pdf", data=b"%PDF-1.7\n%%EOF\n")
+    sheet_filename = "attendance.pdf"
+    sheet_content_type = "application/pdf"
+    sheet_sha256 = "0" * 64
+    recorded_by = factory.SubFactory(UserFactory)
+
+
+class ClassAttendeeFactory(TenantFactory):
+    """An attendee of a regional class waiting for their agency (status pending)."""
+
+    class Meta:
+        model = ClassAttendee
+
+    agency = factory.SubFactory(AgencyFactory)
+    regional_class = factory.SubFactory(RegionalClassFactory)
+    employee_id = factory.Sequence(lambda n: f"R{n:05d}")
+    first_name = "Jordan"
+    last_name = "Reyes"
+    status = AttendeeStatus.PENDING
+    evidence = factory.SubFactory(
+        DocumentFactory, agency=factory.SelfAttribute("..agency"), kind=DocumentKind.EVIDENCE
+    )
 
 
 class ImportBatchFactory(TenantFactory):

@@ -20,6 +20,7 @@ from pledges.emails.subscriptions import Stream, unsubscribe_token
 from tests.conftest import member
 from tests.factories import (
     AgencyFactory,
+    ClassAttendeeFactory,
     DocumentFactory,
     InvitationFactory,
     MemberAgencyFactory,
@@ -141,6 +142,14 @@ def a_full_agency():
         invited_by=coordinator, expires_at=timezone.now() + timedelta(days=7),
     )  # fmt: skip
     standing = MemberAgencyFactory(region=region, agency=agency)
+    # A regional class the agency hosted for the collaborative, with one attendee the
+    # roster did not match.
+    attendee = ClassAttendeeFactory(
+        agency=agency,
+        regional_class__region=region,
+        regional_class__host_agency=agency,
+        last_name=LONG_SURNAME,
+    )
     return coordinator, {
         "member_id": colleague.public_id,
         "invitation_id": invitation.public_id,
@@ -155,6 +164,9 @@ def a_full_agency():
         "agency_slug": agency.slug,
         "region_slug": region.slug,
         "member_agency_id": standing.public_id,
+        "class_id": attendee.regional_class.public_id,
+        "region_id": region.public_id,
+        "attendee_id": attendee.public_id,
         "kind": "roster",
         "fmt": "csv",
         "invitation_accept:token": invitation_token(invitation),

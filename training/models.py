@@ -17,6 +17,13 @@ from agencies.names import NameField
 from agencies.tenancy import TenantModel
 from onemind.lib.dates import DayRange, add_months, day
 
+# The regional class and its attendees, a concept of their own: registered with the app here.
+from training.regional.models import (  # noqa: F401
+    AttendeeStatus,
+    ClassAttendee,
+    RegionalClass,
+)
+
 
 class Category(models.TextChoices):
     SWORN = "sworn", "Sworn"

@@ -16,7 +16,7 @@ from agencies import documents
 from agencies.audit import changes_between, record_event, snapshot
 from agencies.documents import CheckedUpload
 from agencies.hooks import announce_evidence_changed
-from agencies.models import Agency, DocumentKind, User
+from agencies.models import Agency, Document, DocumentKind, User
 from agencies.tenancy import agency_scope
 from agencies.validation import check_same_agency, save_unique, validate
 from onemind.lib.dates import PAST_DAYS, check_days
@@ -237,42 +237,27 @@ def class_record(
     Attendees who already hold this course on this date are reported, not duplicated.
     The class's sign-in sheet, if given, is every new record's evidence.
     """
-    _course_for(agency, course)
-    _check_completion_date(agency, completed_on)
+    class_check(agency=agency, course=course, completed_on=completed_on)
     if not people:
         raise ValidationError({"attendees": "Tick at least one attendee."})
     for person in people:
         _same_agency(agency, person)
     with agency_scope(agency), transaction.atomic():
-        # The same class submitted twice at once (a double click, two coordinators): the
-        # second waits for the attendees the first holds, then finds their records.
-        _lock_people(people)
-        holders = set(
-            TrainingRecord.objects.filter(
-                course=course, completed_on=completed_on, person__in=people
-            ).values_list("person_id", flat=True)
-        )
+        holders = class_holders(course=course, completed_on=completed_on, people=people)
         attendees = [p for p in people if p.pk not in holders]
         sheet = (
             _store_evidence(sign_in_sheet, agency=agency, actor=actor)
             if sign_in_sheet and attendees
             else None
         )
-        _create_once(
-            [
-                TrainingRecord(
-                    agency=agency,
-                    person=person,
-                    course=course,
-                    completed_on=completed_on,
-                    **course.derived_dates(completed_on),
-                    hours=hours if hours is not None else course.hours,
-                    evidence=sheet,
-                    source=Source.ENTERED,
-                    entered_by=actor,
-                )
-                for person in attendees
-            ]
+        class_records_create(
+            agency=agency,
+            actor=actor,
+            course=course,
+            completed_on=completed_on,
+            people=attendees,
+            hours=hours,
+            evidence=sheet,
         )
         record_event(
             action="class.recorded",
@@ -286,9 +271,68 @@ def class_record(
                 "sign_in_sheet": documents.audit_value(sheet),
             },
         )
-        if attendees:
-            announce_evidence_changed(agency)
     return ClassResult(created=attendees, already_recorded=[p for p in people if p.pk in holders])
+
+
+def class_check(*, agency: Agency, course: Course, completed_on: date) -> None:
+    """A class of this course on this day can be recorded for the agency."""
+    _course_for(agency, course)
+    _check_completion_date(agency, completed_on)
+
+
+def class_holders(
+    *, course: Course, completed_on: date, people: list[Person]
+) -> dict[int, TrainingRecord]:
+    """The records of this course on this day that the attendees hold already, by person.
+
+    Call inside the class's transaction and agency scope: the same class submitted twice at
+    once (a double click, two coordinators) waits here for the attendees the first holds,
+    then finds their records.
+    """
+    _lock_people(people)
+    return {
+        record.person_id: record
+        for record in TrainingRecord.objects.filter(
+            course=course, completed_on=completed_on, person__in=people
+        )
+    }
+
+
+def class_records_create(
+    *,
+    agency: Agency,
+    actor: User,
+    course: Course,
+    completed_on: date,
+    people: list[Person],
+    hours: Decimal | None,
+    evidence: Document | None,
+) -> list[TrainingRecord]:
+    """A class's new records, one per person (who holds none for it yet: `class_holders`),
+    each with `evidence`; announces the agency's changed evidence. Call inside the class's
+    transaction and agency scope, after `class_check`; the caller writes the audit event."""
+    for person in people:
+        _same_agency(agency, person)
+    if evidence is not None:
+        check_same_agency(agency, evidence, message="This evidence is another agency's.")
+    records = [
+        TrainingRecord(
+            agency=agency,
+            person=person,
+            course=course,
+            completed_on=completed_on,
+            **course.derived_dates(completed_on),
+            hours=hours if hours is not None else course.hours,
+            evidence=evidence,
+            source=Source.ENTERED,
+            entered_by=actor,
+        )
+        for person in people
+    ]
+    _create_once(records)
+    if records:
+        announce_evidence_changed(agency)
+    return records
 
 
 def _lock_people(people: list[Person]) -> None:

@@ -4,6 +4,7 @@ from django.urls import path
 
 from training import views
 from training.imports import views as import_views
+from training.regional import views as regional_views
 
 urlpatterns = [
     path("people/", views.roster, name="roster"),
@@ -20,6 +21,30 @@ urlpatterns = [
         name="record_evidence",
     ),
     path("classes/new/", views.class_create, name="class_create"),
+    # Classes the agency hosts for a region it is a member of.
+    path("regional-classes/", regional_views.hosted_class_list, name="hosted_class_list"),
+    path(
+        "regional-classes/<uuid:region_id>/new/",
+        regional_views.hosted_class_create,
+        name="hosted_class_create",
+    ),
+    path(
+        "regional-classes/<uuid:region_id>/<uuid:class_id>/",
+        regional_views.hosted_class_detail,
+        name="hosted_class_detail",
+    ),
+    path(
+        "regional-classes/<uuid:region_id>/<uuid:class_id>/attendance-sheet/",
+        regional_views.hosted_class_sheet,
+        name="hosted_class_sheet",
+    ),
+    # Attendees of regional classes whom the roster could not match by employee ID.
+    path("people/pending/", regional_views.pending_attendee_list, name="pending_attendee_list"),
+    path(
+        "people/pending/<uuid:attendee_id>/",
+        regional_views.pending_attendee,
+        name="pending_attendee",
+    ),
     path("courses/", views.course_list, name="course_list"),
     path("courses/propose/", views.course_propose, name="course_propose"),
 ]

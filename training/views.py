@@ -19,6 +19,7 @@ from training.forms import (
     StatusForm,
 )
 from training.models import Category, LeftOut, Person, Status, TrainingRecord
+from training.regional import queries as regional_queries
 
 ROSTER_PAGE_SIZE = 50
 
@@ -57,6 +58,12 @@ def roster(request, agency_slug: str):
         # Nobody at all, not merely nobody matching: the page offers an import instead.
         "roster_empty": not page.paginator.count and not Person.objects.exists(),
         "left_out_reasons": LeftOut.choices,
+        # Attendees of regional classes the roster could not match, for those who decide.
+        "pending_attendees": (
+            regional_queries.pending_count(request.agency)
+            if request.membership.can(Capability.EDIT)
+            else 0
+        ),
     }
     return render(request, "training/roster.html", context)
 

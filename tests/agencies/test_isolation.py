@@ -20,6 +20,7 @@ from agencies.access import agency_view
 from agencies.models import Capability, RegionRole, Role, Sharing
 from tests.conftest import login
 from tests.factories import (
+    ClassAttendeeFactory,
     DocumentFactory,
     ImportBatchFactory,
     InvitationFactory,
@@ -29,6 +30,7 @@ from tests.factories import (
     PartnershipFactory,
     PartnershipVersionFactory,
     PersonFactory,
+    RegionalClassFactory,
     RegionFactory,
     RegionMembershipFactory,
     TrainingRecordFactory,
@@ -50,6 +52,9 @@ OBJECT_MAKERS = {
     "organization_id": lambda agency: OrganizationFactory(agency=agency).public_id,
     "partnership_id": lambda agency: PartnershipFactory(organization__agency=agency).public_id,
     "member_agency_id": lambda agency: MemberAgencyFactory(agency=agency).public_id,
+    "attendee_id": lambda agency: ClassAttendeeFactory(agency=agency).public_id,
+    "region_id": lambda agency: MemberAgencyFactory(agency=agency).region.public_id,
+    "class_id": lambda agency: RegionalClassFactory(host_agency=agency).public_id,
     "version_id": lambda agency: (
         PartnershipVersionFactory(
             partnership__organization__agency=agency, signed_on=None

@@ -20,6 +20,8 @@ SHARED_MODELS = {
     "region), read on the agency's side through `of_agency`, fail-closed by agency",
     "agencies.OnboardingInvitation": "a region's invitation to register; the agency it "
     "led to is recorded once registered",
+    "training.RegionalClass": "a region's class (region-owned, fail-closed by region); the "
+    "host agency is recorded, and each attendee agency's part is its own ClassAttendee rows",
 }
 
 # Fields unique across agencies on purpose, with the reason.
