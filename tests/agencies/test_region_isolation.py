@@ -42,6 +42,7 @@ from tests.factories import (
     MemberAgencyFactory,
     MembershipFactory,
     PersonFactory,
+    RegionalClassFactory,
     RegionFactory,
     RegionMembershipFactory,
     TrainingRecordFactory,
@@ -59,7 +60,9 @@ def member_of(region: Region, sharing: str = Sharing.ROSTER) -> Agency:
 
 # How to make an object of region B for each object id a region URL can carry: one the
 # region owns (an invitation, a regional class), or one it sees through `member_of(region)`.
-REGION_OBJECT_MAKERS: dict[str, Callable[[Region], object]] = {}
+REGION_OBJECT_MAKERS: dict[str, Callable[[Region], object]] = {
+    "class_id": lambda region: RegionalClassFactory(region=region).public_id,
+}
 
 # Of those, the ids of what the region sees only through a member agency's consent: while
 # the agency is invited and has not accepted, or declined, or left, they are 404.
@@ -310,7 +313,9 @@ def assert_no_unshared_people(client, regions, name, route, makers):
     url = region_urls(name, route, regions, makers)[0]
     for role in RegionRole.values:
         login(client, team_of(regions.walked, role))
-        page = client.get(url).content.decode(errors="replace")
+        response = client.get(url)
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        page = body.decode(errors="replace")
         assert [n for n in unshared if n in page] == [], f"GET {url} as {role}"
 
 
@@ -452,9 +457,9 @@ def test_the_walk_catches_a_page_that_shows_an_agency_after_it_left(client, regi
 
 
 def test_an_object_id_without_a_maker_fails_with_what_to_do(regions):
-    route = "r/<slug:region_slug>/classes/<uuid:class_id>/"
-    with pytest.raises(AssertionError, match=r"add a maker for \['class_id'\] to REGION_OBJECT"):
-        region_urls("regional_class", route, regions)
+    route = "r/<slug:region_slug>/workshops/<uuid:workshop_id>/"
+    with pytest.raises(AssertionError, match=r"add a maker for \['workshop_id'\] to REGION_OB"):
+        region_urls("regional_workshop", route, regions)
 
 
 @pytest.mark.parametrize("signed_in", [False, True], ids=["anonymous", "coordinator"])
