@@ -65,6 +65,7 @@ AGENCY_MENU = [
 # The region's pages (/r/<slug>/), for region coordinators and viewers; each app adds its own.
 REGION_MENU = [
     (None, [Entry(_("Dashboard"), "region_home", RegionCapability.VIEW)]),
+    (None, [Entry(_("Shared partnerships"), "region_partnership_list", RegionCapability.VIEW)]),
 ]
 
 
