@@ -12,6 +12,7 @@ from django.urls import URLResolver, get_resolver, reverse
 from agencies import lockout
 from agencies.models import OutboxEmail, OutboxStatus, Role
 from agencies.services import invitation_token
+from partnerships.models import PartnershipVersion, PartyStatus
 from pledges.emails.subscriptions import Stream, unsubscribe_token
 from tests.conftest import member
 from tests.factories import (
@@ -29,6 +30,7 @@ from tests.factories import (
     TrainingRecordFactory,
     UserFactory,
     certificate_of,
+    shared_agreement,
     staff_digests,
     submission_of,
 )
@@ -98,6 +100,13 @@ def a_full_agency():
     region = RegionFactory(name=f"{LONG_PLACE} County Crisis Collaborative", slug="millbrook-cc")
     RegionMembershipFactory(region=region, user=coordinator)
     MemberAgencyFactory(region=region, agency=agency)
+    # The collaborative recorded the county MOU for the agency and a neighbour: waiting for
+    # the agency's answer.
+    neighbour = MemberAgencyFactory(region=region, agency__name="Harlan County Sheriff's Office")
+    county_mou = shared_agreement(
+        agency, neighbour.agency, region=region, lead_status=PartyStatus.AWAITING
+    )
+    county_version = PartnershipVersion.all_agencies.get(partnership=county_mou)
     return coordinator, {
         "member_id": colleague.public_id,
         "invitation_id": invitation.public_id,
@@ -111,6 +120,11 @@ def a_full_agency():
         "version_id": draft.public_id,
         "agency_slug": agency.slug,
         "region_slug": region.slug,
+        "partnership_party_answer:partnership_id": county_mou.public_id,
+        "partnership_party_leave:partnership_id": county_mou.public_id,
+        "region_partnership_detail:partnership_id": county_mou.public_id,
+        "region_partnership_document:partnership_id": county_mou.public_id,
+        "region_partnership_document:version_id": county_version.public_id,
         "kind": "roster",
         "fmt": "csv",
         "invitation_accept:token": invitation_token(invitation),

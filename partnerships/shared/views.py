@@ -80,7 +80,7 @@ def _party(request, partnership_id) -> tuple[Partnership, PartnershipParty]:
 @agency_view(Capability.MANAGE)
 def party_answer(request, agency_slug: str, partnership_id):
     partnership, party = _party(request, partnership_id)
-    form = PartyAnswerForm(request.POST or None)
+    form = PartyAnswerForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         answer = form.cleaned_data["answer"]
         try:
@@ -106,7 +106,10 @@ def party_answer(request, agency_slug: str, partnership_id):
 @agency_view(Capability.MANAGE)
 def party_leave(request, agency_slug: str, partnership_id):
     partnership, party = _party(request, partnership_id)
-    form = PartyLeaveForm(request.POST or None, initial={"on": request.agency.today()})
+    form = PartyLeaveForm(
+        request.POST if request.method == "POST" else None,
+        initial={"on": request.agency.today()},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.party_leave(
