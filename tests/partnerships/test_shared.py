@@ -2,9 +2,10 @@
 one of them, confirmed, declined or left by each party for itself, and read by its parties
 (and the region that recorded it) only."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
@@ -19,8 +20,10 @@ from partnerships.models import (
     VersionKind,
 )
 from partnerships.shared import services as shared
+from pledges.emails import notices
 from pledges.engine.progress import recompute
 from pledges.models import ProgressSnapshot
+from pledges.queries import getting_started
 from tests.conftest import login, member
 from tests.factories import (
     AgencyFactory,
@@ -31,8 +34,10 @@ from tests.factories import (
     RegionMembershipFactory,
     UserFactory,
     shared_agreement,
+    sign,
 )
 from tests.forms import agreement_form
+from tests.pages import check_page
 
 TODAY = Agency().today()
 
@@ -455,3 +460,60 @@ def test_the_region_reads_its_mous_in_a_fixed_number_of_queries(
     shared_agreement(agency_a, agency_b, agency_c, region=region)
     with django_assert_num_queries(7):
         client.get(list_url)
+
+
+def test_a_confirmed_part_ticks_the_getting_started_step(agency_a, agency_b, region):
+    partnership = shared_agreement(agency_a, agency_b, region=region)
+    assert getting_started(agency_a).partnership
+    assert not getting_started(agency_b).partnership
+    PartnershipParty.all_agencies.filter(partnership=partnership).update(status="confirmed")
+    assert getting_started(agency_b).partnership
+
+
+@time_machine.travel(datetime(2026, 6, 15, 15, tzinfo=UTC), tick=False)
+def test_a_shared_mou_ending_is_announced_to_each_party_it_still_applies_to(
+    agency_a, agency_b, agency_c, region, coordinator, coordinator_b, coordinator_c
+):
+    for agency, user in [
+        (agency_a, coordinator),
+        (agency_b, coordinator_b),
+        (agency_c, coordinator_c),
+    ]:
+        sign(agency, user)
+    today = agency_a.today()
+    partnership = shared_agreement(
+        agency_a, agency_b, agency_c, region=region, expires_on=today + timedelta(days=60)
+    )
+    parts = PartnershipParty.all_agencies.filter(partnership=partnership)
+    parts.update(status="confirmed")
+    parts.filter(agency=agency_c).update(
+        status="left", left_on=today + timedelta(days=20), reason="Riverton has its own MOU."
+    )
+
+    letters = notices.partnership_reminder_letters()
+
+    assert {letter.agency_id for letter in letters} == {agency_a.pk, agency_b.pk}
+    assert {letter.context["partnership_id"] for letter in letters} == {partnership.pk}
+
+
+def test_the_shared_mou_pages_share_the_accessible_layout(
+    client, agency_a, agency_b, region, coordinator, coordinator_b, region_coordinator
+):
+    partnership = shared_agreement(agency_a, agency_b, region=region)
+    ids = {"partnership_id": partnership.public_id}
+    pages = [
+        (coordinator, url("shared_partnership_create", agency_a)),
+        (coordinator, url("partnership_detail", agency_a, **ids)),
+        (coordinator_b, url("partnership_list", agency_b)),
+        (coordinator_b, url("partnership_detail", agency_b, **ids)),
+        (coordinator_b, url("partnership_party_answer", agency_b, **ids)),
+        (coordinator_b, url("partnership_party_leave", agency_b, **ids)),
+        (region_coordinator, region_url("region_partnership_list", region)),
+        (region_coordinator, region_url("region_partnership_create", region)),
+        (region_coordinator, region_url("region_partnership_detail", region, **ids)),
+    ]
+    for user, page in pages:
+        login(client, user)
+        response = client.get(page)
+        assert response.status_code == 200, page
+        check_page(response.content.decode())
