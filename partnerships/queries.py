@@ -87,6 +87,10 @@ def partnership(agency: Agency, public_id) -> Partnership:
         )
 
 
+def is_shared(partnership: Partnership) -> bool:
+    return PartnershipParty.all_agencies.filter(partnership=partnership).exists()
+
+
 def partnership_finding(agency: Agency, on: date) -> Finding:
     """ "A partnership in force on `on`": signed, effective, not expired or terminated, and
     naming an alternative to arrest or civil commitment — with the reasons when not."""

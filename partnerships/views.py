@@ -239,5 +239,5 @@ def partnership_terminate(request, agency_slug: str, partnership_id):
         else:
             messages.success(request, f"{partnership.title} was terminated.")
             return _to_detail(partnership)
-    context = {"form": form, "partnership": partnership}
+    context = {"form": form, "partnership": partnership, "shared": queries.is_shared(partnership)}
     return render(request, "partnerships/terminate.html", context)
