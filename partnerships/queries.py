@@ -54,7 +54,7 @@ def applying_to(agency: Agency) -> Q:
 def partnerships(agency: Agency, on: date) -> list[PartnershipRow]:
     """Every partnership that concerns the agency, with where it stands for the agency on
     `on`: its own, and the shared ones it is a party to (a shared one's lead may be another
-    agency: its versions are read through the agency's party row). Four queries."""
+    agency: its versions are read through the agency's party row). Three queries."""
     versions = PartnershipVersion.all_agencies.select_related("document", "created_by")
     own_part = PartnershipParty.all_agencies.filter(agency=agency)
     rows = (
