@@ -50,6 +50,7 @@ urlpatterns = [
     path("a/<slug:agency_slug>/", include("pledges.urls")),
     path("r/<slug:region_slug>/", include("agencies.regions.urls")),
     path("r/<slug:region_slug>/", include("training.region_urls")),
+    path("r/<slug:region_slug>/", include("partnerships.region_urls")),
     # One staff area, composed here so the apps stay independent of each other.
     path(
         "staff/",

@@ -1,7 +1,12 @@
 from django.contrib import admin
 
 from agencies.admin import AllAgenciesAdmin
-from partnerships.models import MentalHealthOrganization, Partnership, PartnershipVersion
+from partnerships.models import (
+    MentalHealthOrganization,
+    Partnership,
+    PartnershipParty,
+    PartnershipVersion,
+)
 
 
 @admin.register(MentalHealthOrganization)
@@ -22,3 +27,10 @@ class PartnershipVersionAdmin(AllAgenciesAdmin):
     list_display = ["partnership", "kind", "signed_on", "effective_on", "expires_on"]
     list_filter = ["kind"]
     list_select_related = ["partnership__organization"]  # a partnership names its organization
+
+
+@admin.register(PartnershipParty)
+class PartnershipPartyAdmin(AllAgenciesAdmin):
+    list_display = ["partnership", "agency", "status", "left_on"]
+    list_filter = ["status"]
+    list_select_related = ["partnership__organization", "agency"]

@@ -132,9 +132,15 @@ class VersionForm(forms.Form):
             for slot in range(1, SIGNATORY_SLOTS + 1)
         ]
 
+    # What the agreement is and who is party to it, shown before its terms.
+    head = ["organization", "title"]
+
+    def head_fields(self):
+        return [self[name] for name in self.head if name in self.fields]
+
     def term_fields(self):
         rows = self.signatory_rows()
-        names = {"organization", "title", "summary", "document", *(f.name for r in rows for f in r)}
+        names = {*self.head, "summary", "document", *(f.name for r in rows for f in r)}
         return [self[name] for name in self.fields if name not in names]
 
     def clean(self):

@@ -4,6 +4,10 @@ A partnership is the relationship with one organization; each signed text of it 
 original agreement, every renewal and amendment — is a `PartnershipVersion` kept for good.
 Which version is in force, and the partnership's status, follow from the dates
 (`partnerships.standing`).
+
+A *shared* partnership (one county MOU naming several agencies) is kept once, by its lead
+agency, with a `PartnershipParty` row for every agency it names, the lead's included: each
+party confirms it, and may later leave it, for itself alone.
 """
 
 from __future__ import annotations
@@ -106,6 +110,11 @@ class Partnership(TenantModel):
         null=True, blank=True, help_text="The first day the agreement is no longer in force."
     )
     termination_reason = models.TextField(blank=True)
+    # The region that recorded a shared partnership for its member agencies (on behalf of the
+    # lead, whose row this stays); the region reads the partnerships it recorded.
+    region = models.ForeignKey(
+        "agencies.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -230,3 +239,81 @@ class PartnershipVersion(TenantModel):
     def get_program_models_display(self) -> list[str]:
         labels = dict(ProgramModel.choices)
         return [labels.get(m, m) for m in self.program_models]
+
+
+class PartyStatus(models.TextChoices):
+    AWAITING = "awaiting", "Awaiting confirmation"
+    CONFIRMED = "confirmed", "Confirmed"
+    DECLINED = "declined", "Declined"
+    LEFT = "left", "Left"
+
+
+# A party that confirmed counts the partnership until the day it leaves (`left_on`), which
+# may be set ahead: a party that gave notice is `left` before its last day has passed.
+COUNTING_STATUSES = [PartyStatus.CONFIRMED, PartyStatus.LEFT]
+
+
+class PartnershipParty(TenantModel):
+    """One agency's part in a shared partnership: named by whoever recorded it, confirmed or
+    declined by the agency's coordinator, left by the agency for itself alone.
+
+    The row is the party's (`agency`); its `partnership` is the lead agency's row — a
+    deliberate reference across agencies, and the only way a party reaches the shared
+    partnership, its versions and documents (`partnerships.shared.queries`).
+    """
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="parties")
+    status = models.CharField(
+        max_length=12, choices=PartyStatus.choices, default=PartyStatus.AWAITING
+    )
+    named_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    named_at = models.DateTimeField(default=timezone.now, editable=False)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)  # confirmed or declined
+    left_on = models.DateField(
+        null=True, blank=True, help_text="The first day the agreement no longer applies to it."
+    )
+    reason = models.TextField(blank=True)  # why it declined or left
+    left_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    left_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta(TenantModel.Meta):
+        verbose_name_plural = "partnership parties"
+        constraints = [
+            *TenantModel.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["agency", "partnership"],
+                name="partnership_party_once",
+                violation_error_message="This agency is already a party to the agreement.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=PartyStatus.LEFT, left_on__isnull=False)
+                | (~Q(status=PartyStatus.LEFT) & Q(left_on__isnull=True)),
+                name="partnership_party_left_has_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=PartyStatus.LEFT) | ~Q(reason=""),
+                name="partnership_party_left_has_reason",
+            ),
+        ]
+        indexes = [models.Index(fields=["agency", "status"], name="partnership_party_status")]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} in partnership {self.partnership_id} ({self.status})"
+
+    @property
+    def audit_label(self) -> str:
+        return gettext("part of %(agency)s in %(partnership)s") % {
+            "agency": self.agency.name,
+            "partnership": self.partnership.audit_label,
+        }
+
+    def counts_on(self, on) -> bool:
+        """Whether the agreement applies to this party on `on` (its dates permitting)."""
+        return self.status in COUNTING_STATUSES and (self.left_on is None or self.left_on > on)

@@ -1,7 +1,9 @@
 """Writes for organizations and partnerships: each in one transaction with its audit event;
 partnership changes announce the agency's changed evidence on commit.
 
-Signed versions are never changed: a renewal or an amendment is a new version.
+Signed versions are never changed: a renewal or an amendment is a new version. A shared
+partnership is changed by its lead (whose row it is) and concerns every party: each change is
+announced for all of them. Its parties' own writes are in `partnerships.shared.services`.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from agencies import documents
 from agencies.audit import changes_between, record_event, snapshot
 from agencies.documents import CheckedUpload
 from agencies.hooks import announce_evidence_changed
-from agencies.models import Agency, DocumentKind, User
+from agencies.models import Agency, DocumentKind, Region, User
 from agencies.tenancy import agency_scope
 from agencies.validation import check_same_agency, save_unique, validate
 from onemind.lib.dates import EXPIRY_DAYS, PAST_DAYS, PLANNED_DAYS, check_days, day
@@ -26,7 +28,9 @@ from partnerships.models import (
     AlternativeService,
     MentalHealthOrganization,
     Partnership,
+    PartnershipParty,
     PartnershipVersion,
+    PartyStatus,
     ProgramModel,
     VersionKind,
 )
@@ -100,11 +104,17 @@ def partnership_create(
     title: str,
     terms: dict[str, Any],
     document: CheckedUpload | None = None,
+    region: Region | None = None,
 ) -> Partnership:
-    """A new partnership with its original agreement (a draft until it has a signed date)."""
+    """A new partnership with its original agreement (a draft until it has a signed date);
+    `region` when a region records it for the agency."""
     check_same_agency(agency, organization)
     partnership = Partnership(
-        agency=agency, organization=organization, title=title.strip(), created_by=actor
+        agency=agency,
+        organization=organization,
+        title=title.strip(),
+        created_by=actor,
+        region=region,
     )
     with agency_scope(agency), transaction.atomic():
         # One new partnership at a time per organization: the same one sent twice at once (a
@@ -137,6 +147,7 @@ def partnership_create(
             action="partnership.created",
             actor=actor,
             agency=agency,
+            region=region,
             obj=partnership,
             values={
                 "organization": organization.name,
@@ -181,7 +192,7 @@ def version_add(
             obj=partnership,
             values={"summary": summary, **_version_values(version)},
         )
-        announce_evidence_changed(agency)
+        announce_to_parties(partnership)
     return version
 
 
@@ -225,7 +236,7 @@ def draft_update(
             obj=locked.partnership,
             changes=changes,
         )
-        announce_evidence_changed(agency)
+        announce_to_parties(locked.partnership)
     return locked
 
 
@@ -262,8 +273,22 @@ def partnership_terminate(
             changes={"terminated_on": [None, on]},
             values={"reason": reason},
         )
-        announce_evidence_changed(agency)
+        announce_to_parties(locked)
     return locked
+
+
+def announce_to_parties(partnership: Partnership) -> None:
+    """The partnership's evidence changed for its lead and for every agency that is (or was
+    asked to be) a party to it."""
+    announce_evidence_changed(partnership.agency)
+    parties = (
+        PartnershipParty.all_agencies.filter(partnership=partnership)
+        .exclude(agency=partnership.agency_id)
+        .exclude(status=PartyStatus.DECLINED)
+        .select_related("agency")
+    )
+    for party in parties:
+        announce_evidence_changed(party.agency)
 
 
 def _add_version(agency, actor, partnership, kind, terms, summary, document):

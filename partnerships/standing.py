@@ -1,4 +1,5 @@
-"""Where a partnership stands on a day, from its dates alone: pure functions, no queries."""
+"""Where a partnership stands on a day, from its dates (and, for a shared partnership, the
+agency's part in it): pure functions, no queries."""
 
 from __future__ import annotations
 
@@ -9,7 +10,13 @@ from datetime import date, timedelta
 from django.db import models
 
 from onemind.lib.dates import day
-from partnerships.models import Partnership, PartnershipVersion
+from partnerships.models import (
+    COUNTING_STATUSES,
+    Partnership,
+    PartnershipParty,
+    PartnershipVersion,
+    PartyStatus,
+)
 
 EXPIRY_WARNING_DAYS = 60
 
@@ -21,6 +28,10 @@ class Status(models.TextChoices):
     EXPIRING = "expiring", "Expiring within 60 days"
     EXPIRED = "expired", "Expired"
     TERMINATED = "terminated", "Terminated"
+    # A shared partnership, as it stands for one of its parties:
+    UNCONFIRMED = "unconfirmed", "Awaiting your agency's confirmation"
+    DECLINED = "declined", "Declined by your agency"
+    LEFT = "left", "Left by your agency"
 
 
 IN_FORCE = (Status.ACTIVE, Status.EXPIRING)
@@ -54,12 +65,67 @@ def version_in_force(versions: Iterable[PartnershipVersion], on: date):
     )
 
 
+def _name(partnership: Partnership) -> str:
+    return f"The {partnership.title} with {partnership.organization.name}"
+
+
 def standing(
-    partnership: Partnership, versions: Iterable[PartnershipVersion], on: date
+    partnership: Partnership,
+    versions: Iterable[PartnershipVersion],
+    on: date,
+    party: PartnershipParty | None = None,
 ) -> Standing:
-    """The partnership's status on `on`, and what keeps it from counting if anything does."""
-    versions = list(versions)
-    name = f"The {partnership.title} with {partnership.organization.name}"
+    """The partnership's status on `on`, and what keeps it from counting if anything does.
+
+    For a shared partnership, `party` is the agency's part in it: the agreement applies to
+    the agency once it confirmed, and until the day it left (the SQL form of the rule is
+    `queries.agencies_with_partnership_in_force`)."""
+    by_dates = _by_dates(partnership, list(versions), on)
+    if party is None:
+        return by_dates
+    name = _name(partnership)
+    last_day = party.left_on - timedelta(days=1) if party.left_on else None
+    if last_day is not None and last_day < on:
+        ended_first = by_dates.status in (Status.EXPIRED, Status.TERMINATED) and (
+            by_dates.ends_on is not None and by_dates.ends_on <= last_day
+        )
+        if ended_first:
+            return by_dates
+        return Standing(
+            Status.LEFT,
+            by_dates.version,
+            last_day,
+            f"{name} no longer applies to your agency from {day(party.left_on)}.",
+        )
+    if party.status not in COUNTING_STATUSES:
+        if not by_dates.in_force:
+            return by_dates
+        if party.status == PartyStatus.DECLINED:
+            declined = f"the {partnership.title} with {partnership.organization.name}"
+            return Standing(
+                Status.DECLINED, by_dates.version, None, f"Your agency declined {declined}."
+            )
+        return Standing(
+            Status.UNCONFIRMED,
+            by_dates.version,
+            by_dates.ends_on,
+            f"{name} awaits your agency's confirmation.",
+        )
+    if last_day is not None and by_dates.in_force:
+        ends_on = min(by_dates.ends_on or last_day, last_day)
+        expiring = (ends_on - on).days <= EXPIRY_WARNING_DAYS
+        return Standing(
+            Status.EXPIRING if expiring else by_dates.status,
+            by_dates.version,
+            ends_on,
+            by_dates.problem,
+        )
+    return by_dates
+
+
+def _by_dates(partnership: Partnership, versions: list[PartnershipVersion], on: date) -> Standing:
+    """Where the agreement itself stands on `on`, for every party alike."""
+    name = _name(partnership)
     current = version_in_force(versions, on)
     latest = max(versions, key=lambda v: v.created_at, default=None)
     terminated_on = partnership.terminated_on

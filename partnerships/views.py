@@ -16,6 +16,7 @@ from partnerships.models import (
     PartnershipVersion,
     VersionKind,
 )
+from partnerships.shared import queries as shared_queries
 from partnerships.standing import standing, version_in_force
 
 
@@ -25,6 +26,7 @@ def partnership_list(request, agency_slug: str):
     rows = queries.partnerships(request.agency, today)
     context = {
         "rows": rows,
+        "awaiting": list(shared_queries.awaiting_answer(request.agency)),
         "organizations": queries.organizations(request.agency),
         "finding": queries.finding_from(rows),
         "today": today,
@@ -118,12 +120,19 @@ def _to_detail(partnership: Partnership):
 
 @agency_view(Capability.VIEW, methods=("GET",))
 def partnership_detail(request, agency_slug: str, partnership_id):
-    partnership = _partnership(request, partnership_id)
+    """The agency's own partnership, or a shared one that names it (read through its part)."""
+    try:
+        partnership, party = shared_queries.visible_partnership(request.agency, partnership_id)
+    except Partnership.DoesNotExist:
+        raise Http404("No such partnership.") from None
     today = request.agency.today()
     versions = list(partnership.versions.all())
     context = {
         "partnership": partnership,
-        "standing": standing(partnership, versions, today),
+        "party": party,
+        "parties": list(partnership.parties.all()),
+        "is_lead": partnership.agency_id == request.agency.pk,
+        "standing": standing(partnership, versions, today, party),
         "versions": versions,
         "draft": next((v for v in versions if v.is_draft), None),
         "today": today,
@@ -230,5 +239,5 @@ def partnership_terminate(request, agency_slug: str, partnership_id):
         else:
             messages.success(request, f"{partnership.title} was terminated.")
             return _to_detail(partnership)
-    context = {"form": form, "partnership": partnership}
+    context = {"form": form, "partnership": partnership, "shared": queries.is_shared(partnership)}
     return render(request, "partnerships/terminate.html", context)

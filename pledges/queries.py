@@ -13,7 +13,11 @@ from django.utils.translation import gettext as _
 
 from agencies.models import Agency
 from agencies.tenancy import agency_scope
-from partnerships.queries import PartnershipRow, partnerships, versions_in_force
+from partnerships.queries import (
+    PartnershipRow,
+    agencies_with_partnership_in_force,
+    partnerships,
+)
 from pledges.charts import Point, progress_chart
 from pledges.engine import evaluation_cache, lifecycle, policy
 from pledges.engine.evaluation import Evaluation, per_mille
@@ -223,7 +227,7 @@ def getting_started(agency: Agency) -> GettingStarted:
             .values(
                 roster=Exists(Person.objects.filter(IN_SCOPE)),
                 training=Exists(TrainingRecord.objects.all()),
-                partnership=Exists(versions_in_force(today).filter(agency=agency)),
+                partnership=Exists(agencies_with_partnership_in_force(today).filter(pk=agency.pk)),
                 policy=Exists(CrisisPolicy.objects.all()),
                 pledge=Exists(Pledge.objects.exclude(status=PledgeStatus.DRAFT)),
             )

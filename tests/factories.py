@@ -32,7 +32,9 @@ from partnerships.models import (
     MentalHealthOrganization,
     OrganizationType,
     Partnership,
+    PartnershipParty,
     PartnershipVersion,
+    PartyStatus,
     VersionKind,
 )
 from pledges import services as pledge_services
@@ -290,6 +292,34 @@ class PartnershipVersionFactory(TenantFactory):
         DocumentFactory, agency=factory.SelfAttribute("..agency"), kind="partnership"
     )
     created_by = factory.SubFactory(UserFactory)
+
+
+class PartnershipPartyFactory(TenantFactory):
+    """An agency's confirmed part in a shared partnership."""
+
+    class Meta:
+        model = PartnershipParty
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    agency = factory.SubFactory(AgencyFactory)
+    status = PartyStatus.CONFIRMED
+    named_by = factory.SubFactory(UserFactory)
+    answered_at = factory.LazyFunction(timezone.now)
+
+
+def shared_agreement(lead, *others, region=None, lead_status=PartyStatus.CONFIRMED, **terms):
+    """A signed partnership in force kept by `lead`, shared with `others` (their parts
+    awaiting confirmation) — as a region or the lead would have recorded it."""
+    version = PartnershipVersionFactory(
+        partnership__organization__agency=lead, partnership__region=region, **terms
+    )
+    partnership = version.partnership
+    PartnershipPartyFactory(partnership=partnership, agency=lead, status=lead_status)
+    for agency in others:
+        PartnershipPartyFactory(
+            partnership=partnership, agency=agency, status=PartyStatus.AWAITING, answered_at=None
+        )
+    return partnership
 
 
 class CrisisPolicyFactory(TenantFactory):

@@ -16,6 +16,7 @@ from tests.factories import (
     ImportBatchFactory,
     InvitationFactory,
     meets_everything,
+    shared_agreement,
     sign,
 )
 
@@ -39,6 +40,7 @@ def rows_of_every_kind(agency, coordinator) -> None:
 def every_kind_of_row(agency_a, agency_b, coordinator, coordinator_b):
     rows_of_every_kind(agency_a, coordinator)
     rows_of_every_kind(agency_b, coordinator_b)
+    shared_agreement(agency_a, agency_b)  # a part of each agency in one shared MOU
 
 
 def admin_url(model, view: str, *args) -> str:

@@ -16,6 +16,7 @@ from agencies import lockout
 from agencies.models import OutboxEmail, OutboxStatus, RegionInvitation, RegionRole, Role
 from agencies.regions.services import region_invitation_token
 from agencies.services import invitation_token
+from partnerships.models import PartnershipVersion, PartyStatus
 from pledges.emails.subscriptions import Stream, unsubscribe_token
 from tests.conftest import member
 from tests.factories import (
@@ -34,6 +35,7 @@ from tests.factories import (
     TrainingRecordFactory,
     UserFactory,
     certificate_of,
+    shared_agreement,
     staff_digests,
     submission_of,
 )
@@ -150,6 +152,13 @@ def a_full_agency():
         regional_class__host_agency=agency,
         last_name=LONG_SURNAME,
     )
+    # The collaborative recorded the county MOU for the agency and a neighbour: waiting for
+    # the agency's answer.
+    neighbour = MemberAgencyFactory(region=region, agency__name="Harlan County Sheriff's Office")
+    county_mou = shared_agreement(
+        agency, neighbour.agency, region=region, lead_status=PartyStatus.AWAITING
+    )
+    county_version = PartnershipVersion.all_agencies.get(partnership=county_mou)
     return coordinator, {
         "member_id": colleague.public_id,
         "invitation_id": invitation.public_id,
@@ -167,6 +176,11 @@ def a_full_agency():
         "class_id": attendee.regional_class.public_id,
         "region_id": region.public_id,
         "attendee_id": attendee.public_id,
+        "partnership_party_answer:partnership_id": county_mou.public_id,
+        "partnership_party_leave:partnership_id": county_mou.public_id,
+        "region_partnership_detail:partnership_id": county_mou.public_id,
+        "region_partnership_document:partnership_id": county_mou.public_id,
+        "region_partnership_document:version_id": county_version.public_id,
         "kind": "roster",
         "fmt": "csv",
         "invitation_accept:token": invitation_token(invitation),

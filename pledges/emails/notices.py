@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from agencies.models import Agency
 from agencies.outbox.services import Letter, outbox_add
-from partnerships.queries import partnerships, versions_in_force
+from partnerships.queries import parties_counting, partnerships, versions_in_force
 from partnerships.standing import renewed_in_time
 from pledges.emails.subscriptions import Stream, digest_recipients, subscribers
 from pledges.engine.progress import by_local_date
@@ -158,26 +158,30 @@ def target_reminder_letters() -> list[Letter]:
 
 
 def partnership_reminder_letters() -> list[Letter]:
-    """An MOU whose term ends in 60 and in 30 days (not auto-renewing, not terminated)."""
+    """An MOU whose term ends in 60 and in 30 days (not auto-renewing, not terminated), to
+    its agency and to each party of a shared one."""
     today = timezone.now().date()
-    ending = (
-        versions_in_force(today)
-        .filter(
-            auto_renews=False,
-            partnership__terminated_on__isnull=True,
-            expires_on__gte=today - timedelta(days=1),
-            expires_on__lte=today + timedelta(days=max(PARTNERSHIP_REMINDER_DAYS) + 1),
-        )
-        .values_list("agency_id", flat=True)
-        .distinct()
+    ending = versions_in_force(today).filter(
+        auto_renews=False,
+        partnership__terminated_on__isnull=True,
+        expires_on__gte=today - timedelta(days=1),
+        expires_on__lte=today + timedelta(days=max(PARTNERSHIP_REMINDER_DAYS) + 1),
     )
+    leads = set(ending.values_list("agency_id", flat=True))
+    parties = set(
+        parties_counting(today)
+        .filter(partnership__in=ending.values("partnership"))
+        .values_list("agency_id", flat=True)
+    )  # a shared MOU's end is news to each party it applies to
     letters = []
-    candidates = set(ending) & _committed_agencies()
+    candidates = (leads | parties) & _committed_agencies()
     for agency in Agency.objects.filter(pk__in=candidates).order_by("pk"):
         on = agency.today()
         for row in partnerships(agency, on):
             standing = row.standing
             if row.partnership.terminated_on or not (standing.in_force and standing.ends_on):
+                continue
+            if row.party and row.party.left_on:  # the agency itself chose the end
                 continue
             if renewed_in_time(standing, row.partnership.versions.all()):
                 continue

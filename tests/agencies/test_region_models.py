@@ -12,6 +12,8 @@ from tests.factories import MemberAgencyFactory, RegionMembershipFactory
 # Rows that point at a region without belonging to it, and why.
 NOT_REGION_OWNED = {
     "agencies.AuditEvent": "the trail holds every kind of event; a region's are read by region",
+    "partnerships.Partnership": "the lead agency's row; a region that recorded a shared MOU "
+    "for its members is noted on it, and reads only the partnerships that name it so",
 }
 
 

@@ -1,14 +1,21 @@
 """Where a partnership stands on a day, and whether it meets the pledge requirement —
-judged the same way by the Python rule (one agency, with reasons) and the SQL one (all)."""
+judged the same way by the Python rule (one agency, with reasons) and the SQL one (all),
+for an agency's own partnerships and for the shared ones it is a party to."""
 
 from datetime import date, timedelta
 
 import pytest
 
 from partnerships import queries
-from partnerships.models import PartnershipVersion
+from partnerships.models import Partnership, PartnershipParty, PartnershipVersion
 from partnerships.standing import Status, standing
-from tests.factories import AgencyFactory, PartnershipFactory, PartnershipVersionFactory
+from tests.factories import (
+    AgencyFactory,
+    PartnershipFactory,
+    PartnershipPartyFactory,
+    PartnershipVersionFactory,
+    shared_agreement,
+)
 
 D = date(2026, 6, 15)
 DAY = timedelta(days=1)
@@ -34,9 +41,15 @@ def status_on(partnership, on):
 
 def assert_sql_agrees(partnership, on):
     """The set-wise query counts the agency exactly when the one-agency rule does."""
-    met = queries.partnership_finding(partnership.agency, on).met
-    counted = queries.agencies_with_partnership_in_force(on).filter(pk=partnership.agency_id)
+    met_for(partnership.agency, on)
+
+
+def met_for(agency, on) -> bool:
+    """Whether the agency meets the requirement on `on`, once both rules agree that it does."""
+    met = queries.partnership_finding(agency, on).met
+    counted = queries.agencies_with_partnership_in_force(on).filter(pk=agency.pk)
     assert counted.exists() == met
+    return met
 
 
 @pytest.mark.parametrize(
@@ -144,3 +157,125 @@ def test_versions_recorded_in_the_same_instant_are_ordered_the_same_way_by_both_
     )
     assert queries.partnership_finding(partnership.agency, D).met
     assert_sql_agrees(partnership, D)
+
+
+# Shared partnerships: one agreement, several agencies, each counting it for itself.
+
+SIGNED = {"signed_on": date(2025, 1, 2), "effective_on": date(2025, 1, 2)}
+REASON = "Our county left the collaborative."
+
+
+@pytest.mark.parametrize(
+    ("part", "counts"),
+    [
+        ({"status": "confirmed"}, True),
+        ({"status": "awaiting", "answered_at": None}, False),
+        ({"status": "declined", "reason": "Not signed by us."}, False),
+        ({"status": "left", "left_on": D, "reason": REASON}, False),  # its first day without
+        ({"status": "left", "left_on": D + DAY, "reason": REASON}, True),  # gave notice
+        ({"status": "left", "left_on": D - 100 * DAY, "reason": REASON}, False),
+    ],
+)
+def test_a_shared_partnership_counts_for_each_party_by_its_own_part(db, part, counts):
+    lead, party = AgencyFactory(), AgencyFactory()
+    partnership = shared_agreement(lead, **SIGNED)
+    PartnershipPartyFactory(partnership=partnership, agency=party, **part)
+
+    assert met_for(party, D) is counts
+    assert met_for(lead, D), "the lead keeps it whatever another party does"
+
+
+def test_what_keeps_a_shared_partnership_from_counting_is_said_to_the_party(db):
+    lead, waiting, gone = AgencyFactory(), AgencyFactory(), AgencyFactory()
+    partnership = shared_agreement(lead, waiting, **SIGNED)
+    PartnershipPartyFactory(
+        partnership=partnership, agency=gone, status="left", left_on=D, reason=REASON
+    )
+    name = f"The Crisis stabilization MOU with {partnership.organization.name}"
+
+    assert queries.partnership_finding(waiting, D).reasons == [
+        f"{name} awaits your agency's confirmation."
+    ]
+    assert queries.partnership_finding(gone, D).reasons == [
+        f"{name} no longer applies to your agency from Jun 15, 2026."
+    ]
+    (row,) = queries.partnerships(gone, D)
+    assert (row.standing.status, row.standing.ends_on) == (Status.LEFT, D - DAY)
+
+
+def test_a_party_leaving_later_sees_its_own_last_day(db):
+    lead, party = AgencyFactory(), AgencyFactory()
+    partnership = shared_agreement(lead, **SIGNED)
+    PartnershipPartyFactory(
+        partnership=partnership, agency=party, status="left", left_on=D + 30 * DAY, reason=REASON
+    )
+    (mine,) = queries.partnerships(party, D)
+    (theirs,) = queries.partnerships(lead, D)
+    assert (mine.standing.status, mine.standing.ends_on) == (Status.EXPIRING, D + 29 * DAY)
+    assert (theirs.standing.status, theirs.standing.ends_on) == (Status.ACTIVE, None)
+
+
+def test_a_lead_whose_own_part_awaits_confirmation_does_not_count_it(db):
+    """A region recorded it on the lead's behalf: the lead's coordinator confirms it too."""
+    lead, party = AgencyFactory(), AgencyFactory()
+    partnership = shared_agreement(lead, party, lead_status="awaiting", **SIGNED)
+    PartnershipParty.all_agencies.filter(agency=party).update(status="confirmed")
+
+    assert not met_for(lead, D)
+    assert met_for(party, D)
+    assert partnership.agency == lead
+
+
+@pytest.mark.parametrize(
+    "terms",
+    [
+        {"expires_on": D - DAY},
+        {"alternative": ""},
+        {"signed_on": None, "effective_on": None, "document": None},
+    ],
+)
+def test_a_shared_partnership_that_does_not_count_counts_for_no_party(db, terms):
+    lead, party = AgencyFactory(), AgencyFactory()
+    partnership = shared_agreement(lead, **{**SIGNED, **terms})
+    PartnershipPartyFactory(partnership=partnership, agency=party)
+
+    assert not met_for(party, D)
+    assert not met_for(lead, D)
+
+
+def test_terminating_a_shared_partnership_ends_it_for_every_party(db):
+    lead, party = AgencyFactory(), AgencyFactory()
+    partnership = shared_agreement(lead, **SIGNED)
+    PartnershipPartyFactory(partnership=partnership, agency=party)
+    Partnership.all_agencies.filter(pk=partnership.pk).update(
+        terminated_on=D, termination_reason="Replaced by the state agreement."
+    )
+    assert not met_for(party, D)
+    assert met_for(party, D - DAY)
+    assert not met_for(lead, D)
+
+
+def test_an_agency_of_no_part_gets_nothing_from_a_shared_partnership(db):
+    lead, party, outsider = AgencyFactory(), AgencyFactory(), AgencyFactory()
+    shared_agreement(lead, party, **SIGNED)
+    assert not met_for(outsider, D)
+    assert queries.partnerships(outsider, D) == []
+
+
+def test_the_sql_rule_stays_one_query_with_shared_partnerships(db, django_assert_num_queries):
+    lead, party = AgencyFactory(), AgencyFactory()
+    partnership = shared_agreement(lead, **SIGNED)
+    PartnershipPartyFactory(partnership=partnership, agency=party)
+    agreement()
+    with django_assert_num_queries(1):
+        assert len(queries.agencies_with_partnership_in_force(D)) == 3
+
+
+def test_an_agencys_partnerships_are_read_in_three_queries(db, django_assert_num_queries):
+    lead, party = AgencyFactory(), AgencyFactory()
+    for _ in range(3):
+        PartnershipPartyFactory(partnership=shared_agreement(lead, **SIGNED), agency=party)
+    agreement(party)
+    with django_assert_num_queries(3):
+        rows = queries.partnerships(party, D)
+    assert len(rows) == 4 and sum(row.shared for row in rows) == 3
