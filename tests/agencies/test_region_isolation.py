@@ -36,6 +36,7 @@ from agencies.regions import queries
 from agencies.regions.access import region_view
 from agencies.regions.models import RegionCapability
 from agencies.staff import ADMINISTRATOR_GROUP, REVIEWER_GROUP
+from partnerships.models import Partnership, PartnershipVersion
 from tests.conftest import login, with_totp
 from tests.factories import (
     AgencyFactory,
@@ -47,6 +48,7 @@ from tests.factories import (
     RegionMembershipFactory,
     TrainingRecordFactory,
     UserFactory,
+    shared_agreement,
 )
 from tests.walk import assert_not_found, route_parameters, scoped_routes, url_patterns
 from training.models import Person
@@ -60,8 +62,18 @@ def member_of(region: Region, sharing: str = Sharing.ROSTER) -> Agency:
 
 # How to make an object of region B for each object id a region URL can carry: one the
 # region owns (an invitation, a regional class), or one it sees through `member_of(region)`.
+def region_mou(region: Region) -> Partnership:
+    """The MOU the region recorded for two of its members (made once per region)."""
+    recorded = Partnership.all_agencies.filter(region=region).first()
+    return recorded or shared_agreement(member_of(region), member_of(region), region=region)
+
+
 REGION_OBJECT_MAKERS: dict[str, Callable[[Region], object]] = {
     "class_id": lambda region: RegionalClassFactory(region=region).public_id,
+    "partnership_id": lambda region: region_mou(region).public_id,
+    "version_id": lambda region: (
+        PartnershipVersion.all_agencies.filter(partnership=region_mou(region)).get().public_id
+    ),
 }
 
 # Of those, the ids of what the region sees only through a member agency's consent: while
