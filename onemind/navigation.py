@@ -66,6 +66,7 @@ AGENCY_MENU = [
 # The region's pages (/r/<slug>/), for region coordinators and viewers; each app adds its own.
 REGION_MENU = [
     (None, [Entry(_("Dashboard"), "region_home", RegionCapability.VIEW)]),
+    (None, [Entry(_("Onboarding"), "onboarding_page", RegionCapability.VIEW)]),
 ]
 
 
