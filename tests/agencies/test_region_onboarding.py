@@ -13,6 +13,7 @@ from allauth.account.models import EmailAddress
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -42,6 +43,7 @@ from tests.factories import (
 from tests.files import xlsx
 from tests.forms import NEW_AGENCY, sign_up
 from tests.pages import check_page
+from tests.races import in_the_worst_order
 
 
 @pytest.fixture
@@ -599,3 +601,33 @@ def test_progress_counts_each_stage_in_three_queries(
         assert f"<li>{label}: <strong>{count}</strong></li>" in page
     assert "Elsewhere PD" not in page
     assert page.count("Email waiting to be sent") == 2
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_list_confirmed_twice_at_once_is_sent_once(region, region_coordinator):
+    token = confirmation(upload(login(Client(), region_coordinator), region, LIST.encode()))
+
+    def confirm():
+        client = login(Client(), region_coordinator)
+        return client.post(url("onboarding_list_send", region), {"confirmation": token})
+
+    first, second = in_the_worst_order(confirm, confirm, pause_before=(onboarding, "plan_list"))
+
+    assert first.status_code == second.status_code == 302
+    assert OnboardingList.all_regions.count() == 1
+    assert OnboardingInvitation.all_regions.count() == OutboxEmail.objects.count() == 3
+    assert AuditEvent.objects.filter(action="onboarding_list.sent").count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_one_agency_invited_twice_at_once_is_invited_once(region, region_coordinator):
+    def invite():
+        return make_invitation(region, region_coordinator)
+
+    first, second = in_the_worst_order(invite, invite, pause_before=(onboarding, "plan_list"))
+
+    assert isinstance(first, OnboardingInvitation)
+    assert isinstance(second, ValidationError) and "invitation is waiting" in second.messages[0]
+    assert OnboardingInvitation.all_regions.count() == OutboxEmail.objects.count() == 1
