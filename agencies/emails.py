@@ -1,5 +1,6 @@
-"""The agencies' own email — invitations to an agency or a region's team, and a region's
-request to an agency to join — sent through the outbox like every other."""
+"""The agencies' own email — invitations to an agency or a region's team, a region's
+request to an agency to join, and its invitation to register an agency not registered yet —
+sent through the outbox like every other."""
 
 from __future__ import annotations
 
@@ -10,12 +11,14 @@ from agencies.models import (
     MemberAgency,
     MemberAgencyStatus,
     Membership,
+    OnboardingInvitation,
     OutboxEmail,
     RegionInvitation,
     Role,
 )
 from agencies.outbox.kinds import Content, Kind, Skip
 from agencies.outbox.messages import Renderer
+from agencies.regions.onboarding import ONBOARDING_EMAIL, onboarding_token
 from agencies.regions.services import (
     REGION_INVITATION_EMAIL,
     REGION_JOIN_EMAIL,
@@ -86,6 +89,26 @@ def _join_request_still_open(row: OutboxEmail) -> None:
         raise Skip("The recipient is no longer the agency's coordinator.")
 
 
+def _onboarding(renderer: Renderer, row: OutboxEmail) -> Content:
+    invitation = OnboardingInvitation.all_regions.select_related("region", "invited_by").get(
+        pk=row.context["invitation_id"]
+    )
+    return Content(
+        {
+            "invitation": invitation,
+            "region": invitation.region,
+            "path": reverse("onboarding_join", args=[onboarding_token(invitation)]),
+        }
+    )
+
+
+def _onboarding_still_open(row: OutboxEmail) -> None:
+    invitation = OnboardingInvitation.all_regions.filter(pk=row.context["invitation_id"]).first()
+    status = invitation.status if invitation else "deleted"
+    if status != "open":
+        raise Skip(f"The invitation is {status}: its link would not work.")
+
+
 KINDS = [
     Kind(INVITATION_EMAIL, "Invitation", compose=_invitation, still_wanted=_invitation_still_open),
     Kind(
@@ -99,5 +122,11 @@ KINDS = [
         "A region's request to join",
         compose=_join_request,
         still_wanted=_join_request_still_open,
+    ),
+    Kind(
+        ONBOARDING_EMAIL,
+        "A region's invitation to register an agency",
+        compose=_onboarding,
+        still_wanted=_onboarding_still_open,
     ),
 ]

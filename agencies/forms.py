@@ -14,6 +14,8 @@ from agencies import documents, queries, services
 from agencies.models import ORI_VALIDATOR, Agency, Invitation, Role
 from agencies.names import NameFormField
 from agencies.places import REGIONS_BY_COUNTRY, normalize_region, ori_matches_state
+from agencies.regions.models import OnboardingInvitation
+from agencies.regions.onboarding import OnboardingLinkError, onboarding_from_token
 from agencies.services import AGENCY_PROFILE_FIELDS
 from onemind.lib.dates import PAST_DAYS, DayRange
 
@@ -159,6 +161,17 @@ def _open_invitation(token: str) -> Invitation | None:
     return invitation if invitation.state == "open" else None
 
 
+def _open_onboarding(token: str) -> OnboardingInvitation | None:
+    """A region's invitation to register an agency that a sign-up link carries, while open."""
+    if not token:
+        return None
+    try:
+        invitation = onboarding_from_token(token)
+    except OnboardingLinkError:
+        return None
+    return invitation if invitation.status == "open" else None
+
+
 class AccountNameForm(forms.Form):
     """The name an account goes by in members lists and email greetings: asked at sign-up,
     changed under My account. One name is enough; the last may stay blank."""
@@ -179,9 +192,10 @@ class AccountNameForm(forms.Form):
 class SignupForm(AccountNameForm, account_forms.SignupForm):
     """allauth's sign-up, asking the person's name.
 
-    Followed from an invitation (`?invitation=<token>`, kept in a hidden field), the address
-    is the invited one and cannot be changed: the signed link went to that mailbox, so it
-    confirms the address as a confirmation email would, and the invitee is signed in at once.
+    Followed from an invitation (`?invitation=<token>`, kept in a hidden field) — to join an
+    agency, or from a region to register one — the address is the invited one and cannot be
+    changed: the signed link went to that mailbox, so it confirms the address as a
+    confirmation email would, and the invitee is signed in at once.
     Another address typed or posted in its place is ignored, so nobody gets a confirmed
     address they never received mail at.
 
@@ -198,11 +212,15 @@ class SignupForm(AccountNameForm, account_forms.SignupForm):
         request = allauth_context.request
         if not self.is_bound and request is not None:
             self.initial.setdefault("invitation", request.GET.get("invitation", ""))
-        self.invited = _open_invitation(self["invitation"].value() or "")
-        if self.invited is not None:
+        token = self["invitation"].value() or ""
+        self.invited = _open_invitation(token)
+        self.onboarding = None if self.invited else _open_onboarding(token)
+        invited = self.invited or self.onboarding
+        self.invited_email = invited.email if invited is not None else ""
+        if self.invited_email:
             # Set on the form's initial data too: it outranks the field's, and allauth fills
             # it from `?email=` in the address.
-            self.initial["email"] = self.invited.email
+            self.initial["email"] = self.invited_email
             self.fields["email"].disabled = True
             self.fields["email"].help_text = _(
                 "The address your invitation was sent to. The invitation confirms it."
@@ -216,9 +234,9 @@ class SignupForm(AccountNameForm, account_forms.SignupForm):
 
     def save(self, request):
         email = self.cleaned_data["email"]
-        if self.invited is not None:
+        if self.invited_email:
             # allauth marks the address it finds stashed confirmed as it creates the account.
-            get_adapter().stash_verified_email(request, self.invited.email)
+            get_adapter().stash_verified_email(request, self.invited_email)
         if services.email_address_release(email=email, reason="signed up"):
             # The pause between confirmation emails to one address counted the other
             # account's; the owner's own confirmation goes out now.

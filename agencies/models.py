@@ -534,6 +534,7 @@ from agencies.regions.models import (  # noqa: E402, F401
     MemberAgency,
     MemberAgencyStatus,
     OnboardingInvitation,
+    OnboardingList,
     Region,
     RegionInvitation,
     RegionKind,

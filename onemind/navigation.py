@@ -69,6 +69,7 @@ REGION_MENU = [
     (None, [Entry(_("Dashboard"), "region_home", RegionCapability.VIEW)]),
     (None, [Entry(_("Classes"), "regional_class_list", RegionCapability.VIEW)]),
     (None, [Entry(_("Shared partnerships"), "region_partnership_list", RegionCapability.VIEW)]),
+    (None, [Entry(_("Onboarding"), "onboarding_page", RegionCapability.VIEW)]),
 ]
 
 

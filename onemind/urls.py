@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from agencies import staff_urls as agency_staff_urls
 from agencies import views as agency_views
+from agencies.regions import onboarding_views
 from agencies.regions import views as region_views
 from pledges import staff_urls as pledge_staff_urls
 from pledges.certification import public_views
@@ -32,6 +33,7 @@ urlpatterns = [
         region_views.region_invitation_accept,
         name="region_invitation_accept",
     ),
+    path("regions/join/<str:token>/", onboarding_views.onboarding_join, name="onboarding_join"),
     path("verify/", public_views.certificate_verify, name="certificate_verify"),
     path("directory/", public_views.directory, name="directory"),
     path(

@@ -13,7 +13,15 @@ from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from agencies import lockout
-from agencies.models import OutboxEmail, OutboxStatus, RegionInvitation, RegionRole, Role
+from agencies.models import (
+    OnboardingInvitation,
+    OutboxEmail,
+    OutboxStatus,
+    RegionInvitation,
+    RegionRole,
+    Role,
+)
+from agencies.regions.onboarding import onboarding_token
 from agencies.regions.services import region_invitation_token
 from agencies.services import invitation_token
 from partnerships.models import PartnershipVersion, PartyStatus
@@ -159,6 +167,11 @@ def a_full_agency():
         agency, neighbour.agency, region=region, lead_status=PartyStatus.AWAITING
     )
     county_version = PartnershipVersion.all_agencies.get(partnership=county_mou)
+    onboarding = OnboardingInvitation.all_regions.create(
+        region=region, agency_name=f"{LONG_PLACE} Township Police Department", state="NY",
+        email="chief." + LONG_EMAIL, invited_by=coordinator,
+        expires_at=timezone.now() + timedelta(days=30),
+    )  # fmt: skip
     return coordinator, {
         "member_id": colleague.public_id,
         "invitation_id": invitation.public_id,
@@ -181,10 +194,12 @@ def a_full_agency():
         "region_partnership_detail:partnership_id": county_mou.public_id,
         "region_partnership_document:partnership_id": county_mou.public_id,
         "region_partnership_document:version_id": county_version.public_id,
+        "onboarding_id": onboarding.public_id,
         "kind": "roster",
         "fmt": "csv",
         "invitation_accept:token": invitation_token(invitation),
         "region_invitation_accept:token": region_invitation_token(region_invitation),
+        "onboarding_join:token": onboarding_token(onboarding),
         "certificate_verify_token:token": certificate.token,
         "email_unsubscribe:token": unsubscribe_token(
             user_id=coordinator.pk, agency_id=agency.pk, stream=Stream.REPORTS

@@ -8,7 +8,7 @@ from django.utils.translation import ngettext
 from agencies.documents import EVIDENCE_TYPES
 from agencies.forms import DayField, DocumentField
 from onemind.lib.dates import PAST_DAYS
-from training.imports.reading import MAX_ROWS
+from onemind.lib.tables import MAX_ROWS
 from training.imports.services import MAX_FILE_BYTES
 from training.models import (
     COMPLETION_DAYS,

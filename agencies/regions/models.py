@@ -243,6 +243,30 @@ class MemberAgency(RegionOwnedModel):
         return self.status == MemberAgencyStatus.MEMBER and self.sharing == Sharing.ROSTER
 
 
+class OnboardingList(RegionOwnedModel):
+    """A list of agencies a region coordinator uploaded and sent invitations to, all at once.
+    Its public id is given when the list is checked, so a confirmation sent twice (a double
+    click, a resubmitted page) finds the list sent and sends nothing more."""
+
+    filename = models.CharField(max_length=255)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    invited = models.PositiveIntegerField(default=0)  # agencies invited to register
+    asked = models.PositiveIntegerField(default=0)  # registered agencies asked to join
+
+    class Meta(RegionOwnedModel.Meta):
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Onboarding list {self.filename} of region {self.region_id}"
+
+    @property
+    def audit_label(self) -> str:
+        return gettext("list of agencies “%(file)s”") % {"file": self.filename}
+
+
 class OnboardingInvitation(RegionOwnedModel):
     """An agency not yet registered, invited by a region: its coordinator-to-be gets a link
     to register the agency and join the region (consenting to what it shares as it joins).
@@ -262,6 +286,9 @@ class OnboardingInvitation(RegionOwnedModel):
     )
     registered_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    sent_with = models.ForeignKey(
+        OnboardingList, null=True, blank=True, on_delete=models.PROTECT, related_name="invitations"
+    )
 
     class Meta(RegionOwnedModel.Meta):
         ordering = ["created_at", "agency_name"]

@@ -5,11 +5,11 @@ from pathlib import Path
 import pytest
 
 from agencies.models import Role
+from onemind.lib.tables import read_table
 from tests.browser.conftest import assert_accessible
 from tests.browser.steps import sign_in
 from tests.conftest import member
 from tests.factories import AgencyFactory
-from training.imports.reading import read_table
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -10,11 +10,12 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from agencies.models import AuditEvent
+from onemind.lib import tables
 from tests.conftest import login
 from tests.factories import PersonFactory, TrainingRecordFactory, course
 from tests.files import ROSTER_CSV, blank_rows, unpacked_bytes, with_rows, xlsx
 from tests.training.conftest import url
-from training.imports import planning, reading
+from training.imports import planning
 from training.imports import runs as import_runs
 from training.imports import services as import_services
 from training.models import (
@@ -259,7 +260,7 @@ def test_caps_on_size_and_rows_are_explained(importer, settings):
         response = importer.upload(big)
     text = response.content.decode()
     assert "The file is 0.0 MB; the limit is 0 MB" in text and "Split it" in text
-    with mock.patch.object(reading, "MAX_ROWS", 5):
+    with mock.patch.object(tables, "MAX_ROWS", 5):
         response = importer.upload(big)
     assert "the limit is 5" in response.content.decode()
     assert not ImportBatch.all_agencies.exists()

@@ -5,11 +5,11 @@ from html.parser import HTMLParser
 
 import pytest
 
+from onemind.lib.tables import read_table
 from tests.conftest import login
 from tests.training.conftest import url
 from training.imports import rows as import_rows
 from training.imports.guide import SAMPLE_WORDS, column_guides
-from training.imports.reading import read_table
 from training.imports.samples import EXAMPLE_ROWS, import_template, template_columns
 from training.imports.vocabularies import VOCABULARIES, value_key
 from training.models import Course, CourseStatus, ImportBatch

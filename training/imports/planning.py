@@ -21,8 +21,8 @@ from django.utils.translation import ngettext
 
 from agencies.models import Agency
 from agencies.tenancy import agency_scope
+from onemind.lib.tables import Table, cycle_collection_paused
 from training.imports import courses as course_matching
-from training.imports.reading import Table, cycle_collection_paused
 from training.imports.rows import (
     Choices,
     ParsedRow,

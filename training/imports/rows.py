@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from agencies.names import clean_name
 from onemind.lib.dates import PAST_DAYS, DayRange
-from training.imports.reading import parse_date, split_name
+from onemind.lib.tables import parse_date, split_name
 from training.imports.vocabularies import (
     CATEGORY,
     SELECTED,

@@ -30,8 +30,8 @@ from django.utils.translation import ngettext
 
 from agencies.audit import record_event
 from agencies.hooks import announce_evidence_changed
+from onemind.lib.tables import Table, TableError, read_table
 from training.imports.planning import ImportPlan, plan_import
-from training.imports.reading import Table, TableError, read_table
 from training.imports.rows import synonyms_for
 from training.imports.writing import apply_plan
 from training.models import (

@@ -21,10 +21,10 @@ from agencies.models import Agency, User
 from agencies.tenancy import agency_scope
 from agencies.validation import check_same_agency
 from onemind.enqueue import enqueue_on_commit
+from onemind.lib.tables import guess_mapping
 from training.imports import courses as course_matching
 from training.imports import runs
 from training.imports.effect import import_effect
-from training.imports.reading import guess_mapping
 from training.imports.rows import RowError, mapping_problems, synonyms_for
 from training.imports.values_step import value_lines
 from training.models import (

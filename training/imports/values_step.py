@@ -13,8 +13,8 @@ from dataclasses import asdict, dataclass
 
 from django.utils.translation import gettext as _
 
+from onemind.lib.tables import Table
 from training.imports import courses as course_matching
-from training.imports.reading import Table
 from training.imports.rows import Choices, columns_for
 from training.imports.vocabularies import RANK_CATEGORY, category_from_title, value_key
 from training.models import Category, Course, ImportKind

@@ -14,6 +14,7 @@ from agencies.access import agency_view
 from agencies.forms import add_service_error
 from agencies.models import Capability
 from onemind.lib.spreadsheets import write_csv
+from onemind.lib.tables import BLANK_ROWS_ENDING_A_TABLE
 from training.forms import ImportMappingForm, ImportUploadForm, ImportValuesForm
 from training.imports import courses as course_matching
 from training.imports import queries as import_queries
@@ -21,7 +22,6 @@ from training.imports import samples as import_samples
 from training.imports import services as import_services
 from training.imports.guide import import_guides
 from training.imports.planning import summary_sentence
-from training.imports.reading import BLANK_ROWS_ENDING_A_TABLE
 from training.imports.rows import columns_for
 from training.imports.vocabularies import VOCABULARIES
 from training.models import EDITABLE_STATES, ImportBatch, ImportKind

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency
-from training.imports.reading import TableError, guess_mapping, read_table, split_name
+from onemind.lib.tables import TableError, guess_mapping, read_table, split_name
 from training.regional.services import Attendee
 
 # A class, not a roster: a few hundred attendees at the very most.

@@ -8,10 +8,9 @@ from unittest import mock
 import pytest
 from openpyxl import Workbook
 
-from tests.files import blank_rows, unpacked_bytes, with_rows, xlsx
-from training.imports import reading as tabular
-from training.imports import workbooks
-from training.imports.reading import (
+from onemind.lib import tables as tabular
+from onemind.lib import workbooks
+from onemind.lib.tables import (
     Row,
     TableError,
     guess_mapping,
@@ -19,6 +18,7 @@ from training.imports.reading import (
     read_table,
     split_name,
 )
+from tests.files import blank_rows, unpacked_bytes, with_rows, xlsx
 
 # Encodings
 

@@ -4,7 +4,7 @@ openpyxl's read-only workbook is not used for the sheet: opening it reads throug
 worksheet that does not declare its size, and it pads each row to its widest cell (one cell
 in column XFD makes a row of 16,384 values). The sheet and the workbook's table of texts
 are streamed here instead, every element counted, and reading stops at the first limit
-passed (and, in training.imports.reading, at a long run of blank rows). openpyxl still reads the
+passed (and, in onemind.lib.tables, at a long run of blank rows). openpyxl still reads the
 workbook's small parts (the sheet list, the styles that say which numbers are dates), each
 under a size limit, and converts each cell as it always did, but for texts stored in cells.
 """

@@ -1,4 +1,5 @@
-"""Reading roster and training files that agencies export from HR, RMS and learning systems."""
+"""Reading the spreadsheets people upload — rosters and training exports from HR, RMS and
+learning systems, a region's list of agencies — as CSV or Excel, with bounded work."""
 
 import csv
 import datetime
@@ -11,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from training.imports.workbooks import CellsRead, UnreadableWorkbook, WorkbookTooLarge, sheet_rows
+from onemind.lib.workbooks import CellsRead, UnreadableWorkbook, WorkbookTooLarge, sheet_rows
 
 ACCEPTED_FORMATS = "a CSV file (.csv) or an Excel workbook (.xlsx)"
 DATE_FORMATS_HINT = "use MM/DD/YYYY or YYYY-MM-DD"
