@@ -11,9 +11,10 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from agencies import documents, queries, services
-from agencies.models import ORI_VALIDATOR, Agency, Invitation, Role
+from agencies.models import ORI_VALIDATOR, Agency, Invitation, RegionInvitation, Role
 from agencies.names import NameFormField
 from agencies.places import REGIONS_BY_COUNTRY, normalize_region, ori_matches_state
+from agencies.regions import services as region_services
 from agencies.services import AGENCY_PROFILE_FIELDS
 from onemind.lib.dates import PAST_DAYS, DayRange
 
@@ -148,14 +149,18 @@ class DocumentField(forms.FileField):
 # Accounts (allauth's forms, named in ACCOUNT_FORMS)
 
 
-def _open_invitation(token: str) -> Invitation | None:
-    """The invitation a sign-up link carries, while it can still be accepted."""
+def _open_invitation(token: str) -> Invitation | RegionInvitation | None:
+    """The invitation a sign-up link carries — to an agency, or to a region's team — while it
+    can still be accepted. The two are signed apart, so a token is only ever one of them."""
     if not token:
         return None
     try:
         invitation = services.invitation_from_token(token)
     except services.InvitationError:
-        return None
+        try:
+            invitation = region_services.region_invitation_from_token(token)
+        except region_services.RegionInvitationError:
+            return None
     return invitation if invitation.state == "open" else None
 
 
@@ -179,9 +184,10 @@ class AccountNameForm(forms.Form):
 class SignupForm(AccountNameForm, account_forms.SignupForm):
     """allauth's sign-up, asking the person's name.
 
-    Followed from an invitation (`?invitation=<token>`, kept in a hidden field), the address
-    is the invited one and cannot be changed: the signed link went to that mailbox, so it
-    confirms the address as a confirmation email would, and the invitee is signed in at once.
+    Followed from an invitation to an agency or to a region's team (`?invitation=<token>`,
+    kept in a hidden field), the address is the invited one and cannot be changed: the
+    signed link went to that mailbox, so it confirms the address as a confirmation email
+    would, and the invitee is signed in at once.
     Another address typed or posted in its place is ignored, so nobody gets a confirmed
     address they never received mail at.
 
@@ -191,6 +197,7 @@ class SignupForm(AccountNameForm, account_forms.SignupForm):
     accepting an invitation."""
 
     invitation = forms.CharField(widget=forms.HiddenInput, required=False)
+    invited_to = ""  # the agency's or region's name, when followed from an invitation
     field_order = ["first_name", "last_name", "email", "password1", "password2"]
 
     def __init__(self, *args, **kwargs):
@@ -200,6 +207,13 @@ class SignupForm(AccountNameForm, account_forms.SignupForm):
             self.initial.setdefault("invitation", request.GET.get("invitation", ""))
         self.invited = _open_invitation(self["invitation"].value() or "")
         if self.invited is not None:
+            # What the invitation is to, for the page: a region's team, or an agency.
+            invited_to = (
+                self.invited.region
+                if isinstance(self.invited, RegionInvitation)
+                else self.invited.agency
+            )
+            self.invited_to = invited_to.name
             # Set on the form's initial data too: it outranks the field's, and allauth fills
             # it from `?email=` in the address.
             self.initial["email"] = self.invited.email

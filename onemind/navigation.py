@@ -66,6 +66,15 @@ AGENCY_MENU = [
 # The region's pages (/r/<slug>/), for region coordinators and viewers; each app adds its own.
 REGION_MENU = [
     (None, [Entry(_("Dashboard"), "region_home", RegionCapability.VIEW)]),
+    (None, [Entry(_("Member agencies"), "region_agencies", RegionCapability.VIEW)]),
+    (
+        (_("Region settings"), "menu-region"),
+        [
+            Entry(_("Team"), "region_team", RegionCapability.VIEW),
+            Entry(_("Region details"), "region_settings", RegionCapability.MANAGE),
+            Entry(_("Audit trail"), "region_audit", RegionCapability.MANAGE),
+        ],
+    ),
 ]
 
 
