@@ -79,7 +79,7 @@ class RegionRoleForm(forms.Form):
 class AgencySearchForm(forms.Form):
     """Find a registered agency to ask: by its ORI, or by its name and state."""
 
-    ori = forms.CharField(label=_("ORI"), max_length=9, required=False)
+    ori = forms.CharField(label=_("ORI"), max_length=20, required=False)
     name = forms.CharField(label=_("Agency name, or part of it"), max_length=200, required=False)
     state = forms.CharField(
         label=_("State or province"),
