@@ -7,13 +7,22 @@ from agencies.staff import is_program_staff
 
 
 def navigation(request) -> dict:
-    """What the header needs: the agencies the user can switch to, and the staff link."""
+    """What the header needs: the agencies (and on region pages, the regions) the user can
+    switch to, and the staff link."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
     membership = getattr(request, "membership", None)
+    memberships = getattr(request, "memberships", None) or user_memberships(user)
+    # Known on region pages only (the middleware read them); elsewhere the memberships say
+    # whether there are any, so that no page asks the database once more for the header.
+    region_memberships = getattr(request, "region_memberships", None) or []
     return {
-        "nav_memberships": getattr(request, "memberships", None) or user_memberships(user),
+        "nav_memberships": memberships,
+        "nav_region_memberships": region_memberships,
+        "nav_on_region_team": lambda: (
+            bool(region_memberships) or any(m.on_region_team for m in memberships)
+        ),
         "nav_is_staff": is_program_staff(user),
         "current_agency": getattr(request, "agency", None),
         "current_membership": membership,

@@ -11,9 +11,10 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from agencies import documents, queries, services
-from agencies.models import ORI_VALIDATOR, Agency, Invitation, Role
+from agencies.models import ORI_VALIDATOR, Agency, Invitation, RegionInvitation, Role
 from agencies.names import NameFormField
 from agencies.places import REGIONS_BY_COUNTRY, normalize_region, ori_matches_state
+from agencies.regions import services as region_services
 from agencies.regions.models import OnboardingInvitation
 from agencies.regions.onboarding import OnboardingLinkError, onboarding_from_token
 from agencies.services import AGENCY_PROFILE_FIELDS
@@ -150,14 +151,18 @@ class DocumentField(forms.FileField):
 # Accounts (allauth's forms, named in ACCOUNT_FORMS)
 
 
-def _open_invitation(token: str) -> Invitation | None:
-    """The invitation a sign-up link carries, while it can still be accepted."""
+def _open_invitation(token: str) -> Invitation | RegionInvitation | None:
+    """The invitation a sign-up link carries — to an agency, or to a region's team — while it
+    can still be accepted. The two are signed apart, so a token is only ever one of them."""
     if not token:
         return None
     try:
         invitation = services.invitation_from_token(token)
     except services.InvitationError:
-        return None
+        try:
+            invitation = region_services.region_invitation_from_token(token)
+        except region_services.RegionInvitationError:
+            return None
     return invitation if invitation.state == "open" else None
 
 
@@ -193,7 +198,7 @@ class SignupForm(AccountNameForm, account_forms.SignupForm):
     """allauth's sign-up, asking the person's name.
 
     Followed from an invitation (`?invitation=<token>`, kept in a hidden field) — to join an
-    agency, or from a region to register one — the address is the invited one and cannot be
+    agency or a region's team, or from a region to register an agency — the address is the invited one and cannot be
     changed: the signed link went to that mailbox, so it confirms the address as a
     confirmation email would, and the invitee is signed in at once.
     Another address typed or posted in its place is ignored, so nobody gets a confirmed
@@ -205,6 +210,7 @@ class SignupForm(AccountNameForm, account_forms.SignupForm):
     accepting an invitation."""
 
     invitation = forms.CharField(widget=forms.HiddenInput, required=False)
+    invited_to = ""  # the agency's or region's name, when followed from an invitation to join
     field_order = ["first_name", "last_name", "email", "password1", "password2"]
 
     def __init__(self, *args, **kwargs):
@@ -217,6 +223,13 @@ class SignupForm(AccountNameForm, account_forms.SignupForm):
         self.onboarding = None if self.invited else _open_onboarding(token)
         invited = self.invited or self.onboarding
         self.invited_email = invited.email if invited is not None else ""
+        if self.invited is not None:
+            # What the invitation is to, for the page: a region's team, or an agency.
+            self.invited_to = (
+                self.invited.region
+                if isinstance(self.invited, RegionInvitation)
+                else self.invited.agency
+            ).name
         if self.invited_email:
             # Set on the form's initial data too: it outranks the field's, and allauth fills
             # it from `?email=` in the address.

@@ -151,7 +151,9 @@ class AgencyTenancyMiddleware:
         request.agency = membership.agency
         request.membership = membership
         if request.session.get("onemind_agency") != slug:
+            # The place the home page returns to: this agency (not a region any more).
             request.session["onemind_agency"] = slug
+            request.session.pop("onemind_region", None)
         request._agency_scope_token = enter_agency_scope(membership.agency)
         timezone.activate(zoneinfo.ZoneInfo(membership.agency.time_zone))
         return None
@@ -197,6 +199,9 @@ class RegionScopeMiddleware:
             raise PermissionDenied("Your role in this region does not allow this.")
         request.region = membership.region
         request.region_membership = membership
+        if request.session.get("onemind_region") != slug:
+            request.session["onemind_region"] = slug
+            request.session.pop("onemind_agency", None)
         request._region_scope_token = enter_region_scope(membership.region)
         return None
 

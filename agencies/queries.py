@@ -7,14 +7,27 @@ from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from agencies.models import Agency, AuditEvent, Invitation, Membership, SignInLock, User
+from agencies.models import (
+    Agency,
+    AuditEvent,
+    Invitation,
+    Membership,
+    RegionMembership,
+    SignInLock,
+    User,
+)
 from agencies.tenancy import agency_scope
 
 
 def user_memberships(user: User) -> QuerySet[Membership]:
-    """Every agency the user belongs to (for the agency switcher and home page)."""
+    """Every agency the user belongs to (for the agency switcher and home page), each marked
+    `on_region_team` when the user also helps run a region: the header then offers the way
+    there without a query of its own."""
     return (
-        Membership.all_agencies.filter(user=user).select_related("agency").order_by("agency__name")
+        Membership.all_agencies.filter(user=user)
+        .select_related("agency")
+        .annotate(on_region_team=Exists(RegionMembership.all_regions.filter(user=user)))
+        .order_by("agency__name")
     )
 
 

@@ -19,6 +19,7 @@ from agencies.forms import (
     add_service_error,
 )
 from agencies.models import Agency, Capability, Document, Invitation, Membership
+from agencies.regions import queries as region_queries
 from agencies.staff import is_program_staff
 
 AUDIT_PAGE_SIZE = 50
@@ -57,18 +58,36 @@ def healthz(request):
 
 
 def home(request):
-    """Sends each person where they work: staff to the staff area, members to their agency."""
+    """Sends each person where they work: staff to the staff area, members to their agency or
+    the region whose team they are on; someone with several goes back to the last one."""
     if not request.user.is_authenticated:
         return render(request, "home.html")
     if is_program_staff(request.user):
         return redirect(settings.STAFF_HOME_URL)
-    memberships = list(queries.user_memberships(request.user))
-    if len(memberships) == 1:
-        return redirect(settings.AGENCY_HOME_URL, agency_slug=memberships[0].agency.slug)
-    last_slug = request.session.get("onemind_agency")
-    if last_slug and any(m.agency.slug == last_slug for m in memberships):
-        return redirect(settings.AGENCY_HOME_URL, agency_slug=last_slug)
-    return render(request, "agencies/choose.html", {"memberships": memberships})
+    agencies = [m.agency.slug for m in queries.user_memberships(request.user)]
+    regions = [m.region.slug for m in region_queries.user_region_memberships(request.user)]
+    last_agency = request.session.get("onemind_agency")
+    last_region = request.session.get("onemind_region")
+    if last_agency in agencies:
+        return redirect(settings.AGENCY_HOME_URL, agency_slug=last_agency)
+    if last_region in regions:
+        return redirect("region_home", region_slug=last_region)
+    if len(agencies) == 1 and not regions:
+        return redirect(settings.AGENCY_HOME_URL, agency_slug=agencies[0])
+    if len(regions) == 1 and not agencies:
+        return redirect("region_home", region_slug=regions[0])
+    return redirect("choose")
+
+
+@login_required
+@require_GET
+def choose(request):
+    """Every agency and region the person works in, to open one (or register one)."""
+    context = {
+        "memberships": list(queries.user_memberships(request.user)),
+        "region_memberships": list(region_queries.user_region_memberships(request.user)),
+    }
+    return render(request, "agencies/choose.html", context)
 
 
 @login_required

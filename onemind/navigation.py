@@ -67,9 +67,23 @@ AGENCY_MENU = [
 # The region's pages (/r/<slug>/), for region coordinators and viewers; each app adds its own.
 REGION_MENU = [
     (None, [Entry(_("Dashboard"), "region_home", RegionCapability.VIEW)]),
-    (None, [Entry(_("Classes"), "regional_class_list", RegionCapability.VIEW)]),
+    (
+        (_("Agencies"), "menu-region-agencies"),
+        [
+            Entry(_("Member agencies"), "region_agencies", RegionCapability.VIEW),
+            Entry(_("Onboarding"), "onboarding_page", RegionCapability.VIEW),
+        ],
+    ),
     (None, [Entry(_("Shared partnerships"), "region_partnership_list", RegionCapability.VIEW)]),
-    (None, [Entry(_("Onboarding"), "onboarding_page", RegionCapability.VIEW)]),
+    (None, [Entry(_("Classes"), "regional_class_list", RegionCapability.VIEW)]),
+    (
+        (_("Region settings"), "menu-region"),
+        [
+            Entry(_("Team"), "region_team", RegionCapability.VIEW),
+            Entry(_("Region details"), "region_settings", RegionCapability.MANAGE),
+            Entry(_("Audit trail"), "region_audit", RegionCapability.MANAGE),
+        ],
+    ),
 ]
 
 

@@ -4,6 +4,7 @@ from django.urls import include, path
 from agencies import staff_urls as agency_staff_urls
 from agencies import views as agency_views
 from agencies.regions import onboarding_views
+from agencies.regions import team_views as region_team_views
 from agencies.regions import views as region_views
 from pledges import staff_urls as pledge_staff_urls
 from pledges.certification import public_views
@@ -12,6 +13,7 @@ from training import staff_urls as training_staff_urls
 
 urlpatterns = [
     path("", agency_views.home, name="home"),
+    path("choose/", agency_views.choose, name="choose"),
     path("healthz", agency_views.healthz, name="healthz"),
     path("livez", agency_views.livez, name="livez"),
     path("readyz", agency_views.readyz, name="readyz"),
@@ -28,6 +30,7 @@ urlpatterns = [
         agency_views.invitation_accept,
         name="invitation_accept",
     ),
+    path("regions/new/", region_team_views.region_register, name="region_register"),
     path(
         "regions/invitations/<str:token>/",
         region_views.region_invitation_accept,

@@ -147,6 +147,9 @@ def a_full_agency():
     # The coordinator also leads the county's collaborative, which the agency joined.
     region = RegionFactory(name=f"{LONG_PLACE} County Crisis Collaborative", slug="millbrook-cc")
     RegionMembershipFactory(region=region, user=coordinator)
+    region_colleague = RegionMembershipFactory(
+        region=region, user=UserFactory(email="region." + LONG_EMAIL), role=RegionRole.VIEWER
+    )
     region_invitation = RegionInvitation.all_regions.create(
         region=region, email="viewer." + LONG_EMAIL, role=RegionRole.VIEWER,
         invited_by=coordinator, expires_at=timezone.now() + timedelta(days=7),
@@ -195,6 +198,8 @@ def a_full_agency():
         "region_partnership_document:partnership_id": county_mou.public_id,
         "region_partnership_document:version_id": county_version.public_id,
         "onboarding_id": onboarding.public_id,
+        "team_member_id": region_colleague.public_id,
+        "region_invitation_id": region_invitation.public_id,
         "kind": "roster",
         "fmt": "csv",
         "invitation_accept:token": invitation_token(invitation),

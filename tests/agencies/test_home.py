@@ -23,7 +23,7 @@ def test_a_member_of_several_agencies_chooses_then_returns_to_the_last(
 ):
     MembershipFactory(agency=agency_b, user=editor, role=Role.VIEWER)
     login(client, editor)
-    page = client.get("/").content.decode()
+    page = client.get("/", follow=True).content.decode()
     assert "Millbrook Police Department" in page and "Harlan County Sheriff" in page
     client.get(reverse("agency_dashboard", kwargs={"agency_slug": agency_b.slug}))
     assert client.get("/")["Location"] == reverse(
@@ -35,7 +35,7 @@ def test_a_member_of_several_agencies_chooses_then_returns_to_the_last(
 
 def test_someone_without_an_agency_is_offered_registration(client, stranger):
     login(client, stranger)
-    page = client.get("/").content.decode()
+    page = client.get("/", follow=True).content.decode()
     assert "not a member of any agency" in page and reverse("agency_register") in page
 
 

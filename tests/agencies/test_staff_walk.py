@@ -20,7 +20,7 @@ from django.urls import URLResolver, get_resolver, include, path, reverse
 import onemind.urls
 from agencies import lockout
 from agencies import staff_urls as agency_staff_urls
-from agencies.models import AuditEvent, OutboxEmail, OutboxStatus, Role
+from agencies.models import AuditEvent, OutboxEmail, OutboxStatus, RegionKind, Role
 from agencies.outbox.services import Letter, outbox_add
 from agencies.staff import ADMINISTER, REVIEW, staff_view
 from pledges import staff_urls as pledge_staff_urls
@@ -30,6 +30,7 @@ from tests.factories import (
     AgencyFactory,
     DocumentFactory,
     MembershipFactory,
+    RegionFactory,
     UserFactory,
     certificate_of,
     submission_of,
@@ -95,6 +96,14 @@ def retry_all_body() -> dict:
 # service does): refused, the same body must change nothing.
 WRITES = {
     "staff:agency_verify": lambda: {"verify": str(AgencyFactory().public_id)},
+    "staff:region_verify": lambda: {"verify": str(RegionFactory(verified=False).public_id)},
+    "staff:region_create": lambda: {
+        "name": "Shenandoah Valley Crisis Collaborative",
+        "kind": RegionKind.COUNTY_COLLABORATIVE,
+        "country": "US",
+        "state": "VA",
+        "coordinator_email": "lead@shenandoah.example",
+    },
     "staff:account_unlock": dict,
     "staff:course_decide": lambda: {"decision": "approve"},
     "staff:review_detail": lambda: {"decision": "approve"},
