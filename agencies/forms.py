@@ -198,9 +198,9 @@ class SignupForm(AccountNameForm, account_forms.SignupForm):
     """allauth's sign-up, asking the person's name.
 
     Followed from an invitation (`?invitation=<token>`, kept in a hidden field) — to join an
-    agency or a region's team, or from a region to register an agency — the address is the invited one and cannot be
-    changed: the signed link went to that mailbox, so it confirms the address as a
-    confirmation email would, and the invitee is signed in at once.
+    agency or a region's team, or from a region to register an agency — the address is the
+    invited one and cannot be changed: the signed link went to that mailbox, so it confirms
+    the address as a confirmation email would, and the invitee is signed in at once.
     Another address typed or posted in its place is ignored, so nobody gets a confirmed
     address they never received mail at.
 

@@ -11,6 +11,7 @@ the agency is no longer a member, and no page shows a person an agency did not s
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from urllib.parse import urlencode
 
 import pytest
@@ -19,6 +20,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path, resolve, reverse
+from django.utils import timezone
 
 import onemind.urls
 from agencies.models import (
@@ -26,7 +28,9 @@ from agencies.models import (
     AuditEvent,
     MemberAgency,
     MemberAgencyStatus,
+    OnboardingInvitation,
     Region,
+    RegionInvitation,
     RegionMembership,
     RegionRole,
     Role,
@@ -68,7 +72,38 @@ def region_mou(region: Region) -> Partnership:
     return recorded or shared_agreement(member_of(region), member_of(region), region=region)
 
 
+def invitation_to_register(region: Region) -> OnboardingInvitation:
+    return OnboardingInvitation.all_regions.create(
+        region=region,
+        agency_name="Orchard Valley Police Department",
+        state="VA",
+        email="chief@orchard-valley.example",
+        invited_by=UserFactory(),
+        expires_at=timezone.now() + timedelta(days=30),
+    )
+
+
+def team_invitation(region: Region) -> RegionInvitation:
+    return RegionInvitation.all_regions.create(
+        region=region,
+        email="analyst@collaborative.example",
+        role=RegionRole.VIEWER,
+        invited_by=UserFactory(),
+        expires_at=timezone.now() + timedelta(days=7),
+    )
+
+
 REGION_OBJECT_MAKERS: dict[str, Callable[[Region], object]] = {
+    "member_agency_id": lambda region: (
+        MemberAgencyFactory(
+            region=region, status=MemberAgencyStatus.INVITED, answered_at=None
+        ).public_id
+    ),
+    "onboarding_id": lambda region: invitation_to_register(region).public_id,
+    "team_member_id": lambda region: (
+        RegionMembershipFactory(region=region, role=RegionRole.VIEWER).public_id
+    ),
+    "region_invitation_id": lambda region: team_invitation(region).public_id,
     "class_id": lambda region: RegionalClassFactory(region=region).public_id,
     "partnership_id": lambda region: region_mou(region).public_id,
     "version_id": lambda region: (
