@@ -43,6 +43,7 @@ urlpatterns = [
     path("a/<slug:agency_slug>/", include("partnerships.urls")),
     path("a/<slug:agency_slug>/", include("pledges.urls")),
     path("r/<slug:region_slug>/", include("agencies.regions.urls")),
+    path("r/<slug:region_slug>/", include("pledges.regions.urls")),
     # One staff area, composed here so the apps stay independent of each other.
     path(
         "staff/",

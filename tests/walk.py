@@ -111,6 +111,8 @@ def a_full_agency():
         "version_id": draft.public_id,
         "agency_slug": agency.slug,
         "region_slug": region.slug,
+        "region_id": region.public_id,
+        "region_agency:agency_id": agency.public_id,  # the member agency, as its region sees it
         "kind": "roster",
         "fmt": "csv",
         "invitation_accept:token": invitation_token(invitation),

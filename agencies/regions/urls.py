@@ -1,9 +1,5 @@
-"""Pages of one region, under /r/<region_slug>/. Object ids are random public ids."""
+"""Pages of one region, under /r/<region_slug>/. Object ids are random public ids. The
+region's dashboard and its view of member agencies' progress are the pledges app's
+(`pledges.regions.urls`), included beside these."""
 
-from django.urls import path
-
-from agencies.regions import views
-
-urlpatterns = [
-    path("", views.region_home, name="region_home"),
-]
+urlpatterns = []
