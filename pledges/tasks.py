@@ -23,6 +23,7 @@ from pledges.engine import progress
 from pledges.models import Certificate
 from pledges.program.queries import program_figures
 from pledges.regions.queries import region_report
+from pledges.regions.report import region_report_pdf
 from pledges.report import progress_report, progress_report_pdf
 
 log = logging.getLogger(__name__)
@@ -245,7 +246,6 @@ def render_region_report(region_id: int, at_iso: str) -> str:
     on = timezone.localdate(at, timezone=zoneinfo.ZoneInfo(settings.PROGRAM_TIME_ZONE))
 
     def render() -> bytes:
-        report = region_report(region, on)
-        return render_pdf("regions/report_pdf.html", {"report": report})
+        return region_report_pdf(region_report(region, on))
 
     return _store_replacing_earlier(_region_reports(region), region_report_name(region, at), render)
