@@ -215,7 +215,7 @@ class Reviewer(SignedIn):
     def agency_list_filtered(self) -> None:
         state = random.choice(PLAN["states"])  # noqa: S311
         query = random.choice(  # noqa: S311
-            [f"?region={state}&status=pledged&sort=target", "?at_risk=yes", "?q=Agency 01"]
+            [f"?state={state}&status=pledged&sort=target", "?at_risk=yes", "?q=Agency 01"]
         )
         self.client.get(f"/staff/{query}", name="reviewer: agency list, filtered")
 

@@ -64,7 +64,7 @@ def staff_page_timings(repeats: int) -> dict[str, float]:
     for label, query in [
         ("first_page", ""),
         ("pledged_by_target", "?status=pledged&sort=target"),
-        ("at_risk_in_a_state", "?at_risk=yes&region=TX"),
+        ("at_risk_in_a_state", "?at_risk=yes&state=TX"),
     ]:
         samples = []
         for _ in range(repeats + 1):
@@ -149,7 +149,7 @@ def main() -> None:
     for label, filters in [
         ("first_page", {}),
         ("pledged_by_target", {"status": "pledged", "sort": "target"}),
-        ("at_risk_in_a_state", {"at_risk": True, "region": "TX"}),
+        ("at_risk_in_a_state", {"at_risk": True, "state": "TX"}),
         ("search", {"search": "Agency 0123"}),
     ]:
         seconds, _ = timed(staff_page(**filters), max(args.repeats, 5))

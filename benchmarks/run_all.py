@@ -1,6 +1,6 @@
 """Every benchmark of the project, one after another, into one JSON file and one table.
 
-    bin/bench                 # the full run (about 15 minutes here; the README shows its table)
+    bin/bench                 # the full run (about 20 minutes here; the README shows its table)
     bin/bench --smoke         # a small run of each, as CI does
     bin/bench --only load     # one of them again, kept with the others' earlier figures
 
@@ -35,6 +35,12 @@ BENCHMARKS = {
         ["--people", "500", "--records", "800", "--page-repeats", "3"],
     ),
     "recompute": ("recompute.py", [], ["--agencies", "60", "--fresh", "--repeats", "1"]),
+    # After recompute: the smoke run reuses the small dataset recompute's smoke run loaded.
+    "region": (
+        "region_dashboard.py",
+        [],
+        ["--agencies", "60", "--region-size", "40", "--repeats", "1"],
+    ),
     "certificate_pdf": ("pdfs.py", [], ["--renders", "2"]),
     "progress_report": (
         "progress_report.py",
@@ -131,6 +137,20 @@ def rows(results: dict) -> list[tuple[str, str, str]]:
              f"({rec['recompute_largest_ratio']}× bare SQL)", "2×"),
             ("staff agency list, whole request (first page)",
              f"{rec['staff_agency_page_ms']['first_page']} ms", "300 ms"),
+        ]  # fmt: skip
+    if reg := results.get("region"):
+        pages = reg["pages_ms"]
+        out += [
+            (f"region dashboard of {reg['region_agencies']:,} member agencies, whole request "
+             f"(first page of 50, {reg['first_page_queries']} queries)",
+             f"{pages['first_page']} ms (its queries alone: "
+             f"{reg['first_page_queries_alone_ms']} ms; a trivial view: "
+             f"{reg['trivial_view_ms']} ms)", "300 ms"),
+            ("  the same, at risk sorted by target date; not all trained, least first",
+             f"{pages['at_risk_by_target']} ms; {pages['everyone_not_trained_least_first']} ms",
+             "300 ms"),
+            (f"  its CSV ({reg['csv_rows']:,} rows), whole request", f"{reg['csv_ms']} ms", ""),
+            ("  its PDF report, figures and render", f"{reg['report_pdf_seconds']} s", ""),
         ]  # fmt: skip
     if pdf := results.get("certificate_pdf"):
         out.append(("certificate PDF, warm median", f"{pdf['warm_median_seconds']} s", "1 s"))

@@ -6,13 +6,14 @@ import zoneinfo
 from datetime import UTC, datetime, timedelta
 
 from celery import shared_task
+from django.conf import settings
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import OperationalError
 from django.utils import timezone
 
-from agencies.models import Agency
+from agencies.models import Agency, Region
 from onemind.enqueue import enqueue
 from onemind.lib.pdfs import render_pdf
 from pledges import services
@@ -21,6 +22,8 @@ from pledges.emails import notices
 from pledges.engine import progress
 from pledges.models import Certificate
 from pledges.program.queries import program_figures
+from pledges.regions.queries import region_report
+from pledges.regions.report import region_report_pdf
 from pledges.report import progress_report, progress_report_pdf
 
 log = logging.getLogger(__name__)
@@ -215,3 +218,34 @@ def render_progress_report(agency_id: int, at_iso: str) -> str:
     return _store_replacing_earlier(
         _progress_reports(agency), progress_report_name(agency, at), render
     )
+
+
+def _region_reports(region: Region) -> str:
+    return f"region-reports/{region.public_id}"
+
+
+def region_report_name(region: Region, at: datetime) -> str:
+    return _hourly(_region_reports(region), "one-mind-region-report", at)
+
+
+def stored_region_report(region: Region, at: datetime) -> str | None:
+    """The region's stored report of the hour of `at`, if rendered."""
+    return _stored(region_report_name(region, at))
+
+
+def ask_for_region_report(region: Region, at: datetime) -> None:
+    _ask_once_a_minute(render_region_report, region.pk, at.isoformat())
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
+def render_region_report(region_id: int, at_iso: str) -> str:
+    """Render and store a region's report of an hour once: its member agencies' standing,
+    with no one's name."""
+    region = Region.objects.get(pk=region_id)
+    at = datetime.fromisoformat(at_iso)
+    on = timezone.localdate(at, timezone=zoneinfo.ZoneInfo(settings.PROGRAM_TIME_ZONE))
+
+    def render() -> bytes:
+        return region_report_pdf(region_report(region, on))
+
+    return _store_replacing_earlier(_region_reports(region), region_report_name(region, at), render)

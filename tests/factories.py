@@ -447,3 +447,12 @@ def staff_digests(count: int) -> list[OutboxEmail]:
     with transaction.atomic():
         outbox_add([Letter(EmailKind.STAFF_DIGEST, u.pk, None, "2026-W49", {}) for u in users])
     return list(OutboxEmail.objects.order_by("pk"))
+
+
+# Regions, as their teams and member agencies find them.
+
+
+def region_member(region, role=RegionRole.COORDINATOR, email=None):
+    """A user on the region's team with `role`."""
+    user = UserFactory(email=email) if email else UserFactory()
+    return RegionMembershipFactory(region=region, user=user, role=role).user

@@ -223,7 +223,7 @@ def test_the_staff_agency_list_counts_agencies(client, reviewer, agency_a, agenc
     assert (
         "<caption>2 agencies</caption>" in client.get(reverse("staff:dashboard")).content.decode()
     )
-    one = client.get(reverse("staff:dashboard"), {"region": "NY"}).content.decode()
+    one = client.get(reverse("staff:dashboard"), {"state": "NY"}).content.decode()
     assert "<caption>1 agency</caption>" in one
 
 

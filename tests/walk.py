@@ -200,6 +200,7 @@ def a_full_agency():
         "onboarding_id": onboarding.public_id,
         "team_member_id": region_colleague.public_id,
         "region_invitation_id": region_invitation.public_id,
+        "region_agency:agency_id": agency.public_id,  # the member agency, as its region sees it
         "kind": "roster",
         "fmt": "csv",
         "invitation_accept:token": invitation_token(invitation),

@@ -1,11 +1,12 @@
-"""Pages of one region, under /r/<region_slug>/. Object ids are random public ids."""
+"""Pages of one region, under /r/<region_slug>/. Object ids are random public ids. The
+dashboard, about the member agencies' progress, is the pledge app's (`pledges.regions.urls`),
+included beside these."""
 
 from django.urls import path
 
-from agencies.regions import member_views, onboarding_views, team_views, views
+from agencies.regions import member_views, onboarding_views, team_views
 
 urlpatterns = [
-    path("", views.region_home, name="region_home"),
     path("team/", team_views.region_team, name="region_team"),
     path("team/invite/", team_views.region_team_invite, name="region_team_invite"),
     path(

@@ -1,24 +1,11 @@
-"""Pages of one region, under /r/<region_slug>/ (the middleware has checked the role), and
-the link that brings someone onto a region's team."""
+"""The link that brings someone onto a region's team."""
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from agencies.regions import queries, services
-from agencies.regions.access import region_view
-from agencies.regions.models import RegionCapability
-
-
-@region_view(RegionCapability.VIEW, methods=("GET",))
-def region_home(request, region_slug: str):
-    region = request.region
-    context = {
-        "region": region,
-        "members": queries.member_agencies(region).order_by("agency__name"),
-    }
-    return render(request, "regions/home.html", context)
+from agencies.regions import services
 
 
 @require_http_methods(["GET", "POST"])

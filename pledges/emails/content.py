@@ -14,7 +14,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from agencies.models import Agency, Membership, OutboxEmail
+from agencies.models import Agency, Membership, OutboxEmail, Region
 from agencies.outbox.kinds import Content, Kind, Skip
 from agencies.outbox.messages import Renderer
 from agencies.tenancy import agency_scope
@@ -33,6 +33,7 @@ from pledges.models import (
     Submission,
 )
 from pledges.program import queries as program_queries
+from pledges.regions import queries as region_queries
 from pledges.report import lapsing_training, progress_report, progress_report_pdf
 
 # How many lines of a list an email body shows before pointing to the page or the PDF.
@@ -55,6 +56,31 @@ def _still_wanted(row: OutboxEmail) -> None:
         raise Skip(f"The recipient turned off {subscriptions.STREAM_NAMES[stream]}.")
 
 
+def _region_of(row: OutboxEmail) -> Region | None:
+    """The region a region's email is about (its id is in the row's context)."""
+    region_id = row.context.get("region_id")
+    return Region.objects.filter(pk=region_id).first() if region_id else None
+
+
+def _region_still_wanted(row: OutboxEmail) -> None:
+    """Still on the region's team, and still subscribed to its digest."""
+    region = _region_of(row)
+    if region is None:
+        raise Skip("The region no longer exists.")
+    if not subscriptions.wants_region_digest(region=region, user=row.recipient):
+        raise Skip(f"The recipient left the team of {region.name}, or turned its digest off.")
+
+
+def _preferences_url(row: OutboxEmail, region: Region | None) -> str:
+    if row.agency:
+        return agency_url("email_preferences", row.agency)
+    if region:
+        return settings.SITE_URL + reverse(
+            "region_email_preferences", kwargs={"region_slug": region.slug}
+        )
+    return settings.SITE_URL + reverse("staff:outbox")
+
+
 def _with_unsubscribe(compose: Callable[[Renderer, OutboxEmail], Content]):
     """The composer, with the footer every program email has: the stream, a link to the
     recipient's choices, and the one-click unsubscribe link."""
@@ -62,17 +88,18 @@ def _with_unsubscribe(compose: Callable[[Renderer, OutboxEmail], Content]):
     def composer(renderer: Renderer, row: OutboxEmail) -> Content:
         content = compose(renderer, row)
         stream = subscriptions.stream_of(row.kind)
+        region = _region_of(row)
         content.unsubscribe_url = subscriptions.unsubscribe_url(
-            user_id=row.recipient_id, agency_id=row.agency_id, stream=stream
+            user_id=row.recipient_id,
+            agency_id=row.agency_id,
+            stream=stream,
+            region_id=region.pk if region else None,
         )
         content.context = {
             "unsubscribe_url": content.unsubscribe_url,
             "stream_name": subscriptions.STREAM_NAMES[stream],
-            "preferences_url": (
-                agency_url("email_preferences", row.agency)
-                if row.agency
-                else settings.SITE_URL + reverse("staff:outbox")
-            ),
+            "preferences_url": _preferences_url(row, region),
+            "region": region,
             **content.context,
         }
         return content
@@ -233,6 +260,13 @@ def _staff_digest(renderer: Renderer, row: OutboxEmail) -> Content:
     return Content({"digest": digest, "staff_url": queue})
 
 
+def _region_digest(renderer: Renderer, row: OutboxEmail) -> Content:
+    region = _region_of(row)
+    digest = region_queries.region_digest(region, region_queries.region_today())
+    dashboard = settings.SITE_URL + reverse("region_home", kwargs={"region_slug": region.slug})
+    return Content({"digest": digest, "dashboard_url": dashboard})
+
+
 COMPOSERS: dict[str, Callable[[Renderer, OutboxEmail], Content]] = {
     EmailKind.PROGRESS_REPORT: _progress_report,
     EmailKind.TARGET_REMINDER: _target_reminder,
@@ -243,14 +277,19 @@ COMPOSERS: dict[str, Callable[[Renderer, OutboxEmail], Content]] = {
     EmailKind.STAFF_DIGEST: _staff_digest,
     EmailKind.PLEDGE_SIGNED: _pledge_signed,
     EmailKind.PLEDGE_SUBMITTED: _pledge_submitted,
+    EmailKind.REGION_DIGEST: _region_digest,
 }
+
+# Who must still want each kind when it is sent: a region's team member for the region's
+# emails, a member of the agency (or program staff) for the others.
+STILL_WANTED = {EmailKind.REGION_DIGEST: _region_still_wanted}
 
 KINDS = [
     Kind(
         kind.value,
         kind.label,
         compose=_with_unsubscribe(COMPOSERS[kind]),
-        still_wanted=_still_wanted,
+        still_wanted=STILL_WANTED.get(kind, _still_wanted),
     )
     for kind in EmailKind
 ]

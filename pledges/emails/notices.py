@@ -19,7 +19,12 @@ from agencies.models import Agency
 from agencies.outbox.services import Letter, outbox_add
 from partnerships.queries import parties_counting, partnerships, versions_in_force
 from partnerships.standing import renewed_in_time
-from pledges.emails.subscriptions import Stream, digest_recipients, subscribers
+from pledges.emails.subscriptions import (
+    Stream,
+    digest_recipients,
+    region_digest_recipients,
+    subscribers,
+)
 from pledges.engine.progress import by_local_date
 from pledges.models import (
     SIGNED_OPEN_STATUSES,
@@ -240,12 +245,30 @@ def staff_digest_letters() -> list[Letter]:
     ]
 
 
+def region_digest_letters() -> list[Letter]:
+    """The month's digest of each region, for every member of its team who has not turned
+    it off: keyed by region and month, so it is written once a month however often the
+    schedule runs."""
+    today = timezone.localdate(timezone=zoneinfo.ZoneInfo(settings.PROGRAM_TIME_ZONE))
+    return [
+        Letter(
+            EmailKind.REGION_DIGEST,
+            user_id,
+            None,
+            f"region:{region_id}:{today:%Y-%m}",
+            {"region_id": region_id},
+        )
+        for region_id, user_id in region_digest_recipients().values_list("region_id", "user_id")
+    ]
+
+
 SCHEDULES = (
     progress_report_letters,
     target_reminder_letters,
     partnership_reminder_letters,
     training_expiry_letters,
     staff_digest_letters,
+    region_digest_letters,
 )
 
 

@@ -7,9 +7,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from agencies.audit import record_event
-from agencies.models import Agency, Membership, User
+from agencies.models import Agency, Membership, Region, RegionMembership, User
 from pledges.emails.subscriptions import Stream, preference_of
-from pledges.models import EmailPreference, ReportFrequency, StaffEmailPreference
+from pledges.models import (
+    EmailPreference,
+    RegionEmailPreference,
+    ReportFrequency,
+    StaffEmailPreference,
+)
 
 
 def preference_set(
@@ -65,11 +70,43 @@ def digest_set(
     return saved
 
 
-def unsubscribe(*, user: User, agency: Agency | None, stream: str) -> None:
+def region_digest_set(
+    *, region: Region, user: User, monthly_digest: bool, via: str = "their email choices"
+) -> RegionEmailPreference:
+    """Save a region team member's choice of the region's monthly digest (audited, in the
+    region's trail)."""
+    with transaction.atomic():
+        saved, _ = RegionEmailPreference.all_regions.update_or_create(
+            region=region,
+            user=user,
+            defaults={"monthly_digest": monthly_digest, "updated_at": timezone.now()},
+        )
+        record_event(
+            action="emails.region_digest_changed",
+            actor=user,
+            region=region,
+            obj=saved,
+            values={"monthly_digest": monthly_digest, "via": via},
+        )
+    return saved
+
+
+def unsubscribe(
+    *, user: User, agency: Agency | None, stream: str, region: Region | None = None
+) -> None:
     """Turn one stream off for the user, as their unsubscribe link asks."""
     if stream == Stream.DIGEST:
         digest_set(user=user, weekly_digest=False, via="an unsubscribe link in an email")
         return
+    if stream == Stream.REGION_DIGEST:
+        if RegionMembership.all_regions.filter(region=region, user=user).exists():
+            region_digest_set(
+                region=region,
+                user=user,
+                monthly_digest=False,
+                via="an unsubscribe link in an email",
+            )
+        return  # no longer on the team: nothing of this region will reach them anyway
     membership = Membership.all_agencies.filter(agency=agency, user=user).first()
     if membership is None:
         return  # no longer a member: nothing of this agency will reach them anyway

@@ -8,14 +8,15 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 
-from agencies.models import Agency, Membership, Role, User
+from agencies.models import Agency, Membership, Region, RegionMembership, Role, User
 from agencies.staff import ADMINISTER, REVIEW
 from pledges.models import (
     EmailKind,
     EmailPreference,
+    RegionEmailPreference,
     ReportFrequency,
     StaffEmailPreference,
 )
@@ -27,12 +28,14 @@ class Stream:
     REPORTS = "reports"  # the agency's progress report
     REMINDERS = "reminders"  # the agency's reminders and notices
     DIGEST = "digest"  # program staff's weekly digest
+    REGION_DIGEST = "region_digest"  # a region team's monthly digest
 
 
 STREAM_NAMES = {
     Stream.REPORTS: "progress reports",
     Stream.REMINDERS: "reminders and notices",
     Stream.DIGEST: "the weekly program digest",
+    Stream.REGION_DIGEST: "the monthly region digest",
 }
 
 
@@ -41,6 +44,8 @@ def stream_of(kind: str) -> str:
         return Stream.REPORTS
     if kind == EmailKind.STAFF_DIGEST:
         return Stream.DIGEST
+    if kind == EmailKind.REGION_DIGEST:
+        return Stream.REGION_DIGEST
     return Stream.REMINDERS
 
 
@@ -128,15 +133,43 @@ def wants(*, membership: Membership | None, user: User, stream: str) -> bool:
     return preference_of(membership).wants(stream)
 
 
+def region_digest_recipients(region: Region | None = None) -> QuerySet[RegionMembership]:
+    """Active members of the region's team (of every region's, when None) who have not
+    turned its monthly digest off: one query."""
+    off = RegionEmailPreference.all_regions.filter(
+        region=OuterRef("region"), user=OuterRef("user"), monthly_digest=False
+    )
+    team = RegionMembership.all_regions.filter(user__is_active=True).exclude(Exists(off))
+    if region is not None:
+        team = team.filter(region=region)
+    return team.order_by("region_id", "user_id")
+
+
+def wants_region_digest(*, region: Region, user: User) -> bool:
+    """Whether `user` is on the region's team and has not turned its digest off: checked
+    again just before sending."""
+    return region_digest_recipients(region).filter(user=user).exists()
+
+
 UNSUBSCRIBE_SALT = "pledges.unsubscribe"
 
 
-def unsubscribe_token(*, user_id: int, agency_id: int | None, stream: str) -> str:
-    return signing.dumps([user_id, agency_id or 0, stream], salt=UNSUBSCRIBE_SALT)
+def unsubscribe_token(
+    *, user_id: int, agency_id: int | None, stream: str, region_id: int | None = None
+) -> str:
+    """The signed link's token: a region's stream names the region too."""
+    payload = [user_id, agency_id or 0, stream]
+    if region_id:
+        payload.append(region_id)
+    return signing.dumps(payload, salt=UNSUBSCRIBE_SALT)
 
 
-def unsubscribe_url(*, user_id: int, agency_id: int | None, stream: str) -> str:
-    token = unsubscribe_token(user_id=user_id, agency_id=agency_id, stream=stream)
+def unsubscribe_url(
+    *, user_id: int, agency_id: int | None, stream: str, region_id: int | None = None
+) -> str:
+    token = unsubscribe_token(
+        user_id=user_id, agency_id=agency_id, stream=stream, region_id=region_id
+    )
     return settings.SITE_URL + reverse("email_unsubscribe", kwargs={"token": token})
 
 
@@ -145,6 +178,7 @@ class UnsubscribeLink:
     user: User
     agency: Agency | None
     stream: str
+    region: Region | None = None
 
     @property
     def stream_name(self) -> str:
@@ -154,13 +188,17 @@ class UnsubscribeLink:
 def read_unsubscribe_token(token: str) -> UnsubscribeLink | None:
     """What a link asks to turn off; None for a forged, damaged or stale one."""
     try:
-        user_id, agency_id, stream = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+        user_id, agency_id, stream, *rest = signing.loads(token, salt=UNSUBSCRIBE_SALT)
     except (signing.BadSignature, ValueError, TypeError):
         return None
-    if stream not in STREAM_NAMES:
+    if stream not in STREAM_NAMES or len(rest) > 1:
+        return None
+    region_id = rest[0] if rest else None
+    if (stream == Stream.REGION_DIGEST) != bool(region_id):
         return None
     user = User.objects.filter(pk=user_id).first()
     agency = Agency.objects.filter(pk=agency_id).first() if agency_id else None
-    if user is None or (agency_id and agency is None):
+    region = Region.objects.filter(pk=region_id).first() if region_id else None
+    if user is None or (agency_id and agency is None) or (region_id and region is None):
         return None
-    return UnsubscribeLink(user, agency, stream)
+    return UnsubscribeLink(user, agency, stream, region)

@@ -41,7 +41,9 @@ def email_unsubscribe(request, token: str):
     if link is None:
         return render(request, "pledges/unsubscribe_invalid.html", status=404)
     if request.method == "POST":
-        email_services.unsubscribe(user=link.user, agency=link.agency, stream=link.stream)
+        email_services.unsubscribe(
+            user=link.user, agency=link.agency, stream=link.stream, region=link.region
+        )
         return render(request, "pledges/unsubscribed.html", {"link": link})
     return render(request, "pledges/unsubscribe.html", {"link": link})
 

@@ -11,7 +11,13 @@ from pledges.models.certification import (
     certificate_path,
     place_in_words,
 )
-from pledges.models.emails import EmailKind, EmailPreference, ReportFrequency, StaffEmailPreference
+from pledges.models.emails import (
+    EmailKind,
+    EmailPreference,
+    RegionEmailPreference,
+    ReportFrequency,
+    StaffEmailPreference,
+)
 from pledges.models.pledge import (
     OPEN_STATUSES,
     SIGNED_OPEN_STATUSES,
@@ -43,6 +49,7 @@ __all__ = [
     "ProgramRules",
     "ProgramRulesQuerySet",
     "ProgressSnapshot",
+    "RegionEmailPreference",
     "ReportFrequency",
     "Review",
     "StaffEmailPreference",

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from agencies.regions.scope import RegionOwnedModel
 from agencies.tenancy import TenantModel
 
 
@@ -62,6 +63,27 @@ class StaffEmailPreference(models.Model):
         return gettext("weekly digest of %(email)s") % {"email": self.user.email}
 
 
+class RegionEmailPreference(RegionOwnedModel):
+    """A region team member's choice of the region's monthly digest (on unless turned off)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    monthly_digest = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta(RegionOwnedModel.Meta):
+        constraints = [
+            *RegionOwnedModel.Meta.constraints,
+            models.UniqueConstraint(fields=["region", "user"], name="region_email_preference"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Region digest of {self.user_id} in {self.region_id}"
+
+    @property
+    def audit_label(self) -> str:
+        return gettext("monthly region digest of %(email)s") % {"email": self.user.email}
+
+
 class EmailKind(models.TextChoices):
     """The program's emails, registered with the outbox (`pledges.emails`)."""
 
@@ -74,3 +96,4 @@ class EmailKind(models.TextChoices):
     STAFF_DIGEST = "staff_digest", "Weekly program digest"
     PLEDGE_SIGNED = "pledge_signed", "Pledge signed (receipt)"
     PLEDGE_SUBMITTED = "pledge_submitted", "Pledge submitted (receipt)"
+    REGION_DIGEST = "region_digest", "Monthly region digest"

@@ -7,11 +7,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from agencies.models import Agency, AuditEvent, Invitation, Membership
+from agencies.models import (
+    Agency,
+    AuditEvent,
+    Invitation,
+    MemberAgency,
+    MemberAgencyStatus,
+    Membership,
+    Region,
+)
 from agencies.queries import agency_members, open_invitations
 from partnerships.queries import PartnershipRow, partnerships
 from pledges.certification.queries import review_queue
@@ -43,7 +51,8 @@ SORTS = {
 @dataclass(frozen=True)
 class AgencyFilters:
     search: str = ""
-    region: str = ""
+    state: str = ""  # the agency's state or province code
+    region: str = ""  # the slug of a region the agency is a member of now
     agency_type: str = ""
     status: str = ""  # a pledge status, or "none"
     verified: str = ""  # "yes" / "no"
@@ -53,20 +62,62 @@ class AgencyFilters:
     sort: str = "name"
 
 
-def agencies(filters: AgencyFilters) -> QuerySet[Agency]:
-    """Every agency with its latest pledge and latest progress snapshot, filtered and sorted."""
+# What each agency row carries of its latest pledge and of its latest progress snapshot, as
+# (annotation, field); the detailed ones only where a page shows each requirement.
+PLEDGE_COLUMNS = [
+    ("pledge_status", "status"),
+    ("pledge_target", "target_date"),
+    ("pledged_on", "pledged_on"),
+]
+PROGRESS_COLUMNS = [
+    ("in_scope", "in_scope"),
+    ("covered", "covered_count"),
+    ("cit", "cit_count"),
+    ("all_met", "all_met"),
+    ("at_risk", "at_risk"),
+]
+REQUIREMENT_COLUMNS = [
+    ("cit_total", "cit_total"),
+    ("cit_required", "cit_required"),
+    ("covered_required", "covered_required"),
+    ("projected_on", "projected_on"),
+    ("partnership_met", "partnership_met"),
+    ("policy_met", "policy_met"),
+    ("cit_met", "cit_met"),
+    ("coverage_met", "coverage_met"),
+]
+
+
+def with_progress(rows: QuerySet[Agency], *, requirements: bool = False) -> QuerySet[Agency]:
+    """The agencies, each with its latest pledge and latest progress snapshot joined in SQL
+    (with `requirements`, each requirement's result and the pace too): a fixed number of
+    queries whatever the number of agencies. Agencies never recomputed read as None."""
     pledge = Pledge.all_agencies.filter(agency=OuterRef("pk")).order_by("-created_at")
     snapshot = ProgressSnapshot.all_agencies.filter(agency=OuterRef("pk")).order_by("-day")
-    rows = Agency.objects.annotate(
-        pledge_status=Subquery(pledge.values("status")[:1]),
-        pledge_target=Subquery(pledge.values("target_date")[:1]),
-        pledged_on=Subquery(pledge.values("pledged_on")[:1]),
-        in_scope=Subquery(snapshot.values("in_scope")[:1]),
-        covered=Subquery(snapshot.values("covered_count")[:1]),
-        cit=Subquery(snapshot.values("cit_count")[:1]),
-        all_met=Subquery(snapshot.values("all_met")[:1]),
-        at_risk=Subquery(snapshot.values("at_risk")[:1]),
+    columns = PROGRESS_COLUMNS + (REQUIREMENT_COLUMNS if requirements else [])
+    return rows.annotate(
+        **{name: Subquery(pledge.values(field)[:1]) for name, field in PLEDGE_COLUMNS},
+        **{name: Subquery(snapshot.values(field)[:1]) for name, field in columns},
     )
+
+
+def members_of(region_slug: str) -> Exists:
+    """Whether the agency is a member of the region now (staff see every agency anyway)."""
+    return Exists(
+        MemberAgency.all_regions.filter(
+            agency=OuterRef("pk"), region__slug=region_slug, status=MemberAgencyStatus.MEMBER
+        )
+    )
+
+
+def region_names() -> dict[str, str]:
+    """Every region's name by its slug, for the filters of staff pages."""
+    return dict(Region.objects.order_by("name").values_list("slug", "name"))
+
+
+def agencies(filters: AgencyFilters) -> QuerySet[Agency]:
+    """Every agency with its latest pledge and latest progress snapshot, filtered and sorted."""
+    rows = with_progress(Agency.objects.all())
     if filters.search:
         term = filters.search
         # Every condition has an index (trigram ones for the names, on PostgreSQL); ORIs are
@@ -74,8 +125,10 @@ def agencies(filters: AgencyFilters) -> QuerySet[Agency]:
         rows = rows.filter(
             Q(name__icontains=term) | Q(ori=term.upper()) | Q(locality__icontains=term)
         )
+    if filters.state:
+        rows = rows.filter(region__iexact=filters.state)
     if filters.region:
-        rows = rows.filter(region__iexact=filters.region)
+        rows = rows.filter(members_of(filters.region))
     if filters.agency_type:
         rows = rows.filter(agency_type=filters.agency_type)
     if filters.verified in {"yes", "no"}:
@@ -103,10 +156,10 @@ class ProgramFigures:
     on: date
 
 
-def program_figures(on: date) -> ProgramFigures:
-    """The program at a glance, from each agency's latest pledge and progress: a handful of
-    aggregate queries over every agency."""
-    rows = agencies(AgencyFilters())
+def program_figures(on: date, region: str = "") -> ProgramFigures:
+    """The program at a glance (or the agencies of one region, by its slug), from each
+    agency's latest pledge and progress: a handful of aggregate queries over every agency."""
+    rows = agencies(AgencyFilters(region=region))
     by_status = [
         (
             PledgeStatus(row["pledge_status"]).label if row["pledge_status"] else "Not pledged",

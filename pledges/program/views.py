@@ -52,7 +52,7 @@ CSV_HEADERS = [
 ]  # fmt: skip
 
 
-def _agency_filters(get) -> queries.AgencyFilters:
+def _agency_filters(get, regions: dict[str, str]) -> queries.AgencyFilters:
     def day(name):
         try:
             return date.fromisoformat(get.get(name, ""))
@@ -61,7 +61,8 @@ def _agency_filters(get) -> queries.AgencyFilters:
 
     return queries.AgencyFilters(
         search=get.get("q", "").strip(),
-        region=get.get("region", "").strip(),
+        state=get.get("state", "").strip(),
+        region=get.get("region", "") if get.get("region") in regions else "",
         agency_type=get.get("type", "") if get.get("type") in AgencyType.values else "",
         status=get.get("status", "") if get.get("status") in [*PledgeStatus.values, "none"] else "",
         verified=get.get("verified", ""),
@@ -76,8 +77,10 @@ def _agency_filters(get) -> queries.AgencyFilters:
 @require_GET
 @reads_from_replica
 def agency_list(request):
-    """Every agency: its pledge, its progress, verification; filters, sorts, pages, CSV."""
-    filters = _agency_filters(request.GET)
+    """Every agency: its pledge, its progress, verification; filters (a region's members
+    among them), sorts, pages, CSV."""
+    regions = queries.region_names()
+    filters = _agency_filters(request.GET, regions)
     rows = queries.agencies(filters)
     if request.GET.get("format") == "csv":
         content = write_csv(CSV_HEADERS, _csv_rows(rows))
@@ -94,6 +97,7 @@ def agency_list(request):
         "query": query.urlencode(),
         "types": AgencyType.choices,
         "statuses": PledgeStatus.choices,
+        "regions": regions,
     }
     return render(request, "staff/agencies.html", context)
 
@@ -143,12 +147,12 @@ def agency_detail(request, agency_id):
 PROGRAM_CACHE_SECONDS = 300
 
 
-def _program_figures():
+def _program_figures(region: str = ""):
     """Cached for five minutes: the figures move with nightly recomputes, not by the second."""
     today = timezone.localdate()
     return cached(
-        f"pledges:program-figures:{today}",
-        lambda: queries.program_figures(today),
+        f"pledges:program-figures:{today}:{region}",
+        lambda: queries.program_figures(today, region),
         PROGRAM_CACHE_SECONDS,
     )
 
@@ -157,7 +161,16 @@ def _program_figures():
 @require_GET
 @reads_from_replica
 def program_dashboard(request):
-    context = {"figures": _program_figures()}
+    """The program at a glance, or the part of it one region's member agencies make."""
+    regions = queries.region_names()
+    region = request.GET.get("region", "")
+    region = region if region in regions else ""
+    context = {
+        "figures": _program_figures(region),
+        "regions": regions,
+        "region": region,
+        "region_name": regions.get(region, ""),
+    }
     return render(request, "staff/program.html", context)
 
 

@@ -99,6 +99,7 @@ REGION_OBJECT_MAKERS: dict[str, Callable[[Region], object]] = {
             region=region, status=MemberAgencyStatus.INVITED, answered_at=None
         ).public_id
     ),
+    "agency_id": lambda region: member_of(region).public_id,
     "onboarding_id": lambda region: invitation_to_register(region).public_id,
     "team_member_id": lambda region: (
         RegionMembershipFactory(region=region, role=RegionRole.VIEWER).public_id
@@ -113,7 +114,7 @@ REGION_OBJECT_MAKERS: dict[str, Callable[[Region], object]] = {
 
 # Of those, the ids of what the region sees only through a member agency's consent: while
 # the agency is invited and has not accepted, or declined, or left, they are 404.
-THROUGH_A_MEMBER: set[str] = set()
+THROUGH_A_MEMBER: set[str] = {"agency_id"}
 
 # Parameters that name no object, with a value the page exists for.
 FIXED_PARAMETERS: dict[str, str] = {}

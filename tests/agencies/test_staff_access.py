@@ -72,7 +72,7 @@ def test_staff_list_filters_agencies(client, reviewer):
     AgencyFactory(name="Fairview Police Department", region="OR")
     AgencyFactory(name="Harlan County Sheriff", region="KY", verified=True)
     login(client, reviewer, mfa=True)
-    page = client.get(reverse("staff:dashboard"), {"verified": "no", "region": "or"})
+    page = client.get(reverse("staff:dashboard"), {"verified": "no", "state": "or"})
     text = page.content.decode()
     assert "Fairview" in text and "Harlan" not in text
 
@@ -152,5 +152,5 @@ def test_admin_cannot_change_an_address_or_set_a_password(client, administrator,
 def test_staff_pagination_keeps_the_filters(client, reviewer):
     AgencyFactory.create_batch(51, region="OR")
     login(client, reviewer, mfa=True)
-    page = client.get(reverse("staff:dashboard"), {"region": "OR", "q": "Town"}).content.decode()
-    assert 'href="?region=OR&amp;q=Town&amp;page=2"' in page
+    page = client.get(reverse("staff:dashboard"), {"state": "OR", "q": "Town"}).content.decode()
+    assert 'href="?state=OR&amp;q=Town&amp;page=2"' in page

@@ -29,6 +29,7 @@ from tests.conftest import login, with_totp
 from tests.factories import (
     AgencyFactory,
     DocumentFactory,
+    MemberAgencyFactory,
     MembershipFactory,
     RegionFactory,
     UserFactory,
@@ -84,6 +85,7 @@ OBJECT_MAKERS = {
     "document_id": lambda: DocumentFactory().public_id,
     "certificate_id": lambda: certificate_of(AgencyFactory()).public_id,
     "email_id": lambda: failed_email().public_id,
+    "region_id": lambda: MemberAgencyFactory().region.public_id,
 }
 
 

@@ -16,6 +16,8 @@ SHARED_MODELS = {
     "pledges.CertificateSequence": "the program-wide counter of certificate numbers per year",
     "agencies.OutboxEmail": "worked across agencies by the dispatcher; staff digests have none",
     "pledges.StaffEmailPreference": "a program staff member's own choice, of no agency",
+    "pledges.RegionEmailPreference": "a region team member's own choice: region-owned, "
+    "fail-closed by region",
     "agencies.MemberAgency": "a region's row about an agency: region-owned (fail-closed by "
     "region), read on the agency's side through `of_agency`, fail-closed by agency",
     "agencies.OnboardingInvitation": "a region's invitation to register; the agency it "

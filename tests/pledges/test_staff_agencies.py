@@ -30,7 +30,7 @@ def test_filters_by_pledge_status_state_and_target_date(
 
     assert names(client.get(URL, {"status": "pledged"})) == [agency_a.name]
     assert bystander.name in names(client.get(URL, {"status": "none"}))
-    assert names(client.get(URL, {"region": "tx"})) == ["Zeta Police"]
+    assert names(client.get(URL, {"state": "tx"})) == ["Zeta Police"]
     window = {
         "target_from": (pledged.target_date - timedelta(days=1)).isoformat(),
         "target_to": (pledged.target_date + timedelta(days=1)).isoformat(),
