@@ -165,7 +165,8 @@ def test_invited_coordinator_registers_the_agency_and_joins_with_consent(
     assert standing.invited_by == region_coordinator
 
     page = client.get(response["Location"]).content.decode()
-    assert "Blue Ridge Crisis Collaborative" in page and "Join Blue Ridge" in page
+    assert "Blue Ridge Crisis Collaborative" in page
+    assert 'Join<span class="usa-sr-only"> Blue Ridge' in page
     client.post(
         reverse(
             "region_join",
