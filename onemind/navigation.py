@@ -56,7 +56,7 @@ AGENCY_MENU = [
         (_("Agency settings"), "menu-agency"),
         [
             Entry(_("Members"), "member_list"),
-            Entry(_("Regions"), "agency_regions"),
+            Entry(_("Regions"), "agency_regions", Capability.MANAGE),
             Entry(_("Agency details"), "agency_settings", Capability.MANAGE),
             Entry(_("Audit trail"), "agency_audit", Capability.MANAGE),
         ],
