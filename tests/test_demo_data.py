@@ -2,7 +2,15 @@ from io import StringIO
 
 from django.core.management import call_command
 
-from agencies.models import Agency, AuditEvent, Membership, User
+from agencies.models import (
+    Agency,
+    AuditEvent,
+    MemberAgency,
+    MemberAgencyStatus,
+    Membership,
+    RegionMembership,
+    User,
+)
 
 
 def test_demo_data_is_idempotent_and_prints_logins(db):
@@ -11,7 +19,7 @@ def test_demo_data_is_idempotent_and_prints_logins(db):
     counts = (Agency.objects.count(), User.objects.count(), Membership.all_agencies.count())
     events = AuditEvent.objects.count()
     call_command("demo_data", stdout=StringIO())
-    assert counts == (4, 8, 6)
+    assert counts == (4, 9, 6)
     assert (Agency.objects.count(), User.objects.count(), Membership.all_agencies.count()) == counts
     assert AuditEvent.objects.count() == events
     assert "dana.whitfield@millbrook.example" in first.getvalue()
@@ -82,3 +90,19 @@ def test_demo_agreements_are_added_once_and_meet_or_miss_as_shown(db, private_fi
         "a list of care providers."
     ]
     assert len(private_files()) == 3
+
+
+def test_demo_region_has_members_by_consent_and_a_request_waiting(client, db):
+    call_command("demo_data", stdout=StringIO())
+    call_command("demo_data", stdout=StringIO())
+    standings = dict(
+        MemberAgency.all_regions.values_list("agency__slug", "status").order_by("agency__slug")
+    )
+    assert standings == {
+        "cedar-valley-transit-police": MemberAgencyStatus.MEMBER,
+        "harlan-county-so": MemberAgencyStatus.MEMBER,
+        "millbrook-pd": MemberAgencyStatus.INVITED,
+    }
+    lead = RegionMembership.all_regions.get().user
+    assert lead.email == "lee.tran@regionalcit.example"
+    assert AuditEvent.objects.filter(action="member_agency.joined").count() == 2

@@ -7,7 +7,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from agencies import services
-from agencies.models import Agency, Membership, Role, User
+from agencies.models import Agency, Membership, Region, RegionKind, Role, Sharing, User
+from agencies.regions import services as region_services
 from agencies.staff import ADMINISTRATOR_GROUP, REVIEWER_GROUP
 
 DEMO_PASSWORD = "pledge-demo-2026"  # noqa: S105 - printed for local demo logins only
@@ -66,6 +67,19 @@ MILLBROOK_STAFF = [
     ("sam.ortega@millbrook.example", "Sam", "Ortega", Role.EDITOR),
     ("chief.harris@millbrook.example", "Angela", "Harris", Role.VIEWER),
 ]
+# A regional CIT program two demo agencies joined (one sharing its roster, one its progress
+# only) and that asked Millbrook, whose coordinator finds the request under Agency settings.
+REGION = {
+    "slug": "regional-cit-training-collaborative",
+    "name": "Regional CIT Training Collaborative",
+    "kind": RegionKind.REGIONAL_CIT,
+    "coordinator": ("lee.tran@regionalcit.example", "Lee", "Tran"),
+    "members": {
+        "harlan-county-so": Sharing.ROSTER,
+        "cedar-valley-transit-police": Sharing.PROGRESS,
+    },
+    "asked": ["millbrook-pd"],
+}
 PROGRAM_STAFF = [
     ("reviewer@onemind.example", "Jordan", "Reyes", REVIEWER_GROUP),
     ("administrator@onemind.example", "Casey", "Morgan", ADMINISTRATOR_GROUP),
@@ -107,6 +121,7 @@ class Command(BaseCommand):
                 agency=millbrook, user=user, defaults={"role": role}
             )
             logins.append((email, f"{role}, {millbrook.name}"))
+        logins.append(self._region())
         for email, first, last, group_name in PROGRAM_STAFF:
             user = demo_user(email, first, last)
             user.groups.add(Group.objects.get(name=group_name))
@@ -119,3 +134,29 @@ class Command(BaseCommand):
         )
         for email, what in logins:
             self.stdout.write(f"  {email:<36} {what}")
+
+    def _region(self) -> tuple[str, str]:
+        spec = dict(REGION)
+        email, first, last = spec.pop("coordinator")
+        members, asked = spec.pop("members"), spec.pop("asked")
+        lead = demo_user(email, first, last)
+        region = Region.objects.filter(slug=spec.pop("slug")).first()
+        if region is None:
+            region = region_services.region_register(actor=lead, **spec)
+            region_services.region_set_verified(region=region, actor=None, verified=True)
+            for slug in [*members, *asked]:
+                agency = Agency.objects.get(slug=slug)
+                request = region_services.member_agency_invite(
+                    region=region, actor=lead, agency=agency
+                )
+                if slug in members:
+                    coordinator = Membership.all_agencies.filter(
+                        agency=agency, role=Role.COORDINATOR
+                    ).first()
+                    region_services.member_agency_accept(
+                        agency=agency,
+                        actor=coordinator.user,
+                        member=request,
+                        sharing=members[slug],
+                    )
+        return email, f"region coordinator, {region.name}"
