@@ -679,3 +679,21 @@ def test_an_agency_that_leaves_takes_its_attendees_out_of_the_regions_view(
     ).content.decode()
     assert "A-404" not in text and "Okafor" not in text
     assert "data-attendee-status" not in text
+
+
+def test_a_host_that_left_the_region_no_longer_sees_other_agencies_attendees(
+    client, region, members, rosters, coordinator_b, private_files
+):
+    agency_a, agency_b = members  # A shares its roster with the region; B hosts
+    login(client, coordinator_b)
+    create = a_url("hosted_class_create", agency_b, region_id=region.public_id)
+    rows = [(agency_a, "A-1", "Ada", "Okafor"), (agency_b, "B-1", "Eli", "Lindqvist")]
+    response = client.post(create, class_post(rows))
+    assert response.status_code == 302
+    detail = response["Location"]
+    assert "Okafor" in client.get(detail).content.decode()  # A shares it with the region
+    MemberAgency.all_regions.filter(agency=agency_b).update(status=MemberAgencyStatus.LEFT)
+    text = client.get(detail).content.decode()
+    assert "Lindqvist" in text  # its own attendee, still
+    assert "Okafor" not in text and "A-1" not in text
+    assert text.count("data-attendee-status") == 1
