@@ -164,3 +164,25 @@ def test_a_left_agency_cannot_be_left_again_nor_change_sharing(region, agency_a,
         services.member_agency_change_sharing(
             agency=agency_a, actor=coordinator, member=standing, sharing=Sharing.ROSTER
         )
+
+
+@pytest.mark.parametrize(
+    ("start", "action", "data"),
+    [
+        (MemberAgencyStatus.INVITED, "region_join", {"sharing": Sharing.PROGRESS}),
+        (MemberAgencyStatus.INVITED, "region_decline", {}),
+        (MemberAgencyStatus.MEMBER, "region_leave", {}),
+    ],
+)
+def test_a_second_click_says_what_changed_rather_than_404(
+    client, region, agency_a, coordinator, start, action, data
+):
+    standing = MemberAgencyFactory(region=region, agency=agency_a, status=start)
+    login(client, coordinator)
+    assert post(client, agency_a, standing, action, **data).status_code == 302
+    after = MemberAgency.all_regions.get(pk=standing.pk).status
+    second = post(client, agency_a, standing, action, **data)
+    assert second.status_code == 302
+    assert MemberAgency.all_regions.get(pk=standing.pk).status == after
+    assert AuditEvent.objects.filter(action__startswith="member_agency.").count() == 1
+    assert "a moment ago" in page(client, agency_a).content.decode()
