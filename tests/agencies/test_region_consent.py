@@ -186,3 +186,21 @@ def test_a_second_click_says_what_changed_rather_than_404(
     assert MemberAgency.all_regions.get(pk=standing.pk).status == after
     assert AuditEvent.objects.filter(action__startswith="member_agency.").count() == 1
     assert "a moment ago" in page(client, agency_a).content.decode()
+
+
+def test_a_sharing_change_from_a_stale_page_records_what_really_changed(
+    region, agency_a, coordinator
+):
+    standing = MemberAgencyFactory(region=region, agency=agency_a, sharing=Sharing.ROSTER)
+    stale = MemberAgency.all_regions.get(pk=standing.pk)  # a page opened before the first
+    services.member_agency_change_sharing(
+        agency=agency_a, actor=coordinator, member=standing, sharing=Sharing.PROGRESS
+    )
+    services.member_agency_change_sharing(
+        agency=agency_a, actor=coordinator, member=stale, sharing=Sharing.PROGRESS
+    )
+    changes = [
+        e.changes["sharing"]
+        for e in AuditEvent.objects.filter(action="member_agency.sharing_changed")
+    ]
+    assert changes == [[Sharing.ROSTER, Sharing.PROGRESS]]
