@@ -204,3 +204,20 @@ def test_a_sharing_change_from_a_stale_page_records_what_really_changed(
         for e in AuditEvent.objects.filter(action="member_agency.sharing_changed")
     ]
     assert changes == [[Sharing.ROSTER, Sharing.PROGRESS]]
+
+
+def test_the_agencys_regions_page_reads_in_constant_queries(
+    client, agency_a, coordinator, django_assert_num_queries
+):
+    MemberAgencyFactory(agency=agency_a, status=MemberAgencyStatus.INVITED)
+    MemberAgencyFactory(agency=agency_a)
+    login(client, coordinator)
+    client.get(reverse("agency_regions", kwargs={"agency_slug": agency_a.slug}))
+    with django_assert_num_queries(4) as captured:
+        page(client, agency_a)
+    for _ in range(3):
+        MemberAgencyFactory(agency=agency_a, status=MemberAgencyStatus.INVITED)
+        MemberAgencyFactory(agency=agency_a, sharing=Sharing.ROSTER)
+    with django_assert_num_queries(len(captured)):
+        response = page(client, agency_a)
+    assert len(response.context["regions"]) == 4 and len(response.context["requests"]) == 4

@@ -697,3 +697,22 @@ def test_a_host_that_left_the_region_no_longer_sees_other_agencies_attendees(
     assert "Lindqvist" in text  # its own attendee, still
     assert "Okafor" not in text and "A-1" not in text
     assert text.count("data-attendee-status") == 1
+
+
+def test_the_hosted_class_list_reads_in_constant_queries(
+    client, region, members, coordinator, django_assert_num_queries
+):
+    agency_a, _ = members
+    RegionalClassFactory(region=region, host_agency=agency_a)
+    login(client, coordinator)
+    url = a_url("hosted_class_list", agency_a)
+    client.get(url)
+    with django_assert_num_queries(5) as captured:
+        client.get(url)
+    for _ in range(3):
+        other = RegionFactory()
+        MemberAgencyFactory(region=other, agency=agency_a)
+        RegionalClassFactory(region=other, host_agency=agency_a)
+    with django_assert_num_queries(len(captured)):
+        response = client.get(url)
+    assert len(response.context["classes"]) == 4
