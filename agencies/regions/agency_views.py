@@ -15,10 +15,11 @@ from agencies.regions.forms import SharingForm
 from agencies.regions.models import MemberAgency, MemberAgencyStatus
 
 
-def _member(member_agency_id, status: str) -> MemberAgency:
-    """The agency's own standing with a region (the agency scope hides every other)."""
+def _member(member_agency_id) -> MemberAgency:
+    """The agency's own standing with a region (the agency scope hides every other), in
+    whatever status: a second click finds it moved, and the service says so."""
     return get_object_or_404(
-        MemberAgency.of_agency.select_related("region"), public_id=member_agency_id, status=status
+        MemberAgency.of_agency.select_related("region"), public_id=member_agency_id
     )
 
 
@@ -40,10 +41,10 @@ def agency_regions(request, agency_slug: str):
     return render(request, "regions/agency_regions.html", context)
 
 
-def _answer(request, agency_slug, member_agency_id, *, status, change, done):
+def _answer(request, agency_slug, member_agency_id, *, change, done):
     """Post a SharingForm-backed answer to one standing; back to the list either way."""
     agency = request.agency
-    member = _member(member_agency_id, status)
+    member = _member(member_agency_id)
     form = SharingForm(request.POST)
     if form.is_valid():
         try:
@@ -63,7 +64,6 @@ def region_join(request, agency_slug: str, member_agency_id):
         request,
         agency_slug,
         member_agency_id,
-        status=MemberAgencyStatus.INVITED,
         change=services.member_agency_accept,
         done=_("Your agency joined %(region)s."),
     )
@@ -75,7 +75,6 @@ def region_sharing(request, agency_slug: str, member_agency_id):
         request,
         agency_slug,
         member_agency_id,
-        status=MemberAgencyStatus.MEMBER,
         change=services.member_agency_change_sharing,
         done=_("What %(region)s may see has changed."),
     )
@@ -93,7 +92,7 @@ def _act(request, member: MemberAgency, change, done: str):
 
 @agency_view(Capability.MANAGE, methods=("POST",))
 def region_decline(request, agency_slug: str, member_agency_id):
-    member = _member(member_agency_id, MemberAgencyStatus.INVITED)
+    member = _member(member_agency_id)
     return _act(
         request, member, services.member_agency_decline, _("You declined %(region)s's request.")
     )
@@ -101,7 +100,7 @@ def region_decline(request, agency_slug: str, member_agency_id):
 
 @agency_view(Capability.MANAGE, methods=("POST",))
 def region_leave(request, agency_slug: str, member_agency_id):
-    member = _member(member_agency_id, MemberAgencyStatus.MEMBER)
+    member = _member(member_agency_id)
     return _act(
         request,
         member,

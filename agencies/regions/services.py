@@ -496,13 +496,18 @@ def member_agency_change_sharing(
     _check_agency(agency, member)
     _check_sharing(sharing)
     with transaction.atomic():
-        before = member.sharing
-        moved = MemberAgency.all_regions.filter(
-            pk=member.pk, status=MemberAgencyStatus.MEMBER
-        ).update(sharing=sharing)
-        member.refresh_from_db()
-        if not moved:
+        # What it shares now, read under lock: a page opened earlier may show something else.
+        before = (
+            MemberAgency.all_regions.select_for_update()
+            .filter(pk=member.pk, status=MemberAgencyStatus.MEMBER)
+            .values_list("sharing", flat=True)
+            .first()
+        )
+        if before is None:
+            member.refresh_from_db()
             raise ValidationError(_("Your agency is no longer a member of this region."))
+        MemberAgency.all_regions.filter(pk=member.pk).update(sharing=sharing)
+        member.refresh_from_db()
         if before != sharing:
             record_event(
                 action="member_agency.sharing_changed",

@@ -32,9 +32,13 @@ def region_members(region: Region) -> QuerySet[Agency]:
     return Agency.objects.filter(pk__in=member_agencies(region).values("agency")).order_by("name")
 
 
-def _with_versions_and_parties(partnerships: QuerySet[Partnership]) -> QuerySet[Partnership]:
+def _with_versions_and_parties(
+    partnerships: QuerySet[Partnership], parties: QuerySet[PartnershipParty] | None = None
+) -> QuerySet[Partnership]:
     versions = PartnershipVersion.all_agencies.select_related("document", "created_by")
-    parties = PartnershipParty.all_agencies.select_related("agency").order_by("agency__name")
+    if parties is None:
+        parties = PartnershipParty.all_agencies
+    parties = parties.select_related("agency").order_by("agency__name")
     return partnerships.select_related("organization", "agency", "region").prefetch_related(
         Prefetch("versions", queryset=versions.order_by("-created_at")),
         Prefetch("parties", queryset=parties),
@@ -84,18 +88,26 @@ class RegionPartnershipRow:
     standing: Standing  # of the agreement itself, by its dates
 
 
+def _recorded_by(region: Region) -> QuerySet[Partnership]:
+    """The partnerships the region recorded, as far as it may read them now: each is its
+    lead's record, read while the lead is a member, with the parts of the parties that are
+    members (an agency that left the region takes its answers out of the region's view)."""
+    members = member_agencies(region).values("agency")
+    return _with_versions_and_parties(
+        Partnership.all_agencies.filter(region=region, agency__in=members),
+        PartnershipParty.all_agencies.filter(agency__in=members),
+    )
+
+
 def region_partnerships(region: Region, on: date) -> list[RegionPartnershipRow]:
     """The partnerships the region recorded, with where each stands; four queries."""
-    rows = _with_versions_and_parties(Partnership.all_agencies.filter(region=region)).order_by(
-        "title", "created_at"
-    )
+    rows = _recorded_by(region).order_by("title", "created_at")
     return [RegionPartnershipRow(p, standing(p, p.versions.all(), on)) for p in rows]
 
 
 def region_partnership(region: Region, public_id) -> Partnership:
     """One partnership the region recorded (DoesNotExist for any other)."""
-    partnerships = Partnership.all_agencies.filter(region=region)
-    return _with_versions_and_parties(partnerships).get(public_id=public_id)
+    return _recorded_by(region).get(public_id=public_id)
 
 
 def region_version(region: Region, partnership_id, version_id) -> PartnershipVersion:

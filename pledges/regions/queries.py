@@ -18,7 +18,7 @@ from django.core.paginator import Page
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from agencies.models import (
     Agency,
@@ -131,7 +131,7 @@ class MemberRow:
     @property
     def pledge_words(self) -> str:
         status = self.agency.pledge_status
-        return PledgeStatus(status).label if status else "Not pledged"
+        return PledgeStatus(status).label if status else gettext("Not pledged")
 
     @property
     def is_open(self) -> bool:
@@ -152,8 +152,8 @@ class MemberRow:
     @property
     def pace_words(self) -> str:
         if self.at_risk:
-            return "At risk"
-        return "On pace" if self.on_pace else "—"
+            return gettext("At risk")
+        return gettext("On pace") if self.on_pace else "—"
 
     @property
     def requirements(self) -> list[tuple[str, bool | None]]:
@@ -295,7 +295,7 @@ class MemberProgress:
     def status(self) -> str:
         """The pledge's status in words ("Not pledged" before one is signed)."""
         if self.pledge is None or self.pledge.status == PledgeStatus.DRAFT:
-            return "Not pledged"
+            return gettext("Not pledged")
         return self.pledge.get_status_display()
 
     @property

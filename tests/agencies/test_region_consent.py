@@ -164,3 +164,60 @@ def test_a_left_agency_cannot_be_left_again_nor_change_sharing(region, agency_a,
         services.member_agency_change_sharing(
             agency=agency_a, actor=coordinator, member=standing, sharing=Sharing.ROSTER
         )
+
+
+@pytest.mark.parametrize(
+    ("start", "action", "data"),
+    [
+        (MemberAgencyStatus.INVITED, "region_join", {"sharing": Sharing.PROGRESS}),
+        (MemberAgencyStatus.INVITED, "region_decline", {}),
+        (MemberAgencyStatus.MEMBER, "region_leave", {}),
+    ],
+)
+def test_a_second_click_says_what_changed_rather_than_404(
+    client, region, agency_a, coordinator, start, action, data
+):
+    standing = MemberAgencyFactory(region=region, agency=agency_a, status=start)
+    login(client, coordinator)
+    assert post(client, agency_a, standing, action, **data).status_code == 302
+    after = MemberAgency.all_regions.get(pk=standing.pk).status
+    second = post(client, agency_a, standing, action, **data)
+    assert second.status_code == 302
+    assert MemberAgency.all_regions.get(pk=standing.pk).status == after
+    assert AuditEvent.objects.filter(action__startswith="member_agency.").count() == 1
+    assert "a moment ago" in page(client, agency_a).content.decode()
+
+
+def test_a_sharing_change_from_a_stale_page_records_what_really_changed(
+    region, agency_a, coordinator
+):
+    standing = MemberAgencyFactory(region=region, agency=agency_a, sharing=Sharing.ROSTER)
+    stale = MemberAgency.all_regions.get(pk=standing.pk)  # a page opened before the first
+    services.member_agency_change_sharing(
+        agency=agency_a, actor=coordinator, member=standing, sharing=Sharing.PROGRESS
+    )
+    services.member_agency_change_sharing(
+        agency=agency_a, actor=coordinator, member=stale, sharing=Sharing.PROGRESS
+    )
+    changes = [
+        e.changes["sharing"]
+        for e in AuditEvent.objects.filter(action="member_agency.sharing_changed")
+    ]
+    assert changes == [[Sharing.ROSTER, Sharing.PROGRESS]]
+
+
+def test_the_agencys_regions_page_reads_in_constant_queries(
+    client, agency_a, coordinator, django_assert_num_queries
+):
+    MemberAgencyFactory(agency=agency_a, status=MemberAgencyStatus.INVITED)
+    MemberAgencyFactory(agency=agency_a)
+    login(client, coordinator)
+    client.get(reverse("agency_regions", kwargs={"agency_slug": agency_a.slug}))
+    with django_assert_num_queries(4) as captured:
+        page(client, agency_a)
+    for _ in range(3):
+        MemberAgencyFactory(agency=agency_a, status=MemberAgencyStatus.INVITED)
+        MemberAgencyFactory(agency=agency_a, sharing=Sharing.ROSTER)
+    with django_assert_num_queries(len(captured)):
+        response = page(client, agency_a)
+    assert len(response.context["regions"]) == 4 and len(response.context["requests"]) == 4

@@ -10,7 +10,14 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from agencies.hooks import evidence_changed
-from agencies.models import Agency, AuditEvent, RegionRole, Role
+from agencies.models import (
+    Agency,
+    AuditEvent,
+    MemberAgency,
+    MemberAgencyStatus,
+    RegionRole,
+    Role,
+)
 from partnerships import queries, services
 from partnerships.models import (
     Partnership,
@@ -435,6 +442,32 @@ def test_another_region_sees_none_of_the_mous_a_region_recorded(client, agency_a
     listing = client.get(region_url("region_partnership_list", other)).content.decode()
     assert partnership.title not in listing and "No shared partnerships recorded yet." in listing
     assert client.get(region_url("region_partnership_detail", region, **ids)).status_code == 404
+
+
+def test_the_region_s_view_of_a_mou_ends_for_an_agency_that_left_it(
+    client, agency_a, agency_b, agency_c, region, region_coordinator
+):
+    partnership = shared_agreement(agency_a, agency_b, agency_c, region=region)
+    version = PartnershipVersion.all_agencies.get(partnership=partnership)
+    ids = {"partnership_id": partnership.public_id}
+    detail = region_url("region_partnership_detail", region, **ids)
+    document = region_url(
+        "region_partnership_document", region, **ids, version_id=version.public_id
+    )
+    listing = region_url("region_partnership_list", region)
+    login(client, region_coordinator)
+    assert agency_c.name in client.get(detail).content.decode()
+
+    # A party leaves the region: its answers are no longer the region's to read.
+    MemberAgency.all_regions.filter(agency=agency_c).update(status=MemberAgencyStatus.LEFT)
+    assert agency_c.name not in client.get(detail).content.decode()
+    assert agency_c.name not in client.get(listing).content.decode()
+
+    # The lead leaves: the agreement is its record, and the region reads none of it.
+    MemberAgency.all_regions.filter(agency=agency_a).update(status=MemberAgencyStatus.LEFT)
+    assert client.get(detail).status_code == 404
+    assert client.get(document).status_code == 404
+    assert partnership.title not in client.get(listing).content.decode()
 
 
 def test_a_region_does_not_see_a_shared_mou_it_did_not_record(

@@ -679,3 +679,40 @@ def test_an_agency_that_leaves_takes_its_attendees_out_of_the_regions_view(
     ).content.decode()
     assert "A-404" not in text and "Okafor" not in text
     assert "data-attendee-status" not in text
+
+
+def test_a_host_that_left_the_region_no_longer_sees_other_agencies_attendees(
+    client, region, members, rosters, coordinator_b, private_files
+):
+    agency_a, agency_b = members  # A shares its roster with the region; B hosts
+    login(client, coordinator_b)
+    create = a_url("hosted_class_create", agency_b, region_id=region.public_id)
+    rows = [(agency_a, "A-1", "Ada", "Okafor"), (agency_b, "B-1", "Eli", "Lindqvist")]
+    response = client.post(create, class_post(rows))
+    assert response.status_code == 302
+    detail = response["Location"]
+    assert "Okafor" in client.get(detail).content.decode()  # A shares it with the region
+    MemberAgency.all_regions.filter(agency=agency_b).update(status=MemberAgencyStatus.LEFT)
+    text = client.get(detail).content.decode()
+    assert "Lindqvist" in text  # its own attendee, still
+    assert "Okafor" not in text and "A-1" not in text
+    assert text.count("data-attendee-status") == 1
+
+
+def test_the_hosted_class_list_reads_in_constant_queries(
+    client, region, members, coordinator, django_assert_num_queries
+):
+    agency_a, _ = members
+    RegionalClassFactory(region=region, host_agency=agency_a)
+    login(client, coordinator)
+    url = a_url("hosted_class_list", agency_a)
+    client.get(url)
+    with django_assert_num_queries(5) as captured:
+        client.get(url)
+    for _ in range(3):
+        other = RegionFactory()
+        MemberAgencyFactory(region=other, agency=agency_a)
+        RegionalClassFactory(region=other, host_agency=agency_a)
+    with django_assert_num_queries(len(captured)):
+        response = client.get(url)
+    assert len(response.context["classes"]) == 4

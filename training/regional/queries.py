@@ -79,9 +79,12 @@ class Party:
 
 def class_parties(regional_class: RegionalClass, own_agency: Agency | None = None) -> list[Party]:
     """Each attendee agency's part of the class, read as far as the agency shares with the
-    region now; a host agency (`own_agency`) sees its own attendees in full."""
+    region now; a host agency (`own_agency`) sees its own attendees in full, and the others'
+    only while it is a member of the region itself."""
     sharing = {m.agency_id: m.shares_roster for m in member_agencies(regional_class.region)}
     if own_agency is not None:
+        if own_agency.pk not in sharing:  # the host left: the region's view is not its own
+            sharing = {}
         sharing[own_agency.pk] = True
     rows = (
         ClassAttendee.all_agencies.filter(regional_class=regional_class)
