@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from agencies.audit import request_ip
 from agencies.models import AuditEvent, MemberAgency, MemberAgencyStatus, RegionRole, Sharing
 from agencies.regions import services
 from tests.conftest import login
@@ -204,9 +205,11 @@ def test_the_regions_trail_holds_its_own_steps_and_its_agencies_answers(
     standing = services.member_agency_invite(
         region=region, actor=region_coordinator, agency=millbrook
     )
+    token = request_ip.set("198.51.100.23")  # where the agency's coordinator answered from
     services.member_agency_accept(
         agency=millbrook, actor=coordinator, member=standing, sharing=Sharing.ROSTER
     )
+    request_ip.reset(token)
     services.region_invitation_create(
         region=region, actor=region_coordinator, email="analyst@blueridge.example", role="viewer"
     )
@@ -219,6 +222,7 @@ def test_the_regions_trail_holds_its_own_steps_and_its_agencies_answers(
     for action in ("member_agency.invited", "member_agency.joined", "region_invitation.created"):
         assert action in page
     assert coordinator.email in page  # the agency's coordinator answered
+    assert "198.51.100.23" not in page and "IP address" not in page  # but not from where
     assert "region.unverified" not in page  # another region's step
 
     viewer = RegionMembershipFactory(region=region, role=RegionRole.VIEWER).user

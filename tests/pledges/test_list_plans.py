@@ -96,7 +96,7 @@ def plan(queryset) -> str:
     ("filters", "index"),
     [
         (program_queries.AgencyFilters(), "agency_name"),
-        (program_queries.AgencyFilters(region="or"), "agency_region_name"),
+        (program_queries.AgencyFilters(state="or"), "agency_region_name"),
     ],
 )
 def test_a_page_of_the_staff_list_is_read_in_index_order(filters, index):
