@@ -542,3 +542,6 @@ from agencies.regions.models import (  # noqa: E402, F401
     RegionRole,
     Sharing,
 )
+
+# Agency API tokens (agencies.tokens).
+from agencies.tokens.models import ApiToken, TokenScope  # noqa: E402, F401

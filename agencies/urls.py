@@ -4,6 +4,7 @@ from django.urls import path
 
 from agencies import views
 from agencies.regions import agency_urls as region_urls
+from agencies.tokens import urls as token_urls
 
 urlpatterns = [
     path("settings/", views.agency_settings, name="agency_settings"),
@@ -20,4 +21,5 @@ urlpatterns = [
     path("audit/", views.agency_audit, name="agency_audit"),
     path("documents/<uuid:document_id>/", views.document_download, name="document_download"),
     *region_urls.urlpatterns,
+    *token_urls.urlpatterns,
 ]

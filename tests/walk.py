@@ -24,6 +24,7 @@ from agencies.models import (
 from agencies.regions.onboarding import onboarding_token
 from agencies.regions.services import region_invitation_token
 from agencies.services import invitation_token
+from agencies.tokens.services import token_create
 from partnerships.models import PartnershipVersion, PartyStatus
 from pledges.emails.subscriptions import Stream, unsubscribe_token
 from tests.conftest import member
@@ -175,8 +176,13 @@ def a_full_agency():
         email="chief." + LONG_EMAIL, invited_by=coordinator,
         expires_at=timezone.now() + timedelta(days=30),
     )  # fmt: skip
+    api_token, _ = token_create(
+        agency=agency, actor=coordinator, name=f"{LONG_PLACE} records sync",
+        scopes=["read", "write_people", "write_training"], valid_days=365,
+    )  # fmt: skip
     return coordinator, {
         "member_id": colleague.public_id,
+        "token_id": api_token.public_id,
         "invitation_id": invitation.public_id,
         "person_id": person.public_id,
         "record_id": record.public_id,

@@ -18,6 +18,7 @@ from django.urls import path, reverse
 import onemind.urls
 from agencies.access import agency_view
 from agencies.models import Capability, RegionRole, Role, Sharing
+from agencies.tokens.services import token_create
 from tests.conftest import login
 from tests.factories import (
     ClassAttendeeFactory,
@@ -52,6 +53,11 @@ OBJECT_MAKERS = {
     "organization_id": lambda agency: OrganizationFactory(agency=agency).public_id,
     "partnership_id": lambda agency: PartnershipFactory(organization__agency=agency).public_id,
     "member_agency_id": lambda agency: MemberAgencyFactory(agency=agency).public_id,
+    "token_id": lambda agency: (
+        token_create(
+            agency=agency, actor=UserFactory(), name="LMS sync", scopes=["read"], valid_days=90
+        )[0].public_id
+    ),
     "attendee_id": lambda agency: ClassAttendeeFactory(agency=agency).public_id,
     "region_id": lambda agency: MemberAgencyFactory(agency=agency).region.public_id,
     "class_id": lambda agency: RegionalClassFactory(host_agency=agency).public_id,
