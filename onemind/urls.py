@@ -6,6 +6,7 @@ from agencies import views as agency_views
 from agencies.regions import onboarding_views
 from agencies.regions import team_views as region_team_views
 from agencies.regions import views as region_views
+from onemind.api import api
 from pledges import staff_urls as pledge_staff_urls
 from pledges.certification import public_views
 from pledges.emails import views as email_views
@@ -70,5 +71,6 @@ urlpatterns = [
             namespace="staff",
         ),
     ),
+    path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

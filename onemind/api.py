@@ -1,0 +1,59 @@
+"""The API under /api/: version 1's routers, which each app exposes from its own `api`
+module, wired here; the OpenAPI 3.1 schema at /api/schema/; and every error answered as
+RFC 9457 problem details."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
+
+from onemind.lib.cursors import BadCursor
+from onemind.lib.problems import problem
+from training import api as training_api
+
+api = NinjaAPI(
+    title="One Mind Pledge Tracker API",
+    version="1",
+    description=(
+        "An agency's roster and training for its records and learning systems. "
+        "Authenticate with `Authorization: Bearer <token>`, a token the agency's coordinator "
+        "creates under Agency settings → API tokens."
+    ),
+    urls_namespace="api",
+    openapi_url="/schema/",
+    docs_url=None,
+)
+api.add_router("/v1/people", training_api.people)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request, error):
+    response = problem(401, "Send a live API token: Authorization: Bearer <token>.")
+    response["WWW-Authenticate"] = 'Bearer realm="api"'
+    return response
+
+
+@api.exception_handler(AuthorizationError)
+def _forbidden(request, error):
+    return problem(403, str(error) or "This token may not do this.")
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request, error):
+    return problem(422, "The request is not valid.", errors=error.errors)
+
+
+@api.exception_handler(BadCursor)
+def _bad_cursor(request, error):
+    return problem(400, str(error))
+
+
+@api.exception_handler(Http404)
+def _not_found(request, error):
+    return problem(404, "There is no such object in this agency.")
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, error):
+    return problem(error.status_code, str(error))
