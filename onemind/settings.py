@@ -290,6 +290,9 @@ MFA_ADAPTER = "allauth.mfa.adapter.DefaultMFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_TOTP_ISSUER = "One Mind Pledge Tracker"
+# A code typed in the last seconds of its 30-second step reaches the server in the next one:
+# accept one step back, as RFC 6238 §5.2 recommends for transmission delay (and no more).
+MFA_TOTP_TOLERANCE = 1
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 
 # Lockout (CJIS Security Policy AC-7): this many failures within the window lock the account.
