@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db import models
 
-from agencies.models import Agency, AuditEvent, Region, User
+from agencies.models import Agency, ApiToken, AuditEvent, Region, User
 
 # The client address of the request being served; set by RequestContextMiddleware.
 request_ip: ContextVar[str | None] = ContextVar("request_ip", default=None)
@@ -59,7 +59,7 @@ def object_label(obj: models.Model) -> str:
 def record_event(
     *,
     action: str,
-    actor: User | None = None,
+    actor: User | ApiToken | None = None,
     agency: Agency | None = None,
     region: Region | None = None,
     obj: models.Model | None = None,
@@ -71,7 +71,11 @@ def record_event(
 
     `changes` holds {field: [before, after]}; `values` the facts of a new object or an event,
     stored as {field: [None, value]} so every entry in the trail reads the same way.
+    An API token as the actor is named in the trail by its label.
     """
+    api_token = actor if isinstance(actor, ApiToken) else None
+    if api_token is not None:
+        actor, actor_email = None, api_token.audit_label
     entries = {name: [_plain(old), _plain(new)] for name, (old, new) in (changes or {}).items()}
     entries.update({name: [None, _plain(value)] for name, value in (values or {}).items()})
     actor = actor if actor is not None and actor.is_authenticated else None
@@ -81,6 +85,7 @@ def record_event(
         actor_email=actor.email if actor else actor_email,
         agency=agency,
         region=region,
+        api_token=api_token,
         object_type=obj._meta.label if obj is not None else "",
         object_id=str(getattr(obj, "public_id", None) or getattr(obj, "pk", "")) if obj else "",
         object_repr=object_label(obj)[:200] if obj is not None else "",

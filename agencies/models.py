@@ -428,6 +428,11 @@ class AuditEvent(models.Model):
     region = models.ForeignKey(
         "agencies.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # A change made through the API: the agency's token that made it (`actor` is empty,
+    # `actor_email` holds the token's name as it read then).
+    api_token = models.ForeignKey(
+        "agencies.ApiToken", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     action = models.CharField(max_length=64)
     object_type = models.CharField(max_length=100, blank=True)
     object_id = models.CharField(max_length=64, blank=True)

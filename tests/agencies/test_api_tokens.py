@@ -116,3 +116,13 @@ def test_a_token_expires_and_notes_its_last_use_once_a_minute(agency_a, coordina
         assert services.token_in_use(text) is None
         token.refresh_from_db()
         assert token.status == "expired"
+
+
+def test_a_change_through_the_api_names_its_token_in_the_trail(agency_a, coordinator):
+    from agencies.audit import record_event
+
+    token, _text = a_token(agency_a, coordinator)
+    event = record_event(action="person.created", actor=token, agency=agency_a)
+    event.refresh_from_db()
+    assert (event.actor, event.api_token) == (None, token)
+    assert event.actor_email == f"API token “RMS nightly sync” ({token.prefix}…)"
