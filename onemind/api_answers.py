@@ -1,11 +1,12 @@
 """What every API answer shares, applied once to all operations of the API (`install`):
 
 - a per-token rate limit, API_REQUESTS_PER_MINUTE per token in fixed one-minute windows
-  counted in the shared cache (onemind.ratelimit's machinery), and answers that say where the
-  token stands in the headers of draft-ietf-httpapi-ratelimit-headers in their three-field
-  form: `RateLimit-Limit`, `RateLimit-Remaining`, `RateLimit-Reset` (seconds until the window
-  ends); past the limit, 429 problem details with `Retry-After`. While the cache is down,
-  requests are not counted and go on (the limit is a brake, never an outage);
+  counted in the shared cache (onemind.ratelimit's machinery; a request refused 401 or 403
+  before its token was counted counts against its client address instead); answers say
+  where the counter stands in the headers of draft-ietf-httpapi-ratelimit-headers in their
+  three-field form: `RateLimit-Limit`, `RateLimit-Remaining`, `RateLimit-Reset` (seconds
+  until the window ends); past the limit, 429 problem details with `Retry-After`. While the
+  cache is down, requests are not counted and go on (the limit is a brake, never an outage);
 - a strong ETag over the JSON body of every successful read, and 304 Not Modified, without
   a body, when `If-None-Match` names it;
 - in the OpenAPI schema, each status an operation can answer with: 304 for reads, 401 and
@@ -28,8 +29,9 @@ from ninja import NinjaAPI
 from ninja.errors import Throttled
 from ninja.throttling import BaseThrottle
 
+from agencies.audit import request_ip
 from onemind.lib.problems import PROBLEM_JSON, problem
-from onemind.ratelimit import Allowance, count_request
+from onemind.ratelimit import Allowance, client_key, count_request
 
 WINDOW_SECONDS = 60
 READS = ("GET", "HEAD")
@@ -76,6 +78,19 @@ def rate_limited(wait: int) -> HttpResponse:
     )
     response["Retry-After"] = str(wait)
     return response
+
+
+def _refusal_counted(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """A request refused before its token was counted (none, a dead one, or one without the
+    scope) counts against its client address, with the same limit: guessing is braked too."""
+    allowance = count_request(
+        "api",
+        f"client:{client_key(request_ip.get())}",
+        limit=settings.API_REQUESTS_PER_MINUTE,
+        per_seconds=WINDOW_SECONDS,
+    )
+    note_allowance(request, allowance)
+    return rate_limited(allowance.wait) if allowance.wait else response
 
 
 def _rate_limit_headers(request: HttpRequest, response: HttpResponse) -> None:
@@ -126,6 +141,8 @@ def api_answer(run: Callable) -> Callable:
     @wraps(run)
     def answer(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         response = _conditional(request, run(request, *args, **kwargs))
+        if response.status_code in (401, 403) and not hasattr(request, "rate_allowance"):
+            response = _refusal_counted(request, response)
         _rate_limit_headers(request, response)
         return response
 

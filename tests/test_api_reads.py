@@ -380,6 +380,27 @@ def test_a_304_and_a_404_count_and_carry_the_headers(client, agency_a, settings)
         assert missing.status_code == 404 and missing["RateLimit-Remaining"] == "597"
 
 
+def test_refusals_before_a_token_is_counted_count_per_client_address(client, agency_a, settings):
+    settings.API_REQUESTS_PER_MINUTE = 2
+    with time_machine.travel(TWELVE_OH_FIVE, tick=False):
+        _, write_only = token_of(agency_a, "write_people")
+        _, reader = token_of(agency_a)
+        guess = client.get(f"{V1}/progress", REMOTE_ADDR="203.0.113.7")
+        assert guess.status_code == 401 and guess["RateLimit-Remaining"] == "1"
+        scoped = client.get(
+            f"{V1}/progress", HTTP_AUTHORIZATION=f"Bearer {write_only}", REMOTE_ADDR="203.0.113.7"
+        )
+        assert scoped.status_code == 403 and scoped["RateLimit-Remaining"] == "0"
+        refused = client.get(f"{V1}/progress", REMOTE_ADDR="203.0.113.7")
+        assert_problem(refused, 429)
+        assert refused["Retry-After"] == "55"
+        assert client.get(f"{V1}/progress", REMOTE_ADDR="198.51.100.4").status_code == 401
+        live = client.get(
+            f"{V1}/progress", HTTP_AUTHORIZATION=f"Bearer {reader}", REMOTE_ADDR="203.0.113.7"
+        )
+        assert live.status_code == 200  # a live token is counted by itself
+
+
 def test_with_the_cache_down_requests_go_on(client, agency_a, settings, redis_down):
     """Production's cache (onemind.cache) while Redis is down: nothing is counted, nothing
     is refused, the answers still say the limit."""
