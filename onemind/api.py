@@ -8,8 +8,11 @@ from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 
+from onemind import api_answers
 from onemind.lib.cursors import BadCursor
 from onemind.lib.problems import problem
+from partnerships import api as partnerships_api
+from pledges import api as pledges_api
 from training import api as training_api
 
 api = NinjaAPI(
@@ -25,6 +28,14 @@ api = NinjaAPI(
     docs_url=None,
 )
 api.add_router("/v1/people", training_api.people)
+api.add_router("/v1/courses", training_api.courses)
+api.add_router("/v1/progress", pledges_api.progress)
+api.add_router("/v1/pledge", pledges_api.pledge)
+api.add_router("/v1/partnerships", partnerships_api.router)
+api.add_router("/v1/policy", pledges_api.crisis_policy)
+api.add_router("/v1/certificates", pledges_api.certificates)
+api.add_router("/v1/verify", pledges_api.verification)
+api_answers.install(api)  # rate limits, ETags and each status in the schema, for every route
 
 
 @api.exception_handler(AuthenticationError)

@@ -9,6 +9,7 @@ import logging
 import math
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 
 from django.conf import settings
@@ -39,15 +40,27 @@ def client_key(ip: str | None) -> str:
     return str(address)
 
 
-def seconds_until_allowed(scope: str, *, limit: int, per_seconds: int) -> int:
-    """Count one request of the current client against `limit` per `per_seconds`: 0 while
-    it is within the limit, else the seconds until its count starts again. Windows are
-    fixed (one counter per client and window, one cache round trip or two). An unreachable
-    cache lets the request through, logged: the limit is a brake, never an outage."""
+@dataclass(frozen=True)
+class Allowance:
+    """Where one counter stands after counting a request: the limit, how many requests are
+    left in the window, the seconds until the window ends, and how long to wait (0 while
+    within the limit)."""
+
+    limit: int
+    remaining: int
+    reset: int
+    wait: int
+
+
+def count_request(scope: str, who: str, *, limit: int, per_seconds: int) -> Allowance:
+    """Count one request of `who` against `limit` per `per_seconds`. Windows are fixed (one
+    counter per `who` and window, one cache round trip or two). An unreachable cache lets
+    the request through, logged, as if it were the window's first: the limit is a brake,
+    never an outage."""
     now = time.time()
     window = int(now // per_seconds)
-    client = client_key(request_ip.get())
-    key = f"ratelimit:{scope}:{client}:{window}"
+    reset = max(1, math.ceil((window + 1) * per_seconds - now))
+    key = f"ratelimit:{scope}:{who}:{window}"
     try:
         if cache.add(key, 1, per_seconds * 2):
             count = 1
@@ -59,12 +72,24 @@ def seconds_until_allowed(scope: str, *, limit: int, per_seconds: int) -> int:
                 count = 1
     except Exception:
         log.exception("The cache is unreachable: %s is not rate-limited for now", scope)
-        return 0
-    if not isinstance(count, int) or count <= limit:
-        return 0
+        count = 1
+    if not isinstance(count, int):
+        count = 1
     if count == limit + 1:
-        log.warning("Client %s passed %d %s requests in %d s", client, limit, scope, per_seconds)
-    return max(1, math.ceil((window + 1) * per_seconds - now))
+        log.warning("%s passed %d %s requests in %d s", who, limit, scope, per_seconds)
+    return Allowance(
+        limit=limit,
+        remaining=max(0, limit - count),
+        reset=reset,
+        wait=reset if count > limit else 0,
+    )
+
+
+def seconds_until_allowed(scope: str, *, limit: int, per_seconds: int) -> int:
+    """Count one request of the current client against `limit` per `per_seconds`: 0 while
+    it is within the limit, else the seconds until its count starts again."""
+    client = client_key(request_ip.get())
+    return count_request(scope, client, limit=limit, per_seconds=per_seconds).wait
 
 
 def limited_per_client(scope: str, *, setting: str, per_seconds: int = 60) -> Callable:

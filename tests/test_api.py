@@ -9,7 +9,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agencies.tokens.services import token_create, token_revoke
-from tests.factories import PersonFactory, UserFactory
+from tests.factories import (
+    AgencyFactory,
+    PartnershipVersionFactory,
+    PersonFactory,
+    UserFactory,
+    certificate_of,
+)
 
 PEOPLE = "/api/v1/people"
 
@@ -125,6 +131,8 @@ def api_routes_with_ids(client):
     schema = client.get(reverse("api:openapi-json")).json()
     for path_template, operations in schema["paths"].items():
         for operation in operations.values():
+            if not operation.get("security"):
+                continue  # public (certificate verification): names no agency's private object
             for parameter in operation.get("parameters", []):
                 if parameter["in"] == "path":
                     yield path_template, parameter["name"]
@@ -132,6 +140,12 @@ def api_routes_with_ids(client):
 
 # How to make agency B's object for each id an API route can carry.
 API_OBJECT_MAKERS = {"person_id": lambda agency: PersonFactory(agency=agency).public_id}
+API_OBJECT_MAKERS["partnership_id"] = lambda agency: (
+    PartnershipVersionFactory(partnership__organization__agency=agency).partnership.public_id
+)
+# Certified: another agency than the one reading (B's roster, grown by the walk, is not all
+# trained).
+API_OBJECT_MAKERS["certificate_id"] = lambda agency: certificate_of(AgencyFactory()).public_id
 
 
 @pytest.mark.parametrize("scopes", [["read"], ["read", "write_people", "write_training"]])

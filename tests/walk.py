@@ -216,6 +216,7 @@ def a_full_agency():
         "email_unsubscribe:token": unsubscribe_token(
             user_id=coordinator.pk, agency_id=agency.pk, stream=Stream.REPORTS
         ),
+        "api:certificate_verify:reference": certificate.number,
     }
 
 

@@ -7,6 +7,7 @@ import json
 from http import HTTPStatus
 
 from django.http import HttpResponse
+from ninja import Field, Schema
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -20,3 +21,12 @@ def problem(status: int, detail: str, *, title: str = "", **extensions) -> HttpR
         **extensions,
     }
     return HttpResponse(json.dumps(body, default=str), status=status, content_type=PROBLEM_JSON)
+
+
+class ProblemOut(Schema):
+    """An error as RFC 9457 problem details (`application/problem+json`)."""
+
+    type: str = Field("about:blank", examples=["about:blank"])
+    title: str = Field(examples=["Not Found"])
+    status: int = Field(examples=[404])
+    detail: str = Field(examples=["There is no such object in this agency."])

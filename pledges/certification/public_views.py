@@ -15,7 +15,7 @@ NUMBER = re.compile(r"^OM-\d{4}-\d{6}$")
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 
 
-def _public(certificate: Certificate | None) -> dict | None:
+def public_certificate(certificate: Certificate | None) -> dict | None:
     """Only what the public may see: no people, no documents, no reviewer. The agency is
     named as the certificate recorded it; what it has changed since is listed apart, so a
     renamed agency cannot borrow the certificate for its new name."""
@@ -58,7 +58,7 @@ def certificate_verify(request):
     context = {"number": number, "searched": bool(number)}
     if number:
         found = queries.verifiable_certificate(number=number) if NUMBER.match(number) else None
-        context["certificate"] = _public(found)
+        context["certificate"] = public_certificate(found)
     return render(request, "public/verify.html", context)
 
 
@@ -66,7 +66,9 @@ def certificate_verify(request):
 @verification_limited
 def certificate_verify_token(request, token: str):
     certificate = (
-        _public(queries.verifiable_certificate(token=token)) if TOKEN.match(token) else None
+        public_certificate(queries.verifiable_certificate(token=token))
+        if TOKEN.match(token)
+        else None
     )
     status = 200 if certificate else 404
     return render(
