@@ -144,3 +144,50 @@ def test_no_token_reaches_another_agencys_objects(client, agency_a, agency_b, sc
         theirs = API_OBJECT_MAKERS[parameter](agency_b)
         url = path_template.replace("{" + parameter + "}", str(theirs))
         assert_problem(get(client, url, text), 404)
+
+
+def test_a_wrong_method_on_a_known_path_is_a_405_problem(client, agency_a):
+    _, text = token_of(agency_a)
+    response = client.delete(PEOPLE, HTTP_AUTHORIZATION=f"Bearer {text}")
+    assert_problem(response, 405)
+    assert response["Allow"] == "GET"
+
+
+@pytest.mark.parametrize("url", ["/api/v1/nothing-here", "/api/v1/people/a/b", "/api/v2/people"])
+def test_an_unknown_api_address_is_a_404_problem_not_a_page(client, url):
+    assert_problem(client.get(url), 404)
+    assert_problem(client.post(url), 404)
+
+
+def test_a_moment_must_carry_its_offset(client, agency_a):
+    _, text = token_of(agency_a)
+    for moment in ("0.0", "1733300000", "2026-12-01T09:00:00", "2026-12-01"):
+        body = assert_problem(get(client, PEOPLE, text, updated_since=moment), 422)
+        assert body["errors"][0]["loc"] == ["query", "updated_since"], moment
+    assert get(client, PEOPLE, text, updated_since="2026-12-01T09:00:00-05:00").status_code == 200
+
+
+def test_the_schema_documents_each_operations_problems(client):
+    schema = client.get(reverse("api:openapi-json")).json()
+    problem_ref = {"$ref": "#/components/schemas/ProblemOut"}
+    assert {"type", "title", "status", "detail"} <= set(
+        schema["components"]["schemas"]["ProblemOut"]["properties"]
+    )
+    detail = schema["paths"]["/api/v1/people/{person_id}"]["get"]["responses"]
+    listing = schema["paths"]["/api/v1/people"]["get"]["responses"]
+    assert set(detail) == {"200", "401", "403", "404", "422"}
+    assert set(listing) == {"200", "400", "401", "403", "422"}
+    for status, response in [*detail.items(), *listing.items()]:
+        if status != "200":
+            assert response["content"] == {"application/problem+json": {"schema": problem_ref}}
+
+
+def test_the_reference_page_renders_the_schema_without_inline_script(client):
+    assert client.get("/api/").url == reverse("api:openapi-view") == "/api/docs/"
+    response = client.get("/api/docs/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'data-schema-url="{reverse("api:openapi-json")}"' in html
+    assert "vendor/swagger-ui/swagger-ui-bundle.js" in html and "js/api-docs.js" in html
+    assert "<script>" not in html and " style=" not in html
+    assert "script-src 'self'" in response["Content-Security-Policy"]

@@ -7,6 +7,7 @@ import json
 from http import HTTPStatus
 
 from django.http import HttpResponse
+from ninja import Field, Schema
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -20,3 +21,15 @@ def problem(status: int, detail: str, *, title: str = "", **extensions) -> HttpR
         **extensions,
     }
     return HttpResponse(json.dumps(body, default=str), status=status, content_type=PROBLEM_JSON)
+
+
+class ProblemOut(Schema):
+    """An RFC 9457 problem details document, as every error of the API is answered."""
+
+    type: str = Field("about:blank", description="A URI naming the kind of problem.")
+    title: str = Field(description="The status's phrase, e.g. Not Found.")
+    status: int = Field(description="The HTTP status code.")
+    detail: str = Field(description="What went wrong, in the reader's words.")
+    errors: list[dict] | None = Field(
+        None, description="On 422: one item per invalid parameter or field (`loc`, `msg`)."
+    )
