@@ -1,0 +1,81 @@
+"""The API's schema as a contract: Schemathesis reads /api/schema/ from a live server and sends
+every operation the schema has at the time (none is listed here), generated requests valid and
+invalid, with a token that may do everything, then follows the schema's links from operation
+to operation (list → read, create → read). Each answer must be no 5xx, a status the schema
+documents, the content type it documents, a body and headers that match its schema.
+
+Deterministic: Hypothesis derandomized (examples drawn from a fixed seed), a bounded number of
+examples per operation and of steps per scenario."""
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, given, settings
+from schemathesis import GenerationMode, checks
+from schemathesis.specs.openapi import checks as openapi_checks
+
+from agencies.tokens.services import token_create
+from tests.conftest import restore_program_seeds
+from tests.factories import PersonFactory, UserFactory
+
+CHECKS = [
+    checks.not_a_server_error,
+    openapi_checks.status_code_conformance,
+    openapi_checks.content_type_conformance,
+    openapi_checks.response_schema_conformance,
+    openapi_checks.response_headers_conformance,
+    openapi_checks.unsupported_method,
+    openapi_checks.negative_data_rejection,
+    openapi_checks.ignored_auth,
+]
+EXAMPLES = settings(
+    max_examples=25,
+    derandomize=True,
+    deadline=None,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
+STEPS = settings(EXAMPLES, max_examples=10, stateful_step_count=4)
+
+
+@pytest.fixture
+def api_schema(live_server, agency_a, agency_b):
+    """The schema as a client loads it, with an agency's roster and a token of every scope."""
+    restore_program_seeds()
+    for agency in (agency_a, agency_a, agency_a, agency_b):
+        PersonFactory(agency=agency)
+    _, text = token_create(
+        agency=agency_a, actor=UserFactory(), name="Contract", valid_days=30,
+        scopes=["read", "write_people", "write_training"],
+    )  # fmt: skip
+    schema = schemathesis.openapi.from_url(f"{live_server.url}/api/schema/")
+    schema.config.update(base_url=live_server.url, headers={"Authorization": f"Bearer {text}"})
+    return schema
+
+
+@pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
+def test_every_operation_keeps_to_the_schema(api_schema, mode):
+    operations = [result.ok() for result in api_schema.get_all_operations()]
+    assert len(operations) >= 2, "the schema lists the API's operations"
+    failures = []
+    for operation in operations:
+
+        @EXAMPLES
+        @given(case=operation.as_strategy(generation_mode=mode))
+        def requests_to(case):
+            case.call_and_validate(checks=CHECKS)
+
+        try:
+            requests_to()
+        except Exception as failure:  # every operation is tried; all its failures are shown
+            failures.append(f"{operation.label}: {failure}")
+    assert not failures, "\n\n".join(failures)
+
+
+def test_operations_chained_by_the_schemas_links_keep_to_it(api_schema):
+    machine = api_schema.as_state_machine()
+
+    class Scenario(machine):
+        def validate_response(self, response, case, additional_checks=None, **kwargs):
+            case.validate_response(response, checks=CHECKS, transport_kwargs=kwargs or None)
+
+    Scenario.run(settings=STEPS)
