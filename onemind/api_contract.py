@@ -99,7 +99,7 @@ class ContractAPI(NinjaAPI):
                 urls.append(URLPattern(pattern.pattern, view, pattern.default_args, pattern.name))
             else:
                 urls.append(pattern)
-        urls.append(re_path(r"", _unknown_path, name="unknown-path"))
+        urls.append(re_path(r"", _unknown_path))
         return urls
 
     def _to_docs(self, request, *args, **kwargs):

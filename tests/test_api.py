@@ -191,3 +191,11 @@ def test_the_reference_page_renders_the_schema_without_inline_script(client):
     assert "vendor/swagger-ui/swagger-ui-bundle.js" in html and "js/api-docs.js" in html
     assert "<script>" not in html and " style=" not in html
     assert "script-src 'self'" in response["Content-Security-Policy"]
+
+
+def test_the_tokens_page_and_every_footer_lead_to_the_reference(client, agency_a, coordinator):
+    from tests.conftest import login
+
+    login(client, coordinator)
+    html = client.get(reverse("api_token_list", kwargs={"agency_slug": agency_a.slug})).content
+    assert html.decode().count(f'href="{reverse("api:openapi-view")}"') == 2  # text and footer

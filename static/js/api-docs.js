@@ -10,7 +10,9 @@ document.addEventListener("DOMContentLoaded", function () {
     domNode: node,
     presets: [window.SwaggerUIBundle.presets.apis],
     layout: "BaseLayout",
-    deepLinking: true,
+    // Without deep links: they put a link inside each operation's toggle button, a control
+    // inside a control, which screen readers cannot reach.
+    deepLinking: false,
     // No call to the public validator at swagger.io: the page talks only to this site.
     validatorUrl: null,
     docExpansion: "list",
