@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import inspect
 import re
+from datetime import UTC, datetime
 from functools import wraps
 from http import HTTPStatus
 from typing import Annotated
@@ -25,7 +26,7 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, re_path, reverse
 from ninja import NinjaAPI
 from ninja.openapi.docs import DocsBase
-from pydantic import AwareDatetime, BeforeValidator
+from pydantic import AfterValidator, AwareDatetime, BeforeValidator
 
 from onemind.lib.problems import PROBLEM_JSON, ProblemOut, problem
 
@@ -39,10 +40,18 @@ def _rfc_3339(value):
     return value
 
 
+def _in_utc(value: datetime) -> datetime:
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("This moment is outside the years 1 to 9999 in UTC.") from None
+
+
 # A moment in a request, as the schema says (`format: date-time`, RFC 3339): a date, a time
 # and an offset. Not a number read as seconds since 1970, nor a time without an offset (which
-# would be read in some server's zone); either is a 422.
-Moment = Annotated[AwareDatetime, BeforeValidator(_rfc_3339)]
+# would be read in some server's zone); either is a 422. Taken in UTC: any offset RFC 3339
+# allows (up to ±23:59) then suits every database (PostgreSQL refuses offsets past ±15:59).
+Moment = Annotated[AwareDatetime, BeforeValidator(_rfc_3339), AfterValidator(_in_utc)]
 
 
 class ApiDocs(DocsBase):

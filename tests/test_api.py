@@ -167,6 +167,20 @@ def test_a_moment_must_carry_its_offset(client, agency_a):
     assert get(client, PEOPLE, text, updated_since="2026-12-01T09:00:00-05:00").status_code == 200
 
 
+@pytest.mark.parametrize(
+    ("moment", "status"),
+    [
+        ("0158-04-30T14:01:40+21:47", 200),  # an offset PostgreSQL refuses, taken in UTC
+        ("9999-12-31T23:59:59-23:59", 422),  # past the year 9999 in UTC
+        ("0001-01-01T00:00:00+23:59", 422),  # before the year 1 in UTC
+    ],
+)
+def test_any_offset_is_a_moment_or_a_422_never_a_crash(client, agency_a, moment, status):
+    _, text = token_of(agency_a)
+    response = get(client, PEOPLE, text, updated_since=moment)
+    assert response.status_code == status, response.content
+
+
 def test_the_schema_documents_each_operations_problems(client):
     schema = client.get(reverse("api:openapi-json")).json()
     problem_ref = {"$ref": "#/components/schemas/ProblemOut"}

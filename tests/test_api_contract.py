@@ -7,7 +7,11 @@ documents, the content type it documents, a body and headers that match its sche
 Deterministic: Hypothesis derandomized (examples drawn from a fixed seed), a bounded number of
 examples per operation and of steps per scenario."""
 
+import re
+import uuid
+
 import pytest
+import requests
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode, checks
@@ -34,6 +38,7 @@ EXAMPLES = settings(
     database=None,
     suppress_health_check=list(HealthCheck),
 )
+METHODS = {"GET", "POST", "PUT", "PATCH", "DELETE"}
 STEPS = settings(EXAMPLES, max_examples=10, stateful_step_count=4)
 
 
@@ -79,3 +84,17 @@ def test_operations_chained_by_the_schemas_links_keep_to_it(api_schema):
             case.validate_response(response, checks=CHECKS, transport_kwargs=kwargs or None)
 
     Scenario.run(settings=STEPS)
+
+
+def test_a_method_the_schema_does_not_list_is_a_405_problem(api_schema, live_server):
+    session = requests.Session()
+    session.headers.update(api_schema.config.headers or {})
+    for path, operations in api_schema.raw_schema["paths"].items():
+        documented = {method.upper() for method in operations if method.upper() in METHODS}
+        url = live_server.url + re.sub(r"\{\w+\}", str(uuid.uuid4()), path)
+        for method in sorted(METHODS - documented):
+            response = session.request(method, url)
+            assert response.status_code == 405, f"{method} {path}: {response.status_code}"
+            assert response.headers["Content-Type"] == "application/problem+json"
+            assert set(response.headers["Allow"].split(", ")) == documented, f"{method} {path}"
+            assert response.json()["status"] == 405
