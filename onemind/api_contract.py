@@ -24,6 +24,7 @@ from asgiref.sync import markcoroutinefunction
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, re_path, reverse
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.openapi.docs import DocsBase
 from pydantic import AfterValidator, AwareDatetime, BeforeValidator
@@ -92,6 +93,20 @@ def _problem_405(view):
     return wrapped
 
 
+def _only_read(view):
+    """The schema and the reference page are read, never sent to: other methods answer a 405
+    problem (rather than the site's CSRF page, since nothing here acts on a request)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD"):
+            return _method_not_allowed(HttpResponseNotAllowed(["GET", "HEAD"]))
+        return view(request, *args, **kwargs)
+
+    return csrf_exempt(wrapped)
+
+
+@csrf_exempt
 def _unknown_path(request, *args, **kwargs):
     return problem(404, "There is no such address in this API.")
 
@@ -104,7 +119,8 @@ class ContractAPI(NinjaAPI):
                 # /api/ itself: the reference page (the name stays: operations' paths hang on it).
                 urls.append(path("", self._to_docs, name="api-root"))
             elif isinstance(pattern, URLPattern):
-                view = _problem_405(pattern.callback)
+                reading = pattern.name in ("openapi-json", "openapi-view")
+                view = (_only_read if reading else _problem_405)(pattern.callback)
                 urls.append(URLPattern(pattern.pattern, view, pattern.default_args, pattern.name))
             else:
                 urls.append(pattern)

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -154,9 +155,18 @@ def test_a_wrong_method_on_a_known_path_is_a_405_problem(client, agency_a):
 
 
 @pytest.mark.parametrize("url", ["/api/v1/nothing-here", "/api/v1/people/a/b", "/api/v2/people"])
-def test_an_unknown_api_address_is_a_404_problem_not_a_page(client, url):
+def test_an_unknown_api_address_is_a_404_problem_not_a_page(url):
+    client = Client(enforce_csrf_checks=True)
     assert_problem(client.get(url), 404)
     assert_problem(client.post(url), 404)
+
+
+@pytest.mark.parametrize("url", ["/api/schema/", "/api/docs/"])
+def test_the_schema_and_its_page_are_only_read(client, url):
+    assert client.get(url).status_code == 200
+    response = Client(enforce_csrf_checks=True).post(url)
+    assert_problem(response, 405)
+    assert response["Allow"] == "GET, HEAD"
 
 
 def test_a_moment_must_carry_its_offset(client, agency_a):
