@@ -9,7 +9,8 @@
 - the schema documents the problems every operation can answer (401 and 403 where a token is
   needed, 404 where the path names an object, 422 where it takes parameters or a body), with
   the problem+json media type, so a client generated from it knows them and the contract test
-  (tests/test_api_contract.py) holds each answer to it."""
+  (tests/test_api_contract.py) holds each answer to it;
+- `Moment`, the type of a date and time a request carries: RFC 3339 with its offset, in UTC."""
 
 from __future__ import annotations
 
