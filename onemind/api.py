@@ -1,21 +1,22 @@
 """The API under /api/: version 1's routers, which each app exposes from its own `api`
 module, wired here; the OpenAPI 3.1 schema at /api/schema/; and every error answered as
-RFC 9457 problem details."""
+RFC 9457 problem details. The reference page (/api/docs/), the problem answers at the address
+level (404, 405) and the errors documented on every operation: onemind/api_contract.py."""
 
 from __future__ import annotations
 
 from django.http import Http404
-from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 
 from onemind import api_answers
+from onemind.api_contract import ApiDocs, ContractAPI
 from onemind.lib.cursors import BadCursor
 from onemind.lib.problems import problem
 from partnerships import api as partnerships_api
 from pledges import api as pledges_api
 from training import api as training_api
 
-api = NinjaAPI(
+api = ContractAPI(
     title="One Mind Pledge Tracker API",
     version="1",
     description=(
@@ -25,7 +26,8 @@ api = NinjaAPI(
     ),
     urls_namespace="api",
     openapi_url="/schema/",
-    docs_url=None,
+    docs_url="/docs/",
+    docs=ApiDocs(),
 )
 api.add_router("/v1/people", training_api.people)
 api.add_router("/v1/courses", training_api.courses)

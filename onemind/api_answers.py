@@ -9,9 +9,7 @@
   cache is down, requests are not counted and go on (the limit is a brake, never an outage);
 - a strong ETag over the JSON body of every successful read, and 304 Not Modified, without
   a body, when `If-None-Match` names it;
-- in the OpenAPI schema, each status an operation can answer with: 304 for reads, 401 and
-  403 where a token is needed, 400 where a cursor is taken, 404 where an object is named,
-  422 where parameters are read, 429 everywhere; errors as application/problem+json.
+(The schema documents the statuses these answer with: onemind.api_contract.)
 """
 
 from __future__ import annotations
@@ -30,7 +28,7 @@ from ninja.errors import Throttled
 from ninja.throttling import BaseThrottle
 
 from agencies.audit import request_ip
-from onemind.lib.problems import PROBLEM_JSON, problem
+from onemind.lib.problems import problem
 from onemind.ratelimit import Allowance, client_key, count_request
 
 WINDOW_SECONDS = 60
@@ -149,76 +147,8 @@ def api_answer(run: Callable) -> Callable:
     return answer
 
 
-# The schema.
-
-STATUS_DESCRIPTIONS = {
-    304: "Not Modified: the `If-None-Match` ETag still names this answer (no body).",
-    400: "Bad Request: a cursor this API did not give.",
-    401: "No live API token.",
-    403: "The token may not do this.",
-    404: "No such object in this agency.",
-    422: "A parameter is not valid.",
-    429: "Too many requests: wait `Retry-After` seconds.",
-}
-
-
-def _problem_response(description: str) -> dict:
-    return {
-        "description": description,
-        "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/ProblemOut"}}},
-    }
-
-
-def _declare_statuses(schema: dict) -> dict:
-    """Adds to each operation the statuses the shared layers can answer with."""
-    for operations in schema.get("paths", {}).values():
-        for method, operation in operations.items():
-            responses = operation.setdefault("responses", {})
-            parameters = operation.get("parameters", [])
-            codes = [429]
-            if method.upper() in READS:
-                codes.append(304)
-            if operation.get("security"):
-                codes += [401, 403]
-            if parameters or operation.get("requestBody"):
-                codes.append(422)
-            if any(p["in"] == "path" for p in parameters):
-                codes.append(404)
-            if any(p["name"] == "cursor" for p in parameters):
-                codes.append(400)
-            declared = {int(code) for code in responses}
-            for code in sorted(set(codes) - declared):
-                responses[code] = (
-                    {"description": STATUS_DESCRIPTIONS[code]}
-                    if code == 304
-                    else _problem_response(STATUS_DESCRIPTIONS[code])
-                )
-            for code, response in responses.items():  # errors an operation declares itself
-                if int(code) >= 400 and "content" in response:
-                    response["content"] = {PROBLEM_JSON: next(iter(response["content"].values()))}
-            ok = responses.get(200) or responses.get("200")
-            if ok is not None and method.upper() in READS:
-                ok.setdefault("headers", {})["ETag"] = {
-                    "schema": {"type": "string"},
-                    "description": "A strong validator of the body, for `If-None-Match`.",
-                }
-    components = schema.setdefault("components", {}).setdefault("schemas", {})
-    if "ProblemOut" not in components:
-        from onemind.lib.problems import ProblemOut
-
-        components["ProblemOut"] = ProblemOut.model_json_schema(ref_template="")
-    return schema
-
-
 def install(api: NinjaAPI) -> None:
     """Applies the above to every operation of `api`."""
     api.throttle = [TokenRateLimit()]
     api.add_decorator(api_answer, mode="view")
     api.add_exception_handler(Throttled, lambda request, error: rate_limited(error.wait or 1))
-    schema_of = api.get_openapi_schema
-
-    @wraps(schema_of)
-    def get_openapi_schema(*args, **kwargs):
-        return _declare_statuses(schema_of(*args, **kwargs))
-
-    api.get_openapi_schema = get_openapi_schema

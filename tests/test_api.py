@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -158,3 +159,82 @@ def test_no_token_reaches_another_agencys_objects(client, agency_a, agency_b, sc
         theirs = API_OBJECT_MAKERS[parameter](agency_b)
         url = path_template.replace("{" + parameter + "}", str(theirs))
         assert_problem(get(client, url, text), 404)
+
+
+def test_a_wrong_method_on_a_known_path_is_a_405_problem(client, agency_a):
+    _, text = token_of(agency_a)
+    response = client.delete(PEOPLE, HTTP_AUTHORIZATION=f"Bearer {text}")
+    assert_problem(response, 405)
+    assert response["Allow"] == "GET"
+
+
+@pytest.mark.parametrize("url", ["/api/v1/nothing-here", "/api/v1/people/a/b", "/api/v2/people"])
+def test_an_unknown_api_address_is_a_404_problem_not_a_page(url):
+    client = Client(enforce_csrf_checks=True)
+    assert_problem(client.get(url), 404)
+    assert_problem(client.post(url), 404)
+
+
+@pytest.mark.parametrize("url", ["/api/schema/", "/api/docs/"])
+def test_the_schema_and_its_page_are_only_read(client, url):
+    assert client.get(url).status_code == 200
+    response = Client(enforce_csrf_checks=True).post(url)
+    assert_problem(response, 405)
+    assert response["Allow"] == "GET, HEAD"
+
+
+def test_a_moment_must_carry_its_offset(client, agency_a):
+    _, text = token_of(agency_a)
+    for moment in ("0.0", "1733300000", "2026-12-01T09:00:00", "2026-12-01"):
+        body = assert_problem(get(client, PEOPLE, text, updated_since=moment), 422)
+        assert body["errors"][0]["loc"] == ["query", "updated_since"], moment
+    assert get(client, PEOPLE, text, updated_since="2026-12-01T09:00:00-05:00").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("moment", "status"),
+    [
+        ("0158-04-30T14:01:40+21:47", 200),  # an offset PostgreSQL refuses, taken in UTC
+        ("9999-12-31T23:59:59-23:59", 422),  # past the year 9999 in UTC
+        ("0001-01-01T00:00:00+23:59", 422),  # before the year 1 in UTC
+    ],
+)
+def test_any_offset_is_a_moment_or_a_422_never_a_crash(client, agency_a, moment, status):
+    _, text = token_of(agency_a)
+    response = get(client, PEOPLE, text, updated_since=moment)
+    assert response.status_code == status, response.content
+
+
+def test_the_schema_documents_each_operations_problems(client):
+    schema = client.get(reverse("api:openapi-json")).json()
+    problem_ref = {"$ref": "#/components/schemas/ProblemOut"}
+    assert {"type", "title", "status", "detail"} <= set(
+        schema["components"]["schemas"]["ProblemOut"]["properties"]
+    )
+    detail = schema["paths"]["/api/v1/people/{person_id}"]["get"]["responses"]
+    listing = schema["paths"]["/api/v1/people"]["get"]["responses"]
+    assert set(detail) == {"200", "304", "401", "403", "404", "422", "429"}
+    assert set(listing) == {"200", "304", "400", "401", "403", "422", "429"}
+    assert "ETag" in detail["200"]["headers"] and "content" not in detail["304"]
+    for status, response in [*detail.items(), *listing.items()]:
+        if status not in ("200", "304"):
+            assert response["content"] == {"application/problem+json": {"schema": problem_ref}}
+
+
+def test_the_reference_page_renders_the_schema_without_inline_script(client):
+    assert client.get("/api/").url == reverse("api:openapi-view") == "/api/docs/"
+    response = client.get("/api/docs/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'data-schema-url="{reverse("api:openapi-json")}"' in html
+    assert "vendor/swagger-ui/swagger-ui-bundle.js" in html and "js/api-docs.js" in html
+    assert "<script>" not in html and " style=" not in html
+    assert "script-src 'self'" in response["Content-Security-Policy"]
+
+
+def test_the_tokens_page_and_every_footer_lead_to_the_reference(client, agency_a, coordinator):
+    from tests.conftest import login
+
+    login(client, coordinator)
+    html = client.get(reverse("api_token_list", kwargs={"agency_slug": agency_a.slug})).content
+    assert html.decode().count(f'href="{reverse("api:openapi-view")}"') == 2  # text and footer

@@ -10,7 +10,9 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 
 from agencies.tokens.auth import READ
+from onemind.api_contract import Moment
 from onemind.lib.cursors import page_after
+from onemind.lib.problems import ProblemOut
 from training.models import Person
 from training.queries import catalogue
 
@@ -41,10 +43,12 @@ class PeoplePage(Schema):
     )
 
 
-@people.get("", response=PeoplePage, auth=READ, summary="List the agency's people")
+@people.get(
+    "", response={200: PeoplePage, 400: ProblemOut}, auth=READ, summary="List the agency's people"
+)
 def person_list(
     request,
-    updated_since: datetime | None = None,
+    updated_since: Moment | None = None,
     cursor: str | None = None,
     limit: int = Query(100, ge=1, le=500),
 ):

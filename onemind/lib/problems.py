@@ -24,9 +24,12 @@ def problem(status: int, detail: str, *, title: str = "", **extensions) -> HttpR
 
 
 class ProblemOut(Schema):
-    """An error as RFC 9457 problem details (`application/problem+json`)."""
+    """An RFC 9457 problem details document, as every error of the API is answered."""
 
-    type: str = Field("about:blank", examples=["about:blank"])
-    title: str = Field(examples=["Not Found"])
-    status: int = Field(examples=[404])
-    detail: str = Field(examples=["There is no such object in this agency."])
+    type: str = Field("about:blank", description="A URI naming the kind of problem.")
+    title: str = Field(description="The status's phrase, e.g. Not Found.")
+    status: int = Field(description="The HTTP status code.")
+    detail: str = Field(description="What went wrong, in the reader's words.")
+    errors: list[dict] | None = Field(
+        None, description="On 422: one item per invalid parameter or field (`loc`, `msg`)."
+    )
