@@ -6,7 +6,6 @@ from agencies import views as agency_views
 from agencies.regions import onboarding_views
 from agencies.regions import team_views as region_team_views
 from agencies.regions import views as region_views
-from agencies.sso import urls as sso_urls
 from onemind.api import api
 from pledges import staff_urls as pledge_staff_urls
 from pledges.certification import public_views
@@ -25,8 +24,6 @@ urlpatterns = [
         agency_views.email_confirmation_send_again,
         name="account_email_confirmation_send_again",
     ),
-    # Agencies' single sign-on, ahead of allauth's own OpenID Connect routes (agencies.sso).
-    path("accounts/", include(sso_urls.account_urlpatterns)),
     path("accounts/", include("allauth.urls")),
     path("agencies/new/", agency_views.agency_register, name="agency_register"),
     path(

@@ -92,8 +92,8 @@ class AgencyOpenIDConnectAdapter(OpenIDConnectOAuth2Adapter):
 
 
 class AgencyOpenIDConnectProvider(OpenIDConnectProvider):
-    # allauth finds the provider's URLs by its package.
-    package = "allauth.socialaccount.providers.openid_connect"
+    # allauth mounts the provider's URLs from `<package>.urls`: ours, with the checks above.
+    package = "agencies.sso.oidc"
     oauth2_adapter_class = AgencyOpenIDConnectAdapter
 
     def wk_server_url(self, url):

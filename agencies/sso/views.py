@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from requests import RequestException
 
 from agencies.access import agency_view
@@ -82,6 +82,7 @@ def connection_settings(request, agency_slug: str):
 
 
 @staff_view(ADMINISTER)
+@require_GET
 def connection_list(request):
     connections = SSOConnection.all_agencies.select_related(
         "agency", "updated_by", "reviewed_by"
