@@ -152,9 +152,8 @@ def connection_for_email(email: str) -> SSOConnection | None:
     domain = email.rpartition("@")[2].strip().lower()
     if not domain:
         return None
-    for connection in SSOConnection.all_agencies.filter(status=SSOStatus.APPROVED).only(
-        "provider_id", "domains", "agency_id"
-    ):
+    approved = SSOConnection.all_agencies.filter(status=SSOStatus.APPROVED)
+    for connection in approved.select_related("agency"):
         if domain in connection.domains:
             return connection
     return None

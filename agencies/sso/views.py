@@ -135,7 +135,7 @@ def start(request):
         else:
             provider = get_adapter().get_provider(request, connection.provider_id)
             try:
-                return provider.redirect(
+                redirect_to_provider = provider.redirect(
                     request,
                     AuthProcess.LOGIN,
                     next_url=next_url,
@@ -149,6 +149,14 @@ def start(request):
                         "correctly. Try again later, or sign in with your password."
                     ),
                 )
+            else:
+                # A link the person follows, rather than a redirect: the page's policy lets
+                # forms go to this site only (CSP form-action), redirects after them included.
+                context = {
+                    "agency": connection.agency,
+                    "provider_url": redirect_to_provider["Location"],
+                }
+                return render(request, "sso/continue.html", context)
     return render(request, "sso/start.html", {"form": form})
 
 

@@ -4,6 +4,7 @@ and the provider, posting their forms."""
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -104,7 +105,10 @@ def sign_in(
     session: requests.Session, base_url: str, email: str, username: str, password: str
 ) -> requests.Response:
     """The whole journey: our page, the provider's sign-in form, back to the product."""
-    at_provider = start_sign_in(session, base_url, email)
+    onward = start_sign_in(session, base_url, email)
+    link = re.search(r'href="([^"]+)" id="continue-to-provider"', onward.text)
+    assert link, onward.text
+    at_provider = session.get(html.unescape(link.group(1)), timeout=30)
     assert "/login/" in at_provider.url, at_provider.url
     return session.post(
         at_provider.url,
