@@ -195,3 +195,15 @@ def test_program_staff_still_give_their_second_factor_after_the_provider(
     staff_page = session.get(f"{live_server.url}/staff/sso/", timeout=10)
     assert staff_page.url == f"{live_server.url}/staff/sso/"
     assert "Springfield Police Department" in staff_page.text
+
+
+def test_a_locked_account_stays_locked_through_the_provider(live_server, oidc_provider):
+    from agencies import lockout
+
+    connect(oidc_provider.issuer())
+    user = UserFactory(email="sam@springfield.example")
+    lockout.lock(user.email)
+    session = requests.Session()
+    landed = sign_in(session, live_server.url, user.email, "sam", "sam-password-1234")
+    assert landed.status_code == 403
+    assert signed_in_as(session, live_server) is None
