@@ -19,7 +19,18 @@ REVIEWED_FIELDS = (*FIELDS, "coordinator_reason", "trust_domain_emails")
 
 
 def provider_id_for(agency: Agency) -> str:
-    return f"agency-{agency.slug}"
+    """The allauth provider id of the agency's connection: its own once saved, else
+    `agency-<slug>` (with a piece of the agency's public id when an agency that had the
+    same address before still keeps that one)."""
+    existing = SSOConnection.all_agencies.filter(agency=agency).values_list(
+        "provider_id", flat=True
+    )
+    if existing:
+        return existing[0]
+    provider_id = f"agency-{agency.slug}"
+    if SSOConnection.all_agencies.filter(provider_id=provider_id).exists():
+        provider_id = f"{provider_id}-{agency.public_id.hex[:8]}"
+    return provider_id
 
 
 def normalise_domains(domains: list[str]) -> list[str]:

@@ -3,6 +3,8 @@ approvals (/staff/sso/), and the sign-in step that sends a work address to its a
 provider (/accounts/sso/), with the provider's return routed through the checks of
 agencies.sso.provider."""
 
+import logging
+
 from allauth.account.internal.decorators import login_not_required
 from allauth.socialaccount.adapter import get_adapter
 from allauth.socialaccount.models import SocialApp
@@ -28,6 +30,8 @@ from agencies.sso.forms import ConnectionForm, StartForm
 from agencies.sso.models import SSOConnection, SSOStatus
 from agencies.sso.provider import AgencyOpenIDConnectAdapter
 from agencies.staff import ADMINISTER, staff_view
+
+log = logging.getLogger(__name__)
 
 
 @agency_view(Capability.MANAGE)
@@ -70,11 +74,7 @@ def connection_settings(request, agency_slug: str):
             request,
             reverse(
                 "openid_connect_callback",
-                kwargs={
-                    "provider_id": connection.provider_id
-                    if connection
-                    else services.provider_id_for(agency)
-                },
+                kwargs={"provider_id": services.provider_id_for(agency)},
             ),
         ),
     }
@@ -141,7 +141,8 @@ def start(request):
                     next_url=next_url,
                     auth_params={"login_hint": email},
                 )
-            except (OAuth2Error, RequestException):
+            except (OAuth2Error, RequestException) as error:
+                log.warning("Single sign-on of %s: %s", connection.provider_id, error)
                 form.add_error(
                     None,
                     _(

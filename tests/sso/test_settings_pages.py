@@ -9,6 +9,7 @@ from agencies.sso.forms import ConnectionForm
 from agencies.sso.provider import allowed_url, check_discovery
 from agencies.sso.services import connection_review
 from tests.conftest import login
+from tests.factories import AgencyFactory
 from tests.sso.objects import sso_connection
 
 ISSUER = "https://login.microsoftonline.com/9188040d-6c67-4c5b-b112-36a304b66dad/v2.0"
@@ -166,3 +167,17 @@ def test_a_domain_is_approved_for_one_agency_at_a_time(administrator, agency_a, 
         connection_review(connection=second, actor=administrator, approve=True)
     second.refresh_from_db()
     assert second.status == SSOStatus.PENDING
+
+
+def test_a_connection_keeps_its_provider_id_when_the_agency_changes_address(agency_a, coordinator):
+    from agencies.sso.services import connection_save, provider_id_for
+
+    data = form_data()
+    data["domains"] = ["millbrook.example"]
+    connection = connection_save(agency=agency_a, actor=coordinator, **data)
+    agency_a.slug = "millbrook-police"
+    agency_a.save(update_fields=["slug"])
+    assert provider_id_for(agency_a) == connection.provider_id == "agency-millbrook-pd"
+    # A new agency at the old address gets a provider id of its own.
+    newcomer = AgencyFactory(slug="millbrook-pd")
+    assert provider_id_for(newcomer) == f"agency-millbrook-pd-{newcomer.public_id.hex[:8]}"
