@@ -1,5 +1,6 @@
 """The test provider's claims: each user's address, whether it is verified, and names; and
-the quirks that make it issue a token a relying party must refuse."""
+the quirks that make it issue a token a relying party must refuse: issued for another
+client, by another issuer, or with a signature its key did not make."""
 
 from django.conf import settings
 from oauth2_provider.oauth2_validators import OAuth2Validator
@@ -10,12 +11,15 @@ class Validator(OAuth2Validator):
 
     def get_additional_claims(self, request):
         user = settings.OIDC_TEST_USERS[request.user.username]
-        return {
+        claims = {
             "email": user["email"],
             "email_verified": user.get("email_verified", True),
             "given_name": user.get("given_name", ""),
             "family_name": user.get("family_name", ""),
         }
+        if claims["email_verified"] is None:  # a provider that sends no such claim (Entra ID)
+            del claims["email_verified"]
+        return claims
 
     def get_id_token_dictionary(self, token, token_handler, request):
         claims, expiration_time = super().get_id_token_dictionary(token, token_handler, request)
@@ -25,3 +29,12 @@ class Validator(OAuth2Validator):
         elif quirk == "wrong_issuer":
             claims["iss"] = "https://issuer.invalid"
         return claims, expiration_time
+
+    def finalize_id_token(self, id_token, token, token_handler, request):
+        signed = super().finalize_id_token(id_token, token, token_handler, request)
+        if settings.OIDC_TEST_QUIRKS.get(request.client_id) == "bad_signature":
+            # The same header and claims under a signature the provider's key never made.
+            header, claims, signature = signed.split(".")
+            forged = ("A" if signature[0] != "A" else "B") + signature[1:]
+            signed = f"{header}.{claims}.{forged}"
+        return signed

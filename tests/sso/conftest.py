@@ -21,6 +21,12 @@ USERS = [
     },
     {"username": "eve", "password": "eve-password-1234", "email": "eve@elsewhere.example"},
     {"username": "sam", "password": "sam-password-1234", "email": "sam@springfield.example"},
+    {
+        "username": "tia",
+        "password": "tia-password-1234",
+        "email": "tia@springfield.example",
+        "email_verified": None,  # no such claim in the tokens, as Microsoft Entra ID sends
+    },
 ]
 
 
@@ -43,6 +49,12 @@ def clients(live_server) -> list[dict]:
             "client_secret": SECRET,
             "redirect_uris": redirect,
             "quirk": "wrong_issuer",
+        },
+        {
+            "client_id": "onemind-bad-signature",
+            "client_secret": SECRET,
+            "redirect_uris": redirect,
+            "quirk": "bad_signature",
         },
     ]
 

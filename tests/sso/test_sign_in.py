@@ -17,7 +17,9 @@ from tests.sso.provider import csrf_token, sign_in, start_sign_in
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def connect(issuer: str, *, client_id="onemind", status=SSOStatus.APPROVED, role=Role.EDITOR):
+def connect(
+    issuer: str, *, client_id="onemind", status=SSOStatus.APPROVED, role=Role.EDITOR, **fields
+):
     agency = AgencyFactory(name="Springfield Police Department", slug=SLUG)
     coordinator = MembershipFactory(agency=agency, role=Role.COORDINATOR).user
     return SSOConnection.all_agencies.create(
@@ -30,6 +32,7 @@ def connect(issuer: str, *, client_id="onemind", status=SSOStatus.APPROVED, role
         default_role=role,
         status=status,
         updated_by=coordinator,
+        **fields,
     )
 
 
@@ -144,8 +147,10 @@ def test_a_discovery_document_for_another_issuer_is_refused(
     assert "could not be reached or is not set up correctly" in page.text
 
 
-@pytest.mark.parametrize("client_id", ["onemind-wrong-issuer", "onemind-wrong-audience"])
-def test_an_id_token_from_another_issuer_or_for_another_client_is_refused(
+@pytest.mark.parametrize(
+    "client_id", ["onemind-wrong-issuer", "onemind-wrong-audience", "onemind-bad-signature"]
+)
+def test_an_id_token_from_another_issuer_for_another_client_or_forged_is_refused(
     live_server, oidc_provider, client_id
 ):
     connect(oidc_provider.issuer(), client_id=client_id)
@@ -207,3 +212,15 @@ def test_a_locked_account_stays_locked_through_the_provider(live_server, oidc_pr
     landed = sign_in(session, live_server.url, user.email, "sam", "sam-password-1234")
     assert landed.status_code == 403
     assert signed_in_as(session, live_server) is None
+
+
+@pytest.mark.parametrize("trusted", [True, False])
+def test_a_provider_without_email_verified_signs_in_only_when_its_domains_are_trusted(
+    live_server, oidc_provider, trusted
+):
+    connect(oidc_provider.issuer(), trust_domain_emails=trusted)
+    landed = sign_in(
+        requests.Session(), live_server.url, "tia@springfield.example", "tia", "tia-password-1234"
+    )
+    assert User.objects.filter(email="tia@springfield.example").exists() is trusted
+    assert landed.status_code == (200 if trusted else 403)
