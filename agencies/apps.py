@@ -38,3 +38,9 @@ class AgenciesConfig(AppConfig):
                 dispatch_uid=f"staff_standing_{model.__name__}",
             )
         after_task_publish.connect(health.heartbeat_sent, dispatch_uid="beat_heartbeat")
+
+        from allauth.socialaccount.signals import social_account_added
+
+        from agencies.sso.adapter import account_connected
+
+        social_account_added.connect(account_connected, dispatch_uid="sso_account_connected")

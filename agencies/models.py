@@ -548,5 +548,8 @@ from agencies.regions.models import (  # noqa: E402, F401
     Sharing,
 )
 
+# Agency single sign-on (agencies.sso).
+from agencies.sso.models import SSOConnection, SSOStatus  # noqa: E402, F401
+
 # Agency API tokens (agencies.tokens).
 from agencies.tokens.models import ApiToken, TokenScope  # noqa: E402, F401

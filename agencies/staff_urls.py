@@ -3,6 +3,7 @@ from django.urls import path
 from agencies import staff_views
 from agencies.outbox import views as outbox_views
 from agencies.regions import staff_views as region_staff_views
+from agencies.sso import urls as sso_urls
 
 urlpatterns = [
     path("mfa-required/", staff_views.mfa_required, name="mfa_required"),
@@ -18,4 +19,5 @@ urlpatterns = [
     path("emails/", outbox_views.outbox_list, name="outbox"),
     path("emails/<uuid:email_id>/retry/", outbox_views.outbox_retry, name="outbox_retry"),
     path("emails/retry-failed/", outbox_views.outbox_retry_failed, name="outbox_retry_failed"),
+    *sso_urls.staff_urlpatterns,
 ]

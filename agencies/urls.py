@@ -4,6 +4,7 @@ from django.urls import path
 
 from agencies import views
 from agencies.regions import agency_urls as region_urls
+from agencies.sso import urls as sso_urls
 from agencies.tokens import urls as token_urls
 
 urlpatterns = [
@@ -22,4 +23,5 @@ urlpatterns = [
     path("documents/<uuid:document_id>/", views.document_download, name="document_download"),
     *region_urls.urlpatterns,
     *token_urls.urlpatterns,
+    *sso_urls.urlpatterns,
 ]

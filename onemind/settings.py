@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "django_countries",
     "agencies",
     "training",
@@ -444,3 +446,22 @@ LOGGING = {
 
 # The API: requests per minute per API token (fixed one-minute windows in the shared cache).
 API_REQUESTS_PER_MINUTE = envint("API_REQUESTS_PER_MINUTE", 600)
+# Single sign-on (agencies.sso): each agency's OpenID Connect provider, approved by program
+# staff, served to allauth as an app `agency-<slug>` built from agencies_ssoconnection.
+SOCIALACCOUNT_ADAPTER = "agencies.sso.adapter.SocialAccountAdapter"
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {"provider_class": "agencies.sso.provider.AgencyOpenIDConnectProvider"},
+}
+# Sign-ins create the account (the provider vouches for the address), without a form.
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_REQUIRED = True
+# An existing account is signed in (and linked) only by an address the provider says it
+# verified (agencies.sso.adapter decides, per connection); its password is kept only when the
+# account's own address was confirmed too.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = envint("SSO_REQUESTS_TIMEOUT", 5)
+# Discovery, keys and tokens are fetched over HTTPS only; plain HTTP to a loopback address
+# is allowed when this is set (the tests' provider runs on 127.0.0.1).
+SSO_ALLOW_HTTP_LOOPBACK = envbool("SSO_ALLOW_HTTP_LOOPBACK", False)

@@ -14,3 +14,6 @@ if "VAR_DIR" not in os.environ:
     atexit.register(shutil.rmtree, os.environ["VAR_DIR"], ignore_errors=True)
 
 from onemind.settings import *  # noqa: E402, F403
+
+# The SSO tests run a real OpenID Connect provider on 127.0.0.1, over plain HTTP.
+SSO_ALLOW_HTTP_LOOPBACK = True  # noqa: F405

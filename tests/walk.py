@@ -20,6 +20,7 @@ from agencies.models import (
     RegionInvitation,
     RegionRole,
     Role,
+    SSOStatus,
 )
 from agencies.regions.onboarding import onboarding_token
 from agencies.regions.services import region_invitation_token
@@ -49,6 +50,7 @@ from tests.factories import (
     submission_of,
 )
 from tests.files import RIVERTON_ROSTER
+from tests.sso.objects import sso_connection
 from training.imports import services as import_services
 from training.models import Course, CourseKind
 
@@ -180,6 +182,11 @@ def a_full_agency():
         agency=agency, actor=coordinator, name=f"{LONG_PLACE} records sync",
         scopes=["read", "write_people", "write_training"], valid_days=365,
     )  # fmt: skip
+    sso = sso_connection(
+        agency, status=SSOStatus.APPROVED, coordinator=coordinator,
+        issuer="https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000/v2.0",
+        domains=["millbrook.example", "millbrook-police-department.example"],
+    )  # fmt: skip
     return coordinator, {
         "member_id": colleague.public_id,
         "token_id": api_token.public_id,
@@ -209,6 +216,8 @@ def a_full_agency():
         "region_agency:agency_id": agency.public_id,  # the member agency, as its region sees it
         "kind": "roster",
         "fmt": "csv",
+        "provider_id": sso.provider_id,
+        "sso_connection_id": sso.public_id,
         "invitation_accept:token": invitation_token(invitation),
         "region_invitation_accept:token": region_invitation_token(region_invitation),
         "onboarding_join:token": onboarding_token(onboarding),
@@ -233,6 +242,7 @@ def the_staff_areas_work(agency_objects):
         "course_id": Course.objects.get(provider=LONG_EMAIL).public_id,
         "user_id": UserFactory(email="x@y.example").pk,
         "email_id": email.public_id,
+        "connection_id": agency_objects["sso_connection_id"],
         # Links a person follows from an email: an invalid or spent one has its own page.
         "key": "a-link-that-expired",
         "uidb36": "1",

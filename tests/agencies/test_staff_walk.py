@@ -37,6 +37,7 @@ from tests.factories import (
     submission_of,
 )
 from tests.forms import new_rules
+from tests.sso.objects import sso_connection
 from training import staff_urls as training_staff_urls
 from training.models import Course
 
@@ -47,6 +48,8 @@ ADMINISTRATOR_PAGES = {
     "staff:course_proposals",
     "staff:course_decide",
     "staff:rules_list",
+    "staff:sso_connections",
+    "staff:sso_review",
 }
 
 # Pages that open before the session has passed MFA: the one that asks for it.
@@ -86,6 +89,7 @@ OBJECT_MAKERS = {
     "certificate_id": lambda: certificate_of(AgencyFactory()).public_id,
     "email_id": lambda: failed_email().public_id,
     "region_id": lambda: MemberAgencyFactory().region.public_id,
+    "connection_id": lambda: sso_connection().public_id,
 }
 
 
@@ -114,6 +118,7 @@ WRITES = {
     "staff:outbox_retry": dict,
     "staff:outbox_retry_failed": retry_all_body,
     "staff:digest_preference": lambda: {"weekly_digest": "on"},
+    "staff:sso_review": lambda: {"decision": "approve"},
 }
 
 
