@@ -5,6 +5,7 @@ from django.urls import path
 from agencies import views
 from agencies.regions import agency_urls as region_urls
 from agencies.tokens import urls as token_urls
+from agencies.webhooks import urls as webhook_urls
 
 urlpatterns = [
     path("settings/", views.agency_settings, name="agency_settings"),
@@ -22,4 +23,5 @@ urlpatterns = [
     path("documents/<uuid:document_id>/", views.document_download, name="document_download"),
     *region_urls.urlpatterns,
     *token_urls.urlpatterns,
+    *webhook_urls.urlpatterns,
 ]

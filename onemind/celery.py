@@ -61,4 +61,9 @@ app.conf.beat_schedule = {
         "task": "agencies.tasks.sweep_orphan_documents",
         "schedule": crontab(hour=3, minute=47),
     },
+    "dispatch-webhooks": {
+        "task": "agencies.tasks.dispatch_webhooks",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
 }

@@ -441,3 +441,8 @@ LOGGING = {
     # WeasyPrint narrates every rendering step at INFO.
     "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
+
+# Webhooks go only to https URLs on public addresses (agencies.webhooks.network). These
+# relax that for a receiver on this machine, in tests and development; never in production.
+WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = envbool("WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", False)
+WEBHOOKS_ALLOW_HTTP = envbool("WEBHOOKS_ALLOW_HTTP", False)

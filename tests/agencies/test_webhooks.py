@@ -1,0 +1,379 @@
+"""Signed webhooks: endpoints registered by the agency's coordinator, each event written in
+the transaction of its change and delivered once, signed as Standard Webhooks signs, retried
+with a growing delay, and sent only to public addresses."""
+
+import base64
+import json
+import threading
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from agencies.models import AuditEvent, DeliveryStatus, WebhookDelivery, WebhookEndpoint
+from agencies.webhooks import delivery, network, services, signing
+from tests.conftest import login
+
+# The example of the Standard Webhooks specification's reference libraries.
+SPEC_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+SPEC_ID = "msg_p5jXN8AQM9LWM0D4loKWxJek"
+SPEC_TIMESTAMP = 1614265330
+SPEC_BODY = '{"test": 2432232314}'
+SPEC_SIGNATURE = "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="
+
+PUBLIC = "93.184.216.34"
+ALL_EVENTS = [
+    "requirement.status_changed",
+    "pledge.state_changed",
+    "certificate.issued",
+    "certificate.revoked",
+    "import.finished",
+]
+
+
+class Receiver:
+    """A receiver on loopback: answers each POST with the next status of `answers` (the
+    last one repeats) and keeps what it got."""
+
+    def __init__(self):
+        self.answers = [204]
+        self.received: list[tuple[dict, bytes]] = []
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802 - http.server's name
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                receiver.received.append(({k.lower(): v for k, v in self.headers.items()}, body))
+                status = receiver.answers[min(len(receiver.received), len(receiver.answers)) - 1]
+                self.send_response(status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.port}/hooks/onemind?source=test"
+
+
+@pytest.fixture
+def receiver(settings):
+    settings.WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = True
+    settings.WEBHOOKS_ALLOW_HTTP = True
+    receiver = Receiver()
+    receiver.thread.start()
+    yield receiver
+    receiver.server.shutdown()
+    receiver.server.server_close()
+
+
+@pytest.fixture
+def dns(monkeypatch):
+    """A resolver the test sets: host -> addresses."""
+    answers = {}
+
+    def resolve(host, port):
+        if host not in answers:
+            raise OSError("unknown host")
+        return answers[host]
+
+    monkeypatch.setattr(network, "resolve", resolve)
+    return answers
+
+
+def an_endpoint(agency, actor, url, events=ALL_EVENTS):
+    return services.endpoint_create(
+        agency=agency, actor=actor, url=url, description="RMS dashboard", events=list(events)
+    )
+
+
+def a_delivery(agency, endpoint, event_type="pledge.state_changed", **data):
+    services.emit(agency, event_type, data or {"pledge_id": "x"})
+    return WebhookDelivery.all_agencies.filter(endpoint=endpoint).latest("pk")
+
+
+# Signing
+
+
+def test_the_signature_is_the_specifications_example():
+    assert signing.signature(SPEC_SECRET, SPEC_ID, SPEC_TIMESTAMP, SPEC_BODY) == SPEC_SIGNATURE
+    assert signing.verify(SPEC_SECRET, SPEC_ID, SPEC_TIMESTAMP, SPEC_BODY.encode(), SPEC_SIGNATURE)
+    assert not signing.verify(
+        SPEC_SECRET, SPEC_ID, SPEC_TIMESTAMP + 1, SPEC_BODY.encode(), SPEC_SIGNATURE
+    )
+
+
+def test_a_new_secret_is_whsec_and_32_random_bytes():
+    secret = signing.new_secret()
+    assert secret.startswith("whsec_")
+    assert len(base64.b64decode(secret.removeprefix("whsec_"))) == 32
+    assert secret != signing.new_secret()
+
+
+# Where a webhook may go
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "127.0.0.1",  # loopback
+        "10.1.2.3",  # RFC 1918
+        "172.16.0.1",
+        "192.168.1.10",
+        "169.254.169.254",  # link-local: the cloud metadata address
+        "100.64.0.1",  # CGNAT
+        "224.0.0.1",  # multicast
+        "0.0.0.0",  # unspecified  # noqa: S104
+        "::1",
+        "::",
+        "fc00::1",  # unique local
+        "fd12:3456::1",
+        "fe80::1",  # link-local
+        "ff02::1",  # multicast
+        "::ffff:127.0.0.1",  # IPv4-mapped
+        "::ffff:169.254.169.254",
+        "64:ff9b::a00:1",  # NAT64 of 10.0.0.1
+        "2002:a00:1::1",  # 6to4 of 10.0.0.1
+        "240.0.0.1",  # reserved
+    ],
+)
+def test_addresses_that_are_not_public_are_refused(address, agency_a, coordinator, dns):
+    assert not network.is_public(address)
+    dns["hooks.example"] = [PUBLIC, address]  # one bad address among good ones is enough
+    with pytest.raises(ValidationError) as refused:
+        an_endpoint(agency_a, coordinator, "https://hooks.example/onemind")
+    assert "not on the public internet" in str(refused.value.message_dict["url"])
+    assert not WebhookEndpoint.all_agencies.exists()
+
+
+@pytest.mark.parametrize("address", ["93.184.216.34", "8.8.8.8", "2606:4700:4700::1111"])
+def test_public_addresses_are_allowed(address):
+    assert network.is_public(address)
+
+
+def test_only_https_and_a_known_host(agency_a, coordinator, dns):
+    dns["hooks.example"] = [PUBLIC]
+    for url, reason in [
+        ("http://hooks.example/", "https://"),
+        ("ftp://hooks.example/", "https://"),
+        ("https://user:pw@hooks.example/", "user name"),
+        ("https://unknown.example/", "could not be found"),
+    ]:
+        with pytest.raises(ValidationError, match=reason):
+            an_endpoint(agency_a, coordinator, url)
+    assert an_endpoint(agency_a, coordinator, "https://hooks.example/")
+
+
+def test_at_send_time_a_name_that_now_leads_inside_is_refused(
+    agency_a, coordinator, dns, receiver, settings
+):
+    """Saved while public; by the attempt, the name resolves to the metadata address."""
+    settings.WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = False
+    dns["hooks.example"] = [PUBLIC]
+    endpoint = an_endpoint(agency_a, coordinator, f"http://hooks.example:{receiver.port}/")
+    row = a_delivery(agency_a, endpoint)
+    dns["hooks.example"] = ["169.254.169.254"]
+    assert delivery.dispatch().retrying == 1
+    row.refresh_from_db()
+    assert row.status == DeliveryStatus.PENDING and "169.254.169.254" in row.last_error
+    assert receiver.received == []
+
+
+def test_the_request_goes_to_the_address_checked_with_the_name_as_host(
+    agency_a, coordinator, dns, receiver
+):
+    """Resolved once, connected to that address: a second answer of the resolver (DNS
+    rebinding) is never asked for."""
+    dns["hooks.example"] = ["127.0.0.1"]
+    endpoint = an_endpoint(agency_a, coordinator, f"http://hooks.example:{receiver.port}/in")
+    a_delivery(agency_a, endpoint)
+    calls = []
+    original = network.resolve
+
+    def counted(host, port):
+        calls.append(host)
+        return original(host, port)
+
+    network.resolve = counted
+    try:
+        assert delivery.dispatch().delivered == 1
+    finally:
+        network.resolve = original
+    assert calls == ["hooks.example"]
+    headers, _ = receiver.received[0]
+    assert headers["host"] == f"hooks.example:{receiver.port}"
+
+
+def test_redirects_are_not_followed(agency_a, coordinator, receiver):
+    receiver.answers = [302]
+    endpoint = an_endpoint(agency_a, coordinator, receiver.url)
+    row = a_delivery(agency_a, endpoint)
+    assert delivery.dispatch().retrying == 1
+    row.refresh_from_db()
+    assert (row.status, row.last_status_code, len(receiver.received)) == ("pending", 302, 1)
+
+
+# Delivery
+
+
+def test_a_delivery_is_signed_and_delivered_once(agency_a, coordinator, receiver):
+    endpoint = an_endpoint(agency_a, coordinator, receiver.url)
+    with time_machine.travel("2026-12-04 15:00:00Z", tick=False):
+        row = a_delivery(agency_a, endpoint, pledge_id="p-1", state="pledged")
+        assert delivery.dispatch().delivered == 1
+    assert delivery.dispatch().looked_at == 0  # a second run finds nothing to send
+    assert len(receiver.received) == 1
+    headers, body = receiver.received[0]
+    assert headers["webhook-id"] == str(row.event_id)
+    assert headers["webhook-timestamp"] == "1796396400"  # the attempt's time
+    assert signing.verify(
+        endpoint.secret, headers["webhook-id"], int(headers["webhook-timestamp"]), body,
+        headers["webhook-signature"],
+    )  # fmt: skip
+    assert headers["content-type"] == "application/json"
+    payload = json.loads(body)
+    assert payload["type"] == "pledge.state_changed"
+    assert payload["data"] == {"pledge_id": "p-1", "state": "pledged"}
+    assert payload["timestamp"].startswith("2026-12-04T15:00:00")
+    row.refresh_from_db()
+    assert (row.status, row.attempts, row.last_status_code) == ("delivered", 1, 204)
+
+
+def test_a_claim_is_taken_once(agency_a, coordinator, receiver):
+    endpoint = an_endpoint(agency_a, coordinator, receiver.url)
+    row = a_delivery(agency_a, endpoint)
+    token = delivery.claim(row.pk)
+    assert token and delivery.claim(row.pk) is None  # a second dispatcher finds it taken
+    assert delivery.dispatch().looked_at == 0
+    assert delivery.deliver(row.pk, "not-the-token") == "lost"
+    assert delivery.deliver(row.pk, token) == "delivered"
+    assert len(receiver.received) == 1
+
+
+def test_a_worker_that_died_leaves_a_claim_taken_again_after_its_lease(
+    agency_a, coordinator, receiver
+):
+    endpoint = an_endpoint(agency_a, coordinator, receiver.url)
+    row = a_delivery(agency_a, endpoint)
+    assert delivery.claim(row.pk)  # and the worker dies
+    assert delivery.dispatch().looked_at == 0
+    with time_machine.travel(timezone.now() + delivery.LEASE + timedelta(seconds=1)):
+        assert delivery.dispatch().delivered == 1
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == ("delivered", 2)
+
+
+def test_the_same_event_written_twice_is_one_delivery(agency_a, coordinator, dns):
+    dns["hooks.example"] = [PUBLIC]
+    endpoint = an_endpoint(agency_a, coordinator, "https://hooks.example/")
+    event_id = services.event_id_for("certificate.issued", "c-1")
+    assert services.emit(agency_a, "certificate.issued", {"n": 1}, event_id=event_id) == 1
+    assert services.emit(agency_a, "certificate.issued", {"n": 1}, event_id=event_id) == 0
+    assert WebhookDelivery.all_agencies.filter(endpoint=endpoint).count() == 1
+
+
+def test_only_the_endpoints_that_want_the_event_get_it(agency_a, agency_b, coordinator, dns):
+    dns["hooks.example"] = [PUBLIC]
+    wants = an_endpoint(agency_a, coordinator, "https://hooks.example/a", ["certificate.issued"])
+    an_endpoint(agency_a, coordinator, "https://hooks.example/b", ["import.finished"])
+    an_endpoint(agency_b, coordinator, "https://hooks.example/c", ["certificate.issued"])
+    assert services.emit(agency_a, "certificate.issued", {}) == 1
+    assert WebhookDelivery.all_agencies.get().endpoint == wants
+
+
+def test_a_500_is_retried_later_with_a_growing_delay(agency_a, coordinator, receiver):
+    receiver.answers = [500, 503, 200]
+    endpoint = an_endpoint(agency_a, coordinator, receiver.url)
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as clock:
+        row = a_delivery(agency_a, endpoint)
+        assert delivery.dispatch().retrying == 1
+        row.refresh_from_db()
+        assert (row.status, row.last_status_code) == ("pending", 500)
+        assert row.next_attempt_at == start + timedelta(minutes=1)
+        assert delivery.dispatch().looked_at == 0  # not yet due
+        clock.shift(timedelta(minutes=1))
+        assert delivery.dispatch().retrying == 1
+        row.refresh_from_db()
+        assert row.next_attempt_at == timezone.now() + timedelta(minutes=5)
+        clock.shift(timedelta(minutes=5))
+        assert delivery.dispatch().delivered == 1
+    row.refresh_from_db()
+    assert (row.status, row.attempts, row.last_status_code) == ("delivered", 3, 200)
+    assert len({headers["webhook-id"] for headers, _ in receiver.received}) == 1
+
+
+def test_a_receiver_that_never_answers_2xx_fails_after_a_day_and_shows_it(
+    client, agency_a, coordinator, receiver
+):
+    receiver.answers = [500]
+    endpoint = an_endpoint(agency_a, coordinator, receiver.url)
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as clock:
+        row = a_delivery(agency_a, endpoint)
+        for _ in range(delivery.MAX_ATTEMPTS):
+            delivery.dispatch()
+            row.refresh_from_db()
+            clock.move_to(row.next_attempt_at)
+        assert delivery.dispatch().looked_at == 0
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == ("failed", delivery.MAX_ATTEMPTS)
+    assert len(receiver.received) == delivery.MAX_ATTEMPTS
+    assert timedelta(hours=20) < sum(delivery.RETRY_DELAYS, timedelta()) < timedelta(hours=36)
+
+    login(client, coordinator)
+    log = reverse(
+        "webhook_deliveries",
+        kwargs={"agency_slug": agency_a.slug, "endpoint_id": endpoint.public_id},
+    )
+    page = client.get(log).content.decode()
+    assert "Failed" in page and "HTTP 500" in page and "Retry now" in page
+
+    retry = reverse(
+        "webhook_delivery_retry",
+        kwargs={
+            "agency_slug": agency_a.slug,
+            "endpoint_id": endpoint.public_id,
+            "delivery_id": row.public_id,
+        },
+    )
+    receiver.answers = [200]
+    assert client.post(retry).status_code == 302
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == ("pending", 0)
+    assert AuditEvent.objects.filter(action="webhook.delivery_retried").count() == 1
+    assert delivery.dispatch().delivered == 1
+
+
+def test_a_refused_connection_is_retried(agency_a, coordinator, receiver):
+    endpoint = an_endpoint(agency_a, coordinator, receiver.url)
+    row = a_delivery(agency_a, endpoint)
+    receiver.server.shutdown()
+    receiver.server.server_close()
+    assert delivery.dispatch().retrying == 1
+    row.refresh_from_db()
+    assert row.status == "pending" and row.last_status_code is None and row.last_error
+
+
+def test_after_a_rotation_both_secrets_sign_for_a_day(agency_a, coordinator, receiver):
+    endpoint = an_endpoint(agency_a, coordinator, receiver.url)
+    old = endpoint.secret
+    rotated = services.secret_rotate(agency=agency_a, actor=coordinator, endpoint=endpoint)
+    a_delivery(agency_a, endpoint)
+    delivery.dispatch()
+    headers, body = receiver.received[0]
+    args = (headers["webhook-id"], int(headers["webhook-timestamp"]), body)
+    assert signing.verify(rotated.secret, *args, headers["webhook-signature"])
+    assert signing.verify(old, *args, headers["webhook-signature"])
+    with time_machine.travel(timezone.now() + timedelta(hours=25)):
+        assert rotated.signing_secrets() == [rotated.secret]
+    assert AuditEvent.objects.filter(action="webhook.secret_rotated").count() == 1
