@@ -52,14 +52,15 @@ def _claimable(now) -> Q:
     )
 
 
-def claim(pk: int) -> str | None:
+def claim(pk: int, agency_id: int | None = None) -> str | None:
     """Take one delivery for this worker: a token when it is ours, None when another
     worker has it or it is done. Counts an attempt."""
     now = timezone.now()
     token = secrets.token_hex(16)
-    taken = (
-        WebhookDelivery.all_agencies.filter(_claimable(now), pk=pk, attempts__lt=MAX_ATTEMPTS)
-    ).update(
+    rows = WebhookDelivery.all_agencies.filter(_claimable(now), pk=pk, attempts__lt=MAX_ATTEMPTS)
+    if agency_id is not None:  # the shard's key, for Citus (docs/scaling.md)
+        rows = rows.filter(agency_id=agency_id)
+    taken = rows.update(
         status=DeliveryStatus.SENDING,
         claim_token=token,
         claimed_until=now + LEASE,
@@ -85,11 +86,11 @@ def dispatch(*, limit: int = BATCH_SIZE) -> DispatchResult:
     due = list(
         WebhookDelivery.all_agencies.filter(_claimable(now), attempts__lt=MAX_ATTEMPTS)
         .order_by("next_attempt_at", "pk")
-        .values_list("pk", flat=True)[:limit]
+        .values_list("agency_id", "pk")[:limit]
     )
     result.looked_at = len(due)
-    for pk in due:
-        token = claim(pk)
+    for agency_id, pk in due:
+        token = claim(pk, agency_id)
         if token is None:
             continue
         outcome = deliver(pk, token)
