@@ -377,3 +377,134 @@ def test_after_a_rotation_both_secrets_sign_for_a_day(agency_a, coordinator, rec
     with time_machine.travel(timezone.now() + timedelta(hours=25)):
         assert rotated.signing_secrets() == [rotated.secret]
     assert AuditEvent.objects.filter(action="webhook.secret_rotated").count() == 1
+
+
+# The pages
+
+
+def page(name, agency, **kwargs):
+    return reverse(name, kwargs={"agency_slug": agency.slug, **kwargs})
+
+
+def test_the_coordinator_adds_an_endpoint_and_sees_its_secret(client, agency_a, coordinator, dns):
+    dns["hooks.example"] = [PUBLIC]
+    login(client, coordinator)
+    form = client.get(page("webhook_create", agency_a)).content.decode()
+    assert 'for="id_url"' in form and 'type="url"' in form
+    response = client.post(
+        page("webhook_create", agency_a),
+        {
+            "url": "https://hooks.example/onemind",
+            "description": "RMS dashboard",
+            "events": ["pledge.state_changed", "certificate.issued"],
+        },
+    )
+    endpoint = WebhookEndpoint.all_agencies.get(agency=agency_a)
+    assert response["Location"] == page("webhook_edit", agency_a, endpoint_id=endpoint.public_id)
+    assert endpoint.events == ["certificate.issued", "pledge.state_changed"]
+    edit = client.get(response["Location"]).content.decode()
+    assert endpoint.secret in edit and "Send a test event" in edit
+    created = AuditEvent.objects.get(action="webhook.created")
+    assert (created.agency, created.actor) == (agency_a, coordinator)
+    assert endpoint.secret not in str(created.changes)
+    listed = client.get(page("webhook_list", agency_a)).content.decode()
+    assert "https://hooks.example/onemind" in listed and "A certificate was issued" in listed
+
+
+def test_a_private_address_is_refused_on_the_form(client, agency_a, coordinator, dns):
+    dns["hooks.example"] = ["169.254.169.254"]
+    login(client, coordinator)
+    response = client.post(
+        page("webhook_create", agency_a),
+        {"url": "https://hooks.example/", "events": ["certificate.issued"]},
+    )
+    content = response.content.decode()
+    assert response.status_code == 200 and "There is a problem" in content
+    assert "not on the public internet" in content
+    assert not WebhookEndpoint.all_agencies.exists()
+    dns["hooks.example"] = [PUBLIC]
+    response = client.post(page("webhook_create", agency_a), {"url": "https://hooks.example/"})
+    assert response.status_code == 200 and "There is a problem" in response.content.decode()
+    assert not WebhookEndpoint.all_agencies.exists()
+
+
+def test_the_coordinator_changes_rotates_tests_and_deletes_an_endpoint(
+    client, agency_a, coordinator, dns
+):
+    dns["hooks.example"] = [PUBLIC]
+    dns["new.example"] = [PUBLIC]
+    endpoint = an_endpoint(agency_a, coordinator, "https://hooks.example/")
+    login(client, coordinator)
+    ids = {"endpoint_id": endpoint.public_id}
+    response = client.post(
+        page("webhook_edit", agency_a, **ids),
+        {"url": "https://new.example/in", "description": "", "events": ["import.finished"]},
+    )
+    assert response.status_code == 302
+    endpoint.refresh_from_db()
+    assert (endpoint.url, endpoint.events) == ("https://new.example/in", ["import.finished"])
+    changed = AuditEvent.objects.get(action="webhook.changed")
+    assert changed.changes["url"] == ["https://hooks.example/", "https://new.example/in"]
+
+    old = endpoint.secret
+    client.post(page("webhook_rotate", agency_a, **ids))
+    endpoint.refresh_from_db()
+    assert endpoint.secret != old and endpoint.previous_secret == old
+    assert (
+        "The previous secret also signs"
+        in client.get(page("webhook_edit", agency_a, **ids)).content.decode()
+    )
+
+    response = client.post(page("webhook_test", agency_a, **ids))
+    assert response["Location"] == page("webhook_deliveries", agency_a, **ids)
+    ping = WebhookDelivery.all_agencies.get(endpoint=endpoint)
+    assert (ping.event_type, ping.payload["type"], ping.status) == ("ping", "ping", "pending")
+    assert "ping" in client.get(response["Location"]).content.decode()
+
+    client.post(page("webhook_delete", agency_a, **ids))
+    assert not WebhookEndpoint.all_agencies.exists() and not WebhookDelivery.all_agencies.exists()
+    actions = set(AuditEvent.objects.values_list("action", flat=True))
+    assert {"webhook.secret_rotated", "webhook.test_sent", "webhook.deleted"} <= actions
+
+
+def test_only_the_coordinator_manages_webhooks(client, agency_a, editor, viewer):
+    for user in (editor, viewer):
+        login(client, user)
+        assert client.get(page("webhook_list", agency_a)).status_code == 403
+        assert client.post(page("webhook_create", agency_a), {}).status_code == 403
+
+
+def test_the_delivery_log_is_paginated_newest_first_in_few_queries(
+    client, agency_a, coordinator, django_assert_max_num_queries
+):
+    from tests.factories import WebhookDeliveryFactory, WebhookEndpointFactory
+
+    endpoint = WebhookEndpointFactory(agency=agency_a)
+    start = timezone.now()
+    for n in range(30):
+        WebhookDeliveryFactory(
+            endpoint=endpoint, event_type=f"event.n{n:02d}", created_at=start + timedelta(minutes=n)
+        )
+    login(client, coordinator)
+    url = page("webhook_deliveries", agency_a, endpoint_id=endpoint.public_id)
+    with django_assert_max_num_queries(14):
+        first = client.get(url).content.decode()
+    assert "event.n29" in first and "event.n05" in first and "event.n04" not in first
+    assert first.index("event.n29") < first.index("event.n28")
+    assert "event.n04" in client.get(url + "?page=2").content.decode()
+    with django_assert_max_num_queries(12):
+        assert client.get(page("webhook_list", agency_a)).status_code == 200
+
+
+def test_a_retry_of_a_delivery_that_did_not_fail_is_refused(client, agency_a, coordinator):
+    from tests.factories import WebhookDeliveryFactory
+
+    pending = WebhookDeliveryFactory(endpoint__agency=agency_a)
+    login(client, coordinator)
+    client.post(
+        page(
+            "webhook_delivery_retry", agency_a,
+            endpoint_id=pending.endpoint.public_id, delivery_id=pending.public_id,
+        )
+    )  # fmt: skip
+    assert not AuditEvent.objects.filter(action="webhook.delivery_retried").exists()
