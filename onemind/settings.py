@@ -446,3 +446,6 @@ LOGGING = {
 # relax that for a receiver on this machine, in tests and development; never in production.
 WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = envbool("WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", False)
 WEBHOOKS_ALLOW_HTTP = envbool("WEBHOOKS_ALLOW_HTTP", False)
+# The certificate authorities a webhook receiver's certificate is checked against: the
+# system's when unset; a file of PEM certificates otherwise (a private CA, or tests).
+WEBHOOKS_CA_BUNDLE = env("WEBHOOKS_CA_BUNDLE")

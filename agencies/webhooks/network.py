@@ -136,6 +136,7 @@ def post(target: Destination, body: bytes, headers: dict[str, str]) -> Answer:
             cert_reqs="CERT_REQUIRED",
             server_hostname=target.host,
             assert_hostname=target.host,
+            ca_certs=settings.WEBHOOKS_CA_BUNDLE or None,  # the system's authorities if unset
         )
     else:
         pool = urllib3.HTTPConnectionPool(

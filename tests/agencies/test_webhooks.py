@@ -39,7 +39,7 @@ class Receiver:
     """A receiver on loopback: answers each POST with the next status of `answers` (the
     last one repeats) and keeps what it got."""
 
-    def __init__(self):
+    def __init__(self, tls=None):
         self.answers = [204]
         self.received: list[tuple[dict, bytes]] = []
         receiver = self
@@ -57,6 +57,8 @@ class Receiver:
                 pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        if tls is not None:
+            self.server.socket = tls.wrap_socket(self.server.socket, server_side=True)
         self.port = self.server.server_address[1]
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
@@ -508,3 +510,122 @@ def test_a_retry_of_a_delivery_that_did_not_fail_is_refused(client, agency_a, co
         )
     )  # fmt: skip
     assert not AuditEvent.objects.filter(action="webhook.delivery_retried").exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_dispatchers_at_once_send_a_delivery_once(receiver, monkeypatch):
+    """The worst case: the first worker's lease has run out while it sends, so the second
+    one finds the row claimable; its claim waits for the row the first holds, then finds
+    it delivered."""
+    from tests.factories import WebhookDeliveryFactory
+    from tests.races import in_the_worst_order
+
+    row = WebhookDeliveryFactory(endpoint__url=receiver.url)
+    monkeypatch.setattr(delivery, "LEASE", timedelta(seconds=-1))
+    first, second = in_the_worst_order(
+        delivery.dispatch, delivery.dispatch, pause_before=(network, "post")
+    )
+    assert (first.delivered, second.delivered, second.looked_at) == (1, 0, 1)
+    assert len(receiver.received) == 1
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == ("delivered", 1)
+
+
+def a_certificate_authority(tmp_path, name):
+    """A CA (its PEM file) and a server context whose certificate it signed for `name`."""
+    import ssl
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    def make(subject, issuer, key, signer, **extensions):
+        now = timezone.now()
+        builder = (
+            x509.CertificateBuilder()
+            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)]))
+            .issuer_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, issuer)]))
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - timedelta(days=1))
+            .not_valid_after(now + timedelta(days=1))
+        )
+        for extension, critical in extensions.values():
+            builder = builder.add_extension(extension, critical=critical)
+        return builder.sign(signer, hashes.SHA256())
+
+    ca_key, key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
+    ca = make(
+        "Test CA", "Test CA", ca_key, ca_key,
+        basic=(x509.BasicConstraints(ca=True, path_length=None), True),
+        usage=(x509.KeyUsage(
+            digital_signature=True, key_cert_sign=True, crl_sign=True, content_commitment=False,
+            key_encipherment=False, data_encipherment=False, key_agreement=False,
+            encipher_only=False, decipher_only=False,
+        ), True),
+        key_id=(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), False),
+    )  # fmt: skip
+    leaf = make(
+        name, "Test CA", key, ca_key,
+        names=(x509.SubjectAlternativeName([x509.DNSName(name)]), False),
+        authority=(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), False
+        ),
+    )  # fmt: skip
+    pem = serialization.Encoding.PEM
+    (tmp_path / "ca.pem").write_bytes(ca.public_bytes(pem))
+    (tmp_path / "leaf.pem").write_bytes(leaf.public_bytes(pem))
+    (tmp_path / "key.pem").write_bytes(
+        key.private_bytes(pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(tmp_path / "leaf.pem", tmp_path / "key.pem")
+    return str(tmp_path / "ca.pem"), context
+
+
+@pytest.fixture
+def tls_receiver(settings, tmp_path):
+    """A receiver on loopback that speaks TLS with a certificate for hooks.example only."""
+    settings.WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = True
+    settings.WEBHOOKS_CA_BUNDLE, context = a_certificate_authority(tmp_path, "hooks.example")
+    receiver = Receiver(tls=context)
+    receiver.thread.start()
+    yield receiver
+    receiver.server.shutdown()
+    receiver.server.server_close()
+
+
+def test_https_checks_the_certificate_for_the_name_while_connecting_to_the_address(
+    agency_a, coordinator, dns, tls_receiver
+):
+    """Connected to the address resolved; TLS still asks for (SNI) and checks the name."""
+    dns["hooks.example"] = dns["elsewhere.example"] = ["127.0.0.1"]
+    good = an_endpoint(
+        agency_a, coordinator, f"https://hooks.example:{tls_receiver.port}/in",
+        ["pledge.state_changed"],
+    )  # fmt: skip
+    first = a_delivery(agency_a, good)
+    result = delivery.dispatch()
+    first.refresh_from_db()
+    assert result.delivered == 1, first.last_error
+    assert tls_receiver.received[0][0]["host"] == f"hooks.example:{tls_receiver.port}"
+
+    wrong = an_endpoint(agency_a, coordinator, f"https://elsewhere.example:{tls_receiver.port}/")
+    row = a_delivery(agency_a, wrong, "certificate.issued")
+    assert delivery.dispatch().retrying == 1
+    row.refresh_from_db()
+    assert "elsewhere.example" in row.last_error and len(tls_receiver.received) == 1
+
+
+def test_a_deployment_that_relaxes_the_checks_is_warned(settings):
+    from django.core.checks import run_checks
+
+    def warnings():
+        checks = run_checks(include_deployment_checks=True, tags=["onemind"])
+        return [c for c in checks if c.id == "onemind.W101"]
+
+    assert warnings() == []
+    settings.WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = True
+    assert "WEBHOOKS_ALLOW_PRIVATE_ADDRESSES" in warnings()[0].msg
