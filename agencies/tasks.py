@@ -80,3 +80,11 @@ def dispatch_webhooks() -> int:
             cache.delete(WEBHOOKS_LOCK)
         except Exception:
             log.warning("Could not release the webhook dispatcher's lock; it expires by itself")
+
+
+@shared_task
+def purge_webhook_deliveries() -> int:
+    """Nightly housekeeping: deliveries finished more than 30 days ago leave the logs."""
+    from agencies.webhooks import delivery
+
+    return delivery.purge_old_deliveries()

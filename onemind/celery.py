@@ -66,4 +66,8 @@ app.conf.beat_schedule = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    "purge-webhook-deliveries": {
+        "task": "agencies.tasks.purge_webhook_deliveries",
+        "schedule": crontab(hour=3, minute=57),
+    },
 }

@@ -189,3 +189,21 @@ def _give_up_on_exhausted() -> None:
         claimed_until=None,
         last_error="The worker stopped while sending, on every attempt.",
     )
+
+
+# How long a finished delivery stays in its endpoint's log.
+KEPT_FOR = timedelta(days=30)
+PURGE_BATCH = 5000
+
+
+def purge_old_deliveries() -> int:
+    """Nightly: deliveries delivered or failed more than KEPT_FOR ago, in batches (a busy
+    agency's log does not become one long delete)."""
+    since = timezone.now() - KEPT_FOR
+    old = WebhookDelivery.all_agencies.filter(
+        status__in=[DeliveryStatus.DELIVERED, DeliveryStatus.FAILED], created_at__lt=since
+    )
+    deleted = 0
+    while batch := list(old.values_list("pk", flat=True)[:PURGE_BATCH]):
+        deleted += WebhookDelivery.all_agencies.filter(pk__in=batch).delete()[0]
+    return deleted

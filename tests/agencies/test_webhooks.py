@@ -629,3 +629,18 @@ def test_a_deployment_that_relaxes_the_checks_is_warned(settings):
     assert warnings() == []
     settings.WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = True
     assert "WEBHOOKS_ALLOW_PRIVATE_ADDRESSES" in warnings()[0].msg
+
+
+def test_finished_deliveries_leave_the_log_after_30_days(agency_a):
+    from agencies.tasks import purge_webhook_deliveries
+    from tests.factories import WebhookDeliveryFactory
+
+    old = timezone.now() - timedelta(days=31)
+    kept = [
+        WebhookDeliveryFactory(endpoint__agency=agency_a, status="delivered"),
+        WebhookDeliveryFactory(endpoint__agency=agency_a, status="pending", created_at=old),
+    ]
+    WebhookDeliveryFactory(endpoint__agency=agency_a, status="delivered", created_at=old)
+    WebhookDeliveryFactory(endpoint__agency=agency_a, status="failed", created_at=old)
+    assert purge_webhook_deliveries() == 2
+    assert set(WebhookDelivery.all_agencies.all()) == set(kept)

@@ -87,3 +87,22 @@ def test_the_recompute_tells_which_requirements_changed(agency_a):
     progress.recompute([agency_a.pk])  # nothing changed since
     assert len(events(agency_a)) == 4
     assert {row.endpoint for row in WebhookDelivery.all_agencies.all()} == {endpoint}
+
+
+def test_two_recomputes_from_the_same_snapshot_tell_a_change_once(agency_a):
+    """Two runs at once both read the snapshot before the change: their events share ids."""
+    from pledges.engine import requirement_events
+
+    WebhookEndpointFactory(agency=agency_a, events=["requirement.status_changed"])
+    progress.recompute([agency_a.pk])
+    on = agency_a.today()
+    previous = requirement_events.previous_results([agency_a.pk], on)
+    meets_everything(agency_a)
+    progress.recompute([agency_a.pk])
+    assert len(events(agency_a)) == 4
+    row = {f: getattr(previous[agency_a.pk], f) for f in ("day", "all_met")}
+    row |= {"agency_id": agency_a.pk, "all_met": True, "partnership_met": True}
+    row |= {"policy_met": True, "cit_met": True, "coverage_met": True}
+    row |= {"cit_count": 1, "cit_required": 1, "covered_count": 5, "covered_required": 5}
+    assert requirement_events.emit_changes(previous, [row]) == 0  # the slower run's
+    assert len(events(agency_a)) == 4
