@@ -149,15 +149,16 @@ def emit(agency: Agency | int, event_type: str, data: dict, *, event_id=None) ->
     if event_type not in EventType.values:
         raise ValueError(f"Unknown webhook event {event_type!r}")
     agency_id = agency if isinstance(agency, int) else agency.pk
-    endpoints = [
-        endpoint_id
-        for endpoint_id, events in WebhookEndpoint.all_agencies.filter(
-            agency_id=agency_id
-        ).values_list("pk", "events")
-        if event_type in events
-    ]
+    rows = list(
+        WebhookEndpoint.all_agencies.filter(agency_id=agency_id).values_list(
+            "pk", "events", "agency__public_id"
+        )
+    )
+    endpoints = [endpoint_id for endpoint_id, events, _ in rows if event_type in events]
     if not endpoints:
         return 0
+    # Each event names its agency by its public id: a receiver may serve several agencies.
+    data = {"agency_id": str(rows[0][2]), **data}
     return _write(agency_id, endpoints, event_type, data, event_id or uuid.uuid4())
 
 

@@ -244,7 +244,9 @@ def test_a_delivery_is_signed_and_delivered_once(agency_a, coordinator, receiver
     assert headers["content-type"] == "application/json"
     payload = json.loads(body)
     assert payload["type"] == "pledge.state_changed"
-    assert payload["data"] == {"pledge_id": "p-1", "state": "pledged"}
+    assert payload["data"] == {
+        "agency_id": str(agency_a.public_id), "pledge_id": "p-1", "state": "pledged"
+    }  # fmt: skip
     assert payload["timestamp"].startswith("2026-12-04T15:00:00")
     row.refresh_from_db()
     assert (row.status, row.attempts, row.last_status_code) == ("delivered", 1, 204)
