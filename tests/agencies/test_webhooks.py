@@ -646,3 +646,27 @@ def test_finished_deliveries_leave_the_log_after_30_days(agency_a):
     WebhookDeliveryFactory(endpoint__agency=agency_a, status="failed", created_at=old)
     assert purge_webhook_deliveries() == 2
     assert set(WebhookDelivery.all_agencies.all()) == set(kept)
+
+
+def test_an_event_is_sent_as_soon_as_its_transaction_commits(
+    agency_a, coordinator, receiver, django_capture_on_commit_callbacks
+):
+    from django.db import transaction
+
+    endpoint = an_endpoint(agency_a, coordinator, receiver.url)
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        services.emit(agency_a, "import.finished", {"import_id": "i-1"})
+        assert receiver.received == []  # nothing leaves before the commit
+    (row,) = WebhookDelivery.all_agencies.filter(endpoint=endpoint)
+    assert row.status == "delivered" and len(receiver.received) == 1
+
+
+def test_an_event_rolled_back_is_never_sent(agency_a, coordinator, receiver):
+    from django.db import transaction
+
+    an_endpoint(agency_a, coordinator, receiver.url)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.emit(agency_a, "import.finished", {"import_id": "i-1"})
+        raise RuntimeError("the change failed")
+    assert not WebhookDelivery.all_agencies.exists()
+    assert delivery.dispatch().looked_at == 0 and receiver.received == []
