@@ -5,6 +5,7 @@ reads each one's deliveries, sending a failed one again."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -22,6 +23,14 @@ DELIVERIES_PER_PAGE = 25
 @agency_view(Capability.MANAGE, methods=("GET",))
 def endpoint_list(request, agency_slug: str):
     endpoints = list(WebhookEndpoint.objects.all())
+    failed = dict(
+        WebhookDelivery.objects.filter(status=DeliveryStatus.FAILED)
+        .values("endpoint")
+        .annotate(count=Count("pk"))
+        .values_list("endpoint", "count")
+    )
+    for endpoint in endpoints:
+        endpoint.failed_count = failed.get(endpoint.pk, 0)
     return render(request, "webhooks/list.html", {"agency": request.agency, "endpoints": endpoints})
 
 

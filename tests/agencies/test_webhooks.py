@@ -341,6 +341,8 @@ def test_a_receiver_that_never_answers_2xx_fails_after_a_day_and_shows_it(
     )
     page = client.get(log).content.decode()
     assert "Failed" in page and "HTTP 500" in page and "Retry now" in page
+    listed = client.get(reverse("webhook_list", kwargs={"agency_slug": agency_a.slug}))
+    assert "1 failed delivery" in listed.content.decode()
 
     retry = reverse(
         "webhook_delivery_retry",
