@@ -45,7 +45,9 @@ def emit_changes(previous: dict[int, ProgressSnapshot], rows: list[dict]) -> int
     written = 0
     for row in rows:
         before = previous.get(row["agency_id"])
-        if before is None:
+        # None: the agency's first snapshot. Newer: a run that began after this one wrote
+        # first; this one's row was not written, and its results are not news.
+        if before is None or before.computed_at >= row["computed_at"]:
             continue
         for name, (met_field, count_field, required_field) in REQUIREMENTS.items():
             if getattr(before, met_field) == row[met_field]:

@@ -2,6 +2,7 @@
 the agency's endpoints that want it (delivery itself: tests/agencies/test_webhooks.py)."""
 
 import pytest
+from django.utils import timezone
 
 from agencies.models import Role, WebhookDelivery
 from agencies.webhooks import network
@@ -104,5 +105,30 @@ def test_two_recomputes_from_the_same_snapshot_tell_a_change_once(agency_a):
     row |= {"agency_id": agency_a.pk, "all_met": True, "partnership_met": True}
     row |= {"policy_met": True, "cit_met": True, "coverage_met": True}
     row |= {"cit_count": 1, "cit_required": 1, "covered_count": 5, "covered_required": 5}
+    row["computed_at"] = timezone.now()
     assert requirement_events.emit_changes(previous, [row]) == 0  # the slower run's
+    assert len(events(agency_a)) == 4
+
+
+def test_a_slower_recompute_does_not_undo_a_newer_ones_news(agency_a):
+    """A run that began before another one, and finishes after it, had its row refused
+    (`newer_by`); its older results are not announced as a change back."""
+    from datetime import timedelta
+
+    from pledges.engine import requirement_events
+
+    WebhookEndpointFactory(agency=agency_a, events=["requirement.status_changed"])
+    progress.recompute([agency_a.pk])
+    meets_everything(agency_a)
+    progress.recompute([agency_a.pk])
+    assert len(events(agency_a)) == 4
+    previous = requirement_events.previous_results([agency_a.pk], agency_a.today())
+    newest = previous[agency_a.pk]
+    stale = {f: getattr(newest, f) for f in ("day", "all_met")} | {
+        "agency_id": agency_a.pk, "partnership_met": False, "policy_met": False,
+        "cit_met": False, "coverage_met": False, "cit_count": 0, "cit_required": 1,
+        "covered_count": 0, "covered_required": 5,
+        "computed_at": newest.computed_at - timedelta(seconds=1),
+    }  # fmt: skip
+    assert requirement_events.emit_changes(previous, [stale]) == 0
     assert len(events(agency_a)) == 4
