@@ -15,17 +15,24 @@ receiver on the same machine in tests and development only.
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import socket
+import threading
+import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import urllib3
 from django.conf import settings
 from django.utils.translation import gettext as _
+from urllib3.connection import HTTPConnection, HTTPSConnection
 
 CONNECT_TIMEOUT = 3.0
 READ_TIMEOUT = 10.0
+# The whole attempt, however slowly a receiver drips its answer (each read's timeout alone
+# would let one hold the dispatcher for as long as it keeps sending a byte now and then).
+TOTAL_DEADLINE = 15.0
 USER_AGENT = "OneMindPledgeTracker-Webhooks/1"
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -119,14 +126,49 @@ class Answer:
     status: int
 
 
+class _Deadline:
+    """Shuts the attempt's sockets down when the deadline passes, which ends a read that
+    is still waiting in another thread's call with an error."""
+
+    def __init__(self, seconds: float) -> None:
+        self.ends = time.monotonic() + seconds
+        self.timers: list[threading.Timer] = []
+
+    def watch(self, sock: socket.socket) -> None:
+        def cut() -> None:
+            with contextlib.suppress(OSError):  # closed already
+                sock.shutdown(socket.SHUT_RDWR)
+
+        timer = threading.Timer(max(0.0, self.ends - time.monotonic()), cut)
+        timer.daemon = True
+        timer.start()
+        self.timers.append(timer)
+
+    def cancel(self) -> None:
+        for timer in self.timers:
+            timer.cancel()
+
+    def connection_class(self, base: type[HTTPConnection]) -> type[HTTPConnection]:
+        deadline = self
+
+        class Watched(base):
+            def _new_conn(self):
+                sock = super()._new_conn()
+                deadline.watch(sock)
+                return sock
+
+        return Watched
+
+
 def post(target: Destination, body: bytes, headers: dict[str, str]) -> Answer:
     """POST to the checked address; the answer's status (its body is not read). Raises
-    urllib3's errors for a connection that fails or times out."""
+    urllib3's errors for a connection that fails, times out or passes the deadline."""
     default_port = 443 if target.scheme == "https" else 80
     host_header = target.host if target.port == default_port else f"{target.host}:{target.port}"
     if ":" in target.host and target.port == default_port:
         host_header = f"[{target.host}]"
     timeout = urllib3.Timeout(connect=CONNECT_TIMEOUT, read=READ_TIMEOUT)
+    deadline = _Deadline(TOTAL_DEADLINE)
     if target.scheme == "https":
         pool: urllib3.HTTPConnectionPool = urllib3.HTTPSConnectionPool(
             target.address,
@@ -138,26 +180,31 @@ def post(target: Destination, body: bytes, headers: dict[str, str]) -> Answer:
             assert_hostname=target.host,
             ca_certs=settings.WEBHOOKS_CA_BUNDLE or None,  # the system's authorities if unset
         )
+        pool.ConnectionCls = deadline.connection_class(HTTPSConnection)
     else:
         pool = urllib3.HTTPConnectionPool(
             target.address, target.port, timeout=timeout, retries=False
         )
-    with pool:
-        response = pool.urlopen(
-            "POST",
-            target.path,
-            body=body,
-            headers={
-                **headers,
-                "Host": host_header,
-                "Content-Type": "application/json",
-                "User-Agent": USER_AGENT,
-            },
-            redirect=False,
-            retries=False,
-            preload_content=False,
-            assert_same_host=False,
-        )
-        status = response.status
-        response.close()
+        pool.ConnectionCls = deadline.connection_class(HTTPConnection)
+    try:
+        with pool:
+            response = pool.urlopen(
+                "POST",
+                target.path,
+                body=body,
+                headers={
+                    **headers,
+                    "Host": host_header,
+                    "Content-Type": "application/json",
+                    "User-Agent": USER_AGENT,
+                },
+                redirect=False,
+                retries=False,
+                preload_content=False,
+                assert_same_host=False,
+            )
+            status = response.status
+            response.close()
+    finally:
+        deadline.cancel()
     return Answer(status)

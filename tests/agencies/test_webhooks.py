@@ -5,6 +5,7 @@ with a growing delay, and sent only to public addresses."""
 import base64
 import json
 import threading
+import time
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -672,3 +673,26 @@ def test_an_event_rolled_back_is_never_sent(agency_a, coordinator, receiver):
         raise RuntimeError("the change failed")
     assert not WebhookDelivery.all_agencies.exists()
     assert delivery.dispatch().looked_at == 0 and receiver.received == []
+
+
+def test_a_receiver_that_never_answers_is_cut_off_at_the_deadline(
+    agency_a, coordinator, settings, monkeypatch
+):
+    """Each read's timeout is longer than the whole attempt may take: the deadline ends it."""
+    import socket
+
+    settings.WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = settings.WEBHOOKS_ALLOW_HTTP = True
+    monkeypatch.setattr(network, "READ_TIMEOUT", 60.0)
+    monkeypatch.setattr(network, "TOTAL_DEADLINE", 0.5)
+    listener = socket.create_server(("127.0.0.1", 0))  # accepts, and never answers
+    try:
+        port = listener.getsockname()[1]
+        endpoint = an_endpoint(agency_a, coordinator, f"http://127.0.0.1:{port}/")
+        row = a_delivery(agency_a, endpoint)
+        started = time.monotonic()
+        assert delivery.dispatch().retrying == 1
+        assert time.monotonic() - started < 30  # not the read timeout's 60 s
+    finally:
+        listener.close()
+    row.refresh_from_db()
+    assert row.status == "pending" and row.last_status_code is None and row.last_error
