@@ -553,3 +553,11 @@ from agencies.sso.models import SSOConnection, SSOStatus  # noqa: E402, F401
 
 # Agency API tokens (agencies.tokens).
 from agencies.tokens.models import ApiToken, TokenScope  # noqa: E402, F401
+
+# Signed webhooks (agencies.webhooks).
+from agencies.webhooks.models import (  # noqa: E402, F401
+    DeliveryStatus,
+    EventType,
+    WebhookDelivery,
+    WebhookEndpoint,
+)

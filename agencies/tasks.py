@@ -56,3 +56,35 @@ def sweep_orphan_documents() -> int:
 def heartbeat() -> None:
     """Every minute from beat: a worker ran it, so a worker runs (see agencies.health)."""
     health.record_heartbeat(Heartbeat.Process.WORKER)
+
+
+WEBHOOKS_LOCK = "webhooks:dispatching"
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
+def dispatch_webhooks() -> int:
+    """Every minute, and soon after an event is written: send the webhook deliveries that
+    are due. As for the outbox, two at once would still send each delivery once
+    (`agencies.webhooks.delivery`); the lock only spares a worker."""
+    from agencies.webhooks import delivery
+
+    try:
+        if not cache.add(WEBHOOKS_LOCK, 1, DISPATCH_SECONDS + 60):
+            return 0
+    except Exception:  # cache unreachable: dispatch anyway, it is safe
+        log.warning("Dispatching webhooks without their lock: the cache is unreachable")
+    try:
+        return delivery.dispatch_all(seconds=DISPATCH_SECONDS).delivered
+    finally:
+        try:
+            cache.delete(WEBHOOKS_LOCK)
+        except Exception:
+            log.warning("Could not release the webhook dispatcher's lock; it expires by itself")
+
+
+@shared_task
+def purge_webhook_deliveries() -> int:
+    """Nightly housekeeping: deliveries finished more than 30 days ago leave the logs."""
+    from agencies.webhooks import delivery
+
+    return delivery.purge_old_deliveries()

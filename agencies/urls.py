@@ -6,6 +6,7 @@ from agencies import views
 from agencies.regions import agency_urls as region_urls
 from agencies.sso import urls as sso_urls
 from agencies.tokens import urls as token_urls
+from agencies.webhooks import urls as webhook_urls
 
 urlpatterns = [
     path("settings/", views.agency_settings, name="agency_settings"),
@@ -24,4 +25,5 @@ urlpatterns = [
     *region_urls.urlpatterns,
     *token_urls.urlpatterns,
     *sso_urls.urlpatterns,
+    *webhook_urls.urlpatterns,
 ]

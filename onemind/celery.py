@@ -61,4 +61,13 @@ app.conf.beat_schedule = {
         "task": "agencies.tasks.sweep_orphan_documents",
         "schedule": crontab(hour=3, minute=47),
     },
+    "dispatch-webhooks": {
+        "task": "agencies.tasks.dispatch_webhooks",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    "purge-webhook-deliveries": {
+        "task": "agencies.tasks.purge_webhook_deliveries",
+        "schedule": crontab(hour=3, minute=57),
+    },
 }

@@ -40,3 +40,24 @@ def require_static_build() -> None:
     missing = missing_static_manifest()
     if missing is not None:
         raise ImproperlyConfigured(f"{STATIC_BUILD} ({missing} does not exist.)")
+
+
+@register("onemind", deploy=True)
+def webhooks_relaxed_check(app_configs, **kwargs) -> list:
+    """Webhooks to private addresses or over http are for a receiver on a test machine."""
+    from django.core.checks import Warning as CheckWarning
+
+    relaxed = [
+        name
+        for name in ("WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", "WEBHOOKS_ALLOW_HTTP")
+        if getattr(settings, name, False)
+    ]
+    if not relaxed:
+        return []
+    return [
+        CheckWarning(
+            f"{' and '.join(relaxed)} let webhooks reach this network's own services.",
+            hint="Leave them unset in production (agencies/webhooks/network.py).",
+            id="onemind.W101",
+        )
+    ]

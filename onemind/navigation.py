@@ -60,6 +60,7 @@ AGENCY_MENU = [
             Entry(_("Agency details"), "agency_settings", Capability.MANAGE),
             Entry(_("API tokens"), "api_token_list", Capability.MANAGE),
             Entry(_("Single sign-on"), "sso_settings", Capability.MANAGE),
+            Entry(_("Webhooks"), "webhook_list", Capability.MANAGE),
             Entry(_("Audit trail"), "agency_audit", Capability.MANAGE),
         ],
     ),

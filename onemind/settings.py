@@ -465,3 +465,10 @@ SOCIALACCOUNT_REQUESTS_TIMEOUT = envint("SSO_REQUESTS_TIMEOUT", 5)
 # Discovery, keys and tokens are fetched over HTTPS only; plain HTTP to a loopback address
 # is allowed when this is set (the tests' provider runs on 127.0.0.1).
 SSO_ALLOW_HTTP_LOOPBACK = envbool("SSO_ALLOW_HTTP_LOOPBACK", False)
+# Webhooks go only to https URLs on public addresses (agencies.webhooks.network). These
+# relax that for a receiver on this machine, in tests and development; never in production.
+WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = envbool("WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", False)
+WEBHOOKS_ALLOW_HTTP = envbool("WEBHOOKS_ALLOW_HTTP", False)
+# The certificate authorities a webhook receiver's certificate is checked against: the
+# system's when unset; a file of PEM certificates otherwise (a private CA, or tests).
+WEBHOOKS_CA_BUNDLE = env("WEBHOOKS_CA_BUNDLE")

@@ -27,6 +27,7 @@ from agencies.models import (
 )
 from agencies.outbox.services import Letter, outbox_add
 from agencies.staff import REVIEWER_GROUP
+from agencies.webhooks.signing import new_secret
 from onemind.lib.dates import add_months
 from partnerships.models import (
     MentalHealthOrganization,
@@ -456,3 +457,34 @@ def region_member(region, role=RegionRole.COORDINATOR, email=None):
     """A user on the region's team with `role`."""
     user = UserFactory(email=email) if email else UserFactory()
     return RegionMembershipFactory(region=region, user=user, role=role).user
+
+
+# Webhooks (agencies.webhooks): made as rows, without resolving their host.
+
+
+class WebhookEndpointFactory(TenantFactory):
+    class Meta:
+        model = "agencies.WebhookEndpoint"
+
+    agency = factory.SubFactory(AgencyFactory)
+    url = factory.Sequence(lambda n: f"https://hooks{n}.example/onemind")
+    description = "RMS dashboard"
+    events = factory.LazyFunction(lambda: ["pledge.state_changed", "certificate.issued"])
+    secret = factory.LazyFunction(new_secret)
+    created_by = factory.SubFactory(UserFactory)
+
+
+class WebhookDeliveryFactory(TenantFactory):
+    class Meta:
+        model = "agencies.WebhookDelivery"
+
+    endpoint = factory.SubFactory(WebhookEndpointFactory)
+    agency = factory.SelfAttribute("endpoint.agency")
+    event_type = "pledge.state_changed"
+    payload = factory.LazyFunction(
+        lambda: {
+            "type": "pledge.state_changed",
+            "timestamp": "2026-12-01T12:00:00+00:00",
+            "data": {},
+        }
+    )

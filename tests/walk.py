@@ -44,6 +44,7 @@ from tests.factories import (
     RegionMembershipFactory,
     TrainingRecordFactory,
     UserFactory,
+    WebhookDeliveryFactory,
     certificate_of,
     shared_agreement,
     staff_digests,
@@ -187,8 +188,21 @@ def a_full_agency():
         issuer="https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000/v2.0",
         domains=["millbrook.example", "millbrook-police-department.example"],
     )  # fmt: skip
+    # A webhook endpoint whose receiver was down for a day: its delivery failed.
+    failed_delivery = WebhookDeliveryFactory(
+        agency=agency,
+        endpoint__agency=agency,
+        endpoint__url=f"https://{LONG_PLACE.lower()}.millbrook-police-department.example/hooks",
+        endpoint__description=f"{LONG_PLACE} records dashboard",
+        status="failed",
+        attempts=8,
+        last_status_code=503,
+        last_error="HTTP 503",
+    )
     return coordinator, {
         "member_id": colleague.public_id,
+        "endpoint_id": failed_delivery.endpoint.public_id,
+        "delivery_id": failed_delivery.public_id,
         "token_id": api_token.public_id,
         "invitation_id": invitation.public_id,
         "person_id": person.public_id,

@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("agencies", "0011_auditevent_api_token"),
+        ("agencies", "0012_webhooks"),
     ]
 
     operations = [

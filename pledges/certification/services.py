@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from agencies.audit import changes_between, record_event, snapshot
 from agencies.hooks import announce_evidence_changed
 from agencies.models import Agency, Document, Membership, User
+from agencies.webhooks.services import emit, event_id_for
 from onemind.enqueue import enqueue_on_commit
 from pledges.emails import notices
 from pledges.engine import lifecycle
@@ -159,6 +160,18 @@ def _issue(submission, review, actor, agency: Agency, replaces=None) -> Certific
             **unchanged,
         },
     )
+    emit(
+        agency,
+        "certificate.issued",
+        {
+            "certificate_id": str(certificate.public_id),
+            "number": certificate.number,
+            "issued_on": certificate.issued_on.isoformat(),
+            "pledge_id": str(submission.pledge.public_id),
+            "replaces": replaces.number if replaces else None,
+        },
+        event_id=event_id_for("certificate.issued", certificate.public_id),
+    )
     # With the broker down the certificate stands without its PDF until the sweep renders it.
     enqueue_on_commit(render_certificate_pdf, certificate.pk)
     notices.certificate_issued(certificate)
@@ -182,6 +195,16 @@ def certificate_revoke(*, actor: User, certificate: Certificate, reason: str) ->
             agency=locked.agency,
             obj=locked,
             values={"number": locked.number, "reason": reason},
+        )
+        emit(
+            locked.agency_id,
+            "certificate.revoked",
+            {
+                "certificate_id": str(locked.public_id),
+                "number": locked.number,
+                "revoked_at": locked.revoked_at.isoformat(),
+            },
+            event_id=event_id_for("certificate.revoked", locked.public_id),
         )
     return locked
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from agencies.audit import record_event
 from agencies.models import User
+from agencies.webhooks.services import emit
 from pledges.models import Pledge, PledgeStatus
 
 S = PledgeStatus
@@ -55,6 +56,16 @@ def move(pledge: Pledge, to: str, *, actor: User | None, **facts: Any) -> Pledge
         obj=locked,
         changes={"status": [before, to]},
         values=facts or None,
+    )
+    emit(
+        locked.agency_id,
+        "pledge.state_changed",
+        {
+            "pledge_id": str(locked.public_id),
+            "previous_state": before,
+            "state": to,
+            "changed_at": locked.status_changed_at.isoformat(),
+        },
     )
     pledge.status, pledge.status_changed_at = locked.status, locked.status_changed_at
     return pledge

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Case, Max, Min, Q, Value, When
 from django.utils import timezone
 
@@ -16,6 +16,7 @@ from agencies.models import Agency
 from onemind.lib.bulk import upsert_rows
 from onemind.lib.findings import Finding
 from partnerships.queries import agencies_with_partnership_in_force, partnership_finding
+from pledges.engine import requirement_events
 from pledges.engine.evaluation import (
     GROUPS,
     KINDS,
@@ -177,13 +178,16 @@ def recompute(agency_ids: list[int], on: date | None = None) -> int:
         _snapshot_row(agency_id, result, baselines.get(agency_id), on, now)
         for agency_id, result in results.items()
     ]
-    upsert_rows(
-        ProgressSnapshot,
-        rows,
-        unique_fields=["agency", "day"],
-        update_fields=[f.name for f in SNAPSHOT_FIELDS],
-        newer_by="computed_at",  # `now` was taken before reading: a slower run loses
-    )
+    with transaction.atomic():
+        previous = requirement_events.previous_results(list(results), on)
+        upsert_rows(
+            ProgressSnapshot,
+            rows,
+            unique_fields=["agency", "day"],
+            update_fields=[f.name for f in SNAPSHOT_FIELDS],
+            newer_by="computed_at",  # `now` was taken before reading: a slower run loses
+        )
+        requirement_events.emit_changes(previous, rows)
     return len(rows)
 
 

@@ -36,6 +36,8 @@ from tests.factories import (
     RegionMembershipFactory,
     TrainingRecordFactory,
     UserFactory,
+    WebhookDeliveryFactory,
+    WebhookEndpointFactory,
     certificate_of,
 )
 from tests.walk import assert_not_found, route_parameters, scoped_routes
@@ -59,6 +61,10 @@ OBJECT_MAKERS = {
         )[0].public_id
     ),
     "attendee_id": lambda agency: ClassAttendeeFactory(agency=agency).public_id,
+    "endpoint_id": lambda agency: WebhookEndpointFactory(agency=agency).public_id,
+    "delivery_id": lambda agency: (
+        WebhookDeliveryFactory(endpoint__agency=agency, status="failed").public_id
+    ),
     "region_id": lambda agency: MemberAgencyFactory(agency=agency).region.public_id,
     "class_id": lambda agency: RegionalClassFactory(host_agency=agency).public_id,
     "version_id": lambda agency: (

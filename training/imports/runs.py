@@ -30,6 +30,7 @@ from django.utils.translation import ngettext
 
 from agencies.audit import record_event
 from agencies.hooks import announce_evidence_changed
+from agencies.webhooks.services import emit, event_id_for
 from onemind.lib.tables import Table, TableError, read_table
 from training.imports.planning import ImportPlan, plan_import
 from training.imports.rows import synonyms_for
@@ -210,6 +211,7 @@ def _run(batch: ImportBatch, token: str) -> None:
             obj=batch,
             values={"kind": batch.kind, "filename": batch.filename, **counts},
         )
+        _finished(batch, "done", counts=counts)
         if counts["create"] or counts["update"]:
             announce_evidence_changed(agency)
     if counts["create"] + counts["update"] >= REFRESH_STATISTICS_AFTER:
@@ -237,6 +239,24 @@ def _fail(batch: ImportBatch, token: str, error: Exception) -> None:
                 obj=batch,
                 values={"reason": message},
             )
+            _finished(batch, "failed", error=message)
+
+
+def _finished(batch: ImportBatch, state: str, *, counts=None, error: str = "") -> None:
+    """The import's webhook event, in the transaction that ends it (once per import)."""
+    emit(
+        batch.agency_id,
+        "import.finished",
+        {
+            "import_id": str(batch.public_id),
+            "kind": batch.kind,
+            "filename": batch.filename,
+            "state": state,
+            "counts": counts or {},
+            "error": str(error),
+        },
+        event_id=event_id_for("import.finished", batch.public_id),
+    )
 
 
 # A large import changes the tables' shape at once; the planner must not wait for autovacuum
@@ -289,6 +309,8 @@ def imports_to_requeue() -> list[int]:
                     obj=batch,
                     values={"attempts": batch.attempts},
                 )
+                if out_of_attempts:
+                    _finished(batch, "failed", error=interrupted_message(batch.attempts))
         if changed and not out_of_attempts:
             requeue.append(batch.pk)
     # Imports confirmed before their time of queueing was recorded have none.

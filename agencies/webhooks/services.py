@@ -1,0 +1,257 @@
+"""Writes for webhooks, each with its audit event; and `emit`, which the apps call in the
+transaction of a change."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from agencies.audit import record_event
+from agencies.models import Agency, User
+from agencies.webhooks import network, signing
+from agencies.webhooks.models import (
+    PING,
+    DeliveryStatus,
+    EventType,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
+
+# How long the secret before a rotation still signs requests, beside the new one.
+ROTATION_OVERLAP = timedelta(hours=24)
+# Enough for a records system, a dashboard and a test receiver; more is a mistake.
+MAX_ENDPOINTS = 10
+# The namespace of the ids of events that happen once per object (a certificate's issue):
+# the same event written twice has the same id, and is delivered once.
+EVENT_NAMESPACE = uuid.UUID("5b0c6b7e-2f4a-4f3e-9d3b-1c8e4a7d2e10")
+
+
+def event_id_for(*parts: object) -> uuid.UUID:
+    return uuid.uuid5(EVENT_NAMESPACE, ":".join(map(str, parts)))
+
+
+def _check(url: str, events: list[str]) -> list[str]:
+    errors = {}
+    try:
+        network.destination(url)
+    except network.UnsafeDestination as refusal:
+        errors["url"] = str(refusal)
+    events = sorted(set(events))
+    if not events or not set(events) <= set(EventType.values):
+        errors["events"] = _("Choose the events to send.")
+    if errors:
+        raise ValidationError(errors)
+    return events
+
+
+def endpoint_create(
+    *, agency: Agency, actor: User, url: str, description: str, events: list[str]
+) -> WebhookEndpoint:
+    events = _check(url, events)
+    with transaction.atomic():
+        if WebhookEndpoint.all_agencies.filter(agency=agency).count() >= MAX_ENDPOINTS:
+            raise ValidationError(
+                _("An agency has at most %(count)d webhook endpoints.") % {"count": MAX_ENDPOINTS}
+            )
+        endpoint = WebhookEndpoint.all_agencies.create(
+            agency=agency,
+            url=url,
+            description=description.strip(),
+            events=events,
+            secret=signing.new_secret(),
+            created_by=actor,
+        )
+        record_event(
+            action="webhook.created",
+            actor=actor,
+            agency=agency,
+            obj=endpoint,
+            values={"url": url, "description": endpoint.description, "events": events},
+        )
+    return endpoint
+
+
+def _own(agency: Agency, endpoint: WebhookEndpoint) -> None:
+    if endpoint.agency_id != agency.pk:
+        raise ValidationError(_("This webhook endpoint belongs to another agency."))
+
+
+def endpoint_update(
+    *,
+    agency: Agency,
+    actor: User,
+    endpoint: WebhookEndpoint,
+    url: str,
+    description: str,
+    events: list[str],
+) -> WebhookEndpoint:
+    _own(agency, endpoint)
+    events = _check(url, events)
+    with transaction.atomic():
+        locked = WebhookEndpoint.all_agencies.select_for_update().get(pk=endpoint.pk)
+        before = {"url": locked.url, "description": locked.description, "events": locked.events}
+        after = {"url": url, "description": description.strip(), "events": events}
+        changes = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
+        if changes:
+            locked.url, locked.description, locked.events = url, after["description"], events
+            locked.save(update_fields=["url", "description", "events"])
+            record_event(
+                action="webhook.changed", actor=actor, agency=agency, obj=locked, changes=changes
+            )
+    return locked
+
+
+def endpoint_delete(*, agency: Agency, actor: User, endpoint: WebhookEndpoint) -> None:
+    """The endpoint and its delivery log go; nothing more is sent to it."""
+    _own(agency, endpoint)
+    with transaction.atomic():
+        record_event(
+            action="webhook.deleted",
+            actor=actor,
+            agency=agency,
+            obj=endpoint,
+            values={"url": endpoint.url},
+        )
+        WebhookEndpoint.all_agencies.filter(pk=endpoint.pk).delete()
+
+
+def secret_rotate(*, agency: Agency, actor: User, endpoint: WebhookEndpoint) -> WebhookEndpoint:
+    """A new secret; the previous one signs too for a day, time to change the receiver."""
+    _own(agency, endpoint)
+    with transaction.atomic():
+        locked = WebhookEndpoint.all_agencies.select_for_update().get(pk=endpoint.pk)
+        locked.previous_secret, locked.secret = locked.secret, signing.new_secret()
+        locked.previous_secret_until = timezone.now() + ROTATION_OVERLAP
+        locked.save(update_fields=["secret", "previous_secret", "previous_secret_until"])
+        record_event(
+            action="webhook.secret_rotated",
+            actor=actor,
+            agency=agency,
+            obj=locked,
+            values={"previous_valid_until": locked.previous_secret_until},
+        )
+    return locked
+
+
+def _payload(event_type: str, data: dict, at) -> dict:
+    return {"type": event_type, "timestamp": at.isoformat(), "data": data}
+
+
+def emit(agency: Agency | int, event_type: str, data: dict, *, event_id=None) -> int:
+    """Write the event for each of the agency's endpoints that wants it, in the caller's
+    transaction; returns how many deliveries are new. An event written again with the same
+    `event_id` adds nothing. The dispatcher is asked to run once the transaction commits."""
+    if event_type not in EventType.values:
+        raise ValueError(f"Unknown webhook event {event_type!r}")
+    agency_id = agency if isinstance(agency, int) else agency.pk
+    rows = list(
+        WebhookEndpoint.all_agencies.filter(agency_id=agency_id).values_list(
+            "pk", "events", "agency__public_id"
+        )
+    )
+    endpoints = [endpoint_id for endpoint_id, events, _ in rows if event_type in events]
+    if not endpoints:
+        return 0
+    # Each event names its agency by its public id: a receiver may serve several agencies.
+    data = {"agency_id": str(rows[0][2]), **data}
+    return _write(agency_id, endpoints, event_type, data, event_id or uuid.uuid4())
+
+
+def _write(agency_id: int, endpoints: list[int], event_type: str, data: dict, event_id) -> int:
+    now = timezone.now()
+    payload = _payload(event_type, data, now)
+    existing = set(
+        WebhookDelivery.all_agencies.filter(
+            agency_id=agency_id, endpoint_id__in=endpoints, event_id=event_id
+        ).values_list("endpoint_id", flat=True)
+    )
+    rows = [
+        WebhookDelivery(
+            agency_id=agency_id,
+            endpoint_id=endpoint_id,
+            event_id=event_id,
+            event_type=event_type,
+            payload=payload,
+            created_at=now,
+            next_attempt_at=now,
+        )
+        for endpoint_id in endpoints
+        if endpoint_id not in existing
+    ]
+    # A concurrent writer of the same event loses quietly: its row is the same delivery.
+    WebhookDelivery.all_agencies.bulk_create(rows, ignore_conflicts=True)
+    if rows:
+        transaction.on_commit(dispatch_soon)
+    return len(rows)
+
+
+def send_test_event(*, agency: Agency, actor: User, endpoint: WebhookEndpoint) -> WebhookDelivery:
+    """A `ping` to one endpoint, to check the receiver and its signature check."""
+    _own(agency, endpoint)
+    with transaction.atomic():
+        event_id = uuid.uuid4()
+        _write(
+            agency.pk,
+            [endpoint.pk],
+            PING,
+            {"endpoint_id": str(endpoint.public_id), "agency_id": str(agency.public_id)},
+            event_id,
+        )
+        delivery = WebhookDelivery.all_agencies.get(endpoint=endpoint, event_id=event_id)
+        record_event(
+            action="webhook.test_sent",
+            actor=actor,
+            agency=agency,
+            obj=endpoint,
+            values={"event_id": str(event_id)},
+        )
+    return delivery
+
+
+def delivery_retry(*, agency: Agency, actor: User, delivery: WebhookDelivery) -> WebhookDelivery:
+    """Send a failed delivery again: a fresh set of attempts (audited)."""
+    if delivery.agency_id != agency.pk:
+        raise ValidationError(_("This delivery belongs to another agency."))
+    with transaction.atomic():
+        locked = WebhookDelivery.all_agencies.select_for_update().get(pk=delivery.pk)
+        if locked.status != DeliveryStatus.FAILED:
+            raise ValidationError(_("Only a failed delivery can be sent again."))
+        locked.status, locked.attempts, locked.claim_token = DeliveryStatus.PENDING, 0, ""
+        locked.next_attempt_at = timezone.now()
+        locked.save(update_fields=["status", "attempts", "claim_token", "next_attempt_at"])
+        record_event(
+            action="webhook.delivery_retried",
+            actor=actor,
+            agency=agency,
+            obj=locked.endpoint,
+            values={"event_type": locked.event_type, "event_id": str(locked.event_id)},
+        )
+        transaction.on_commit(dispatch_soon)
+    return locked
+
+
+def dispatch_soon() -> None:
+    """Ask for a dispatcher run in a second; if the broker is down, the periodic one sends."""
+    from agencies.tasks import dispatch_webhooks
+    from onemind.enqueue import enqueue
+
+    enqueue(dispatch_webhooks, countdown=1)
+
+
+def agencies_listening(event_type: str, agency_ids: list[int]) -> set[int]:
+    """Which of these agencies have an endpoint for the event: one query. Endpoints are
+    few, so past a batch of ids reading them all is cheaper than sending the ids."""
+    endpoints = WebhookEndpoint.all_agencies.all()
+    if len(agency_ids) <= 2000:
+        endpoints = endpoints.filter(agency_id__in=agency_ids)
+    wanted = set(agency_ids)
+    return {
+        agency_id
+        for agency_id, events in endpoints.values_list("agency_id", "events")
+        if event_type in events and agency_id in wanted
+    }
