@@ -73,13 +73,39 @@ def record_event(
     stored as {field: [None, value]} so every entry in the trail reads the same way.
     An API token as the actor is named in the trail by its label.
     """
+    event = new_event(
+        action=action,
+        actor=actor,
+        agency=agency,
+        region=region,
+        obj=obj,
+        changes=changes,
+        values=values,
+        actor_email=actor_email,
+    )
+    event.save(force_insert=True)
+    return event
+
+
+def new_event(
+    *,
+    action: str,
+    actor: User | ApiToken | None = None,
+    agency: Agency | None = None,
+    region: Region | None = None,
+    obj: models.Model | None = None,
+    changes: dict[str, list[Any]] | None = None,
+    values: dict[str, Any] | None = None,
+    actor_email: str = "",
+) -> AuditEvent:
+    """The event `record_event` appends, not yet saved: for `record_events`."""
     api_token = actor if isinstance(actor, ApiToken) else None
     if api_token is not None:
         actor, actor_email = None, api_token.audit_label
     entries = {name: [_plain(old), _plain(new)] for name, (old, new) in (changes or {}).items()}
     entries.update({name: [None, _plain(value)] for name, value in (values or {}).items()})
     actor = actor if actor is not None and actor.is_authenticated else None
-    return AuditEvent.objects.create(
+    return AuditEvent(
         action=action,
         actor=actor,
         actor_email=actor.email if actor else actor_email,
@@ -92,3 +118,9 @@ def record_event(
         changes=entries,
         ip=request_ip.get(),
     )
+
+
+def record_events(events: list[AuditEvent]) -> None:
+    """Append many events made by `new_event` at once (a bulk write's, one per object
+    changed), in a few inserts; call inside the transaction of the change."""
+    AuditEvent.objects.bulk_create(events, batch_size=1000)

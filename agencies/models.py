@@ -549,4 +549,4 @@ from agencies.regions.models import (  # noqa: E402, F401
 )
 
 # Agency API tokens (agencies.tokens).
-from agencies.tokens.models import ApiToken, TokenScope  # noqa: E402, F401
+from agencies.tokens.models import ApiToken, IdempotencyKey, TokenScope  # noqa: E402, F401

@@ -9,7 +9,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 
 from onemind.lib.cursors import BadCursor
-from onemind.lib.problems import problem
+from onemind.lib.problems import problem, with_items
 from training import api as training_api
 
 api = NinjaAPI(
@@ -25,6 +25,7 @@ api = NinjaAPI(
     docs_url=None,
 )
 api.add_router("/v1/people", training_api.people)
+api.add_router("/v1/training-records", training_api.training_records)
 
 
 @api.exception_handler(AuthenticationError)
@@ -41,7 +42,7 @@ def _forbidden(request, error):
 
 @api.exception_handler(ValidationError)
 def _invalid(request, error):
-    return problem(422, "The request is not valid.", errors=error.errors)
+    return problem(422, "The request is not valid.", errors=with_items(error.errors, request.body))
 
 
 @api.exception_handler(BadCursor)

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agencies.tokens.services import token_create, token_revoke
-from tests.factories import PersonFactory, UserFactory
+from tests.factories import PersonFactory, TrainingRecordFactory, UserFactory
 
 PEOPLE = "/api/v1/people"
 
@@ -132,6 +132,9 @@ def api_routes_with_ids(client):
 
 # How to make agency B's object for each id an API route can carry.
 API_OBJECT_MAKERS = {"person_id": lambda agency: PersonFactory(agency=agency).public_id}
+API_OBJECT_MAKERS["record_id"] = lambda agency: (
+    TrainingRecordFactory(person__agency=agency).public_id
+)
 
 
 @pytest.mark.parametrize("scopes", [["read"], ["read", "write_people", "write_training"]])
