@@ -142,32 +142,37 @@ def _person_change(agency, person, fields, today, now):
         person_check(agency, person)
         values = snapshot(person, [*PERSON_FIELDS, "status"])
         return "created", person, {"action": "person.created", "values": values}
+    if all(getattr(person, name) == value for name, value in fields.items()):
+        return "unchanged", person, None  # a nightly sync's usual item, nothing to check
     before = snapshot(person, PERSON_API_FIELDS)
     for name, value in fields.items():
         setattr(person, name, value)
     new_status = "status" in fields and fields["status"] != before["status"]
     if new_status and "status_changed_on" not in fields:
         person.status_changed_on = today
-    _clean(person, exclude=["agency"])
+    _clean(person, exclude=_NOT_PERSON_API)
     changes = changes_between(before, snapshot(person, PERSON_API_FIELDS))
     if not changes:
         return "unchanged", person, None
-    person_check(
-        agency, person, dates=[n for n in ("hire_date", "status_changed_on") if n in changes]
-    )
+    _check_dates(agency, person, [n for n in ("hire_date", "status_changed_on") if n in changes])
     person.updated_at = now
     return "updated", person, {"action": "person.updated", "changes": changes}
 
 
-def person_check(agency: Agency, person: Person, *, dates: list[str] | None = None) -> None:
-    """A person's field rules and dates, without asking the database; `dates` limits the
-    date checks to those fields (a date kept from an older rule is left as it is)."""
-    _clean(person, exclude=["agency"])
-    days = {"hire_date": (person.hire_date, PAST_DAYS)}
-    days["status_changed_on"] = (person.status_changed_on, PAST_DAYS)
-    if dates is not None:
-        days = {name: value for name, value in days.items() if name in dates}
-    check_days(agency.today(), **days)
+_NOT_PERSON_API = [f.name for f in Person._meta.concrete_fields if f.name not in PERSON_API_FIELDS]
+
+
+def person_check(agency: Agency, person: Person) -> None:
+    """A new person's field rules and dates, without asking the database."""
+    _clean(person, exclude=_NOT_PERSON_API)
+    _check_dates(agency, person, ["hire_date", "status_changed_on"])
+
+
+def _check_dates(agency: Agency, person: Person, names: list[str]) -> None:
+    """Days that have come (a date kept from an older rule is left as it is: only the
+    changed ones are checked)."""
+    if names:
+        check_days(agency.today(), **{name: (getattr(person, name), PAST_DAYS) for name in names})
 
 
 # Training records
@@ -314,7 +319,7 @@ def _record_change(agency, item, people, courses, by_external, by_key, now):
         )
         if record.hours is None:
             record.hours = course.hours
-        _clean(record, exclude=_RECORD_KEYS)
+        _clean(record, exclude=_NOT_RECORD_API)
         values = {
             "person": str(person),
             "course": course.name,
@@ -323,10 +328,12 @@ def _record_change(agency, item, people, courses, by_external, by_key, now):
             "external_id": record.external_id,
         }
         return "created", record, {"action": "record.created", "values": values}
+    if all(getattr(record, name) == value for name, value in fields.items()):
+        return "unchanged", record, None
     before = _record_snapshot(record)
     for name, value in fields.items():
         setattr(record, name, value)
-    _clean(record, exclude=_RECORD_KEYS)
+    _clean(record, exclude=_NOT_RECORD_API)
     changes = changes_between(before, _record_snapshot(record))
     if not changes:
         return "unchanged", record, None
@@ -336,7 +343,12 @@ def _record_change(agency, item, people, courses, by_external, by_key, now):
     return "updated", record, {"action": "record.updated", "changes": changes}
 
 
-_RECORD_KEYS = ["agency", "person", "course", "evidence", "entered_by", "import_batch"]
+# Checked set-wise (people, courses, the day) or set by the write: not cleaned one by one.
+_NOT_RECORD_API = [
+    f.name
+    for f in TrainingRecord._meta.concrete_fields
+    if f.name not in ("hours", "credential_number", "external_id")
+]
 
 
 def _record_snapshot(record: TrainingRecord) -> dict[str, Any]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -51,7 +52,7 @@ class ApiToken(TenantModel):
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
 
-    @property
+    @cached_property  # named once by each of a bulk write's many events
     def audit_label(self) -> str:
         return gettext("API token “%(name)s” (%(prefix)s…)") % {
             "name": self.name,
