@@ -26,6 +26,7 @@ api = NinjaAPI(
 )
 api.add_router("/v1/people", training_api.people)
 api.add_router("/v1/training-records", training_api.training_records)
+api.add_router("/v1/courses", training_api.courses)
 
 
 @api.exception_handler(AuthenticationError)

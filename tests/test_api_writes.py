@@ -502,3 +502,30 @@ def test_the_same_key_sent_twice_at_once_writes_once(agency_a):
     assert second.json() == first.json() and second["Idempotent-Replayed"] == "true"
     assert Person.all_agencies.count() == 3
     assert AuditEvent.objects.filter(action="person.created").count() == 3
+
+
+def test_the_courses_a_record_may_name(client, agency_a, agency_b, django_assert_num_queries):
+    from training.models import Course
+
+    own = Course.objects.create(
+        name="County CIT", kind=CourseKind.CIT_EQUIVALENT, hours=40, agency=agency_a,
+        status=CourseStatus.PROPOSED,
+    )  # fmt: skip
+    Course.objects.create(
+        name="Refused CIT", kind=CourseKind.CIT_EQUIVALENT, hours=40, agency=agency_a,
+        status=CourseStatus.REJECTED,
+    )  # fmt: skip
+    Course.objects.create(
+        name="Their CIT", kind=CourseKind.CIT_EQUIVALENT, hours=40, agency=agency_b
+    )
+    _, text = token_of(agency_a)
+    client.get("/api/v1/courses", HTTP_AUTHORIZATION=f"Bearer {text}")  # its last use noted
+    with django_assert_num_queries(2):  # the token, the courses
+        body = client.get("/api/v1/courses", HTTP_AUTHORIZATION=f"Bearer {text}").json()
+    names = {c["name"]: c for c in body}
+    assert names["County CIT"] == names["County CIT"] | {
+        "id": str(own.public_id),
+        "agency_own": True,
+    }
+    assert course(CourseKind.CIT).name in names
+    assert not {"Refused CIT", "Their CIT"} & set(names)

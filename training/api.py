@@ -22,6 +22,7 @@ from agencies.tokens.idempotency import MAX_KEY_LENGTH, KeyReused, answer_once
 from onemind.lib.cursors import page_after
 from onemind.lib.problems import ProblemOut, problem
 from training.models import Category, Person, Status, TrainingRecord
+from training.queries import recordable_courses
 from training.services import person_change_status, person_create, person_update
 from training.upserts import MAX_ITEMS, Refused, people_upsert, records_upsert
 
@@ -29,8 +30,8 @@ people = Router(tags=["people"])
 
 # What every operation may answer besides its success, as problem details.
 ERRORS = {401: ProblemOut, 403: ProblemOut, 404: ProblemOut, 422: ProblemOut}
-# A list's cursor that the API did not give.
-LIST_ERRORS = {400: ProblemOut, **ERRORS}
+# A list's cursor that the API did not give; a body that is not JSON.
+BAD_REQUEST_ERRORS = {400: ProblemOut, **ERRORS}
 
 
 class PersonOut(Schema):
@@ -58,7 +59,10 @@ class PeoplePage(Schema):
 
 
 @people.get(
-    "", response={200: PeoplePage, **LIST_ERRORS}, auth=READ, summary="List the agency's people"
+    "",
+    response={200: PeoplePage, **BAD_REQUEST_ERRORS},
+    auth=READ,
+    summary="List the agency's people",
 )
 def person_list(
     request,
@@ -199,7 +203,7 @@ def _person_out(person: Person) -> dict:
 
 @people.post(
     "",
-    response={201: PersonOut, **ERRORS},
+    response={201: PersonOut, **BAD_REQUEST_ERRORS},
     auth=WRITE_PEOPLE,
     summary="Add one person",
 )
@@ -216,7 +220,7 @@ def person_create_api(request, payload: PersonIn, idempotency_key: str | None = 
 
 @people.patch(
     "/{uuid:person_id}",
-    response={200: PersonOut, **ERRORS},
+    response={200: PersonOut, **BAD_REQUEST_ERRORS},
     auth=WRITE_PEOPLE,
     summary="Change one person",
 )
@@ -247,7 +251,7 @@ def person_update_api(request, person_id: UUID, payload: PersonPatch):
 
 @people.post(
     "/bulk",
-    response={200: BulkOut, **ERRORS},
+    response={200: BulkOut, **BAD_REQUEST_ERRORS},
     auth=WRITE_PEOPLE,
     summary="Add and update many people",
 )
@@ -329,7 +333,10 @@ def _records():
 
 
 @training_records.get(
-    "", response={200: RecordsPage, **LIST_ERRORS}, auth=READ, summary="List training records"
+    "",
+    response={200: RecordsPage, **BAD_REQUEST_ERRORS},
+    auth=READ,
+    summary="List training records",
 )
 def record_list(
     request,
@@ -358,7 +365,7 @@ def record_detail(request, record_id: UUID):
 
 @training_records.post(
     "/bulk",
-    response={200: RecordsBulkOut, **ERRORS},
+    response={200: RecordsBulkOut, **BAD_REQUEST_ERRORS},
     auth=WRITE_TRAINING,
     summary="Add and update many training records",
 )
@@ -378,3 +385,31 @@ def records_bulk(request, payload: RecordsBulkIn, idempotency_key: str | None = 
 
     payload_json = payload.model_dump(mode="json")
     return _write(request, "POST training-records/bulk", idempotency_key, payload_json, write)
+
+
+# The courses a record may name
+
+courses = Router(tags=["courses"])
+
+
+class CourseOut(Schema):
+    id: UUID = Field(alias="public_id")
+    name: str
+    kind: str
+    hours: float
+    validity_months: int | None = Field(description="How long a completion counts; null: always.")
+    status: str = Field(description="The agency's own courses count once approved.")
+    agency_own: bool = Field(description="The agency's own course, not the program catalogue's.")
+
+    @staticmethod
+    def resolve_agency_own(course) -> bool:
+        return course.agency_id is not None
+
+
+@courses.get(
+    "", response={200: list[CourseOut], **ERRORS}, auth=READ, summary="List recordable courses"
+)
+def course_list(request):
+    """The courses a training record may name by `course_id`: the program catalogue and the
+    agency's own courses that were not rejected."""
+    return recordable_courses(request.agency)
