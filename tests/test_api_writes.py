@@ -4,7 +4,7 @@ once per Idempotency-Key, in a constant number of queries, each change in the ag
 under the token that made it."""
 
 import json
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
@@ -26,7 +26,7 @@ TODAY = date(2026, 6, 15)
 
 @pytest.fixture(autouse=True)
 def on_a_fixed_day():
-    with time_machine.travel(timezone.datetime(2026, 6, 15, 12, tzinfo=timezone.UTC), tick=False):
+    with time_machine.travel(datetime(2026, 6, 15, 12, tzinfo=UTC), tick=False):
         yield
 
 
@@ -384,6 +384,28 @@ def test_bulk_records_all_or_nothing(client, agency_a, agency_b, cit):
     found = {(e["index"], e["field"]) for e in body["errors"]}
     assert found == {(1, "employee_id"), (2, "course_id"), (3, "completed_on"), (4, "completed_on")}
     assert not TrainingRecord.all_agencies.exists()
+
+
+def test_external_ids_are_the_agencys_own_and_never_collide(client, agency_a, agency_b, cit):
+    theirs = TrainingRecordFactory(person=PersonFactory(agency=agency_b), external_id="X-1")
+    people = [PersonFactory(agency=agency_a, employee_id=f"R{n}") for n in range(2)]
+    _, text = writer(agency_a, "write_training")
+    response = post(
+        client, RECORDS_BULK, text, {"items": record_items(people[:1], cit, external_id="X-1")}
+    )
+    assert response.json()["created"] == 1
+    theirs.refresh_from_db()
+    assert (theirs.agency, theirs.person.agency) == (agency_b, agency_b)
+    # The caller's id moved onto a day the person already holds under another id.
+    other_day = record_items(people[:1], cit, external_id="X-2", completed_on="2026-04-01")
+    assert post(client, RECORDS_BULK, text, {"items": other_day}).status_code == 200
+    moved = record_items(people[:1], cit, external_id="X-1", completed_on="2026-04-01")
+    body = assert_problem(post(client, RECORDS_BULK, text, {"items": moved}), 422)
+    assert [(e["index"], e["field"]) for e in body["errors"]] == [(0, "completed_on")]
+    # The same day under another id of the caller's is refused, not merged.
+    again = record_items(people[:1], cit, external_id="X-3")
+    body = assert_problem(post(client, RECORDS_BULK, text, {"items": again}), 422)
+    assert "X-1" in body["errors"][0]["message"]
 
 
 def test_an_agencys_approved_or_proposed_course_is_recordable(client, agency_a):
