@@ -107,6 +107,11 @@ def test_one_person_refused_with_what_is_wrong(client, agency_a):
         "employee_id": "A-2", "last_name": "Later", "category": "sworn", "hire_date": "2027-01-01",
     }), 422)  # fmt: skip
     assert body["errors"][0]["field"] == "hire_date"
+    body = assert_problem(post(client, PEOPLE, text, {
+        "employee_id": "A-2", "last_name": "Later", "category": "sworn", "status": "leave",
+        "status_changed_on": "2026-07-01",
+    }), 422)  # fmt: skip
+    assert body["errors"][0]["field"] == "status_changed_on"
     body = assert_problem(post(client, PEOPLE, text, {"employee_id": "A-3"}), 422)
     assert {tuple(e["loc"][-1:]) for e in body["errors"]} == {("last_name",), ("category",)}
     assert Person.all_agencies.filter(agency=agency_a).count() == 1
@@ -236,6 +241,8 @@ def test_the_same_key_and_body_answer_once(client, agency_a):
     assert Person.all_agencies.get(employee_id="B00000").last_name == "Changed since"
     assert AuditEvent.objects.filter(action="person.created").count() == 3
 
+    cleared = {"items": [dict(item, rank="") for item in body["items"]]}  # not the same request
+    assert_problem(post(client, PEOPLE_BULK, text, cleared, **{"Idempotency-Key": "sync-1"}), 422)
     other = {"items": people_items(1, start=9)}
     body = assert_problem(
         post(client, PEOPLE_BULK, text, other, **{"Idempotency-Key": "sync-1"}), 422

@@ -20,6 +20,7 @@ from ninja import Field, Header, Query, Router, Schema
 from agencies.tokens.auth import READ, WRITE_PEOPLE, WRITE_TRAINING
 from agencies.tokens.idempotency import MAX_KEY_LENGTH, KeyReused, answer_once
 from onemind.lib.cursors import page_after
+from onemind.lib.dates import PAST_DAYS, check_days
 from onemind.lib.problems import ProblemOut, problem
 from training.models import Category, Person, Status, TrainingRecord
 from training.queries import recordable_courses
@@ -197,6 +198,12 @@ def _write(request, operation: str, key: str | None, payload, write) -> HttpResp
     return _json(answer.status, answer.body, replayed=answer.replayed)
 
 
+def _as_sent(payload: Schema) -> dict:
+    """The body as the caller sent it, for its Idempotency-Key: a field left out differs
+    from one sent with its default (left out, an update keeps the value)."""
+    return payload.model_dump(mode="json", exclude_unset=True)
+
+
 def _person_out(person: Person) -> dict:
     return PersonOut.from_orm(person).model_dump(mode="json")
 
@@ -212,10 +219,12 @@ def person_create_api(request, payload: PersonIn, idempotency_key: str | None = 
     fields = payload.model_dump()
 
     def write():
+        since = fields["status_changed_on"]
+        check_days(request.agency.today(), status_changed_on=(since, PAST_DAYS))
         person = person_create(agency=request.agency, actor=request.auth, **fields)
         return 201, _person_out(person)
 
-    return _write(request, "POST people", idempotency_key, payload.model_dump(mode="json"), write)
+    return _write(request, "POST people", idempotency_key, _as_sent(payload), write)
 
 
 @people.patch(
@@ -264,9 +273,7 @@ def people_bulk(request, payload: PeopleBulkIn, idempotency_key: str | None = ID
     def write():
         return 200, people_upsert(agency=request.agency, actor=request.auth, items=items)
 
-    return _write(
-        request, "POST people/bulk", idempotency_key, payload.model_dump(mode="json"), write
-    )
+    return _write(request, "POST people/bulk", idempotency_key, _as_sent(payload), write)
 
 
 # Training records
@@ -383,7 +390,7 @@ def records_bulk(request, payload: RecordsBulkIn, idempotency_key: str | None = 
         body = records_upsert(agency=request.agency, actor=request.auth, items=items)
         return 200, body
 
-    payload_json = payload.model_dump(mode="json")
+    payload_json = _as_sent(payload)
     return _write(request, "POST training-records/bulk", idempotency_key, payload_json, write)
 
 
