@@ -182,6 +182,8 @@ def test_bulk_adds_the_new_and_updates_the_known(client, agency_a, agency_b):
         "last_name": ["Old", "Name1"], "rank": ["Officer", "Sergeant"],
     }  # fmt: skip
     assert events[str(created.public_id)].action == "person.created"
+    assert all(e.actor is None and "RMS sync" in e.actor_email for e in events.values())
+    assert "Name0 (employee ID B00000)" in events[str(created.public_id)].object_repr
 
 
 def test_a_status_change_in_bulk_dates_itself_today_unless_told(client, agency_a):

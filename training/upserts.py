@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from agencies.audit import changes_between, new_event, record_events, snapshot
+from agencies.audit import changes_between, event_row, record_events, snapshot
 from agencies.hooks import announce_evidence_changed
 from agencies.models import Agency, ApiToken, User
 from agencies.tenancy import agency_scope
@@ -119,7 +119,7 @@ def people_upsert(
             })  # fmt: skip
             if audit is not None:
                 written.append(person)
-                events.append(new_event(actor=actor, agency=agency, obj=person, **audit))
+                events.append(event_row(actor=actor, agency=agency, obj=person, **audit))
         if errors.found:
             raise Refused(errors.found)
         upsert_rows(
@@ -235,7 +235,7 @@ def records_upsert(
             })  # fmt: skip
             if audit is not None:
                 written.append(record)
-                events.append(new_event(actor=actor, agency=agency, obj=record, **audit))
+                events.append(event_row(actor=actor, agency=agency, obj=record, **audit))
         if errors.found:
             raise Refused(errors.found)
         try:
