@@ -183,7 +183,7 @@ def test_bulk_adds_the_new_and_updates_the_known(client, agency_a, agency_b):
     }  # fmt: skip
     assert events[str(created.public_id)].action == "person.created"
     assert all(e.actor is None and "RMS sync" in e.actor_email for e in events.values())
-    assert "Name0 (employee ID B00000)" in events[str(created.public_id)].object_repr
+    assert "“Name0” (employee ID B00000)" in events[str(created.public_id)].object_repr
 
 
 def test_a_status_change_in_bulk_dates_itself_today_unless_told(client, agency_a):
