@@ -5,12 +5,13 @@ POST /api/v1/people/bulk and one POST /api/v1/training-records/bulk (through Dja
 client, the whole request: token, JSON parsing and validation, the upsert, the audit events,
 the stored idempotent answer), next to the import path with the same rows as the files a
 coordinator uploads (upload, columns and values checked, run). Then the same people sent
-again, all unchanged, as a nightly sync does. Records a second each way, and their ratio.
+again, all unchanged, as a nightly sync does. Records a second each way (the median of
+--repeats rounds, taken in turn), and their ratio.
 Needs DATABASE_URL pointing at PostgreSQL; it creates and drops its own database
 (<name>_api_bench).
 
     DATABASE_URL=postgres://root@/onemind .venv/bin/python benchmarks/api_bulk_upsert.py
-    ... benchmarks/api_bulk_upsert.py --people 200 --records 200   # a smoke run
+    ... benchmarks/api_bulk_upsert.py --people 200 --records 200 --repeats 1   # a smoke run
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import csv
 import io
 import json
 import random
+import statistics
 import sys
 import time
 from datetime import datetime
@@ -80,6 +82,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--people", type=int, default=5000)
     parser.add_argument("--records", type=int, default=5000)
+    parser.add_argument("--repeats", type=int, default=3, help="rounds; medians reported")
     parser.add_argument("--json", help="write the figures to this file")
     args = parser.parse_args()
 
@@ -114,82 +117,94 @@ def main() -> None:
             name=f"Bench {slug}", slug=slug, region="NY", agency_type="municipal"
         )
 
-    # Through the API.
-    by_api = agency("api-pd")
-    _token, text = token_create(
-        agency=by_api, actor=actor, name="RMS nightly sync",
-        scopes=["write_people", "write_training"], valid_days=365,
-    )  # fmt: skip
-    client = Client()
-    # The first request of the process loads what every later one finds loaded.
-    client.get("/api/v1/people", HTTP_AUTHORIZATION=f"Bearer {text}")
-
-    def send(url: str, items: list[dict], key: str) -> tuple[float, dict]:
-        body = json.dumps({"items": items})
-        start = time.perf_counter()
-        response = client.post(
-            url, body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {text}",
-            HTTP_IDEMPOTENCY_KEY=key,
+    def through_the_api(slug: str) -> dict[str, float]:
+        by_api = agency(slug)
+        _token, text = token_create(
+            agency=by_api, actor=actor, name="RMS nightly sync",
+            scopes=["write_people", "write_training"], valid_days=365,
         )  # fmt: skip
-        seconds = time.perf_counter() - start
-        assert response.status_code == 200, response.content[:2000]
-        return seconds, response.json()
+        client = Client()
+        # The first request of the process loads what every later one finds loaded.
+        client.get("/api/v1/people", HTTP_AUTHORIZATION=f"Bearer {text}")
 
-    people_seconds, people_answer = send("/api/v1/people/bulk", people, "people-1")
-    assert people_answer["created"] == args.people, people_answer["created"]
-    records_seconds, records_answer = send("/api/v1/training-records/bulk", records, "records-1")
-    assert records_answer["created"] == args.records, records_answer["created"]
-    resync_seconds, resync = send("/api/v1/people/bulk", people, "people-2")
-    assert resync["unchanged"] == args.people
-    replay_seconds, _again = send("/api/v1/people/bulk", people, "people-1")
-    assert Person.all_agencies.filter(agency=by_api).count() == args.people
-    assert TrainingRecord.all_agencies.filter(agency=by_api).count() == args.records
-    assert AuditEvent.objects.filter(agency=by_api).count() >= args.people + args.records
-    request_mb = len(json.dumps({"items": people})) / 2**20
+        def send(url: str, items: list[dict], key: str) -> tuple[float, dict]:
+            body = json.dumps({"items": items})
+            start = time.perf_counter()
+            response = client.post(
+                url, body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {text}",
+                HTTP_IDEMPOTENCY_KEY=key,
+            )  # fmt: skip
+            seconds = time.perf_counter() - start
+            assert response.status_code == 200, response.content[:2000]
+            return seconds, response.json()
 
-    # Through the import path, the same rows in the files a coordinator uploads.
-    by_import = agency("import-pd")
-
-    def run(kind: str, data: bytes, name: str) -> dict[str, float]:
         times = {}
-        start = time.perf_counter()
-        batch = import_services.import_upload(
-            agency=by_import, actor=actor, kind=kind, filename=name, data=data
-        )
-        batch = import_services.import_check(agency=by_import, actor=actor, batch=batch)
-        times["check"] = time.perf_counter() - start
-        assert batch.preview["counts"]["errors"] == 0, batch.preview["errors"][:5]
-        mark = time.perf_counter()
-        ImportBatch.all_agencies.filter(pk=batch.pk).update(state="queued")
-        import_runs.import_run(batch_id=batch.pk)
-        times["run"] = time.perf_counter() - mark
-        times["total"] = time.perf_counter() - start
-        assert ImportBatch.all_agencies.get(pk=batch.pk).state == "done"
+        times["people"], answer = send("/api/v1/people/bulk", people, "people-1")
+        assert answer["created"] == args.people, answer["created"]
+        times["records"], answer = send("/api/v1/training-records/bulk", records, "records-1")
+        assert answer["created"] == args.records, answer["created"]
+        times["people_unchanged"], answer = send("/api/v1/people/bulk", people, "people-2")
+        assert answer["unchanged"] == args.people
+        times["replay"], _answer = send("/api/v1/people/bulk", people, "people-1")
+        assert Person.all_agencies.filter(agency=by_api).count() == args.people
+        assert TrainingRecord.all_agencies.filter(agency=by_api).count() == args.records
+        assert AuditEvent.objects.filter(agency=by_api).count() >= args.people + args.records
         return times
 
-    roster_times = run("roster", roster, "personnel_roster.csv")
-    training_times = run("training", training, "course_completions.csv")
-    assert Person.all_agencies.filter(agency=by_import).count() == args.people
-    assert TrainingRecord.all_agencies.filter(agency=by_import).count() == args.records
+    def through_the_import(slug: str) -> dict[str, float]:
+        """The same rows in the files a coordinator uploads: upload and check, then run."""
+        by_import = agency(slug)
+
+        def run(kind: str, data: bytes, name: str) -> float:
+            start = time.perf_counter()
+            batch = import_services.import_upload(
+                agency=by_import, actor=actor, kind=kind, filename=name, data=data
+            )
+            batch = import_services.import_check(agency=by_import, actor=actor, batch=batch)
+            assert batch.preview["counts"]["errors"] == 0, batch.preview["errors"][:5]
+            ImportBatch.all_agencies.filter(pk=batch.pk).update(state="queued")
+            import_runs.import_run(batch_id=batch.pk)
+            assert ImportBatch.all_agencies.get(pk=batch.pk).state == "done"
+            return time.perf_counter() - start
+
+        times = {
+            "people": run("roster", roster, "personnel_roster.csv"),
+            "records": run("training", training, "course_completions.csv"),
+        }
+        assert Person.all_agencies.filter(agency=by_import).count() == args.people
+        assert TrainingRecord.all_agencies.filter(agency=by_import).count() == args.records
+        return times
+
+    # Rounds taken in turn, each into new agencies; the median of each figure is reported,
+    # so that a moment of other load on the machine weighs on neither side alone.
+    api_rounds, import_rounds = [], []
+    for n in range(args.repeats):
+        api_rounds.append(through_the_api(f"api-pd-{n}"))
+        import_rounds.append(through_the_import(f"import-pd-{n}"))
+
+    def median(rounds: list[dict[str, float]], name: str) -> float:
+        return statistics.median(r[name] for r in rounds)
 
     def rate(rows: int, seconds: float) -> int:
         return round(rows / seconds)
 
-    api_people, api_records = rate(args.people, people_seconds), rate(args.records, records_seconds)
-    import_people = rate(args.people, roster_times["total"])
-    import_records = rate(args.records, training_times["total"])
+    api_people = rate(args.people, median(api_rounds, "people"))
+    api_records = rate(args.records, median(api_rounds, "records"))
+    import_people = rate(args.people, median(import_rounds, "people"))
+    import_records = rate(args.records, median(import_rounds, "records"))
     figures = {
         "people": args.people,
         "records": args.records,
-        "people_request_mb": round(request_mb, 2),
-        "api_people_seconds": round(people_seconds, 3),
-        "api_records_seconds": round(records_seconds, 3),
+        "repeats": args.repeats,
+        "people_request_mb": round(len(json.dumps({"items": people})) / 2**20, 2),
+        "api_people_seconds": round(median(api_rounds, "people"), 3),
+        "api_records_seconds": round(median(api_rounds, "records"), 3),
         "api_people_per_second": api_people,
         "api_records_per_second": api_records,
-        "api_people_unchanged_seconds": round(resync_seconds, 3),
-        "api_replay_seconds": round(replay_seconds, 3),
-        "import_roster_seconds": {k: round(v, 3) for k, v in roster_times.items()},
-        "import_training_seconds": {k: round(v, 3) for k, v in training_times.items()},
+        "api_people_unchanged_seconds": round(median(api_rounds, "people_unchanged"), 3),
+        "api_replay_seconds": round(median(api_rounds, "replay"), 3),
+        "import_roster_seconds": round(median(import_rounds, "people"), 3),
+        "import_training_seconds": round(median(import_rounds, "records"), 3),
         "import_people_per_second": import_people,
         "import_records_per_second": import_records,
         "people_ratio": round(api_people / import_people, 2),

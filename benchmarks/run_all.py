@@ -70,7 +70,7 @@ BENCHMARKS = {
 BENCHMARKS["api_bulk_upsert"] = (
     "api_bulk_upsert.py",
     [],
-    ["--people", "200", "--records", "200"],
+    ["--people", "200", "--records", "200", "--repeats", "1"],
 )
 
 
