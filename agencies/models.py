@@ -552,7 +552,7 @@ from agencies.regions.models import (  # noqa: E402, F401
 from agencies.sso.models import SSOConnection, SSOStatus  # noqa: E402, F401
 
 # Agency API tokens (agencies.tokens).
-from agencies.tokens.models import ApiToken, TokenScope  # noqa: E402, F401
+from agencies.tokens.models import ApiToken, IdempotencyKey, TokenScope  # noqa: E402, F401
 
 # Signed webhooks (agencies.webhooks).
 from agencies.webhooks.models import (  # noqa: E402, F401

@@ -8,6 +8,7 @@ from django.db import OperationalError
 from agencies import documents, health, lockout
 from agencies.models import Heartbeat
 from agencies.outbox import sending
+from agencies.tokens import idempotency
 
 log = logging.getLogger(__name__)
 
@@ -41,9 +42,11 @@ def dispatch_outbox() -> int:
 
 @shared_task
 def purge_expired_sessions() -> None:
-    """Nightly housekeeping: expired sessions and sign-in failures outside the window."""
+    """Nightly housekeeping: expired sessions, sign-in failures outside the window and API
+    idempotency keys past their day."""
     call_command("clearsessions")
     lockout.purge_old_failures()
+    idempotency.purge_old_keys()
 
 
 @shared_task

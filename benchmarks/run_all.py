@@ -66,6 +66,12 @@ BENCHMARKS = {
         ],
     ),  # fmt: skip
 }
+# Roster and training kept current through the API's bulk writes, against the import path.
+BENCHMARKS["api_bulk_upsert"] = (
+    "api_bulk_upsert.py",
+    [],
+    ["--people", "200", "--records", "200", "--repeats", "1"],
+)
 
 
 def machine() -> dict:
@@ -174,6 +180,17 @@ def rows(results: dict) -> list[tuple[str, str, str]]:
              f"{saturated['rps']} req/s", ""),
             ("load: that ÷ a trivial view on the same gunicorn",
              f"{load['ratio_to_floor']} ({load['floor_rps']:,} req/s)", "0.15"),
+        ]  # fmt: skip
+    if api := results.get("api_bulk_upsert"):
+        out += [
+            (f"API bulk upsert of {api['people']:,} people, then {api['records']:,} training "
+             "records (one request each), whole request",
+             f"{api['api_people_per_second']:,} people/s, {api['api_records_per_second']:,} "
+             f"records/s ({api['people_ratio']}× and {api['records_ratio']}× the import path: "
+             f"{api['import_people_per_second']:,} and {api['import_records_per_second']:,}/s)",
+             ""),
+            ("  the same people again, all unchanged (a nightly sync)",
+             f"{api['api_people_unchanged_seconds']} s", ""),
         ]  # fmt: skip
     return out
 

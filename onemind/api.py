@@ -11,7 +11,7 @@ from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Val
 from onemind import api_answers
 from onemind.api_contract import ApiDocs, ContractAPI
 from onemind.lib.cursors import BadCursor
-from onemind.lib.problems import problem
+from onemind.lib.problems import problem, with_items
 from partnerships import api as partnerships_api
 from pledges import api as pledges_api
 from training import api as training_api
@@ -37,6 +37,7 @@ api.add_router("/v1/partnerships", partnerships_api.router)
 api.add_router("/v1/policy", pledges_api.crisis_policy)
 api.add_router("/v1/certificates", pledges_api.certificates)
 api.add_router("/v1/verify", pledges_api.verification)
+api.add_router("/v1/training-records", training_api.training_records)
 api_answers.install(api)  # rate limits, ETags and each status in the schema, for every route
 
 
@@ -54,7 +55,7 @@ def _forbidden(request, error):
 
 @api.exception_handler(ValidationError)
 def _invalid(request, error):
-    return problem(422, "The request is not valid.", errors=error.errors)
+    return problem(422, "The request is not valid.", errors=with_items(error.errors, request.body))
 
 
 @api.exception_handler(BadCursor)

@@ -14,6 +14,7 @@ from tests.factories import (
     AgencyFactory,
     PartnershipVersionFactory,
     PersonFactory,
+    TrainingRecordFactory,
     UserFactory,
     certificate_of,
 )
@@ -147,6 +148,9 @@ API_OBJECT_MAKERS["partnership_id"] = lambda agency: (
 # Certified: another agency than the one reading (B's roster, grown by the walk, is not all
 # trained).
 API_OBJECT_MAKERS["certificate_id"] = lambda agency: certificate_of(AgencyFactory()).public_id
+API_OBJECT_MAKERS["record_id"] = lambda agency: (
+    TrainingRecordFactory(person__agency=agency).public_id
+)
 
 
 @pytest.mark.parametrize("scopes", [["read"], ["read", "write_people", "write_training"]])

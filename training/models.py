@@ -299,6 +299,11 @@ class TrainingRecord(TenantModel):
         "training.ImportBatch", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Set by every write, as a person's is (bulk writes bypass `auto_now`): what the API's
+    # `updated_since` reads.
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+    # The caller's own id of the record (a learning system's), unique in the agency when given.
+    external_id = models.CharField("external ID", max_length=100, blank=True)
 
     class Meta(TenantModel.Meta):
         constraints = [
@@ -308,9 +313,16 @@ class TrainingRecord(TenantModel):
                 name="record_once_per_day",
                 violation_error_message="This person already has this course on this date.",
             ),
+            models.UniqueConstraint(
+                fields=["agency", "external_id"],
+                condition=~Q(external_id=""),
+                name="record_external_id",
+                violation_error_message="Another record already has this external ID.",
+            ),
         ]
         indexes = [
             models.Index(fields=["agency", "course", "valid_until"], name="record_agency_course"),
+            models.Index(fields=["agency", "updated_at"], name="record_agency_updated"),
         ]
 
     def __str__(self) -> str:

@@ -196,7 +196,8 @@ def record_attach_evidence(
     with agency_scope(agency), transaction.atomic():
         before = record.evidence
         record.evidence = _store_evidence(evidence, agency=agency, actor=actor)
-        record.save(update_fields=["evidence"])
+        record.updated_at = timezone.now()
+        record.save(update_fields=["evidence", "updated_at"])
         record_event(
             action="record.evidence_attached",
             actor=actor,

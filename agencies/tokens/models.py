@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -51,7 +52,7 @@ class ApiToken(TenantModel):
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
 
-    @property
+    @cached_property  # named once by each of a bulk write's many events
     def audit_label(self) -> str:
         return gettext("API token “%(name)s” (%(prefix)s…)") % {
             "name": self.name,
@@ -69,3 +70,32 @@ class ApiToken(TenantModel):
     def get_scopes_display(self) -> list[str]:
         labels = dict(TokenScope.choices)
         return [str(labels.get(scope, scope)) for scope in self.scopes]
+
+
+# How long an Idempotency-Key holds its first answer.
+IDEMPOTENCY_HOURS = 24
+
+
+class IdempotencyKey(TenantModel):
+    """The first answer an API write gave under an `Idempotency-Key`, kept for a day so the
+    same request sent again (a retry after a lost reply) gets it back without writing again.
+    Unique per agency: two requests at once under one key write once, the other waits for
+    the first to commit and then answers as it did."""
+
+    key = models.CharField(max_length=255)
+    # The operation and a digest of its body: the same key with another request is refused.
+    operation = models.CharField(max_length=100)
+    fingerprint = models.CharField(max_length=64)
+    status = models.PositiveSmallIntegerField()
+    body = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta(TenantModel.Meta):
+        constraints = [
+            *TenantModel.Meta.constraints,
+            models.UniqueConstraint(fields=["agency", "key"], name="idempotency_key_once"),
+        ]
+        indexes = [models.Index(fields=["agency", "created_at"], name="idempotency_agency_at")]
+
+    def __str__(self) -> str:
+        return f"{self.operation} ({self.key})"

@@ -9,6 +9,7 @@ Elsewhere (SQLite) `bulk_create` is used as it is.
 from __future__ import annotations
 
 import io
+import json
 import uuid
 from datetime import date, datetime
 
@@ -101,12 +102,16 @@ _PLAIN = (
 
 def _copy(connection, cursor, table: str, fields: list[models.Field], rows: list[dict]) -> None:
     plain = [isinstance(f, _PLAIN) and not isinstance(f, models.DateTimeField) for f in fields]
+    # JSON goes in as its text (the database adapter's value is an SQL literal, not COPY's).
+    as_json = [isinstance(f, models.JSONField) for f in fields]
     lines = io.StringIO()
     for row in rows:
         values = []
-        for field, as_is in zip(fields, plain, strict=True):
+        for field, as_is, is_json in zip(fields, plain, as_json, strict=True):
             value = row[field.attname] if field.attname in row else field.get_default()
-            if not as_is:
+            if is_json:
+                value = None if value is None else json.dumps(value, cls=field.encoder)
+            elif not as_is:
                 value = field.get_db_prep_save(value, connection)
             values.append(_copy_text(value))
         lines.write("\t".join(values))

@@ -92,11 +92,13 @@ def _apply_training(agency, batch, plan, progress) -> dict[int, str]:
         progress(int(90 * done / total))
     updates = dict(plan.update)
     records = list(TrainingRecord.objects.filter(pk__in=updates))
+    now = timezone.now()
     for record in records:
         for name, value in updates[record.pk].items():
             setattr(record, name, value)
+        record.updated_at = now
     for chunk in _chunks(records, 500):
-        TrainingRecord.objects.bulk_update(chunk, ["hours", "credential_number"])
+        TrainingRecord.objects.bulk_update(chunk, ["hours", "credential_number", "updated_at"])
         done += len(chunk)
         progress(int(90 * done / total))
     touched = {values["person_id"]: "records added" for values in plan.create}
