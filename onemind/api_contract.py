@@ -146,7 +146,8 @@ class ContractAPI(NinjaAPI):
 
 
 PROBLEM_DESCRIPTIONS = {
-    400: "The request is not understood (a cursor that is not one of ours).",
+    400: "The request is not understood (a cursor that is not one of ours, a body that is not "
+    "JSON).",
     401: "No live token: send `Authorization: Bearer <token>`.",
     403: "The token may not do this.",
     404: "There is no such object in this agency.",
@@ -171,7 +172,7 @@ def _document_problems(method: str, operation: dict) -> None:
         expected.add(404)
     if parameters or operation.get("requestBody"):
         expected.add(422)
-    if any(parameter["name"] == "cursor" for parameter in parameters):
+    if operation.get("requestBody") or any(p["name"] == "cursor" for p in parameters):
         expected.add(400)
     for status in sorted(expected):
         responses.setdefault(str(status), {"description": PROBLEM_DESCRIPTIONS[status]})

@@ -169,7 +169,7 @@ def test_a_wrong_method_on_a_known_path_is_a_405_problem(client, agency_a):
     _, text = token_of(agency_a)
     response = client.delete(PEOPLE, HTTP_AUTHORIZATION=f"Bearer {text}")
     assert_problem(response, 405)
-    assert response["Allow"] == "GET"
+    assert response["Allow"] == "GET, POST"
 
 
 @pytest.mark.parametrize("url", ["/api/v1/nothing-here", "/api/v1/people/a/b", "/api/v2/people"])

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 from decimal import Decimal
-from decimal import Decimal
 from typing import Literal
 from uuid import UUID
 
@@ -23,18 +22,13 @@ from agencies.tokens.idempotency import MAX_KEY_LENGTH, KeyReused, answer_once
 from onemind.api_contract import Moment
 from onemind.lib.cursors import page_after
 from onemind.lib.dates import PAST_DAYS, check_days
-from onemind.lib.problems import ProblemOut, problem
+from onemind.lib.problems import problem
 from training.models import Category, Person, Status, TrainingRecord
 from training.queries import catalogue
 from training.services import person_change_status, person_create, person_update
 from training.upserts import MAX_ITEMS, Refused, people_upsert, records_upsert
 
 people = Router(tags=["people"])
-
-# What every operation may answer besides its success, as problem details.
-ERRORS = {401: ProblemOut, 403: ProblemOut, 404: ProblemOut, 422: ProblemOut}
-# A list's cursor that the API did not give; a body that is not JSON.
-BAD_REQUEST_ERRORS = {400: ProblemOut, **ERRORS}
 
 
 class PersonOut(Schema):
@@ -63,7 +57,7 @@ class PeoplePage(Schema):
 
 @people.get(
     "",
-    response={200: PeoplePage, **BAD_REQUEST_ERRORS},
+    response={200: PeoplePage},
     auth=READ,
     summary="List the agency's people",
 )
@@ -82,9 +76,7 @@ def person_list(
     return {"items": items, "next_cursor": next_cursor}
 
 
-@people.get(
-    "/{uuid:person_id}", response={200: PersonOut, **ERRORS}, auth=READ, summary="Read one person"
-)
+@people.get("/{uuid:person_id}", response={200: PersonOut}, auth=READ, summary="Read one person")
 def person_detail(request, person_id: UUID):
     return get_object_or_404(Person.objects, public_id=person_id)
 
@@ -212,7 +204,7 @@ def _person_out(person: Person) -> dict:
 
 @people.post(
     "",
-    response={201: PersonOut, **BAD_REQUEST_ERRORS},
+    response={201: PersonOut},
     auth=WRITE_PEOPLE,
     summary="Add one person",
 )
@@ -231,7 +223,7 @@ def person_create_api(request, payload: PersonIn, idempotency_key: str | None = 
 
 @people.patch(
     "/{uuid:person_id}",
-    response={200: PersonOut, **BAD_REQUEST_ERRORS},
+    response={200: PersonOut},
     auth=WRITE_PEOPLE,
     summary="Change one person",
 )
@@ -262,7 +254,7 @@ def person_update_api(request, person_id: UUID, payload: PersonPatch):
 
 @people.post(
     "/bulk",
-    response={200: BulkOut, **BAD_REQUEST_ERRORS},
+    response={200: BulkOut},
     auth=WRITE_PEOPLE,
     summary="Add and update many people",
 )
@@ -343,7 +335,7 @@ def _records():
 
 @training_records.get(
     "",
-    response={200: RecordsPage, **BAD_REQUEST_ERRORS},
+    response={200: RecordsPage},
     auth=READ,
     summary="List training records",
 )
@@ -364,7 +356,7 @@ def record_list(
 
 @training_records.get(
     "/{uuid:record_id}",
-    response={200: RecordOut, **ERRORS},
+    response={200: RecordOut},
     auth=READ,
     summary="Read one training record",
 )
@@ -374,7 +366,7 @@ def record_detail(request, record_id: UUID):
 
 @training_records.post(
     "/bulk",
-    response={200: RecordsBulkOut, **BAD_REQUEST_ERRORS},
+    response={200: RecordsBulkOut},
     auth=WRITE_TRAINING,
     summary="Add and update many training records",
 )
