@@ -129,15 +129,16 @@ def test_the_schema_is_openapi_3_1_and_documents_every_route(client):
 
 
 def api_routes_with_ids(client):
-    """(path template, its id parameter) of every API route that names an object."""
+    """(method, path template, its id parameter) of every API operation that names an
+    object."""
     schema = client.get(reverse("api:openapi-json")).json()
     for path_template, operations in schema["paths"].items():
-        for operation in operations.values():
+        for method, operation in operations.items():
             if not operation.get("security"):
                 continue  # public (certificate verification): names no agency's private object
             for parameter in operation.get("parameters", []):
                 if parameter["in"] == "path":
-                    yield path_template, parameter["name"]
+                    yield method, path_template, parameter["name"]
 
 
 # How to make agency B's object for each id an API route can carry.
@@ -153,16 +154,29 @@ API_OBJECT_MAKERS["record_id"] = lambda agency: (
 )
 
 
-@pytest.mark.parametrize("scopes", [["read"], ["read", "write_people", "write_training"]])
+ALL_SCOPES = ["read", "write_people", "write_training"]
+
+
+@pytest.mark.parametrize("scopes", [["read"], ["write_people"], ["write_training"], ALL_SCOPES])
 def test_no_token_reaches_another_agencys_objects(client, agency_a, agency_b, scopes):
+    """Every operation that names an object, read or write, with each kind of token, over
+    agency B's ids: 404 (or 403 where the token may not do that at all), and B's object as
+    it was."""
     _, text = token_of(agency_a, *scopes)
     routes = list(api_routes_with_ids(client))
-    assert routes, "the walk finds the routes that name objects"
-    for path_template, parameter in routes:
+    assert {method for method, _, _ in routes} >= {"get", "patch"}, "reads and writes walked"
+    for method, path_template, parameter in routes:
         assert parameter in API_OBJECT_MAKERS, f"add a maker for {parameter} to API_OBJECT_MAKERS"
         theirs = API_OBJECT_MAKERS[parameter](agency_b)
         url = path_template.replace("{" + parameter + "}", str(theirs))
-        assert_problem(get(client, url, text), 404)
+        response = getattr(client, method)(
+            url, {"last_name": "Changed"} if method != "get" else None,
+            content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {text}",
+        )  # fmt: skip
+        refusals = {404} if scopes == ALL_SCOPES else {403, 404}
+        assert response.status_code in refusals, (method, url, response.content)
+        assert_problem(response, response.status_code)
+    assert not PersonFactory._meta.model.all_agencies.filter(last_name="Changed").exists()
 
 
 def test_a_wrong_method_on_a_known_path_is_a_405_problem(client, agency_a):
