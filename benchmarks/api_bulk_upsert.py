@@ -121,7 +121,7 @@ def main() -> None:
         by_api = agency(slug)
         _token, text = token_create(
             agency=by_api, actor=actor, name="RMS nightly sync",
-            scopes=["write_people", "write_training"], valid_days=365,
+            scopes=["read", "write_people", "write_training"], valid_days=365,
         )  # fmt: skip
         client = Client()
         # The first request of the process loads what every later one finds loaded.
