@@ -26,18 +26,26 @@ def dispatch_outbox() -> int:
     second one from taking a worker while the first is busy. A run stops taking batches
     after DISPATCH_SECONDS, and the next one goes on where it stopped.
     """
+    return _dispatching_alone(
+        DISPATCH_LOCK, "the outbox", lambda: sending.dispatch_all(seconds=DISPATCH_SECONDS).sent
+    )
+
+
+def _dispatching_alone(lock: str, what: str, dispatch) -> int:
+    """`dispatch()` unless another run holds `lock` (0 then); with the cache unreachable it
+    runs anyway, which is safe: each row is claimed before it is sent."""
     try:
-        if not cache.add(DISPATCH_LOCK, 1, DISPATCH_SECONDS + 60):
+        if not cache.add(lock, 1, DISPATCH_SECONDS + 60):
             return 0
     except Exception:  # cache unreachable: dispatch anyway, it is safe
-        log.warning("Dispatching the outbox without its lock: the cache is unreachable")
+        log.warning("Dispatching %s without its lock: the cache is unreachable", what)
     try:
-        return sending.dispatch_all(seconds=DISPATCH_SECONDS).sent
+        return dispatch()
     finally:
         try:
-            cache.delete(DISPATCH_LOCK)
+            cache.delete(lock)
         except Exception:
-            log.warning("Could not release the outbox dispatcher's lock; it expires by itself")
+            log.warning("Could not release the lock of %s's dispatcher; it expires by itself", what)
 
 
 @shared_task
@@ -71,18 +79,9 @@ def dispatch_webhooks() -> int:
     (`agencies.webhooks.delivery`); the lock only spares a worker."""
     from agencies.webhooks import delivery
 
-    try:
-        if not cache.add(WEBHOOKS_LOCK, 1, DISPATCH_SECONDS + 60):
-            return 0
-    except Exception:  # cache unreachable: dispatch anyway, it is safe
-        log.warning("Dispatching webhooks without their lock: the cache is unreachable")
-    try:
-        return delivery.dispatch_all(seconds=DISPATCH_SECONDS).delivered
-    finally:
-        try:
-            cache.delete(WEBHOOKS_LOCK)
-        except Exception:
-            log.warning("Could not release the webhook dispatcher's lock; it expires by itself")
+    return _dispatching_alone(
+        WEBHOOKS_LOCK, "webhooks", lambda: delivery.dispatch_all(seconds=DISPATCH_SECONDS).delivered
+    )
 
 
 @shared_task
