@@ -24,6 +24,7 @@ from __future__ import annotations
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialApp
+from allauth.socialaccount.providers.base.constants import AuthProcess
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -86,6 +87,13 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         connection = self.connection(sociallogin)
         if connection is None:
             raise refuse(request, _("Your agency's single sign-on is not in use."))
+        if sociallogin.state.get("process") == AuthProcess.CONNECT:
+            # An agency's provider signs its people in; added to an account signed in some
+            # other way, it would make that account (whatever its address) a member.
+            raise refuse(
+                request,
+                _("Your agency's single sign-on signs you in; it cannot be added to an account."),
+            )
         addresses = [
             address
             for address in sociallogin.email_addresses

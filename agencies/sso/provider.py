@@ -17,7 +17,10 @@ from urllib.parse import urlsplit
 
 from allauth.socialaccount.internal import jwtkit
 from allauth.socialaccount.providers.oauth2.client import OAuth2Error
-from allauth.socialaccount.providers.openid_connect.provider import OpenIDConnectProvider
+from allauth.socialaccount.providers.openid_connect.provider import (
+    OpenIDConnectProvider,
+    _pick_data,
+)
 from allauth.socialaccount.providers.openid_connect.views import OpenIDConnectOAuth2Adapter
 from django.conf import settings
 
@@ -98,3 +101,13 @@ class AgencyOpenIDConnectProvider(OpenIDConnectProvider):
 
     def wk_server_url(self, url):
         return discovery_url(url) if "/.well-known/" not in url else url
+
+    def extract_email_addresses(self, data):
+        """The `email` claim, verified only when `email_verified` is the JSON value true:
+        allauth takes any truthy value, and a provider sending the text "false" would
+        otherwise sign in as the account at that address."""
+        addresses = super().extract_email_addresses(data)
+        verified = _pick_data(data).get("email_verified") is True
+        for address in addresses:
+            address.verified = verified
+        return addresses

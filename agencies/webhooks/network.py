@@ -49,6 +49,11 @@ def resolve(host: str, port: int) -> list[str]:
     return sorted({info[4][0] for info in infos})
 
 
+# The only IPv6 addresses allocated for the public internet (RFC 4291 §2.4); the rest
+# (::/96 IPv4-compatible, ::ffff:0:0/96 translated, fec0::/10 site-local…) may reach inside.
+GLOBAL_UNICAST_V6 = ipaddress.ip_network("2000::/3")
+
+
 def _embedded(address: IPAddress) -> list[IPAddress]:
     """The address and the IPv4 addresses an IPv6 one carries."""
     found = [address]
@@ -70,6 +75,8 @@ def is_public(address: str) -> bool:
         parsed = ipaddress.ip_address(address.split("%", 1)[0])
     except ValueError:
         return False
+    if isinstance(parsed, ipaddress.IPv6Address) and parsed not in GLOBAL_UNICAST_V6:
+        return False  # IPv4-compatible and -translated forms, site-local, and the rest
     return all(a.is_global and not a.is_multicast for a in _embedded(parsed))
 
 

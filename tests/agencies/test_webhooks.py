@@ -146,6 +146,9 @@ def test_a_new_secret_is_whsec_and_32_random_bytes():
         "::ffff:169.254.169.254",
         "64:ff9b::a00:1",  # NAT64 of 10.0.0.1
         "2002:a00:1::1",  # 6to4 of 10.0.0.1
+        "::127.0.0.1",  # IPv4-compatible (deprecated)
+        "::ffff:0:7f00:1",  # IPv4-translated
+        "fec0::1",  # site-local (deprecated)
         "240.0.0.1",  # reserved
     ],
 )

@@ -12,6 +12,7 @@ from agencies.models import AuditEvent, Membership, Role, SSOConnection, SSOStat
 from tests.conftest import totp_code, with_totp
 from tests.factories import AgencyFactory, MembershipFactory, UserFactory
 from tests.sso.conftest import PROVIDER_ID, SECRET, SLUG
+from tests.sso.objects import sso_connection
 from tests.sso.provider import csrf_token, sign_in, start_sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -224,3 +225,52 @@ def test_a_provider_without_email_verified_signs_in_only_when_its_domains_are_tr
     )
     assert User.objects.filter(email="tia@springfield.example").exists() is trusted
     assert landed.status_code == (200 if trusted else 403)
+
+
+@pytest.mark.parametrize("claim", ["false", "False", "0", "no", "true", 1])
+def test_only_the_json_value_true_verifies_an_address(claim):
+    """A provider that sends `email_verified` as text (or a number) vouches for nothing: the
+    existing account at that address is neither signed in nor linked."""
+    from allauth.core.exceptions import ImmediateHttpResponse
+    from allauth.socialaccount.adapter import get_adapter
+    from django.contrib.sessions.middleware import SessionMiddleware
+    from django.test import RequestFactory
+
+    connection = sso_connection(AgencyFactory(), status=SSOStatus.APPROVED)
+    address = f"chief@{connection.domains[0]}"
+    UserFactory(email=address)
+    request = RequestFactory().get("/")
+    SessionMiddleware(lambda r: None).process_request(request)
+    provider = get_adapter(request).get_provider(request, connection.provider_id)
+    claims = {"sub": "someone-else", "email": address, "email_verified": claim}
+
+    login = provider.sociallogin_from_response(request, claims)
+    assert not login.email_addresses[0].verified
+    login.lookup()
+    assert not login.is_existing
+    with pytest.raises(ImmediateHttpResponse):
+        get_adapter(request).pre_social_login(request, login)
+    # The JSON value true does vouch for it.
+    login = provider.sociallogin_from_response(request, {**claims, "email_verified": True})
+    assert login.email_addresses[0].verified
+
+
+def test_an_agency_provider_cannot_be_added_to_an_account_signed_in_otherwise():
+    """Connecting the agency's provider to an account signed in by password would make that
+    account a member whatever its own address: refused."""
+    from allauth.core.exceptions import ImmediateHttpResponse
+    from allauth.socialaccount.adapter import get_adapter
+    from django.contrib.sessions.middleware import SessionMiddleware
+    from django.test import RequestFactory
+
+    connection = sso_connection(AgencyFactory(), status=SSOStatus.APPROVED)
+    request = RequestFactory().get("/")
+    SessionMiddleware(lambda r: None).process_request(request)
+    request.user = UserFactory(email="someone@gmail.example")
+    provider = get_adapter(request).get_provider(request, connection.provider_id)
+    claims = {"sub": "s-1", "email": f"pat@{connection.domains[0]}", "email_verified": True}
+    login = provider.sociallogin_from_response(request, claims)
+    login.state["process"] = "connect"
+    with pytest.raises(ImmediateHttpResponse):
+        get_adapter(request).pre_social_login(request, login)
+    assert not Membership.all_agencies.filter(user=request.user).exists()
