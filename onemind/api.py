@@ -5,6 +5,8 @@ level (404, 405) and the errors documented on every operation: onemind/api_contr
 
 from __future__ import annotations
 
+import logging
+
 from django.http import Http404
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 
@@ -15,6 +17,8 @@ from onemind.lib.problems import problem, with_items
 from partnerships import api as partnerships_api
 from pledges import api as pledges_api
 from training import api as training_api
+
+log = logging.getLogger("django.request")
 
 api = ContractAPI(
     title="One Mind Pledge Tracker API",
@@ -71,3 +75,15 @@ def _not_found(request, error):
 @api.exception_handler(HttpError)
 def _http_error(request, error):
     return problem(error.status_code, str(error))
+
+
+@api.exception_handler(Exception)
+def _server_error(request, error):
+    """Anything unforeseen: logged with its traceback as Django logs a server error, and
+    answered as a problem like every other error (nothing of it shown)."""
+    log.error("Internal Server Error: %s", request.path, exc_info=error)
+    return problem(
+        500,
+        "Something went wrong on our side. Try again later: sent with its Idempotency-Key, a "
+        "write is never made twice.",
+    )

@@ -10,7 +10,8 @@
   needed, 404 where the path names an object, 422 where it takes parameters or a body), with
   the problem+json media type, so a client generated from it knows them and the contract test
   (tests/test_api_contract.py) holds each answer to it;
-- `Moment`, the type of a date and time a request carries: RFC 3339 with its offset, in UTC."""
+- `Moment`, the type of a date and time a request carries: RFC 3339 with its offset, in UTC;
+- `RequestBody`, the base of request bodies: no NUL character in their text."""
 
 from __future__ import annotations
 
@@ -26,9 +27,9 @@ from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, re_path, reverse
 from django.views.decorators.csrf import csrf_exempt
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Schema
 from ninja.openapi.docs import DocsBase
-from pydantic import AfterValidator, AwareDatetime, BeforeValidator
+from pydantic import AfterValidator, AwareDatetime, BeforeValidator, field_validator
 
 from onemind.lib.problems import PROBLEM_JSON, ProblemOut, problem
 
@@ -56,6 +57,18 @@ def _in_utc(value: datetime) -> datetime:
 Moment = Annotated[AwareDatetime, BeforeValidator(_rfc_3339), AfterValidator(_in_utc)]
 
 
+class RequestBody(Schema):
+    """A request's JSON body: its text may not hold the NUL character, which no database
+    column takes (PostgreSQL refuses it outright): a 422 naming the field, not a 500."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value):
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("Text may not contain the NUL character (U+0000).")
+        return value
+
+
 class ApiDocs(DocsBase):
     template = "api/docs.html"
 
@@ -65,7 +78,7 @@ class ApiDocs(DocsBase):
 
 
 def _method_not_allowed(response: HttpResponseNotAllowed):
-    allowed = response["Allow"]
+    allowed = ", ".join(sorted(method.strip() for method in response["Allow"].split(",")))
     answer = problem(405, f"This address answers {allowed}.")
     answer["Allow"] = allowed
     return answer

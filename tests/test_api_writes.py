@@ -5,6 +5,7 @@ under the token that made it."""
 
 import json
 from datetime import UTC, date, datetime, timedelta
+from uuid import uuid4
 
 import pytest
 import time_machine
@@ -564,3 +565,35 @@ def test_the_courses_a_record_may_name(client, agency_a, agency_b, django_assert
     # A refused proposal is listed as such (a record naming it is refused); B's is not listed.
     assert (names["Refused CIT"]["status"], names["Refused CIT"]["counts"]) == ("rejected", False)
     assert "Their CIT" not in names
+
+
+@pytest.mark.parametrize(
+    ("url", "body"),
+    [
+        (PEOPLE, {"employee_id": "N1\u0000", "last_name": "Okafor", "category": "sworn"}),
+        (PEOPLE_BULK, {"items": people_items(1, last_name="Oka\u0000for")}),
+        (RECORDS_BULK, {"items": [{"external_id": "LMS-\u00001", "employee_id": "B00000",
+                                   "course_id": str(uuid4()), "completed_on": "2026-03-02"}]}),
+    ],
+)  # fmt: skip
+def test_text_with_a_nul_character_is_a_problem_not_a_crash(client, agency_a, url, body):
+    """No database column takes U+0000 (PostgreSQL refuses it outright): 422, nothing written."""
+    _, text = token_of(agency_a, "write_people", "write_training")
+    response = post(client, url, text, body)
+    assert response.status_code == 422, response.content
+    assert "NUL" in str(response.json()["errors"])
+    assert not Person.all_agencies.exists()
+
+
+def test_an_unforeseen_error_is_a_problem_too(client, agency_a, monkeypatch):
+    from training import api
+
+    def broken(**kwargs):
+        raise RuntimeError("the database went away mid-write")
+
+    monkeypatch.setattr(api, "people_upsert", broken)
+    _, text = writer(agency_a)
+    response = post(client, PEOPLE_BULK, text, {"items": people_items(1)})
+    assert response.status_code == 500
+    assert response["Content-Type"] == "application/problem+json"
+    assert "database" not in response.content.decode()

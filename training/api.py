@@ -19,7 +19,7 @@ from ninja import Field, Header, Query, Router, Schema
 
 from agencies.tokens.auth import READ, WRITE_PEOPLE, WRITE_TRAINING
 from agencies.tokens.idempotency import MAX_KEY_LENGTH, KeyReused, answer_once
-from onemind.api_contract import Moment
+from onemind.api_contract import Moment, RequestBody
 from onemind.lib.cursors import page_after
 from onemind.lib.dates import PAST_DAYS, check_days
 from onemind.lib.problems import problem
@@ -93,7 +93,7 @@ IDEMPOTENCY_KEY = Header(
 )
 
 
-class PersonIn(Schema):
+class PersonIn(RequestBody):
     employee_id: str = Field(min_length=1, max_length=64)
     first_name: str = Field("", max_length=100)
     last_name: str = Field(min_length=1, max_length=100)
@@ -109,7 +109,7 @@ class PersonIn(Schema):
     )
 
 
-class PersonPatch(Schema):
+class PersonPatch(RequestBody):
     """The fields to change; those left out keep their values."""
 
     employee_id: str | None = Field(None, min_length=1, max_length=64)
@@ -125,7 +125,7 @@ class PersonPatch(Schema):
     status_changed_on: date | None = None
 
 
-class PeopleBulkIn(Schema):
+class PeopleBulkIn(RequestBody):
     items: list[PersonIn] = Field(
         min_length=1,
         max_length=MAX_ITEMS,
@@ -299,7 +299,7 @@ class RecordsPage(Schema):
     )
 
 
-class RecordIn(Schema):
+class RecordIn(RequestBody):
     external_id: str = Field(
         "",
         max_length=100,
@@ -312,7 +312,7 @@ class RecordIn(Schema):
     credential_number: str = Field("", max_length=100)
 
 
-class RecordsBulkIn(Schema):
+class RecordsBulkIn(RequestBody):
     items: list[RecordIn] = Field(
         min_length=1,
         max_length=MAX_ITEMS,
