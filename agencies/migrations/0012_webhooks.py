@@ -124,7 +124,7 @@ class Migration(migrations.Migration):
             model_name="webhookdelivery",
             index=models.Index(
                 condition=models.Q(("status__in", ["pending", "sending"])),
-                fields=["next_attempt_at"],
+                fields=["agency", "next_attempt_at"],
                 name="webhook_delivery_due",
             ),
         ),

@@ -74,9 +74,6 @@ class Migration(migrations.Migration):
             ],
             options={
                 "abstract": False,
-                "indexes": [
-                    models.Index(fields=["status", "updated_at"], name="sso_connection_status")
-                ],
                 "constraints": [
                     models.UniqueConstraint(
                         fields=("agency", "public_id"), name="agencies_ssoconnection_public_id"

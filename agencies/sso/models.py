@@ -51,7 +51,6 @@ class SSOConnection(TenantModel):
             *TenantModel.Meta.constraints,
             models.UniqueConstraint(fields=["agency"], name="sso_connection_one_per_agency"),
         ]
-        indexes = [models.Index(fields=["status", "updated_at"], name="sso_connection_status")]
 
     def __str__(self) -> str:
         return self.provider_id

@@ -103,8 +103,9 @@ class WebhookDelivery(TenantModel):
         ]
         indexes = [
             # Only the rows still to send: delivered ones pile up and are never looked up by it.
+            # The dispatcher reads it whole (the rows due are few), so the agency may lead.
             models.Index(
-                fields=["next_attempt_at"],
+                fields=["agency", "next_attempt_at"],
                 condition=models.Q(status__in=["pending", "sending"]),
                 name="webhook_delivery_due",
             ),
