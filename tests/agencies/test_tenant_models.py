@@ -30,6 +30,8 @@ SHARED_MODELS = {
 GLOBAL_IDENTIFIERS = {
     ("pledges.Certificate", "number"): "public: anyone verifies a certificate by its number",
     ("pledges.Certificate", "token"): "public: the QR link on the certificate carries it",
+    ("agencies.SSOConnection", "provider_id"): "public: the sign-in's address carries it, read "
+    "before any agency is known (a reference table)",
 }
 
 
