@@ -63,7 +63,9 @@ class ConnectionForm(forms.Form):
     def clean_issuer(self):
         issuer = self.cleaned_data["issuer"]
         if not allowed_url(issuer):
-            raise forms.ValidationError(_("The issuer URL must start with https://."))
+            raise forms.ValidationError(
+                _("The issuer URL must start with https:// and name a public address.")
+            )
         return issuer
 
     def clean_domains(self):

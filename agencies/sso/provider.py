@@ -1,7 +1,9 @@
 """allauth's OpenID Connect provider, held to what agencies' sign-ins need:
 
 - every URL fetched or redirected to (discovery, authorization, token, keys, user info) is
-  HTTPS, or plain HTTP to a loopback address when SSO_ALLOW_HTTP_LOOPBACK is set (tests);
+  HTTPS to a name that leads only to public addresses (checked as webhook receivers are, each
+  time the document is read), or plain HTTP to a loopback address when
+  SSO_ALLOW_HTTP_LOOPBACK is set (tests);
 - the discovery document names the issuer the agency configured (OpenID Connect Discovery
   §4.3), so a document served for another issuer is refused;
 - the ID token's signature is always checked against the issuer's keys, even though it came
@@ -24,6 +26,8 @@ from allauth.socialaccount.providers.openid_connect.provider import (
 from allauth.socialaccount.providers.openid_connect.views import OpenIDConnectOAuth2Adapter
 from django.conf import settings
 
+from agencies.webhooks import network
+
 WELL_KNOWN = "/.well-known/openid-configuration"
 
 
@@ -36,16 +40,40 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def _test_loopback(parts) -> bool:
+    return settings.SSO_ALLOW_HTTP_LOOPBACK and is_loopback(parts.hostname)
+
+
 def allowed_url(url: str) -> bool:
-    """Whether the product may talk to `url` about a sign-in."""
+    """Whether `url` may name a provider's address: HTTPS to a name or a public address
+    (what a name leads to is checked each time it is fetched: `reachable`)."""
     parts = urlsplit(url or "")
-    if not parts.hostname:
+    if not parts.hostname or parts.username or parts.password:
         return False
-    if parts.scheme == "https":
+    if _test_loopback(parts):
+        return parts.scheme in ("http", "https")
+    if parts.scheme != "https":
+        return False
+    try:
+        return network.is_public(str(ipaddress.ip_address(parts.hostname)))
+    except ValueError:
+        return True  # a name
+
+
+def reachable(url: str) -> bool:
+    """Whether the product may fetch `url` now: allowed, and every address its name leads to
+    is on the public internet (as for webhooks), so a provider's document cannot send the
+    server to an address inside its own network."""
+    if not allowed_url(url):
+        return False
+    parts = urlsplit(url)
+    if _test_loopback(parts):
         return True
-    return (
-        parts.scheme == "http" and settings.SSO_ALLOW_HTTP_LOOPBACK and is_loopback(parts.hostname)
-    )
+    try:
+        addresses = network.resolve(parts.hostname.rstrip("."), parts.port or 443)
+    except (OSError, UnicodeError, ValueError):
+        return False
+    return bool(addresses) and all(network.is_public(address) for address in addresses)
 
 
 def discovery_url(issuer: str) -> str:
@@ -62,10 +90,10 @@ def check_discovery(config: dict, issuer: str) -> None:
     if not same_issuer(str(config.get("issuer", "")), issuer):
         raise OAuth2Error("The discovery document names another issuer.")
     for key in ("authorization_endpoint", "token_endpoint", "jwks_uri"):
-        if not allowed_url(config.get(key, "")):
-            raise OAuth2Error(f"The provider's {key} must use HTTPS.")
-    if config.get("userinfo_endpoint") and not allowed_url(config["userinfo_endpoint"]):
-        raise OAuth2Error("The provider's userinfo_endpoint must use HTTPS.")
+        if not reachable(config.get(key, "")):
+            raise OAuth2Error(f"The provider's {key} must be HTTPS on a public address.")
+    if config.get("userinfo_endpoint") and not reachable(config["userinfo_endpoint"]):
+        raise OAuth2Error("The provider's userinfo_endpoint must be HTTPS on a public address.")
 
 
 class AgencyOpenIDConnectAdapter(OpenIDConnectOAuth2Adapter):
@@ -73,8 +101,8 @@ class AgencyOpenIDConnectAdapter(OpenIDConnectOAuth2Adapter):
     def openid_config(self):
         if not hasattr(self, "_openid_config"):
             issuer = self.get_provider().app.settings["server_url"]
-            if not allowed_url(issuer):
-                raise OAuth2Error("The issuer URL must use HTTPS.")
+            if not reachable(discovery_url(issuer)):
+                raise OAuth2Error("The issuer URL must be HTTPS on a public address.")
             config = super().openid_config
             try:
                 check_discovery(config, issuer)

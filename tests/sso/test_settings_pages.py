@@ -97,8 +97,11 @@ def test_plain_http_to_loopback_needs_the_setting(settings):
     assert not allowed_url("http://10.0.0.1/o")
 
 
-def test_a_discovery_document_with_plain_http_endpoints_is_refused(settings):
+def test_a_discovery_document_with_plain_http_endpoints_is_refused(settings, monkeypatch):
+    from agencies.webhooks import network
+
     settings.SSO_ALLOW_HTTP_LOOPBACK = False
+    monkeypatch.setattr(network, "resolve", lambda host, port: ["93.184.216.34"])
     good = {
         "issuer": "https://idp.example",
         "authorization_endpoint": "https://idp.example/authorize",
@@ -181,3 +184,40 @@ def test_a_connection_keeps_its_provider_id_when_the_agency_changes_address(agen
     # A new agency at the old address gets a provider id of its own.
     newcomer = AgencyFactory(slug="millbrook-pd")
     assert provider_id_for(newcomer) == f"agency-millbrook-pd-{newcomer.public_id.hex[:8]}"
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["https://10.0.0.5:8443", "https://169.254.169.254/", "https://[::1]/", "https://127.0.0.1/",
+     "https://user:pw@idp.example.com/", "http://idp.example.com/", "ftp://idp.example.com/"],
+)  # fmt: skip
+def test_a_provider_address_inside_the_network_is_refused(url, settings):
+    """The product fetches a provider's documents and keys itself: never from an address
+    inside its own network (SSRF), whatever the issuer or its discovery document names."""
+    from agencies.sso import provider
+
+    settings.SSO_ALLOW_HTTP_LOOPBACK = False
+    assert not provider.allowed_url(url)
+    assert not provider.reachable(url)
+
+
+def test_a_provider_name_leading_inside_the_network_is_refused_when_fetched(settings, monkeypatch):
+    from allauth.socialaccount.providers.oauth2.client import OAuth2Error
+
+    from agencies.sso import provider
+    from agencies.webhooks import network
+
+    settings.SSO_ALLOW_HTTP_LOOPBACK = False
+    names = {"idp.example.com": ["93.184.216.34"], "internal.example.com": ["10.0.0.5"]}
+    monkeypatch.setattr(network, "resolve", lambda host, port: names[host])
+    issuer = "https://idp.example.com"
+    document = {
+        "issuer": issuer,
+        "authorization_endpoint": f"{issuer}/authorize",
+        "token_endpoint": "https://internal.example.com/token",
+        "jwks_uri": f"{issuer}/keys",
+    }
+    assert provider.allowed_url(issuer) and provider.reachable(issuer)
+    with pytest.raises(OAuth2Error, match="token_endpoint"):
+        provider.check_discovery(document, issuer)
+    provider.check_discovery({**document, "token_endpoint": f"{issuer}/token"}, issuer)
