@@ -291,17 +291,37 @@ def dispatch_soon() -> None:
 
 
 def agencies_listening(event_type: str, agency_ids: list[int]) -> set[int]:
-    """Which of these agencies have an endpoint for the event: one query. Endpoints are
-    few, so past a batch of ids reading them all is cheaper than sending the ids."""
+    """Which of these agencies have an endpoint for the event, or are members of a region
+    that has one (and may see it): two queries. Endpoints are few, so past a batch of ids
+    reading them all is cheaper than sending the ids."""
     endpoints = WebhookEndpoint.all_agencies.all()
     if len(agency_ids) <= 2000:
         endpoints = endpoints.filter(agency_id__in=agency_ids)
     wanted = set(agency_ids)
-    return {
+    listening = {
         agency_id
         for agency_id, events in endpoints.values_list("agency_id", "events")
         if event_type in events and agency_id in wanted
     }
+    regions = {
+        region_id
+        for region_id, events in RegionWebhookEndpoint.all_regions.values_list(
+            "region_id", "events"
+        )
+        if event_type in events
+    }
+    if regions:
+        members = MemberAgency.all_regions.filter(
+            region_id__in=regions, status=MemberAgencyStatus.MEMBER
+        )
+        if event_type in ROSTER_EVENTS:
+            members = members.filter(sharing=Sharing.ROSTER)
+        listening |= {
+            agency_id
+            for agency_id in members.values_list("agency_id", flat=True)
+            if agency_id in wanted
+        }
+    return listening
 
 
 # A region's endpoints: written as an agency's are, audited in the region's trail.

@@ -326,3 +326,41 @@ def test_two_dispatchers_at_once_send_a_region_delivery_once(receiver, monkeypat
     assert len(receiver.received) == 1
     row.refresh_from_db()
     assert (row.status, row.attempts) == ("delivered", 1)
+
+
+# The events of the pledge's life, written where they happen
+
+
+def region_events(region, event_type=None):
+    rows = RegionWebhookDelivery.all_regions.filter(region=region).order_by("pk")
+    if event_type:
+        rows = rows.filter(event_type=event_type)
+    return [row.payload for row in rows]
+
+
+def test_a_member_agencys_pledge_and_certificate_reach_the_region(region, agency_a, dns):
+    from tests.factories import certificate_of
+
+    member(region, agency_a)
+    RegionWebhookEndpointFactory(region=region, events=ALL_EVENTS)
+    certificate = certificate_of(agency_a)
+    (issued,) = region_events(region, "certificate.issued")
+    assert issued["data"]["certificate_id"] == str(certificate.public_id)
+    assert issued["data"]["agency_id"] == str(agency_a.public_id)
+    states = [e["data"]["state"] for e in region_events(region, "pledge.state_changed")]
+    assert states == ["pledged", "submitted", "certified"]
+    assert not WebhookDelivery.all_agencies.exists()  # the agency has no endpoint of its own
+
+
+def test_the_recompute_tells_the_region_which_requirements_changed(region, agency_a, dns):
+    from pledges.engine import progress
+    from tests.factories import meets_everything
+
+    member(region, agency_a)
+    RegionWebhookEndpointFactory(region=region, events=["requirement.status_changed"])
+    progress.recompute([agency_a.pk])  # the first snapshot: nothing to compare with
+    assert region_events(region) == []
+    meets_everything(agency_a)
+    progress.recompute([agency_a.pk])
+    changed = {e["data"]["requirement"] for e in region_events(region)}
+    assert changed == {"partnership", "policy", "cit", "coverage"}
