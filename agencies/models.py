@@ -558,6 +558,8 @@ from agencies.tokens.models import ApiToken, IdempotencyKey, TokenScope  # noqa:
 from agencies.webhooks.models import (  # noqa: E402, F401
     DeliveryStatus,
     EventType,
+    RegionWebhookDelivery,
+    RegionWebhookEndpoint,
     WebhookDelivery,
     WebhookEndpoint,
 )

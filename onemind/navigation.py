@@ -85,6 +85,7 @@ REGION_MENU = [
             Entry(_("Team"), "region_team", RegionCapability.VIEW),
             Entry(_("Region details"), "region_settings", RegionCapability.MANAGE),
             Entry(_("Audit trail"), "region_audit", RegionCapability.MANAGE),
+            Entry(_("Webhooks"), "region_webhook_list", RegionCapability.MANAGE),
         ],
     ),
 ]

@@ -58,6 +58,7 @@ urlpatterns = [
     path("r/<slug:region_slug>/", include("training.region_urls")),
     path("r/<slug:region_slug>/", include("partnerships.region_urls")),
     path("r/<slug:region_slug>/", include("pledges.regions.urls")),
+    path("r/<slug:region_slug>/", include("agencies.webhooks.region_urls")),
     # One staff area, composed here so the apps stay independent of each other.
     path(
         "staff/",

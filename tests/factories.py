@@ -488,3 +488,34 @@ class WebhookDeliveryFactory(TenantFactory):
             "data": {},
         }
     )
+
+
+# A region's webhooks (agencies.webhooks): made as rows, without resolving their host.
+
+
+class RegionWebhookEndpointFactory(RegionOwnedFactory):
+    class Meta:
+        model = "agencies.RegionWebhookEndpoint"
+
+    region = factory.SubFactory(RegionFactory)
+    url = factory.Sequence(lambda n: f"https://region-hooks{n}.example/onemind")
+    description = "Region dashboard"
+    events = factory.LazyFunction(lambda: ["pledge.state_changed", "certificate.issued"])
+    secret = factory.LazyFunction(new_secret)
+    created_by = factory.SubFactory(UserFactory)
+
+
+class RegionWebhookDeliveryFactory(RegionOwnedFactory):
+    class Meta:
+        model = "agencies.RegionWebhookDelivery"
+
+    endpoint = factory.SubFactory(RegionWebhookEndpointFactory)
+    region = factory.SelfAttribute("endpoint.region")
+    event_type = "pledge.state_changed"
+    payload = factory.LazyFunction(
+        lambda: {
+            "type": "pledge.state_changed",
+            "timestamp": "2026-12-01T12:00:00+00:00",
+            "data": {},
+        }
+    )

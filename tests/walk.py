@@ -42,6 +42,7 @@ from tests.factories import (
     PersonFactory,
     RegionFactory,
     RegionMembershipFactory,
+    RegionWebhookDeliveryFactory,
     TrainingRecordFactory,
     UserFactory,
     WebhookDeliveryFactory,
@@ -199,6 +200,16 @@ def a_full_agency():
         last_status_code=503,
         last_error="HTTP 503",
     )
+    # The region's endpoint, whose receiver was down too.
+    region_failed_delivery = RegionWebhookDeliveryFactory(
+        endpoint__region=region,
+        endpoint__url=f"https://{LONG_PLACE.lower()}.millbrook-cc.example/hooks",
+        endpoint__description=f"{LONG_PLACE} collaborative dashboard",
+        status="failed",
+        attempts=8,
+        last_status_code=503,
+        last_error="HTTP 503",
+    )
     return coordinator, {
         "member_id": colleague.public_id,
         "endpoint_id": failed_delivery.endpoint.public_id,
@@ -240,7 +251,26 @@ def a_full_agency():
             user_id=coordinator.pk, agency_id=agency.pk, stream=Stream.REPORTS
         ),
         "api:certificate_verify:reference": certificate.number,
+        **{
+            f"{name}:{parameter}": value
+            for name in REGION_WEBHOOK_PAGES
+            for parameter, value in [
+                ("endpoint_id", region_failed_delivery.endpoint.public_id),
+                ("delivery_id", region_failed_delivery.public_id),
+            ]
+        },
     }
+
+
+# The region's webhook pages name the region's endpoint, not the agency's.
+REGION_WEBHOOK_PAGES = [
+    "region_webhook_edit",
+    "region_webhook_delete",
+    "region_webhook_rotate",
+    "region_webhook_test",
+    "region_webhook_deliveries",
+    "region_webhook_delivery_retry",
+]
 
 
 def the_staff_areas_work(agency_objects):

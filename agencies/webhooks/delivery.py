@@ -8,6 +8,10 @@ A 2xx answer is delivered. Anything else (another status, a refused or timed-out
 connection, an address no longer public) is retried after 1 and 5 minutes, then half an
 hour, 2, 5 and 10 hours: eight attempts over about 28 hours, then failed, shown in the
 endpoint's log with the last status or error, for the coordinator to send again.
+
+An agency's deliveries (WebhookDelivery) and a region's (RegionWebhookDelivery) have the
+same fields and are sent alike: each function takes the delivery model, the agency's by
+default, and `dispatch` sends the due rows of both, oldest first.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from agencies.webhooks import network, signing
-from agencies.webhooks.models import DeliveryStatus, WebhookDelivery
+from agencies.webhooks.models import DeliveryStatus, RegionWebhookDelivery, WebhookDelivery
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +49,17 @@ RETRY_DELAYS = [
 MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
 ERROR_LENGTH = 1000
 
+DELIVERY_MODELS = (WebhookDelivery, RegionWebhookDelivery)
+
+
+def _all(model):
+    """The unscoped manager of a delivery (or endpoint) model, an agency's or a region's."""
+    return model.all_agencies if hasattr(model, "all_agencies") else model.all_regions
+
+
+def _shard_key(model) -> str:
+    return "agency_id" if hasattr(model, "all_agencies") else "region_id"
+
 
 def _claimable(now) -> Q:
     return Q(status=DeliveryStatus.PENDING, next_attempt_at__lte=now) | Q(
@@ -52,14 +67,14 @@ def _claimable(now) -> Q:
     )
 
 
-def claim(pk: int, agency_id: int | None = None) -> str | None:
+def claim(pk: int, agency_id: int | None = None, *, model=WebhookDelivery) -> str | None:
     """Take one delivery for this worker: a token when it is ours, None when another
     worker has it or it is done. Counts an attempt."""
     now = timezone.now()
     token = secrets.token_hex(16)
-    rows = WebhookDelivery.all_agencies.filter(_claimable(now), pk=pk, attempts__lt=MAX_ATTEMPTS)
+    rows = _all(model).filter(_claimable(now), pk=pk, attempts__lt=MAX_ATTEMPTS)
     if agency_id is not None:  # the shard's key, for Citus (docs/scaling.md)
-        rows = rows.filter(agency_id=agency_id)
+        rows = rows.filter(**{_shard_key(model): agency_id})
     taken = rows.update(
         status=DeliveryStatus.SENDING,
         claim_token=token,
@@ -83,17 +98,23 @@ def dispatch(*, limit: int = BATCH_SIZE) -> DispatchResult:
     result = DispatchResult()
     _give_up_on_exhausted()
     now = timezone.now()
-    due = list(
-        WebhookDelivery.all_agencies.filter(_claimable(now), attempts__lt=MAX_ATTEMPTS)
-        .order_by("next_attempt_at", "pk")
-        .values_list("agency_id", "pk")[:limit]
-    )
+    due = sorted(
+        (
+            (next_attempt_at, model, key, pk)
+            for model in DELIVERY_MODELS
+            for next_attempt_at, key, pk in _all(model)
+            .filter(_claimable(now), attempts__lt=MAX_ATTEMPTS)
+            .order_by("next_attempt_at", "pk")
+            .values_list("next_attempt_at", _shard_key(model), "pk")[:limit]
+        ),
+        key=lambda row: (row[0], row[3]),
+    )[:limit]
     result.looked_at = len(due)
-    for agency_id, pk in due:
-        token = claim(pk, agency_id)
+    for _due, model, key, pk in due:
+        token = claim(pk, key, model=model)
         if token is None:
             continue
-        outcome = deliver(pk, token)
+        outcome = deliver(pk, token, model=model)
         setattr(result, outcome, getattr(result, outcome) + 1)
     return result
 
@@ -110,16 +131,17 @@ def dispatch_all(*, seconds: float | None = None) -> DispatchResult:
     return totals
 
 
-def body_of(delivery: WebhookDelivery) -> bytes:
+def body_of(delivery) -> bytes:
     return json.dumps(delivery.payload, cls=DjangoJSONEncoder, separators=(",", ":")).encode()
 
 
-def deliver(pk: int, token: str) -> str:
+def deliver(pk: int, token: str, *, model=WebhookDelivery) -> str:
     """Send one claimed delivery: "delivered", "retrying", "failed" or "lost" (our claim
     was taken over)."""
     with transaction.atomic():
         row = (
-            WebhookDelivery.all_agencies.select_for_update()
+            _all(model)
+            .select_for_update()
             .filter(pk=pk, claim_token=token, status=DeliveryStatus.SENDING)
             .select_related("endpoint")
             .first()
@@ -152,10 +174,8 @@ def deliver(pk: int, token: str) -> str:
         return _failed(row, token, now, status, error)
 
 
-def _mine(row: WebhookDelivery, token: str):
-    return WebhookDelivery.all_agencies.filter(
-        pk=row.pk, claim_token=token, status=DeliveryStatus.SENDING
-    )
+def _mine(row, token: str):
+    return _all(type(row)).filter(pk=row.pk, claim_token=token, status=DeliveryStatus.SENDING)
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -163,8 +183,8 @@ def retry_delay(attempts: int) -> timedelta:
     return RETRY_DELAYS[min(attempts, len(RETRY_DELAYS)) - 1]
 
 
-def _failed(row: WebhookDelivery, token: str, now, status: int | None, error: str) -> str:
-    attempts = WebhookDelivery.all_agencies.filter(pk=row.pk).values_list("attempts", flat=True)
+def _failed(row, token: str, now, status: int | None, error: str) -> str:
+    attempts = _all(type(row)).filter(pk=row.pk).values_list("attempts", flat=True)
     attempts = attempts.get()
     final = attempts >= MAX_ATTEMPTS
     if status is not None and not error:
@@ -182,13 +202,12 @@ def _failed(row: WebhookDelivery, token: str, now, status: int | None, error: st
 
 def _give_up_on_exhausted() -> None:
     """A delivery whose every attempt ended with its worker gone is failed."""
-    WebhookDelivery.all_agencies.filter(
-        _claimable(timezone.now()), attempts__gte=MAX_ATTEMPTS
-    ).update(
-        status=DeliveryStatus.FAILED,
-        claimed_until=None,
-        last_error="The worker stopped while sending, on every attempt.",
-    )
+    for model in DELIVERY_MODELS:
+        _all(model).filter(_claimable(timezone.now()), attempts__gte=MAX_ATTEMPTS).update(
+            status=DeliveryStatus.FAILED,
+            claimed_until=None,
+            last_error="The worker stopped while sending, on every attempt.",
+        )
 
 
 # How long a finished delivery stays in its endpoint's log.
@@ -200,10 +219,11 @@ def purge_old_deliveries() -> int:
     """Nightly: deliveries delivered or failed more than KEPT_FOR ago, in batches (a busy
     agency's log does not become one long delete)."""
     since = timezone.now() - KEPT_FOR
-    old = WebhookDelivery.all_agencies.filter(
-        status__in=[DeliveryStatus.DELIVERED, DeliveryStatus.FAILED], created_at__lt=since
-    )
     deleted = 0
-    while batch := list(old.values_list("pk", flat=True)[:PURGE_BATCH]):
-        deleted += WebhookDelivery.all_agencies.filter(pk__in=batch).delete()[0]
+    for model in DELIVERY_MODELS:
+        old = _all(model).filter(
+            status__in=[DeliveryStatus.DELIVERED, DeliveryStatus.FAILED], created_at__lt=since
+        )
+        while batch := list(old.values_list("pk", flat=True)[:PURGE_BATCH]):
+            deleted += _all(model).filter(pk__in=batch).delete()[0]
     return deleted

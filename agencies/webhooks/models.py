@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from agencies.regions.scope import RegionOwnedModel
 from agencies.tenancy import TenantModel
 
 
@@ -28,9 +29,10 @@ class EventType(models.TextChoices):
 PING = "ping"  # the test event a coordinator sends; no endpoint subscribes to it
 
 
-class WebhookEndpoint(TenantModel):
-    """Where one agency's events go. The signing secret is kept as it is (it signs every
-    request); the previous one stays valid for a day after a rotation."""
+class EndpointFields(models.Model):
+    """Where events go, for an agency (WebhookEndpoint) or a region (RegionWebhookEndpoint).
+    The signing secret is kept as it is (it signs every request); the previous one stays
+    valid for a day after a rotation."""
 
     url = models.URLField(max_length=500)
     description = models.CharField(max_length=200, blank=True)
@@ -43,8 +45,8 @@ class WebhookEndpoint(TenantModel):
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
-    class Meta(TenantModel.Meta):
-        ordering = ["created_at"]
+    class Meta:
+        abstract = True
 
     def __str__(self) -> str:
         return self.url
@@ -66,6 +68,21 @@ class WebhookEndpoint(TenantModel):
         return [self.secret]
 
 
+class WebhookEndpoint(EndpointFields, TenantModel):
+    """Where one agency's events go."""
+
+    class Meta(TenantModel.Meta):
+        ordering = ["created_at"]
+
+
+class RegionWebhookEndpoint(EndpointFields, RegionOwnedModel):
+    """Where a region's events go: those of its member agencies, as their sharing allows
+    (`services.emit`)."""
+
+    class Meta(RegionOwnedModel.Meta):
+        ordering = ["created_at"]
+
+
 class DeliveryStatus(models.TextChoices):
     PENDING = "pending", _("Waiting to be sent")
     SENDING = "sending", _("Being sent")
@@ -73,11 +90,11 @@ class DeliveryStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-class WebhookDelivery(TenantModel):
+class DeliveryFields(models.Model):
     """One event for one endpoint, written in the transaction of the event; unique per
-    (event, endpoint), so an event written twice is delivered once."""
+    (event, endpoint), so an event written twice is delivered once. The dispatcher
+    (`delivery`) sends an agency's and a region's alike."""
 
-    endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.CASCADE, related_name="+")
     event_id = models.UUIDField(default=uuid.uuid4)
     event_type = models.CharField(max_length=40)
     payload = models.JSONField()  # {type, timestamp, data}
@@ -93,6 +110,20 @@ class WebhookDelivery(TenantModel):
     last_attempt_at = models.DateTimeField(null=True, blank=True)
     last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
     last_error = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.event_type} to {self.endpoint_id} ({self.status})"
+
+    @property
+    def audit_label(self) -> str:
+        return gettext("webhook delivery of %(type)s") % {"type": self.event_type}
+
+
+class WebhookDelivery(DeliveryFields, TenantModel):
+    endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.CASCADE, related_name="+")
 
     class Meta(TenantModel.Meta):
         constraints = [
@@ -112,9 +143,24 @@ class WebhookDelivery(TenantModel):
             models.Index(fields=["agency", "endpoint", "-created_at"], name="webhook_delivery_log"),
         ]
 
-    def __str__(self) -> str:
-        return f"{self.event_type} to {self.endpoint_id} ({self.status})"
 
-    @property
-    def audit_label(self) -> str:
-        return gettext("webhook delivery of %(type)s") % {"type": self.event_type}
+class RegionWebhookDelivery(DeliveryFields, RegionOwnedModel):
+    endpoint = models.ForeignKey(RegionWebhookEndpoint, on_delete=models.CASCADE, related_name="+")
+
+    class Meta(RegionOwnedModel.Meta):
+        constraints = [
+            *RegionOwnedModel.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["region", "endpoint", "event_id"], name="region_webhook_delivery_once"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(status__in=["pending", "sending"]),
+                name="region_webhook_delivery_due",
+            ),
+            models.Index(
+                fields=["region", "endpoint", "-created_at"], name="region_webhook_delivery_log"
+            ),
+        ]

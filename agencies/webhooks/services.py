@@ -13,11 +13,14 @@ from django.utils.translation import gettext as _
 
 from agencies.audit import record_event
 from agencies.models import Agency, User
+from agencies.regions.models import MemberAgency, MemberAgencyStatus, Region, Sharing
 from agencies.webhooks import network, signing
 from agencies.webhooks.models import (
     PING,
     DeliveryStatus,
     EventType,
+    RegionWebhookDelivery,
+    RegionWebhookEndpoint,
     WebhookDelivery,
     WebhookEndpoint,
 )
@@ -143,36 +146,80 @@ def _payload(event_type: str, data: dict, at) -> dict:
 
 
 def emit(agency: Agency | int, event_type: str, data: dict, *, event_id=None) -> int:
-    """Write the event for each of the agency's endpoints that wants it, in the caller's
-    transaction; returns how many deliveries are new. An event written again with the same
-    `event_id` adds nothing. The dispatcher is asked to run once the transaction commits."""
+    """Write the event for each of the agency's endpoints that wants it, and for each
+    endpoint of a region the agency is a member of now that wants it and may see it, in the
+    caller's transaction; returns how many deliveries are new. An event written again with
+    the same `event_id` adds nothing. The dispatcher is asked to run once the transaction
+    commits."""
     if event_type not in EventType.values:
         raise ValueError(f"Unknown webhook event {event_type!r}")
     agency_id = agency if isinstance(agency, int) else agency.pk
+    event_id = event_id or uuid.uuid4()
     rows = list(
         WebhookEndpoint.all_agencies.filter(agency_id=agency_id).values_list(
             "pk", "events", "agency__public_id"
         )
     )
     endpoints = [endpoint_id for endpoint_id, events, _ in rows if event_type in events]
-    if not endpoints:
+    regional = _region_endpoints(agency_id, event_type)
+    if not endpoints and not regional:
         return 0
     # Each event names its agency by its public id: a receiver may serve several agencies.
-    data = {"agency_id": str(rows[0][2]), **data}
-    return _write(agency_id, endpoints, event_type, data, event_id or uuid.uuid4())
+    public_id = (
+        rows[0][2] if rows else Agency.objects.values_list("public_id", flat=True).get(pk=agency_id)
+    )
+    data = {"agency_id": str(public_id), **data}
+    written = _write(agency_id, endpoints, event_type, data, event_id) if endpoints else 0
+    for region_id, endpoint_ids in regional.items():
+        written += _write(
+            region_id, endpoint_ids, event_type, data, event_id, model=RegionWebhookDelivery
+        )
+    return written
 
 
-def _write(agency_id: int, endpoints: list[int], event_type: str, data: dict, event_id) -> int:
+# What a region sees of a member agency's events: its progress with "progress" sharing;
+# an import (about the roster) only with "progress and roster".
+ROSTER_EVENTS = {EventType.IMPORT_FINISHED}
+
+
+def _region_endpoints(agency_id: int, event_type: str) -> dict[int, list[int]]:
+    """The endpoints, by region, of the regions the agency is a member of now (and shares
+    enough with) that want the event: one query."""
+    members = MemberAgency.all_regions.filter(agency_id=agency_id, status=MemberAgencyStatus.MEMBER)
+    if event_type in ROSTER_EVENTS:
+        members = members.filter(sharing=Sharing.ROSTER)
+    found: dict[int, list[int]] = {}
+    for pk, region_id, events in RegionWebhookEndpoint.all_regions.filter(
+        region_id__in=members.values("region_id")
+    ).values_list("pk", "region_id", "events"):
+        if event_type in events:
+            found.setdefault(region_id, []).append(pk)
+    return found
+
+
+def _write(
+    owner_id: int,
+    endpoints: list[int],
+    event_type: str,
+    data: dict,
+    event_id,
+    *,
+    model=WebhookDelivery,
+) -> int:
+    """The deliveries of one event to an agency's endpoints (owner: the agency) or a
+    region's (model RegionWebhookDelivery, owner: the region)."""
+    owner = "agency_id" if model is WebhookDelivery else "region_id"
+    manager = model.all_agencies if model is WebhookDelivery else model.all_regions
     now = timezone.now()
     payload = _payload(event_type, data, now)
     existing = set(
-        WebhookDelivery.all_agencies.filter(
-            agency_id=agency_id, endpoint_id__in=endpoints, event_id=event_id
+        manager.filter(
+            **{owner: owner_id}, endpoint_id__in=endpoints, event_id=event_id
         ).values_list("endpoint_id", flat=True)
     )
     rows = [
-        WebhookDelivery(
-            agency_id=agency_id,
+        model(
+            **{owner: owner_id},
             endpoint_id=endpoint_id,
             event_id=event_id,
             event_type=event_type,
@@ -184,7 +231,7 @@ def _write(agency_id: int, endpoints: list[int], event_type: str, data: dict, ev
         if endpoint_id not in existing
     ]
     # A concurrent writer of the same event loses quietly: its row is the same delivery.
-    WebhookDelivery.all_agencies.bulk_create(rows, ignore_conflicts=True)
+    manager.bulk_create(rows, ignore_conflicts=True)
     if rows:
         transaction.on_commit(dispatch_soon)
     return len(rows)
@@ -244,14 +291,175 @@ def dispatch_soon() -> None:
 
 
 def agencies_listening(event_type: str, agency_ids: list[int]) -> set[int]:
-    """Which of these agencies have an endpoint for the event: one query. Endpoints are
-    few, so past a batch of ids reading them all is cheaper than sending the ids."""
+    """Which of these agencies have an endpoint for the event, or are members of a region
+    that has one (and may see it): two queries. Endpoints are few, so past a batch of ids
+    reading them all is cheaper than sending the ids."""
     endpoints = WebhookEndpoint.all_agencies.all()
     if len(agency_ids) <= 2000:
         endpoints = endpoints.filter(agency_id__in=agency_ids)
     wanted = set(agency_ids)
-    return {
+    listening = {
         agency_id
         for agency_id, events in endpoints.values_list("agency_id", "events")
         if event_type in events and agency_id in wanted
     }
+    regions = {
+        region_id
+        for region_id, events in RegionWebhookEndpoint.all_regions.values_list(
+            "region_id", "events"
+        )
+        if event_type in events
+    }
+    if regions:
+        members = MemberAgency.all_regions.filter(
+            region_id__in=regions, status=MemberAgencyStatus.MEMBER
+        )
+        if event_type in ROSTER_EVENTS:
+            members = members.filter(sharing=Sharing.ROSTER)
+        listening |= {
+            agency_id
+            for agency_id in members.values_list("agency_id", flat=True)
+            if agency_id in wanted
+        }
+    return listening
+
+
+# A region's endpoints: written as an agency's are, audited in the region's trail.
+
+
+def region_endpoint_create(
+    *, region: Region, actor: User, url: str, description: str, events: list[str]
+) -> RegionWebhookEndpoint:
+    events = _check(url, events)
+    with transaction.atomic():
+        if RegionWebhookEndpoint.all_regions.filter(region=region).count() >= MAX_ENDPOINTS:
+            raise ValidationError(
+                _("A region has at most %(count)d webhook endpoints.") % {"count": MAX_ENDPOINTS}
+            )
+        endpoint = RegionWebhookEndpoint.all_regions.create(
+            region=region,
+            url=url,
+            description=description.strip(),
+            events=events,
+            secret=signing.new_secret(),
+            created_by=actor,
+        )
+        record_event(
+            action="webhook.created",
+            actor=actor,
+            region=region,
+            obj=endpoint,
+            values={"url": url, "description": endpoint.description, "events": events},
+        )
+    return endpoint
+
+
+def _region_own(region: Region, endpoint: RegionWebhookEndpoint) -> None:
+    if endpoint.region_id != region.pk:
+        raise ValidationError(_("This webhook endpoint belongs to another region."))
+
+
+def region_endpoint_update(
+    *,
+    region: Region,
+    actor: User,
+    endpoint: RegionWebhookEndpoint,
+    url: str,
+    description: str,
+    events: list[str],
+) -> RegionWebhookEndpoint:
+    _region_own(region, endpoint)
+    events = _check(url, events)
+    with transaction.atomic():
+        locked = RegionWebhookEndpoint.all_regions.select_for_update().get(pk=endpoint.pk)
+        before = {"url": locked.url, "description": locked.description, "events": locked.events}
+        after = {"url": url, "description": description.strip(), "events": events}
+        changes = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
+        if changes:
+            locked.url, locked.description, locked.events = url, after["description"], events
+            locked.save(update_fields=["url", "description", "events"])
+            record_event(
+                action="webhook.changed", actor=actor, region=region, obj=locked, changes=changes
+            )
+    return locked
+
+
+def region_endpoint_delete(*, region: Region, actor: User, endpoint: RegionWebhookEndpoint):
+    _region_own(region, endpoint)
+    with transaction.atomic():
+        record_event(
+            action="webhook.deleted",
+            actor=actor,
+            region=region,
+            obj=endpoint,
+            values={"url": endpoint.url},
+        )
+        RegionWebhookEndpoint.all_regions.filter(pk=endpoint.pk).delete()
+
+
+def region_secret_rotate(
+    *, region: Region, actor: User, endpoint: RegionWebhookEndpoint
+) -> RegionWebhookEndpoint:
+    _region_own(region, endpoint)
+    with transaction.atomic():
+        locked = RegionWebhookEndpoint.all_regions.select_for_update().get(pk=endpoint.pk)
+        locked.previous_secret, locked.secret = locked.secret, signing.new_secret()
+        locked.previous_secret_until = timezone.now() + ROTATION_OVERLAP
+        locked.save(update_fields=["secret", "previous_secret", "previous_secret_until"])
+        record_event(
+            action="webhook.secret_rotated",
+            actor=actor,
+            region=region,
+            obj=locked,
+            values={"previous_valid_until": locked.previous_secret_until},
+        )
+    return locked
+
+
+def region_send_test_event(
+    *, region: Region, actor: User, endpoint: RegionWebhookEndpoint
+) -> RegionWebhookDelivery:
+    """A `ping` to one of the region's endpoints; it names the region, not an agency."""
+    _region_own(region, endpoint)
+    with transaction.atomic():
+        event_id = uuid.uuid4()
+        _write(
+            region.pk,
+            [endpoint.pk],
+            PING,
+            {"endpoint_id": str(endpoint.public_id), "region_id": str(region.public_id)},
+            event_id,
+            model=RegionWebhookDelivery,
+        )
+        delivery = RegionWebhookDelivery.all_regions.get(endpoint=endpoint, event_id=event_id)
+        record_event(
+            action="webhook.test_sent",
+            actor=actor,
+            region=region,
+            obj=endpoint,
+            values={"event_id": str(event_id)},
+        )
+    return delivery
+
+
+def region_delivery_retry(
+    *, region: Region, actor: User, delivery: RegionWebhookDelivery
+) -> RegionWebhookDelivery:
+    if delivery.region_id != region.pk:
+        raise ValidationError(_("This delivery belongs to another region."))
+    with transaction.atomic():
+        locked = RegionWebhookDelivery.all_regions.select_for_update().get(pk=delivery.pk)
+        if locked.status != DeliveryStatus.FAILED:
+            raise ValidationError(_("Only a failed delivery can be sent again."))
+        locked.status, locked.attempts, locked.claim_token = DeliveryStatus.PENDING, 0, ""
+        locked.next_attempt_at = timezone.now()
+        locked.save(update_fields=["status", "attempts", "claim_token", "next_attempt_at"])
+        record_event(
+            action="webhook.delivery_retried",
+            actor=actor,
+            region=region,
+            obj=locked.endpoint,
+            values={"event_type": locked.event_type, "event_id": str(locked.event_id)},
+        )
+        transaction.on_commit(dispatch_soon)
+    return locked

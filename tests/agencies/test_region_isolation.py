@@ -50,6 +50,8 @@ from tests.factories import (
     RegionalClassFactory,
     RegionFactory,
     RegionMembershipFactory,
+    RegionWebhookDeliveryFactory,
+    RegionWebhookEndpointFactory,
     TrainingRecordFactory,
     UserFactory,
     shared_agreement,
@@ -109,6 +111,10 @@ REGION_OBJECT_MAKERS: dict[str, Callable[[Region], object]] = {
     "partnership_id": lambda region: region_mou(region).public_id,
     "version_id": lambda region: (
         PartnershipVersion.all_agencies.filter(partnership=region_mou(region)).get().public_id
+    ),
+    "endpoint_id": lambda region: RegionWebhookEndpointFactory(region=region).public_id,
+    "delivery_id": lambda region: (
+        RegionWebhookDeliveryFactory(endpoint__region=region, status="failed").public_id
     ),
 }
 
