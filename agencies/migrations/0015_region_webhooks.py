@@ -125,7 +125,7 @@ class Migration(migrations.Migration):
             model_name="regionwebhookdelivery",
             index=models.Index(
                 condition=models.Q(("status__in", ["pending", "sending"])),
-                fields=["next_attempt_at"],
+                fields=["region", "next_attempt_at"],
                 name="region_webhook_delivery_due",
             ),
         ),

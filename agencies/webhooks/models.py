@@ -156,7 +156,7 @@ class RegionWebhookDelivery(DeliveryFields, RegionOwnedModel):
         ]
         indexes = [
             models.Index(
-                fields=["next_attempt_at"],
+                fields=["region", "next_attempt_at"],
                 condition=models.Q(status__in=["pending", "sending"]),
                 name="region_webhook_delivery_due",
             ),
