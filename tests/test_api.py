@@ -9,36 +9,17 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from agencies.tokens.services import token_create, token_revoke
+from agencies.tokens.services import token_revoke
+from tests.api import assert_problem, get, token_of
 from tests.factories import (
     AgencyFactory,
     PartnershipVersionFactory,
     PersonFactory,
     TrainingRecordFactory,
-    UserFactory,
     certificate_of,
 )
 
 PEOPLE = "/api/v1/people"
-
-
-def token_of(agency, *scopes, valid_days=90):
-    return token_create(
-        agency=agency, actor=UserFactory(), name="RMS sync", scopes=list(scopes or ["read"]),
-        valid_days=valid_days,
-    )  # fmt: skip
-
-
-def get(client, url, text, **params):
-    return client.get(url, params, HTTP_AUTHORIZATION=f"Bearer {text}")
-
-
-def assert_problem(response, status):
-    assert response.status_code == status, response.content
-    assert response["Content-Type"] == "application/problem+json"
-    body = response.json()
-    assert body["status"] == status and body["title"] and body["detail"]
-    return body
 
 
 def test_a_records_system_reads_the_roster_page_by_page(client, agency_a, agency_b):

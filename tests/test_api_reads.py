@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from pledges.certification import services as certification
 from pledges.queries import dashboard
+from tests.api import assert_problem, get, token_of
 from tests.factories import (
     CrisisPolicyFactory,
     PartnershipFactory,
@@ -22,7 +23,6 @@ from tests.factories import (
     shared_agreement,
     sign,
 )
-from tests.test_api import assert_problem, get, token_of
 from training import services as training_services
 from training.models import Course, CourseKind, CourseStatus
 

@@ -14,8 +14,8 @@ from django.utils import timezone
 from agencies.models import AuditEvent, IdempotencyKey
 from agencies.tokens.services import token_revoke
 from pledges.models import ProgressSnapshot
+from tests.api import assert_problem, token_of
 from tests.factories import PersonFactory, TrainingRecordFactory, course
-from tests.test_api import assert_problem, token_of
 from training.models import CourseKind, CourseStatus, Person, Source, TrainingRecord
 
 PEOPLE = "/api/v1/people"

@@ -19,7 +19,6 @@ from agencies.models import (
 )
 from agencies.regions import services as region_services
 from agencies.webhooks import delivery, network, services, signing
-from tests.agencies.test_webhooks import ALL_EVENTS, Receiver
 from tests.conftest import login
 from tests.factories import (
     MemberAgencyFactory,
@@ -29,6 +28,7 @@ from tests.factories import (
     RegionWebhookEndpointFactory,
     WebhookEndpointFactory,
 )
+from tests.receivers import ALL_EVENTS, Receiver
 
 
 @pytest.fixture

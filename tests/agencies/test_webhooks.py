@@ -4,10 +4,8 @@ with a growing delay, and sent only to public addresses."""
 
 import base64
 import json
-import threading
 import time
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import time_machine
@@ -18,6 +16,7 @@ from django.utils import timezone
 from agencies.models import AuditEvent, DeliveryStatus, WebhookDelivery, WebhookEndpoint
 from agencies.webhooks import delivery, network, services, signing
 from tests.conftest import login
+from tests.receivers import ALL_EVENTS, Receiver
 
 # The example of the Standard Webhooks specification's reference libraries.
 SPEC_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
@@ -27,45 +26,6 @@ SPEC_BODY = '{"test": 2432232314}'
 SPEC_SIGNATURE = "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="
 
 PUBLIC = "93.184.216.34"
-ALL_EVENTS = [
-    "requirement.status_changed",
-    "pledge.state_changed",
-    "certificate.issued",
-    "certificate.revoked",
-    "import.finished",
-]
-
-
-class Receiver:
-    """A receiver on loopback: answers each POST with the next status of `answers` (the
-    last one repeats) and keeps what it got."""
-
-    def __init__(self, tls=None):
-        self.answers = [204]
-        self.received: list[tuple[dict, bytes]] = []
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802 - http.server's name
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                receiver.received.append(({k.lower(): v for k, v in self.headers.items()}, body))
-                status = receiver.answers[min(len(receiver.received), len(receiver.answers)) - 1]
-                self.send_response(status)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        if tls is not None:
-            self.server.socket = tls.wrap_socket(self.server.socket, server_side=True)
-        self.port = self.server.server_address[1]
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    @property
-    def url(self):
-        return f"http://127.0.0.1:{self.port}/hooks/onemind?source=test"
 
 
 @pytest.fixture

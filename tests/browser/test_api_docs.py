@@ -5,7 +5,7 @@ on the way (a refusal is a console error and a securitypolicyviolation event).""
 import pytest
 
 from tests.browser.conftest import assert_accessible
-from tests.browser.test_narrow import NARROW, PHONE, WIDEST, ZOOMED, fits
+from tests.browser.widths import NARROW, PHONE, WIDEST, ZOOMED, fits
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -12,38 +12,13 @@ from playwright.sync_api import Error as PlaywrightError
 from agencies.models import Role
 from tests.browser.conftest import assert_accessible
 from tests.browser.steps import sign_in, sign_in_with_totp
+from tests.browser.widths import NARROW, PHONE, WIDEST, ZOOMED, fits
 from tests.conftest import member
 from tests.factories import AgencyFactory
 from tests.files import RIVERTON_ROSTER
 from tests.walk import a_full_agency, every_page, the_staff_areas_work
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-NARROW = {"width": 320, "height": 640}
-ZOOMED = {"width": 640, "height": 400}
-PHONE = {"width": 390, "height": 844}
-
-
-def fits(page, width: int) -> bool:
-    return page.evaluate(f"document.documentElement.scrollWidth <= {width}")
-
-
-# The innermost elements reaching past the right edge, outside any box that scrolls or
-# clips them: what a failure names.
-WIDEST = """width => {
-  const past = e => e.getBoundingClientRect().right > width + 1;
-  const held = e => {
-    for (let p = e.parentElement; p; p = p.parentElement) {
-      if (getComputedStyle(p).overflowX !== "visible") return true;
-    }
-    return false;
-  };
-  return Array.from(document.querySelectorAll("body *"))
-  .filter(e => past(e) && !held(e) && !Array.from(e.children).some(past))
-  .slice(0, 3)
-  .map(e => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "")
-    + " “" + e.textContent.trim().slice(0, 40) + "”");
-}"""
 
 
 def overflowing_pages(page, urls, seen: set) -> list[str]:
