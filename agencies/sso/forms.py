@@ -16,7 +16,7 @@ class ConnectionForm(forms.Form):
         assume_scheme="https",
         help_text=_(
             "Your identity provider's issuer, for example https://login.microsoftonline.com/"
-            "<tenant ID>/v2.0. Its settings are read from /.well-known/openid-configuration "
+            "your-tenant-id/v2.0. Its settings are read from /.well-known/openid-configuration "
             "under it."
         ),
     )

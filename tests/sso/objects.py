@@ -1,5 +1,7 @@
 """Single sign-on connections for tests that need one (the walks, the pages)."""
 
+from django.utils import timezone
+
 from agencies.models import Role, SSOConnection, SSOStatus
 from agencies.sso.services import provider_id_for
 from tests.factories import AgencyFactory, MembershipFactory
@@ -18,6 +20,8 @@ def sso_connection(
         "default_role": Role.VIEWER,
         "status": status,
         "updated_by": coordinator,
+        # An approved one was reviewed, as program staff's approval does.
+        **({"reviewed_at": timezone.now()} if status == SSOStatus.APPROVED else {}),
         **fields,
     }
     return SSOConnection.all_agencies.create(
