@@ -82,10 +82,9 @@ def _ask(request, region):
 def region_agency_withdraw(request, region_slug: str, member_agency_id):
     """Withdraw a request the agency has not answered."""
     region = request.region
+    # Any request of the region's: a second click finds it withdrawn and says so.
     member = get_object_or_404(
-        MemberAgency.objects.select_related("agency"),
-        public_id=member_agency_id,
-        status=MemberAgencyStatus.INVITED,
+        MemberAgency.objects.select_related("agency"), public_id=member_agency_id
     )
     try:
         services.member_agency_withdraw(region=region, actor=request.user, member=member)

@@ -422,8 +422,8 @@ def _transition(
     member.refresh_from_db()
     if not moved:
         raise ValidationError(
-            _("This changed a moment ago: the agency is now %(status)s.")
-            % {"status": member.get_status_display().lower()}
+            _("This changed a moment ago: the agency's standing is now “%(status)s”.")
+            % {"status": member.get_status_display()}
         )
     record_event(
         action=action,

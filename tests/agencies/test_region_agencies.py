@@ -136,7 +136,10 @@ def test_a_waiting_request_is_withdrawn(client, region, region_coordinator, mill
     )
     event = AuditEvent.objects.get(action="member_agency.withdrawn")
     assert (event.region, event.agency) == (region, millbrook)
-    assert client.post(withdraw).status_code == 404  # no request waits any more
+    # A second click (a double submit, another tab) says what happened, and records nothing.
+    again = client.post(withdraw, follow=True)
+    assert "standing is now “Invitation withdrawn”" in again.content.decode()
+    assert AuditEvent.objects.filter(action="member_agency.withdrawn").count() == 1
 
 
 def test_the_list_shows_members_waiting_and_history_and_nothing_more_of_an_agency(
