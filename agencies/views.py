@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from agencies import adapters, documents, health, queries, services
@@ -21,6 +22,7 @@ from agencies.forms import (
 from agencies.models import Agency, Capability, Document, Invitation, Membership
 from agencies.regions import queries as region_queries
 from agencies.staff import is_program_staff
+from agencies.tokens import queries as token_queries
 
 AUDIT_PAGE_SIZE = 50
 
@@ -265,7 +267,23 @@ def member_remove(request, agency_slug: str, member_id):
         messages.error(request, error.messages[0])
     else:
         messages.success(request, f"{membership.user.email} was removed from {agency.name}.")
+        _their_tokens_still_work(request, membership.user)
     return redirect("member_list", agency_slug=agency.slug)
+
+
+def _their_tokens_still_work(request, user) -> None:
+    """Tokens are the agency's and keep working when the person who created them leaves
+    (an integration would stop otherwise): the coordinator is told, to revoke any that
+    should not."""
+    count = token_queries.live_tokens_created_by(user).count()
+    if count:
+        messages.warning(request, ngettext(
+            "%(count)d API token %(email)s created still works: revoke it under API tokens "
+            "if it should not.",
+            "%(count)d API tokens %(email)s created still work: revoke them under API tokens "
+            "if they should not.",
+            count,
+        ) % {"count": count, "email": user.email})  # fmt: skip
 
 
 @agency_view(Capability.MANAGE, methods=("POST",))

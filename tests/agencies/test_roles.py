@@ -129,3 +129,22 @@ def test_a_member_of_two_agencies_switches_between_them_with_one_membership_quer
     assert escape(f"{agency_b.name} (Viewer)") in page
     asked = [q for q in queries.captured_queries if 'FROM "agencies_membership"' in q["sql"]]
     assert len(asked) == 1
+
+
+def test_removing_a_coordinator_says_which_of_their_api_tokens_still_work(
+    client, agency_a, coordinator
+):
+    """Tokens are the agency's (an integration keeps working), so whoever removes their
+    creator is told how many still work; a revoked one is not counted."""
+    from agencies.tokens.services import token_create, token_revoke
+    from tests.factories import MembershipFactory
+
+    leaving = MembershipFactory(agency=agency_a, role=Role.COORDINATOR)
+    for name in ("RMS nightly sync", "LMS sync", "Old sync"):
+        token, _text = token_create(
+            agency=agency_a, actor=leaving.user, name=name, scopes=["read"], valid_days=90
+        )
+    token_revoke(agency=agency_a, actor=coordinator, token=token)
+    login(client, coordinator)
+    response = client.post(url("member_remove", agency_a, member_id=leaving.public_id), follow=True)
+    assert f"2 API tokens {leaving.user.email} created still work" in response.content.decode()
