@@ -22,6 +22,7 @@ and the staff area asks for the second factor in the session (StaffAreaMiddlewar
 from __future__ import annotations
 
 from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.socialaccount import app_settings as socialaccount_settings
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialApp
 from allauth.socialaccount.providers.base.constants import AuthProcess
@@ -29,6 +30,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from agencies.sso import services
+from agencies.sso.http import provider_session
 from agencies.sso.models import SSOConnection
 
 OIDC = "openid_connect"
@@ -60,6 +62,10 @@ def refuse(request, message: str):
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    def get_requests_session(self):
+        """Providers are reached at public addresses only, checked at each connection."""
+        return provider_session(socialaccount_settings.REQUESTS_TIMEOUT)
+
     def list_apps(self, request, provider=None, client_id=None):
         apps = super().list_apps(request, provider=provider, client_id=client_id)
         if provider is None or provider == OIDC:

@@ -221,3 +221,37 @@ def test_a_provider_name_leading_inside_the_network_is_refused_when_fetched(sett
     with pytest.raises(OAuth2Error, match="token_endpoint"):
         provider.check_discovery(document, issuer)
     provider.check_discovery({**document, "token_endpoint": f"{issuer}/token"}, issuer)
+
+
+def test_the_providers_session_refuses_an_address_inside_the_network_at_connection(settings):
+    """What is checked is the address connected to, not the one a name led to earlier (DNS
+    rebinding), nor a redirect's: a server on loopback is refused unless the tests' setting
+    allows it."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    import requests
+
+    from agencies.sso.http import provider_session
+
+    class Answer(BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(b"{}")
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Answer)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/.well-known/openid-configuration"
+    try:
+        settings.SSO_ALLOW_HTTP_LOOPBACK = False
+        with pytest.raises(requests.ConnectionError, match="not a public address"):
+            provider_session(timeout=5).get(url)
+        settings.SSO_ALLOW_HTTP_LOOPBACK = True
+        assert provider_session(timeout=5).get(url).status_code == 200
+    finally:
+        server.shutdown()
+        server.server_close()
