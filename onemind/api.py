@@ -42,7 +42,7 @@ api.add_router("/v1/policy", pledges_api.crisis_policy)
 api.add_router("/v1/certificates", pledges_api.certificates)
 api.add_router("/v1/verify", pledges_api.verification)
 api.add_router("/v1/training-records", training_api.training_records)
-api_answers.install(api)  # rate limits, ETags and each status in the schema, for every route
+api_answers.install(api)  # rate limits and ETags, for every route
 
 
 @api.exception_handler(AuthenticationError)
