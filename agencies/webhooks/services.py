@@ -4,6 +4,7 @@ transaction of a change."""
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
@@ -50,95 +51,6 @@ def _check(url: str, events: list[str]) -> list[str]:
     if errors:
         raise ValidationError(errors)
     return events
-
-
-def endpoint_create(
-    *, agency: Agency, actor: User, url: str, description: str, events: list[str]
-) -> WebhookEndpoint:
-    events = _check(url, events)
-    with transaction.atomic():
-        if WebhookEndpoint.all_agencies.filter(agency=agency).count() >= MAX_ENDPOINTS:
-            raise ValidationError(
-                _("An agency has at most %(count)d webhook endpoints.") % {"count": MAX_ENDPOINTS}
-            )
-        endpoint = WebhookEndpoint.all_agencies.create(
-            agency=agency,
-            url=url,
-            description=description.strip(),
-            events=events,
-            secret=signing.new_secret(),
-            created_by=actor,
-        )
-        record_event(
-            action="webhook.created",
-            actor=actor,
-            agency=agency,
-            obj=endpoint,
-            values={"url": url, "description": endpoint.description, "events": events},
-        )
-    return endpoint
-
-
-def _own(agency: Agency, endpoint: WebhookEndpoint) -> None:
-    if endpoint.agency_id != agency.pk:
-        raise ValidationError(_("This webhook endpoint belongs to another agency."))
-
-
-def endpoint_update(
-    *,
-    agency: Agency,
-    actor: User,
-    endpoint: WebhookEndpoint,
-    url: str,
-    description: str,
-    events: list[str],
-) -> WebhookEndpoint:
-    _own(agency, endpoint)
-    events = _check(url, events)
-    with transaction.atomic():
-        locked = WebhookEndpoint.all_agencies.select_for_update().get(pk=endpoint.pk)
-        before = {"url": locked.url, "description": locked.description, "events": locked.events}
-        after = {"url": url, "description": description.strip(), "events": events}
-        changes = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
-        if changes:
-            locked.url, locked.description, locked.events = url, after["description"], events
-            locked.save(update_fields=["url", "description", "events"])
-            record_event(
-                action="webhook.changed", actor=actor, agency=agency, obj=locked, changes=changes
-            )
-    return locked
-
-
-def endpoint_delete(*, agency: Agency, actor: User, endpoint: WebhookEndpoint) -> None:
-    """The endpoint and its delivery log go; nothing more is sent to it."""
-    _own(agency, endpoint)
-    with transaction.atomic():
-        record_event(
-            action="webhook.deleted",
-            actor=actor,
-            agency=agency,
-            obj=endpoint,
-            values={"url": endpoint.url},
-        )
-        WebhookEndpoint.all_agencies.filter(pk=endpoint.pk).delete()
-
-
-def secret_rotate(*, agency: Agency, actor: User, endpoint: WebhookEndpoint) -> WebhookEndpoint:
-    """A new secret; the previous one signs too for a day, time to change the receiver."""
-    _own(agency, endpoint)
-    with transaction.atomic():
-        locked = WebhookEndpoint.all_agencies.select_for_update().get(pk=endpoint.pk)
-        locked.previous_secret, locked.secret = locked.secret, signing.new_secret()
-        locked.previous_secret_until = timezone.now() + ROTATION_OVERLAP
-        locked.save(update_fields=["secret", "previous_secret", "previous_secret_until"])
-        record_event(
-            action="webhook.secret_rotated",
-            actor=actor,
-            agency=agency,
-            obj=locked,
-            values={"previous_valid_until": locked.previous_secret_until},
-        )
-    return locked
 
 
 def _payload(event_type: str, data: dict, at) -> dict:
@@ -237,51 +149,6 @@ def _write(
     return len(rows)
 
 
-def send_test_event(*, agency: Agency, actor: User, endpoint: WebhookEndpoint) -> WebhookDelivery:
-    """A `ping` to one endpoint, to check the receiver and its signature check."""
-    _own(agency, endpoint)
-    with transaction.atomic():
-        event_id = uuid.uuid4()
-        _write(
-            agency.pk,
-            [endpoint.pk],
-            PING,
-            {"endpoint_id": str(endpoint.public_id), "agency_id": str(agency.public_id)},
-            event_id,
-        )
-        delivery = WebhookDelivery.all_agencies.get(endpoint=endpoint, event_id=event_id)
-        record_event(
-            action="webhook.test_sent",
-            actor=actor,
-            agency=agency,
-            obj=endpoint,
-            values={"event_id": str(event_id)},
-        )
-    return delivery
-
-
-def delivery_retry(*, agency: Agency, actor: User, delivery: WebhookDelivery) -> WebhookDelivery:
-    """Send a failed delivery again: a fresh set of attempts (audited)."""
-    if delivery.agency_id != agency.pk:
-        raise ValidationError(_("This delivery belongs to another agency."))
-    with transaction.atomic():
-        locked = WebhookDelivery.all_agencies.select_for_update().get(pk=delivery.pk)
-        if locked.status != DeliveryStatus.FAILED:
-            raise ValidationError(_("Only a failed delivery can be sent again."))
-        locked.status, locked.attempts, locked.claim_token = DeliveryStatus.PENDING, 0, ""
-        locked.next_attempt_at = timezone.now()
-        locked.save(update_fields=["status", "attempts", "claim_token", "next_attempt_at"])
-        record_event(
-            action="webhook.delivery_retried",
-            actor=actor,
-            agency=agency,
-            obj=locked.endpoint,
-            values={"event_type": locked.event_type, "event_id": str(locked.event_id)},
-        )
-        transaction.on_commit(dispatch_soon)
-    return locked
-
-
 def dispatch_soon() -> None:
     """Ask for a dispatcher run in a second; if the broker is down, the periodic one sends."""
     from agencies.tasks import dispatch_webhooks
@@ -324,142 +191,200 @@ def agencies_listening(event_type: str, agency_ids: list[int]) -> set[int]:
     return listening
 
 
-# A region's endpoints: written as an agency's are, audited in the region's trail.
+@dataclass(frozen=True)
+class _Owner:
+    """An agency or a region, as its webhooks see it: its endpoints and deliveries, the
+    key they carry, and the trail its changes go to. Every write below serves both."""
+
+    obj: Agency | Region
+
+    @property
+    def is_region(self) -> bool:
+        return isinstance(self.obj, Region)
+
+    @property
+    def key(self) -> str:
+        return "region_id" if self.is_region else "agency_id"
+
+    @property
+    def endpoints(self):
+        return RegionWebhookEndpoint.all_regions if self.is_region else WebhookEndpoint.all_agencies
+
+    @property
+    def delivery_model(self):
+        return RegionWebhookDelivery if self.is_region else WebhookDelivery
+
+    @property
+    def deliveries(self):
+        model = self.delivery_model
+        return model.all_regions if self.is_region else model.all_agencies
+
+    def record(self, **event) -> None:
+        record_event(**event, **({"region": self.obj} if self.is_region else {"agency": self.obj}))
+
+    def owns(self, row, what: str) -> None:
+        if getattr(row, self.key) != self.obj.pk:
+            other = _("another region") if self.is_region else _("another agency")
+            raise ValidationError(_("This %(what)s belongs to %(other)s.") % {
+                "what": what, "other": other,
+            })  # fmt: skip
 
 
-def region_endpoint_create(
-    *, region: Region, actor: User, url: str, description: str, events: list[str]
-) -> RegionWebhookEndpoint:
+def _endpoint_create(owner: _Owner, actor: User, url: str, description: str, events):
     events = _check(url, events)
     with transaction.atomic():
-        if RegionWebhookEndpoint.all_regions.filter(region=region).count() >= MAX_ENDPOINTS:
-            raise ValidationError(
-                _("A region has at most %(count)d webhook endpoints.") % {"count": MAX_ENDPOINTS}
+        if owner.endpoints.filter(**{owner.key: owner.obj.pk}).count() >= MAX_ENDPOINTS:
+            most = (
+                _("A region has at most %(count)d webhook endpoints.")
+                if owner.is_region
+                else _("An agency has at most %(count)d webhook endpoints.")
             )
-        endpoint = RegionWebhookEndpoint.all_regions.create(
-            region=region,
+            raise ValidationError(most % {"count": MAX_ENDPOINTS})
+        endpoint = owner.endpoints.create(
+            **{owner.key: owner.obj.pk},
             url=url,
             description=description.strip(),
             events=events,
             secret=signing.new_secret(),
             created_by=actor,
         )
-        record_event(
+        owner.record(
             action="webhook.created",
             actor=actor,
-            region=region,
             obj=endpoint,
             values={"url": url, "description": endpoint.description, "events": events},
         )
     return endpoint
 
 
-def _region_own(region: Region, endpoint: RegionWebhookEndpoint) -> None:
-    if endpoint.region_id != region.pk:
-        raise ValidationError(_("This webhook endpoint belongs to another region."))
-
-
-def region_endpoint_update(
-    *,
-    region: Region,
-    actor: User,
-    endpoint: RegionWebhookEndpoint,
-    url: str,
-    description: str,
-    events: list[str],
-) -> RegionWebhookEndpoint:
-    _region_own(region, endpoint)
+def _endpoint_update(owner: _Owner, actor: User, endpoint, url: str, description: str, events):
+    owner.owns(endpoint, _("webhook endpoint"))
     events = _check(url, events)
     with transaction.atomic():
-        locked = RegionWebhookEndpoint.all_regions.select_for_update().get(pk=endpoint.pk)
+        locked = owner.endpoints.select_for_update().get(pk=endpoint.pk)
         before = {"url": locked.url, "description": locked.description, "events": locked.events}
         after = {"url": url, "description": description.strip(), "events": events}
         changes = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
         if changes:
             locked.url, locked.description, locked.events = url, after["description"], events
             locked.save(update_fields=["url", "description", "events"])
-            record_event(
-                action="webhook.changed", actor=actor, region=region, obj=locked, changes=changes
-            )
+            owner.record(action="webhook.changed", actor=actor, obj=locked, changes=changes)
     return locked
 
 
-def region_endpoint_delete(*, region: Region, actor: User, endpoint: RegionWebhookEndpoint):
-    _region_own(region, endpoint)
+def _endpoint_delete(owner: _Owner, actor: User, endpoint) -> None:
+    """The endpoint and its delivery log go; nothing more is sent to it."""
+    owner.owns(endpoint, _("webhook endpoint"))
     with transaction.atomic():
-        record_event(
-            action="webhook.deleted",
-            actor=actor,
-            region=region,
-            obj=endpoint,
-            values={"url": endpoint.url},
+        owner.record(
+            action="webhook.deleted", actor=actor, obj=endpoint, values={"url": endpoint.url}
         )
-        RegionWebhookEndpoint.all_regions.filter(pk=endpoint.pk).delete()
+        owner.endpoints.filter(pk=endpoint.pk).delete()
 
 
-def region_secret_rotate(
-    *, region: Region, actor: User, endpoint: RegionWebhookEndpoint
-) -> RegionWebhookEndpoint:
-    _region_own(region, endpoint)
+def _secret_rotate(owner: _Owner, actor: User, endpoint):
+    """A new secret; the previous one signs too for a day, time to change the receiver."""
+    owner.owns(endpoint, _("webhook endpoint"))
     with transaction.atomic():
-        locked = RegionWebhookEndpoint.all_regions.select_for_update().get(pk=endpoint.pk)
+        locked = owner.endpoints.select_for_update().get(pk=endpoint.pk)
         locked.previous_secret, locked.secret = locked.secret, signing.new_secret()
         locked.previous_secret_until = timezone.now() + ROTATION_OVERLAP
         locked.save(update_fields=["secret", "previous_secret", "previous_secret_until"])
-        record_event(
+        owner.record(
             action="webhook.secret_rotated",
             actor=actor,
-            region=region,
             obj=locked,
             values={"previous_valid_until": locked.previous_secret_until},
         )
     return locked
 
 
-def region_send_test_event(
-    *, region: Region, actor: User, endpoint: RegionWebhookEndpoint
-) -> RegionWebhookDelivery:
-    """A `ping` to one of the region's endpoints; it names the region, not an agency."""
-    _region_own(region, endpoint)
+def _send_test_event(owner: _Owner, actor: User, endpoint):
+    """A `ping` to one endpoint, to check the receiver and its signature check; it names
+    its owner (the agency, or the region)."""
+    owner.owns(endpoint, _("webhook endpoint"))
     with transaction.atomic():
         event_id = uuid.uuid4()
-        _write(
-            region.pk,
-            [endpoint.pk],
-            PING,
-            {"endpoint_id": str(endpoint.public_id), "region_id": str(region.public_id)},
-            event_id,
-            model=RegionWebhookDelivery,
-        )
-        delivery = RegionWebhookDelivery.all_regions.get(endpoint=endpoint, event_id=event_id)
-        record_event(
+        data = {"endpoint_id": str(endpoint.public_id), owner.key: str(owner.obj.public_id)}
+        _write(owner.obj.pk, [endpoint.pk], PING, data, event_id, model=owner.delivery_model)
+        delivery = owner.deliveries.get(endpoint=endpoint, event_id=event_id)
+        owner.record(
             action="webhook.test_sent",
             actor=actor,
-            region=region,
             obj=endpoint,
             values={"event_id": str(event_id)},
         )
     return delivery
 
 
-def region_delivery_retry(
-    *, region: Region, actor: User, delivery: RegionWebhookDelivery
-) -> RegionWebhookDelivery:
-    if delivery.region_id != region.pk:
-        raise ValidationError(_("This delivery belongs to another region."))
+def _delivery_retry(owner: _Owner, actor: User, delivery):
+    """Send a failed delivery again: a fresh set of attempts (audited)."""
+    owner.owns(delivery, _("delivery"))
     with transaction.atomic():
-        locked = RegionWebhookDelivery.all_regions.select_for_update().get(pk=delivery.pk)
+        locked = owner.deliveries.select_for_update().get(pk=delivery.pk)
         if locked.status != DeliveryStatus.FAILED:
             raise ValidationError(_("Only a failed delivery can be sent again."))
         locked.status, locked.attempts, locked.claim_token = DeliveryStatus.PENDING, 0, ""
         locked.next_attempt_at = timezone.now()
         locked.save(update_fields=["status", "attempts", "claim_token", "next_attempt_at"])
-        record_event(
+        owner.record(
             action="webhook.delivery_retried",
             actor=actor,
-            region=region,
             obj=locked.endpoint,
             values={"event_type": locked.event_type, "event_id": str(locked.event_id)},
         )
         transaction.on_commit(dispatch_soon)
     return locked
+
+
+# An agency's endpoints (audited in its trail), and a region's (in the region's).
+
+
+def endpoint_create(*, agency: Agency, actor: User, url: str, description: str, events):
+    return _endpoint_create(_Owner(agency), actor, url, description, events)
+
+
+def endpoint_update(*, agency: Agency, actor: User, endpoint, url: str, description: str, events):
+    return _endpoint_update(_Owner(agency), actor, endpoint, url, description, events)
+
+
+def endpoint_delete(*, agency: Agency, actor: User, endpoint) -> None:
+    _endpoint_delete(_Owner(agency), actor, endpoint)
+
+
+def secret_rotate(*, agency: Agency, actor: User, endpoint):
+    return _secret_rotate(_Owner(agency), actor, endpoint)
+
+
+def send_test_event(*, agency: Agency, actor: User, endpoint):
+    return _send_test_event(_Owner(agency), actor, endpoint)
+
+
+def delivery_retry(*, agency: Agency, actor: User, delivery):
+    return _delivery_retry(_Owner(agency), actor, delivery)
+
+
+def region_endpoint_create(*, region: Region, actor: User, url: str, description: str, events):
+    return _endpoint_create(_Owner(region), actor, url, description, events)
+
+
+def region_endpoint_update(
+    *, region: Region, actor: User, endpoint, url: str, description: str, events
+):
+    return _endpoint_update(_Owner(region), actor, endpoint, url, description, events)
+
+
+def region_endpoint_delete(*, region: Region, actor: User, endpoint) -> None:
+    _endpoint_delete(_Owner(region), actor, endpoint)
+
+
+def region_secret_rotate(*, region: Region, actor: User, endpoint):
+    return _secret_rotate(_Owner(region), actor, endpoint)
+
+
+def region_send_test_event(*, region: Region, actor: User, endpoint):
+    return _send_test_event(_Owner(region), actor, endpoint)
+
+
+def region_delivery_retry(*, region: Region, actor: User, delivery):
+    return _delivery_retry(_Owner(region), actor, delivery)
