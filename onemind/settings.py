@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "training",
     "partnerships",
     "pledges",
+    "assistance",
 ]
 
 MIDDLEWARE = [

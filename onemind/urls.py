@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from agencies import staff_urls as agency_staff_urls
+from assistance import staff_urls as assistance_staff_urls
 from agencies import views as agency_views
 from agencies.regions import onboarding_views
 from agencies.regions import team_views as region_team_views
@@ -54,6 +55,7 @@ urlpatterns = [
     path("a/<slug:agency_slug>/", include("training.urls")),
     path("a/<slug:agency_slug>/", include("partnerships.urls")),
     path("a/<slug:agency_slug>/", include("pledges.urls")),
+    path("a/<slug:agency_slug>/", include("assistance.agency_urls")),
     path("r/<slug:region_slug>/", include("agencies.regions.urls")),
     path("r/<slug:region_slug>/", include("training.region_urls")),
     path("r/<slug:region_slug>/", include("partnerships.region_urls")),
@@ -66,12 +68,14 @@ urlpatterns = [
             (
                 agency_staff_urls.urlpatterns
                 + training_staff_urls.urlpatterns
-                + pledge_staff_urls.urlpatterns,
+                + pledge_staff_urls.urlpatterns
+                + assistance_staff_urls.urlpatterns,
                 "staff",
             ),
             namespace="staff",
         ),
     ),
+    path("", include("assistance.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class AssistanceConfig(AppConfig):
+    """The training and technical-assistance initiative around the pledge: the resource
+    library and events, technical-assistance requests answered by subject-matter experts,
+    peer sites, newsletters and spotlights."""
+
+    name = "assistance"
+    verbose_name = "Training and technical assistance"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,3 @@
+"""The initiative's public pages (library, events, newsletters, spotlights), at the root."""
+
+urlpatterns: list = []
