@@ -2,11 +2,11 @@ from django.contrib import admin
 from django.urls import include, path
 
 from agencies import staff_urls as agency_staff_urls
-from assistance import staff_urls as assistance_staff_urls
 from agencies import views as agency_views
 from agencies.regions import onboarding_views
 from agencies.regions import team_views as region_team_views
 from agencies.regions import views as region_views
+from assistance import staff_urls as assistance_staff_urls
 from onemind.api import api
 from pledges import staff_urls as pledge_staff_urls
 from pledges.certification import public_views
