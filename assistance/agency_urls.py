@@ -1,4 +1,6 @@
 """The initiative's pages of one agency, under /a/<agency_slug>/ (technical-assistance
 requests, peer sites)."""
 
-urlpatterns: list = []
+from assistance.peers import urls as peer_urls
+
+urlpatterns: list = [*peer_urls.urlpatterns]

@@ -9,3 +9,9 @@ class AssistanceConfig(AppConfig):
     name = "assistance"
     verbose_name = "Training and technical assistance"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from agencies.outbox import kinds
+        from assistance.peers import emails as peer_emails
+
+        kinds.register(*peer_emails.KINDS)

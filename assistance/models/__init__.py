@@ -20,3 +20,10 @@ __all__ = [
     "ResourceKind",
     "Topic",
 ]
+from assistance.models.peers import (  # noqa: E402
+    PeerOffer,
+    PeerRequest,
+    PeerRequestStatus,
+)
+
+__all__ += ["PeerOffer", "PeerRequest", "PeerRequestStatus"]

@@ -1,0 +1,51 @@
+"""Objects the initiative's tests share: an agency's standing on the pledge, and peer sites."""
+
+from django.utils import timezone
+
+from assistance.models import PeerOffer, PeerRequest
+from pledges.models import ProgramRules, ProgressSnapshot
+from tests.factories import AgencyFactory, UserFactory
+
+
+def standing(agency, *, day=None, **met):
+    """The agency's latest progress snapshot, meeting the requirements named (cit=True...)."""
+    return ProgressSnapshot.all_agencies.create(
+        agency=agency,
+        day=day or timezone.localdate(),
+        rules=ProgramRules.objects.get(name="Current rules"),
+        **{f"{key}_met": value for key, value in met.items()},
+    )
+
+
+def peer_offer(agency, *requirements, met=True, **fields):
+    """The agency's offer to help with `requirements`, which it meets unless `met=False`."""
+    if met:
+        standing(agency, **dict.fromkeys(requirements, True))
+    return PeerOffer.all_agencies.create(
+        agency=agency,
+        offered_by=UserFactory(),
+        note=fields.pop("note", "We signed an MOU with the county's crisis center."),
+        contact_name=fields.pop("contact_name", "Lt. Rosa Diaz"),
+        contact_email=fields.pop("contact_email", "rosa.diaz@peer.example"),
+        contact_phone=fields.pop("contact_phone", "555-0100"),
+        **dict.fromkeys(requirements, True),
+        **fields,
+    )
+
+
+def peer_request(requester, offer, requirement, **fields):
+    """A request of `requester` to the agency of `offer`, pending unless told."""
+    return PeerRequest.all_agencies.create(
+        agency=requester,
+        peer=offer.agency,
+        offer=offer,
+        requirement=requirement,
+        message=fields.pop("message", "How did you get the county to sign?"),
+        requested_by=fields.pop("requested_by", None) or UserFactory(),
+        **fields,
+    )
+
+
+def a_request_of(agency):
+    """A request `agency` sent to a peer elsewhere (for the isolation walk)."""
+    return peer_request(agency, peer_offer(AgencyFactory(), "cit"), "cit")
