@@ -28,6 +28,7 @@ from agencies.services import invitation_token
 from agencies.tokens.services import token_create
 from partnerships.models import PartnershipVersion, PartyStatus
 from pledges.emails.subscriptions import Stream, unsubscribe_token
+from tests.assistance.objects import peer_offer, peer_request
 from tests.conftest import member
 from tests.factories import (
     AgencyFactory,
@@ -210,7 +211,15 @@ def a_full_agency():
         last_status_code=503,
         last_error="HTTP 503",
     )
+    # A peer site the agency may ask, and a neighbour's request to the agency as a peer.
+    riverton = AgencyFactory(name=f"{LONG_PLACE} Police Department", locality=LONG_PLACE)
+    listed = peer_offer(riverton, "cit", note=f"We trained every shift at {LONG_PLACE}.")
+    received = peer_request(
+        neighbour.agency, peer_offer(agency, "cit", met=False), "cit", message=LONG_FILE
+    )
     return coordinator, {
+        "peer_offer_id": listed.public_id,
+        "peer_request_id": received.public_id,
         "member_id": colleague.public_id,
         "endpoint_id": failed_delivery.endpoint.public_id,
         "delivery_id": failed_delivery.public_id,

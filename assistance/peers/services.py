@@ -118,7 +118,10 @@ def peer_request_send(
     emailed. Asking again while a request stands returns that request, unchanged."""
     if offer.agency_id == agency.pk:
         raise ValidationError(_("Your agency cannot ask itself for help."))
-    _offer, helping = queries.listed_offer(agency, offer.public_id)
+    try:
+        _offer, helping = queries.listed_offer(agency, offer.public_id)
+    except PeerOffer.DoesNotExist:
+        raise ValidationError(_("This agency is no longer listed as a peer site.")) from None
     if requirement not in helping:
         raise ValidationError(
             {"requirement": _("This peer does not offer help with that requirement now.")}

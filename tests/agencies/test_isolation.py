@@ -19,6 +19,7 @@ import onemind.urls
 from agencies.access import agency_view
 from agencies.models import Capability, RegionRole, Role, Sharing
 from agencies.tokens.services import token_create
+from tests.assistance.objects import a_request_of, unlisted_offer_of
 from tests.conftest import login
 from tests.factories import (
     ClassAttendeeFactory,
@@ -72,6 +73,8 @@ OBJECT_MAKERS = {
             partnership__organization__agency=agency, signed_on=None
         ).public_id
     ),
+    "peer_offer_id": lambda agency: unlisted_offer_of(agency).public_id,
+    "peer_request_id": lambda agency: a_request_of(agency).public_id,
 }
 
 # Parameters that name no object of an agency, with a value the page exists for.

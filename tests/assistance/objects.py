@@ -49,3 +49,10 @@ def peer_request(requester, offer, requirement, **fields):
 def a_request_of(agency):
     """A request `agency` sent to a peer elsewhere (for the isolation walk)."""
     return peer_request(agency, peer_offer(AgencyFactory(), "cit"), "cit")
+
+
+def unlisted_offer_of(agency):
+    """The agency's offer, of a requirement it does not meet now (for the isolation walk,
+    which asks for it once per role): a listed offer is meant for every agency."""
+    found = PeerOffer.all_agencies.filter(agency=agency).first()
+    return found or peer_offer(agency, "cit", met=False)
