@@ -119,8 +119,9 @@ def peer_request_detail(request, agency_slug: str, peer_request_id):
     answerable = received and peer_request.status == PeerRequestStatus.PENDING
     form = AnswerForm(request.POST or None) if answerable else None
     if request.method == "POST":
-        if form is None:
-            messages.info(request, _("This request was answered already."))
+        if form is None:  # answered meanwhile (another tab), or the requester's own
+            if received:
+                messages.info(request, _("This request was answered already."))
             return redirect(request.path)
         if form.is_valid():
             try:

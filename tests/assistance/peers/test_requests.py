@@ -8,12 +8,14 @@ from django.urls import reverse
 
 from agencies.models import AuditEvent, OutboxEmail, Role
 from agencies.outbox import sending
+from agencies.tenancy import TenantScopeError, agency_scope
 from assistance.models import PeerRequest, PeerRequestStatus
 from assistance.peers import services
 from tests.assistance.objects import peer_offer, peer_request
 from tests.conftest import login, member
 from tests.factories import AgencyFactory
 from tests.pages import check_page
+from tests.races import in_the_worst_order
 
 CONTACT = ["Rosa Diaz", "rosa.diaz@peer.example", "555-0100"]
 
@@ -192,3 +194,31 @@ def test_the_request_list_shows_both_sides(client, agency_a, coordinator, agency
     html = page.content.decode()
     check_page(html)
     assert html.count("Harlan County Sheriff") == 2  # asked of it, and asked by it
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_request_sent_twice_at_once_is_made_once(agency_a, coordinator, coordinator_b, offer):
+    first, second = in_the_worst_order(
+        lambda: ask(agency_a, coordinator, offer),
+        lambda: ask(agency_a, coordinator, offer),
+        pause_before=(PeerRequest, "save"),
+    )
+
+    assert first == second
+    assert PeerRequest.all_agencies.count() == 1
+    assert OutboxEmail.objects.filter(kind="peer_request").count() == 1
+    assert AuditEvent.objects.filter(action="peer.requested").count() == 2  # one per trail
+
+
+def test_each_side_reads_a_request_only_through_its_own_scope(agency_a, agency_b, offer):
+    row = peer_request(agency_a, offer, "cit")
+
+    with pytest.raises(TenantScopeError):
+        list(PeerRequest.received.all())
+    with agency_scope(agency_a):
+        assert list(PeerRequest.objects.all()) == [row]
+        assert list(PeerRequest.received.all()) == []
+    with agency_scope(agency_b):
+        assert list(PeerRequest.objects.all()) == []
+        assert list(PeerRequest.received.all()) == [row]
