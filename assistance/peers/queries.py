@@ -135,6 +135,25 @@ def met_requirements(agency: Agency) -> list[str]:
     return [key for key in REQUIREMENTS if row is not None and getattr(row, f"{key}_met")]
 
 
+@dataclass(frozen=True)
+class OwnListing:
+    """What the agency's own offer shows others now: the labels listed, and those offered but
+    not listed while the agency does not meet them."""
+
+    listed: list[str]
+    unlisted: list[str]
+
+
+def own_listing(agency: Agency, offer: PeerOffer) -> OwnListing:
+    """How the agency's offer is listed now, read from its latest standing."""
+    met = set(met_requirements(agency))
+    labels = dict(Requirement.choices)
+    return OwnListing(
+        listed=[str(labels[k]) for k in offer.requirements if k in met],
+        unlisted=[str(labels[k]) for k in offer.requirements if k not in met],
+    )
+
+
 def own_offer(agency: Agency) -> PeerOffer | None:
     """The agency's standing offer to be a peer site, if it has one."""
     return PeerOffer.all_agencies.filter(agency=agency, withdrawn_at__isnull=True).first()

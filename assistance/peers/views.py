@@ -27,13 +27,15 @@ def peer_list(request, agency_slug: str):
     page, rows = queries.peer_page(request.agency, filters, request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    offer = queries.own_offer(request.agency)
     context = {
         "form": form,
         "page": page,
         "rows": rows,
         "query": query.urlencode(),
         "filtered": any((filters.state, filters.size, filters.requirement)),
-        "offer": queries.own_offer(request.agency),
+        "offer": offer,
+        "listing": queries.own_listing(request.agency, offer) if offer else None,
     }
     return render(request, "assistance/peers/list.html", context)
 

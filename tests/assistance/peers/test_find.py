@@ -103,3 +103,14 @@ def test_the_page_is_paginated_in_a_fixed_number_of_queries(
         page = client.get(find_url(agency_a), {"page": 2})
     assert page.context["page"].paginator.count == 31
     assert len(page.context["rows"]) == 6
+
+
+def test_a_coordinator_sees_how_its_own_offer_is_listed(client, agency_a, coordinator):
+    peer_offer(agency_a, "cit", met=False, policy=True)
+    standing(agency_a, cit=True)
+    login(client, coordinator)
+
+    html = client.get(find_url(agency_a)).content.decode()
+
+    assert "listed as a peer site for: CIT training" in html
+    assert "Not listed for Mental-health response policy" in html

@@ -222,3 +222,22 @@ def test_each_side_reads_a_request_only_through_its_own_scope(agency_a, agency_b
     with agency_scope(agency_b):
         assert list(PeerRequest.objects.all()) == []
         assert list(PeerRequest.received.all()) == [row]
+
+
+def test_the_request_list_reads_in_a_fixed_number_of_queries(
+    client, agency_a, coordinator, agency_b, offer, django_assert_num_queries
+):
+    login(client, coordinator)
+    url = reverse("peer_request_list", kwargs={"agency_slug": agency_a.slug})
+    mine = peer_offer(agency_a, "policy", met=False)
+    peer_request(agency_a, offer, "cit")
+    client.get(url)
+    with django_assert_num_queries(5) as few:
+        client.get(url)
+    for _ in range(5):
+        peer_request(AgencyFactory(), mine, "policy")
+        peer_request(agency_a, peer_offer(AgencyFactory(), "cit"), "cit")
+    with django_assert_num_queries(len(few.captured_queries)):
+        page = client.get(url)
+    assert len(page.context["received"]) == 5
+    assert len(page.context["sent"]) == 6
