@@ -2,12 +2,16 @@
 name them as `assistance.models.X`."""
 
 from assistance.models.library import (
+    TIME_ZONES,
     Audience,
     Event,
     EventKind,
     Requirement,
     Resource,
+    ResourceAudience,
     ResourceKind,
+    ResourceRequirement,
+    Status,
     Topic,
 )
 
@@ -17,6 +21,10 @@ __all__ = [
     "EventKind",
     "Requirement",
     "Resource",
+    "ResourceAudience",
     "ResourceKind",
+    "ResourceRequirement",
+    "Status",
+    "TIME_ZONES",
     "Topic",
 ]
