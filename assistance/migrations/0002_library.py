@@ -194,6 +194,17 @@ class Migration(migrations.Migration):
                 fields=("resource", "requirement"), name="resource_requirement_once"
             ),
         ),
+        migrations.AlterField(
+            model_name="resource",
+            name="created_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
+        ),
         migrations.RunPython(seed_topics, migrations.RunPython.noop),
         PostgreSQLIndex(
             model_name="resource",
