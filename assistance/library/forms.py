@@ -80,6 +80,7 @@ class ResourceForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
+            self.initial["topics"] = list(self.instance.topics.all())
             self.initial["requirements"] = [r.requirement for r in self.instance.requirements.all()]
             self.initial["audiences"] = [a.audience for a in self.instance.audiences.all()]
             if self.instance.file:

@@ -22,7 +22,7 @@ FILTERS = ["q", "kind", "topic", "requirement", "audience"]
 def library(request):
     topics = list(queries.topics_in_use())
     form = LibraryFilterForm(request.GET, topics=topics)
-    form.is_valid()  # a value not offered is dropped, not an error
+    form.is_valid()  # a value not offered is pointed out and left out of the search
     asked = {name: form.cleaned_data.get(name) or "" for name in FILTERS}
     filters = queries.LibraryFilters(
         text=asked["q"],

@@ -10,6 +10,7 @@ from django.urls import reverse
 from assistance.library import queries
 from assistance.models import Status
 from tests.assistance.library.objects import make_resource
+from tests.conftest import login
 from tests.files import pdf
 
 
@@ -200,3 +201,10 @@ def test_an_uploaded_file_is_served_while_published_only(client, db, private_fil
 def test_a_link_resource_has_no_file_to_serve(client, shelf):
     url = reverse("library_resource_file", kwargs={"resource_id": shelf["policy"].public_id})
     assert client.get(url).status_code == 404
+
+
+def test_every_page_links_to_the_library_in_its_header(client, coordinator):
+    link = f'<a href="{reverse("library")}"'
+    assert link in client.get(reverse("event_list")).content.decode()
+    login(client, coordinator)
+    assert link in client.get(reverse("account_email")).content.decode()

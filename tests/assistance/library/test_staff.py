@@ -1,13 +1,14 @@
 """Program staff curate the library: every write audited as a program-wide change; a
 resource is retired, never deleted; events are entered as the clock reads in their zone."""
 
+import re
 from datetime import UTC, datetime
 
 import pytest
 from django.urls import reverse
 
 from agencies.models import AuditEvent
-from assistance.models import Event, Resource, Status
+from assistance.models import Event, Resource, Status, Topic
 from tests.assistance.library.objects import make_event, make_resource
 from tests.conftest import login
 from tests.files import pdf, upload
@@ -161,3 +162,18 @@ def test_an_event_must_end_after_it_starts(staff_client):
 
     assert "The event must end after it starts." in response.content.decode()
     assert not AuditEvent.objects.filter(action="library.event_updated").exists()
+
+
+def test_the_edit_form_shows_what_the_resource_has(staff_client):
+    resource = make_resource(
+        "Youth toolkit", kind="toolkit", requirements=("cit",), topics=("youth",)
+    )
+    edit = reverse("staff:library_resource_edit", kwargs={"resource_id": resource.public_id})
+
+    page = staff_client.get(edit).content.decode()
+
+    checked = set(
+        re.findall(r'<input type="checkbox" name="(\w+)" value="([^"]+)"[^>]* checked', page)
+    )
+    youth = str(Topic.objects.get(slug="youth").pk)
+    assert checked == {("topics", youth), ("requirements", "cit"), ("audiences", "leadership")}
