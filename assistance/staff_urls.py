@@ -1,3 +1,5 @@
 """The initiative's staff pages, under /staff/ (composed in onemind.urls)."""
 
-urlpatterns: list = []
+from assistance.library import staff_urls as library_staff_urls
+
+urlpatterns = [*library_staff_urls.urlpatterns]

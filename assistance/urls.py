@@ -1,3 +1,5 @@
 """The initiative's public pages (library, events, newsletters, spotlights), at the root."""
 
-urlpatterns: list = []
+from assistance.library import urls as library_urls
+
+urlpatterns = [*library_urls.urlpatterns]

@@ -29,6 +29,7 @@ from agencies.tokens.services import token_create
 from partnerships.models import PartnershipVersion, PartyStatus
 from pledges.emails.subscriptions import Stream, unsubscribe_token
 from tests.assistance.objects import peer_offer, peer_request
+from tests.assistance.library.objects import make_event, make_resource
 from tests.conftest import member
 from tests.factories import (
     AgencyFactory,
@@ -52,7 +53,7 @@ from tests.factories import (
     staff_digests,
     submission_of,
 )
-from tests.files import RIVERTON_ROSTER
+from tests.files import RIVERTON_ROSTER, pdf
 from tests.sso.objects import sso_connection
 from training.imports import services as import_services
 from training.models import Course, CourseKind
@@ -296,6 +297,11 @@ def the_staff_areas_work(agency_objects):
         "user_id": UserFactory(email="x@y.example").pk,
         "email_id": email.public_id,
         "connection_id": agency_objects["sso_connection_id"],
+        # The library's: a resource whose file is uploaded, an upcoming webinar.
+        "resource_id": make_resource(
+            f"Model MOU for {LONG_PLACE}", kind="mou_template", upload=pdf(LONG_FILE)
+        ).public_id,
+        "event_id": make_event(f"Co-responders in {LONG_PLACE}").public_id,
         # Links a person follows from an email: an invalid or spent one has its own page.
         "key": "a-link-that-expired",
         "uidb36": "1",

@@ -2,12 +2,16 @@
 name them as `assistance.models.X`."""
 
 from assistance.models.library import (
+    TIME_ZONES,
     Audience,
     Event,
     EventKind,
     Requirement,
     Resource,
+    ResourceAudience,
     ResourceKind,
+    ResourceRequirement,
+    Status,
     Topic,
 )
 
@@ -17,7 +21,11 @@ __all__ = [
     "EventKind",
     "Requirement",
     "Resource",
+    "ResourceAudience",
     "ResourceKind",
+    "ResourceRequirement",
+    "Status",
+    "TIME_ZONES",
     "Topic",
 ]
 from assistance.models.peers import (  # noqa: E402

@@ -23,8 +23,10 @@ from agencies import staff_urls as agency_staff_urls
 from agencies.models import AuditEvent, OutboxEmail, OutboxStatus, RegionKind, Role
 from agencies.outbox.services import Letter, outbox_add
 from agencies.staff import ADMINISTER, REVIEW, staff_view
+from assistance import staff_urls as assistance_staff_urls
 from pledges import staff_urls as pledge_staff_urls
 from pledges.models import EmailKind
+from tests.assistance.library.objects import make_event, make_resource
 from tests.conftest import login, with_totp
 from tests.factories import (
     AgencyFactory,
@@ -90,12 +92,31 @@ OBJECT_MAKERS = {
     "email_id": lambda: failed_email().public_id,
     "region_id": lambda: MemberAgencyFactory().region.public_id,
     "connection_id": lambda: sso_connection().public_id,
+    "resource_id": lambda: make_resource().public_id,
+    "event_id": lambda: make_event().public_id,
 }
 
 
 def retry_all_body() -> dict:
     failed_email()
     return {}
+
+
+LIBRARY_RESOURCE = {
+    "title": "Model policy on response to people in crisis",
+    "kind": "model_policy",
+    "requirements": ["policy"],
+    "url": "https://example.org/model-policy",
+    "status": "published",
+}
+LIBRARY_EVENT = {
+    "title": "Co-responders in rural counties",
+    "kind": "webinar",
+    "starts": "2030-03-10T13:00",
+    "ends": "2030-03-10T14:30",
+    "time_zone": "America/Chicago",
+    "status": "published",
+}
 
 
 # For each page that writes, a body it acts on (each writes an audit event, as every
@@ -119,6 +140,10 @@ WRITES = {
     "staff:outbox_retry_failed": retry_all_body,
     "staff:digest_preference": lambda: {"weekly_digest": "on"},
     "staff:sso_review": lambda: {"decision": "approve"},
+    "staff:library_resource_create": lambda: LIBRARY_RESOURCE,
+    "staff:library_resource_edit": lambda: {**LIBRARY_RESOURCE, "status": "retired"},
+    "staff:library_event_create": lambda: LIBRARY_EVENT,
+    "staff:library_event_edit": lambda: {**LIBRARY_EVENT, "title": "Co-responders, part 2"},
 }
 
 
@@ -151,7 +176,9 @@ def test_the_walk_finds_the_staff_pages():
     } <= STAFF_NAMES
 
 
-@pytest.mark.parametrize("app_urls", [agency_staff_urls, training_staff_urls, pledge_staff_urls])
+@pytest.mark.parametrize(
+    "app_urls", [agency_staff_urls, training_staff_urls, pledge_staff_urls, assistance_staff_urls]
+)
 def test_the_walk_covers_every_apps_staff_urls(app_urls):
     names = {f"staff:{pattern.name}" for pattern in app_urls.urlpatterns}
     assert names and names <= STAFF_NAMES
