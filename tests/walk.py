@@ -28,8 +28,8 @@ from agencies.services import invitation_token
 from agencies.tokens.services import token_create
 from partnerships.models import PartnershipVersion, PartyStatus
 from pledges.emails.subscriptions import Stream, unsubscribe_token
-from tests.assistance.objects import peer_offer, peer_request
 from tests.assistance.library.objects import make_event, make_resource
+from tests.assistance.objects import peer_offer, peer_request
 from tests.conftest import member
 from tests.factories import (
     AgencyFactory,
