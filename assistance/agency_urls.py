@@ -1,4 +1,6 @@
 """The initiative's pages of one agency, under /a/<agency_slug>/ (technical-assistance
 requests, peer sites)."""
 
-urlpatterns: list = []
+from assistance.newsletter import agency_urls as newsletter_urls
+
+urlpatterns = [*newsletter_urls.urlpatterns]

@@ -9,3 +9,10 @@ class AssistanceConfig(AppConfig):
     name = "assistance"
     verbose_name = "Training and technical assistance"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from agencies.outbox import kinds
+        from assistance.newsletter import emails as newsletter_emails
+        from assistance.newsletter import tasks as newsletter_tasks  # noqa: F401 - registers them
+
+        kinds.register(*newsletter_emails.KINDS)

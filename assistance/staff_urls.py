@@ -1,3 +1,5 @@
 """The initiative's staff pages, under /staff/ (composed in onemind.urls)."""
 
-urlpatterns: list = []
+from assistance.newsletter import staff_urls as newsletter_urls
+
+urlpatterns = [*newsletter_urls.urlpatterns]

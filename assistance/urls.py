@@ -1,3 +1,5 @@
 """The initiative's public pages (library, events, newsletters, spotlights), at the root."""
 
-urlpatterns: list = []
+from assistance.newsletter import urls as newsletter_urls
+
+urlpatterns = [*newsletter_urls.urlpatterns]

@@ -20,3 +20,21 @@ __all__ = [
     "ResourceKind",
     "Topic",
 ]
+
+from assistance.models.newsletter import (  # noqa: E402
+    Newsletter,
+    NewsletterItem,
+    NewsletterStatus,
+    NewsletterSubscription,
+    Spotlight,
+    SpotlightConsent,
+)
+
+__all__ += [
+    "Newsletter",
+    "NewsletterItem",
+    "NewsletterStatus",
+    "NewsletterSubscription",
+    "Spotlight",
+    "SpotlightConsent",
+]
