@@ -28,6 +28,8 @@ from agencies.services import invitation_token
 from agencies.tokens.services import token_create
 from partnerships.models import PartnershipVersion, PartyStatus
 from pledges.emails.subscriptions import Stream, unsubscribe_token
+from assistance.newsletter.emails import unsubscribe_token as newsletter_unsubscribe_token
+from tests.assistance.newsletter import objects as newsletters
 from tests.conftest import member
 from tests.factories import (
     AgencyFactory,
@@ -210,7 +212,14 @@ def a_full_agency():
         last_status_code=503,
         last_error="HTTP 503",
     )
+    # The agency agreed to be featured: its spotlight was in the newsletter the program sent.
+    newsletters.consenting(agency)
+    spotlight = newsletters.spotlight(agency, title=f"{LONG_PLACE}'s crisis partnership")
+    newsletter = newsletters.sent(subject=f"News from {LONG_PLACE}")
     return coordinator, {
+        "newsletter_id": newsletter.public_id,
+        "spotlight_id": spotlight.public_id,
+        "newsletter_unsubscribe:token": newsletter_unsubscribe_token(coordinator),
         "member_id": colleague.public_id,
         "endpoint_id": failed_delivery.endpoint.public_id,
         "delivery_id": failed_delivery.public_id,

@@ -32,13 +32,14 @@ def subscriber_ids(*, after: int, limit: int) -> list[int]:
     )
 
 
-def newsletter_write_batch(*, newsletter_id: int, size: int = BATCH_SIZE) -> bool:
+def newsletter_write_batch(*, newsletter_id: int, size: int | None = None) -> bool:
     """Write the next batch of the issue's letters; True while more remain. An issue not
     being sent (a draft, or sent already) writes nothing."""
     with transaction.atomic():
         newsletter = Newsletter.objects.select_for_update().filter(pk=newsletter_id).first()
         if newsletter is None or newsletter.status != NewsletterStatus.SENDING:
             return False
+        size = size or BATCH_SIZE
         recipients = subscriber_ids(after=newsletter.written_through, limit=size)
         period = newsletter_period(newsletter)
         written = outbox_add(

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from agencies.audit import record_event
 from agencies.models import Agency, User
+from agencies.tenancy import agency_scope
 from assistance.models import (
     Event,
     Newsletter,
@@ -201,7 +202,8 @@ def spotlight_create(
             published=published,
             created_by=actor,
         )
-        spotlight.full_clean()
+        with agency_scope(agency):  # the model's checks read through the scoped manager
+            spotlight.full_clean()
         spotlight.save()
         record_event(action="spotlight.created", actor=actor, agency=agency, obj=spotlight)
     return spotlight

@@ -25,6 +25,7 @@ from agencies.outbox.services import Letter, outbox_add
 from agencies.staff import ADMINISTER, REVIEW, staff_view
 from pledges import staff_urls as pledge_staff_urls
 from pledges.models import EmailKind
+from tests.assistance.newsletter import objects as newsletters
 from tests.conftest import login, with_totp
 from tests.factories import (
     AgencyFactory,
@@ -90,6 +91,8 @@ OBJECT_MAKERS = {
     "email_id": lambda: failed_email().public_id,
     "region_id": lambda: MemberAgencyFactory().region.public_id,
     "connection_id": lambda: sso_connection().public_id,
+    "newsletter_id": lambda: newsletters.draft().public_id,
+    "spotlight_id": lambda: newsletters.spotlight().public_id,
 }
 
 
@@ -119,6 +122,20 @@ WRITES = {
     "staff:outbox_retry_failed": retry_all_body,
     "staff:digest_preference": lambda: {"weekly_digest": "on"},
     "staff:sso_review": lambda: {"decision": "approve"},
+    "staff:newsletter_create": lambda: {"subject": "January news", "intro": "Happy new year."},
+    "staff:newsletter_edit": lambda: {"subject": "December news, corrected", "intro": "Hello."},
+    "staff:newsletter_items": lambda: {
+        "action": "add",
+        "resource": str(newsletters.resource().public_id),
+    },
+    "staff:newsletter_send": lambda: {"confirm": "on"},
+    "staff:spotlight_create": lambda: {
+        "agency": str(newsletters.featured_agency().public_id),
+        "title": "A county that answers crisis calls together",
+        "body": "The story.",
+        "published": "on",
+    },
+    "staff:spotlight_edit": lambda: {"title": "Retitled", "body": "The story.", "published": ""},
 }
 
 
