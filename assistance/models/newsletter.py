@@ -7,10 +7,12 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from agencies.tenancy import TenantModel
 from assistance.models.library import Event, Resource
+from assistance.newsletter.markup import sanitize
 
 
 class NewsletterStatus(models.TextChoices):
@@ -65,6 +67,12 @@ class Newsletter(models.Model):
     @property
     def audit_label(self) -> str:
         return _("newsletter “%(subject)s”") % {"subject": self.subject}
+
+    @property
+    def intro_markup(self) -> SafeString:
+        """The introduction's HTML, sanitized again as it is shown: a row written any other
+        way than through the services is still safe."""
+        return mark_safe(sanitize(self.intro_html))  # noqa: S308 - sanitized just here
 
     @property
     def is_draft(self) -> bool:
@@ -189,6 +197,11 @@ class Spotlight(TenantModel):
 
     def get_absolute_url(self) -> str:
         return reverse("spotlight_detail", kwargs={"spotlight_id": self.public_id})
+
+    @property
+    def body_markup(self) -> SafeString:
+        """The story's HTML, sanitized again as it is shown."""
+        return mark_safe(sanitize(self.body_html))  # noqa: S308 - sanitized just here
 
     @property
     def audit_label(self) -> str:

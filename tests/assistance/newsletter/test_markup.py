@@ -41,7 +41,9 @@ def test_an_image_from_another_host_is_dropped_to_its_description():
 
 
 def test_an_image_from_the_site_itself_is_kept_with_its_full_address():
-    html = render_markdown("![our logo](/static/img/logo.png) ![again](https://pledge.onemind.example/x.png)")
+    html = render_markdown(
+        "![our logo](/static/img/logo.png) ![again](https://pledge.onemind.example/x.png)"
+    )
     assert '<img src="https://pledge.onemind.example/static/img/logo.png" alt="our logo">' in html
     assert '<img src="https://pledge.onemind.example/x.png" alt="again">' in html
 
