@@ -26,9 +26,9 @@ from agencies.regions.onboarding import onboarding_token
 from agencies.regions.services import region_invitation_token
 from agencies.services import invitation_token
 from agencies.tokens.services import token_create
+from assistance.newsletter.emails import unsubscribe_token as newsletter_unsubscribe_token
 from partnerships.models import PartnershipVersion, PartyStatus
 from pledges.emails.subscriptions import Stream, unsubscribe_token
-from assistance.newsletter.emails import unsubscribe_token as newsletter_unsubscribe_token
 from tests.assistance.newsletter import objects as newsletters
 from tests.conftest import member
 from tests.factories import (
