@@ -73,4 +73,4 @@ def _still_wanted(row: OutboxEmail) -> None:
         raise Skip("The recipient turned the newsletter off.")
 
 
-KINDS = [Kind(KIND, "Newsletter", compose=_compose, still_wanted=_still_wanted)]
+KINDS = [Kind(KIND, _("Newsletter"), compose=_compose, still_wanted=_still_wanted)]

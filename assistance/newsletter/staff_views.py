@@ -65,10 +65,18 @@ def newsletter_edit(request, newsletter_id):
 def newsletter_items(request, newsletter_id):
     """Add, remove or move a draft's items: one form per action, the action in the body."""
     newsletter = get_object_or_404(Newsletter, public_id=newsletter_id)
+    try:
+        _change_items(request, newsletter)
+    except services.NotADraft:  # sent since the page was opened
+        messages.error(request, _("This issue was sent: its items cannot change."))
+    return redirect("staff:newsletter_edit", newsletter_id=newsletter.public_id)
+
+
+def _change_items(request, newsletter: Newsletter) -> None:
     action = request.POST.get("action", "add")
     if not newsletter.is_draft:
-        messages.error(request, _("This issue was sent: its items cannot change."))
-    elif action == "add":
+        raise services.NotADraft(newsletter.public_id)
+    if action == "add":
         form = ItemAddForm(request.POST)
         if form.is_valid():
             services.newsletter_item_add(
@@ -90,7 +98,6 @@ def newsletter_items(request, newsletter_id):
             services.newsletter_item_move(
                 actor=request.user, newsletter=newsletter, item=item, up=action == "up"
             )
-    return redirect("staff:newsletter_edit", newsletter_id=newsletter.public_id)
 
 
 def _as_sent(newsletter: Newsletter, recipient) -> tuple[str, str, str]:
