@@ -1,6 +1,7 @@
 """The initiative's pages of one agency, under /a/<agency_slug>/ (technical-assistance
-requests, peer sites)."""
+requests, peer sites, the spotlight consent)."""
 
+from assistance.newsletter import agency_urls as newsletter_urls
 from assistance.peers import urls as peer_urls
 
-urlpatterns: list = [*peer_urls.urlpatterns]
+urlpatterns = [*peer_urls.urlpatterns, *newsletter_urls.urlpatterns]

@@ -12,6 +12,8 @@ class AssistanceConfig(AppConfig):
 
     def ready(self) -> None:
         from agencies.outbox import kinds
+        from assistance.newsletter import emails as newsletter_emails
+        from assistance.newsletter import tasks as newsletter_tasks  # noqa: F401 - registers them
         from assistance.peers import emails as peer_emails
 
-        kinds.register(*peer_emails.KINDS)
+        kinds.register(*peer_emails.KINDS, *newsletter_emails.KINDS)

@@ -1,5 +1,6 @@
 """The initiative's staff pages, under /staff/ (composed in onemind.urls)."""
 
-from assistance.library import staff_urls as library_staff_urls
+from assistance.library import staff_urls as library_urls
+from assistance.newsletter import staff_urls as newsletter_urls
 
-urlpatterns = [*library_staff_urls.urlpatterns]
+urlpatterns = [*library_urls.urlpatterns, *newsletter_urls.urlpatterns]

@@ -66,6 +66,12 @@ app.conf.beat_schedule = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    "sweep-newsletters": {
+        # An issue whose chain of batches lost a message goes on writing its letters.
+        "task": "assistance.newsletter.tasks.sweep_newsletters",
+        "schedule": 300.0,
+        "options": {"expires": 290},
+    },
     "purge-webhook-deliveries": {
         "task": "agencies.tasks.purge_webhook_deliveries",
         "schedule": crontab(hour=3, minute=57),

@@ -26,9 +26,11 @@ from agencies.regions.onboarding import onboarding_token
 from agencies.regions.services import region_invitation_token
 from agencies.services import invitation_token
 from agencies.tokens.services import token_create
+from assistance.newsletter.emails import unsubscribe_token as newsletter_unsubscribe_token
 from partnerships.models import PartnershipVersion, PartyStatus
 from pledges.emails.subscriptions import Stream, unsubscribe_token
 from tests.assistance.library.objects import make_event, make_resource
+from tests.assistance.newsletter import objects as newsletters
 from tests.assistance.objects import peer_offer, peer_request
 from tests.conftest import member
 from tests.factories import (
@@ -218,9 +220,16 @@ def a_full_agency():
     received = peer_request(
         neighbour.agency, peer_offer(agency, "cit", met=False), "cit", message=LONG_FILE
     )
+    # The agency agreed to be featured: its spotlight was in the newsletter the program sent.
+    newsletters.consenting(agency)
+    spotlight = newsletters.spotlight(agency, title=f"{LONG_PLACE}'s crisis partnership")
+    newsletter = newsletters.sent(subject=f"News from {LONG_PLACE}")
     return coordinator, {
         "peer_offer_id": listed.public_id,
         "peer_request_id": received.public_id,
+        "newsletter_id": newsletter.public_id,
+        "spotlight_id": spotlight.public_id,
+        "newsletter_unsubscribe:token": newsletter_unsubscribe_token(coordinator),
         "member_id": colleague.public_id,
         "endpoint_id": failed_delivery.endpoint.public_id,
         "delivery_id": failed_delivery.public_id,

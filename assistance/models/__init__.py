@@ -14,6 +14,15 @@ from assistance.models.library import (
     Status,
     Topic,
 )
+from assistance.models.newsletter import (
+    Newsletter,
+    NewsletterItem,
+    NewsletterStatus,
+    NewsletterSubscription,
+    Spotlight,
+    SpotlightConsent,
+)
+from assistance.models.peers import PeerOffer, PeerRequest, PeerRequestStatus
 
 __all__ = [
     "Audience",
@@ -27,11 +36,13 @@ __all__ = [
     "Status",
     "TIME_ZONES",
     "Topic",
+    "Newsletter",
+    "NewsletterItem",
+    "NewsletterStatus",
+    "NewsletterSubscription",
+    "Spotlight",
+    "SpotlightConsent",
+    "PeerOffer",
+    "PeerRequest",
+    "PeerRequestStatus",
 ]
-from assistance.models.peers import (  # noqa: E402
-    PeerOffer,
-    PeerRequest,
-    PeerRequestStatus,
-)
-
-__all__ += ["PeerOffer", "PeerRequest", "PeerRequestStatus"]

@@ -27,6 +27,7 @@ from assistance import staff_urls as assistance_staff_urls
 from pledges import staff_urls as pledge_staff_urls
 from pledges.models import EmailKind
 from tests.assistance.library.objects import make_event, make_resource
+from tests.assistance.newsletter import objects as newsletters
 from tests.conftest import login, with_totp
 from tests.factories import (
     AgencyFactory,
@@ -94,6 +95,8 @@ OBJECT_MAKERS = {
     "connection_id": lambda: sso_connection().public_id,
     "resource_id": lambda: make_resource().public_id,
     "event_id": lambda: make_event().public_id,
+    "newsletter_id": lambda: newsletters.draft().public_id,
+    "spotlight_id": lambda: newsletters.spotlight().public_id,
 }
 
 
@@ -144,6 +147,20 @@ WRITES = {
     "staff:library_resource_edit": lambda: {**LIBRARY_RESOURCE, "status": "retired"},
     "staff:library_event_create": lambda: LIBRARY_EVENT,
     "staff:library_event_edit": lambda: {**LIBRARY_EVENT, "title": "Co-responders, part 2"},
+    "staff:newsletter_create": lambda: {"subject": "January news", "intro": "Happy new year."},
+    "staff:newsletter_edit": lambda: {"subject": "December news, corrected", "intro": "Hello."},
+    "staff:newsletter_items": lambda: {
+        "action": "add",
+        "resource": str(newsletters.resource().public_id),
+    },
+    "staff:newsletter_send": lambda: {"confirm": "on"},
+    "staff:spotlight_create": lambda: {
+        "agency": str(newsletters.featured_agency().public_id),
+        "title": "A county that answers crisis calls together",
+        "body": "The story.",
+        "published": "on",
+    },
+    "staff:spotlight_edit": lambda: {"title": "Retitled", "body": "The story.", "published": ""},
 }
 
 
