@@ -1,4 +1,6 @@
 """The initiative's pages of one agency, under /a/<agency_slug>/ (technical-assistance
 requests, peer sites)."""
 
-urlpatterns: list = []
+from assistance.requests import urls as request_urls
+
+urlpatterns = [*request_urls.urlpatterns]

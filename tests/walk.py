@@ -26,8 +26,10 @@ from agencies.regions.onboarding import onboarding_token
 from agencies.regions.services import region_invitation_token
 from agencies.services import invitation_token
 from agencies.tokens.services import token_create
+from assistance.models import RequestAttachment
 from partnerships.models import PartnershipVersion, PartyStatus
 from pledges.emails.subscriptions import Stream, unsubscribe_token
+from tests.assistance.objects import expert_of, request_of
 from tests.conftest import member
 from tests.factories import (
     AgencyFactory,
@@ -210,8 +212,13 @@ def a_full_agency():
         last_status_code=503,
         last_error="HTTP 503",
     )
+    # The agency asked the program for help with its partnership, attaching its draft MOU;
+    # an expert answers it.
+    assistance = request_of(agency, coordinator=coordinator, expert=expert_of(), attachment=True)
     return coordinator, {
         "member_id": colleague.public_id,
+        "request_id": assistance.public_id,
+        "attachment_id": RequestAttachment.all_agencies.get(request=assistance).public_id,
         "endpoint_id": failed_delivery.endpoint.public_id,
         "delivery_id": failed_delivery.public_id,
         "token_id": api_token.public_id,

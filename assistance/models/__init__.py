@@ -10,6 +10,17 @@ from assistance.models.library import (
     ResourceKind,
     Topic,
 )
+from assistance.models.requests import (
+    ANSWER_REQUESTS,
+    OPEN_STATUSES,
+    AssistanceRequest,
+    Expert,
+    Outcome,
+    RequestAttachment,
+    RequestMessage,
+    RequestStatus,
+    Side,
+)
 
 __all__ = [
     "Audience",
@@ -19,4 +30,13 @@ __all__ = [
     "Resource",
     "ResourceKind",
     "Topic",
+    "ANSWER_REQUESTS",
+    "OPEN_STATUSES",
+    "AssistanceRequest",
+    "Expert",
+    "Outcome",
+    "RequestAttachment",
+    "RequestMessage",
+    "RequestStatus",
+    "Side",
 ]
