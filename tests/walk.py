@@ -214,10 +214,12 @@ def a_full_agency():
     )
     # The agency asked the program for help with its partnership, attaching its draft MOU;
     # an expert answers it.
-    assistance = request_of(agency, coordinator=coordinator, expert=expert_of(), attachment=True)
+    expert = expert_of()
+    assistance = request_of(agency, coordinator=coordinator, expert=expert, attachment=True)
     return coordinator, {
         "member_id": colleague.public_id,
         "request_id": assistance.public_id,
+        "expert_id": expert.public_id,
         "attachment_id": RequestAttachment.all_agencies.get(request=assistance).public_id,
         "endpoint_id": failed_delivery.endpoint.public_id,
         "delivery_id": failed_delivery.public_id,
