@@ -32,7 +32,7 @@ STAFF_CACHE_SECONDS = 300
 
 
 def _staff_key(user_id: int) -> str:
-    return f"program-staff:{user_id}"
+    return f"staff-standing:{user_id}"
 
 
 @dataclass(frozen=True)

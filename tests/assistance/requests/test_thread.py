@@ -8,9 +8,10 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from agencies.models import AuditEvent, OutboxEmail, Role
+from agencies.models import AuditEvent, Membership, OutboxEmail, Role
 from agencies.outbox import sending
 from assistance.models import AssistanceRequest, Outcome, RequestMessage, RequestStatus
+from assistance.requests import services
 from tests.assistance.objects import expert_of, request_of
 from tests.conftest import login, member, with_totp
 from tests.files import pdf
@@ -244,3 +245,22 @@ def test_a_member_of_two_agencies_reads_each_agencys_requests_only(client, agenc
     assert str(ours.public_id).encode() in listing
     assert str(theirs.public_id).encode() not in listing
     assert client.get(page(theirs, agency_a)).status_code == 404
+
+
+def test_an_email_whose_reader_left_their_side_is_not_sent(agency_a, coordinator, editor):
+    expert = expert_of()
+    ta = request_of(agency_a, coordinator=coordinator, expert=expert)
+    services.message_post(
+        request=ta, actor=expert.user, side="program", body="Answer.", token=uuid.uuid4()
+    )
+    services.message_post(
+        request=ta, actor=coordinator, side="agency", body="Thanks.", token=uuid.uuid4()
+    )
+    # Before the dispatcher runs, the editor leaves and the expert is taken off the request.
+    Membership.all_agencies.filter(user=editor).delete()
+    AssistanceRequest.all_agencies.filter(pk=ta.pk).update(expert=None)
+
+    result = sending.dispatch()
+
+    assert [m.to for m in mail.outbox] == [[coordinator.email]]
+    assert result.skipped == 2
