@@ -3,7 +3,7 @@ from django.conf import settings
 from agencies.models import Capability
 from agencies.queries import user_memberships
 from agencies.regions.models import RegionCapability
-from agencies.staff import is_program_staff
+from agencies.staff import is_program_staff, staff_roles_of
 
 
 def navigation(request) -> dict:
@@ -24,6 +24,8 @@ def navigation(request) -> dict:
             bool(region_memberships) or any(m.on_region_team for m in memberships)
         ),
         "nav_is_staff": is_program_staff(user),
+        # A narrower staff role (an expert) sees the link to its own pages, not the staff area.
+        "nav_staff_roles": lambda: staff_roles_of(user),
         "current_agency": getattr(request, "agency", None),
         "current_membership": membership,
         "can_manage": membership is not None and membership.can(Capability.MANAGE),

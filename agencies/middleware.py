@@ -23,7 +23,7 @@ from agencies.audit import request_ip
 from agencies.queries import user_memberships
 from agencies.regions.queries import user_region_memberships
 from agencies.regions.scope import enter_region_scope, leave_region_scope
-from agencies.staff import has_mfa, is_program_staff, session_passed_mfa
+from agencies.staff import has_mfa, has_staff_permission, holds_staff_role, session_passed_mfa
 from agencies.tenancy import enter_agency_scope, leave_agency_scope
 
 # How stale "last seen" may get before it is written again (saves a session write per request).
@@ -96,7 +96,7 @@ class StaffMFAEnrolmentMiddleware:
         if (
             user.is_authenticated
             and not request.path.startswith(self.ALLOWED_PREFIXES)
-            and is_program_staff(user)
+            and holds_staff_role(user)
             and not has_mfa(user)
         ):
             messages.warning(
@@ -235,7 +235,7 @@ class StaffAreaMiddleware:
             return None
         if not request.user.is_authenticated:
             return _redirect_with_next(request, "account_login")
-        if not request.user.has_perm(access.permission):
+        if not has_staff_permission(request.user, access.permission):
             raise PermissionDenied("This page is for program staff.")
         if access.session_mfa and not session_passed_mfa(request):
             return _redirect_with_next(request, "staff:mfa_required")

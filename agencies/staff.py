@@ -17,6 +17,9 @@ REVIEW = "agencies.review_agencies"
 ADMINISTER = "agencies.administer_program"
 REVIEWER_GROUP = "Program reviewers"
 ADMINISTRATOR_GROUP = "Program administrators"
+# Declared by the staff pages every staff role needs (the one that asks for MFA): open to
+# reviewers, administrators and whoever holds a registered staff role.
+ANY_STAFF_ROLE = "agencies.any_staff_role"
 
 log = logging.getLogger(__name__)
 
@@ -29,19 +32,70 @@ STAFF_CACHE_SECONDS = 300
 
 
 def _staff_key(user_id: int) -> str:
-    return f"program-staff:{user_id}"
+    return f"staff-standing:{user_id}"
+
+
+@dataclass(frozen=True)
+class StaffRole:
+    """A narrower staff role an app above defines (a subject-matter expert): the permission
+    that makes it, the page its holders start from (a URL name) and what the header calls it.
+    Its holders need MFA as all staff do, and see only its link in the header."""
+
+    permission: str
+    home: str
+    label: str
+
+
+_ROLES: dict[str, StaffRole] = {}
+
+
+def register_staff_role(*roles: StaffRole) -> None:
+    """Make roles known (from an AppConfig.ready); agencies never imports the apps above."""
+    for role in roles:
+        _ROLES[role.permission] = role
+
+
+# The standing kept in the cache: "program" for reviewers and administrators, else the
+# permissions of the registered roles the user holds.
+_PROGRAM = "program"
+
+
+def _standing(user) -> list[str]:
+    if user.has_perm(REVIEW) or user.has_perm(ADMINISTER):
+        return [_PROGRAM]
+    return [permission for permission in _ROLES if user.has_perm(permission)]
+
+
+def _cached_standing(user) -> list[str]:
+    if not user.is_authenticated:
+        return []
+    if not hasattr(user, "_staff_standing"):
+        user._staff_standing = list(
+            cached(_staff_key(user.pk), lambda: _standing(user), STAFF_CACHE_SECONDS)
+        )
+    return user._staff_standing
 
 
 def is_program_staff(user) -> bool:
-    if not user.is_authenticated:
-        return False
-    if not hasattr(user, "_program_staff"):
-        user._program_staff = cached(
-            _staff_key(user.pk),
-            lambda: user.has_perm(REVIEW) or user.has_perm(ADMINISTER),
-            STAFF_CACHE_SECONDS,
-        )
-    return user._program_staff
+    """A reviewer or an administrator (not merely the holder of a narrower staff role)."""
+    return _PROGRAM in _cached_standing(user)
+
+
+def staff_roles_of(user) -> list[StaffRole]:
+    """The narrower staff roles a user who is not program staff holds (for the header)."""
+    return [_ROLES[p] for p in _cached_standing(user) if p in _ROLES]
+
+
+def holds_staff_role(user) -> bool:
+    """Program staff or the holder of a registered staff role: both need MFA."""
+    return bool(_cached_standing(user))
+
+
+def has_staff_permission(user, permission: str) -> bool:
+    """Asked live on every staff page (never from the cache): a role that expired is gone."""
+    if permission == ANY_STAFF_ROLE:
+        return any(user.has_perm(p) for p in (REVIEW, ADMINISTER, *_ROLES))
+    return user.has_perm(permission)
 
 
 def forget_program_staff(user_ids) -> None:
@@ -95,3 +149,27 @@ def staff_view(permission: str, *, session_mfa: bool = True):
         return view
 
     return decorator
+
+
+@dataclass(frozen=True)
+class DashboardPanel:
+    """A panel an app above adds to the program dashboard (`staff:program_dashboard`): the
+    template it is drawn with, and the function that reads what the template shows (given
+    as `panel`)."""
+
+    template: str
+    read: Callable[[], dict]
+
+
+_PANELS: list[DashboardPanel] = []
+
+
+def register_dashboard_panel(panel: DashboardPanel) -> None:
+    """Add a panel (from an AppConfig.ready); registering the same panel twice adds it once."""
+    if panel not in _PANELS:
+        _PANELS.append(panel)
+
+
+def dashboard_panels() -> list[tuple[str, dict]]:
+    """(template, what it shows) of every registered panel, in the order registered."""
+    return [(panel.template, panel.read()) for panel in _PANELS]

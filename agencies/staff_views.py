@@ -12,14 +12,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from agencies import queries, services
 from agencies.models import Agency, User
-from agencies.staff import ADMINISTER, REVIEW, has_mfa, staff_view
+from agencies.staff import ADMINISTER, ANY_STAFF_ROLE, REVIEW, has_mfa, staff_view
 
 PAGE_SIZE = 50
 
 
 # Every other staff page sends a session that has not passed MFA here, so this one opens
-# without it (to program staff only, as the rest).
-@staff_view(REVIEW, session_mfa=False)
+# without it (to program staff and the holders of narrower staff roles, who need MFA too).
+@staff_view(ANY_STAFF_ROLE, session_mfa=False)
 @require_GET
 def mfa_required(request):
     """Explains why a staff page needs a second factor, and where to give one."""

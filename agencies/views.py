@@ -21,7 +21,7 @@ from agencies.forms import (
 )
 from agencies.models import Agency, Capability, Document, Invitation, Membership
 from agencies.regions import queries as region_queries
-from agencies.staff import is_program_staff
+from agencies.staff import is_program_staff, staff_roles_of
 from agencies.tokens import queries as token_queries
 
 AUDIT_PAGE_SIZE = 50
@@ -66,6 +66,9 @@ def home(request):
         return render(request, "home.html")
     if is_program_staff(request.user):
         return redirect(settings.STAFF_HOME_URL)
+    roles = staff_roles_of(request.user)
+    if roles:
+        return redirect(roles[0].home)
     agencies = [m.agency.slug for m in queries.user_memberships(request.user)]
     regions = [m.region.slug for m in region_queries.user_region_memberships(request.user)]
     last_agency = request.session.get("onemind_agency")

@@ -3,5 +3,10 @@ requests, peer sites, the spotlight consent)."""
 
 from assistance.newsletter import agency_urls as newsletter_urls
 from assistance.peers import urls as peer_urls
+from assistance.requests import urls as request_urls
 
-urlpatterns = [*peer_urls.urlpatterns, *newsletter_urls.urlpatterns]
+urlpatterns = [
+    *request_urls.urlpatterns,
+    *peer_urls.urlpatterns,
+    *newsletter_urls.urlpatterns,
+]

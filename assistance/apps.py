@@ -12,8 +12,13 @@ class AssistanceConfig(AppConfig):
 
     def ready(self) -> None:
         from agencies.outbox import kinds
+        from agencies.staff import register_staff_role
         from assistance.newsletter import emails as newsletter_emails
         from assistance.newsletter import tasks as newsletter_tasks  # noqa: F401 - registers them
         from assistance.peers import emails as peer_emails
+        from assistance.requests import emails as request_emails
+        from assistance.requests import roles
 
-        kinds.register(*peer_emails.KINDS, *newsletter_emails.KINDS)
+        kinds.register(*request_emails.KINDS, *peer_emails.KINDS, *newsletter_emails.KINDS)
+        register_staff_role(roles.EXPERT_ROLE)
+        roles.register_panels()

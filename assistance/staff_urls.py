@@ -2,5 +2,10 @@
 
 from assistance.library import staff_urls as library_urls
 from assistance.newsletter import staff_urls as newsletter_urls
+from assistance.requests import staff_urls as request_urls
 
-urlpatterns = [*library_urls.urlpatterns, *newsletter_urls.urlpatterns]
+urlpatterns = [
+    *request_urls.urlpatterns,
+    *library_urls.urlpatterns,
+    *newsletter_urls.urlpatterns,
+]

@@ -26,12 +26,13 @@ from agencies.regions.onboarding import onboarding_token
 from agencies.regions.services import region_invitation_token
 from agencies.services import invitation_token
 from agencies.tokens.services import token_create
+from assistance.models import RequestAttachment
 from assistance.newsletter.emails import unsubscribe_token as newsletter_unsubscribe_token
 from partnerships.models import PartnershipVersion, PartyStatus
 from pledges.emails.subscriptions import Stream, unsubscribe_token
 from tests.assistance.library.objects import make_event, make_resource
 from tests.assistance.newsletter import objects as newsletters
-from tests.assistance.objects import peer_offer, peer_request
+from tests.assistance.objects import expert_of, peer_offer, peer_request, request_of
 from tests.conftest import member
 from tests.factories import (
     AgencyFactory,
@@ -224,6 +225,10 @@ def a_full_agency():
     newsletters.consenting(agency)
     spotlight = newsletters.spotlight(agency, title=f"{LONG_PLACE}'s crisis partnership")
     newsletter = newsletters.sent(subject=f"News from {LONG_PLACE}")
+    # The agency asked the program for help with its partnership, attaching its draft MOU;
+    # an expert answers it.
+    expert = expert_of()
+    assistance = request_of(agency, coordinator=coordinator, expert=expert, attachment=True)
     return coordinator, {
         "peer_offer_id": listed.public_id,
         "peer_request_id": received.public_id,
@@ -231,6 +236,9 @@ def a_full_agency():
         "spotlight_id": spotlight.public_id,
         "newsletter_unsubscribe:token": newsletter_unsubscribe_token(coordinator),
         "member_id": colleague.public_id,
+        "request_id": assistance.public_id,
+        "expert_id": expert.public_id,
+        "attachment_id": RequestAttachment.all_agencies.get(request=assistance).public_id,
         "endpoint_id": failed_delivery.endpoint.public_id,
         "delivery_id": failed_delivery.public_id,
         "token_id": api_token.public_id,

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("agencies", "0015_region_webhooks"),
-        ("assistance", "0002_library"),
+        ("assistance", "0003_requests"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

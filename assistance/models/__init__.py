@@ -23,6 +23,17 @@ from assistance.models.newsletter import (
     SpotlightConsent,
 )
 from assistance.models.peers import PeerOffer, PeerRequest, PeerRequestStatus
+from assistance.models.requests import (
+    ANSWER_REQUESTS,
+    OPEN_STATUSES,
+    AssistanceRequest,
+    Expert,
+    Outcome,
+    RequestAttachment,
+    RequestMessage,
+    RequestStatus,
+    Side,
+)
 
 __all__ = [
     "Audience",
@@ -45,4 +56,13 @@ __all__ = [
     "PeerOffer",
     "PeerRequest",
     "PeerRequestStatus",
+    "ANSWER_REQUESTS",
+    "OPEN_STATUSES",
+    "AssistanceRequest",
+    "Expert",
+    "Outcome",
+    "RequestAttachment",
+    "RequestMessage",
+    "RequestStatus",
+    "Side",
 ]

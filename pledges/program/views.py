@@ -18,7 +18,7 @@ from agencies import documents
 from agencies.forms import add_service_error
 from agencies.models import Agency, AgencyType
 from agencies.queries import agency_audit_trail
-from agencies.staff import ADMINISTER, REVIEW, staff_view
+from agencies.staff import ADMINISTER, REVIEW, dashboard_panels, staff_view
 from onemind.cache import cached
 from onemind.lib.spreadsheets import write_csv
 from onemind.routers import reads_from_replica
@@ -170,6 +170,8 @@ def program_dashboard(request):
         "regions": regions,
         "region": region,
         "region_name": regions.get(region, ""),
+        # The apps above add their own figures (technical-assistance requests, say).
+        "panels": dashboard_panels(),
     }
     return render(request, "staff/program.html", context)
 

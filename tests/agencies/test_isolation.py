@@ -19,7 +19,8 @@ import onemind.urls
 from agencies.access import agency_view
 from agencies.models import Capability, RegionRole, Role, Sharing
 from agencies.tokens.services import token_create
-from tests.assistance.objects import a_request_of, unlisted_offer_of
+from assistance.models import RequestAttachment
+from tests.assistance.objects import a_request_of, request_of, unlisted_offer_of
 from tests.conftest import login
 from tests.factories import (
     ClassAttendeeFactory,
@@ -68,6 +69,10 @@ OBJECT_MAKERS = {
     ),
     "region_id": lambda agency: MemberAgencyFactory(agency=agency).region.public_id,
     "class_id": lambda agency: RegionalClassFactory(host_agency=agency).public_id,
+    "request_id": lambda agency: request_of(agency).public_id,
+    "attachment_id": lambda agency: (
+        RequestAttachment.all_agencies.get(request=request_of(agency, attachment=True)).public_id
+    ),
     "version_id": lambda agency: (
         PartnershipVersionFactory(
             partnership__organization__agency=agency, signed_on=None

@@ -128,6 +128,6 @@ def test_an_answer_kept_while_the_change_was_uncommitted_is_forgotten_on_commit(
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         reviewers.user_set.add(coordinator)
         # Another request, reading before the commit, kept the old answer.
-        cache.set(f"program-staff:{coordinator.pk}", False)
+        cache.set(f"staff-standing:{coordinator.pk}", [])
 
     assert is_program_staff(User.objects.get(pk=coordinator.pk))

@@ -9,6 +9,7 @@ the views' declarations, so a page declared with the wrong permission fails too.
 
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 from urllib.parse import urlencode
 
 import pytest
@@ -16,18 +17,21 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.http import HttpResponse
 from django.urls import URLResolver, get_resolver, include, path, reverse
+from django.utils import timezone
 
 import onemind.urls
 from agencies import lockout
 from agencies import staff_urls as agency_staff_urls
-from agencies.models import AuditEvent, OutboxEmail, OutboxStatus, RegionKind, Role
+from agencies.models import AuditEvent, OutboxEmail, OutboxStatus, RegionKind, Role, User
 from agencies.outbox.services import Letter, outbox_add
 from agencies.staff import ADMINISTER, REVIEW, staff_view
 from assistance import staff_urls as assistance_staff_urls
+from assistance.models import Expert, RequestAttachment
 from pledges import staff_urls as pledge_staff_urls
 from pledges.models import EmailKind
 from tests.assistance.library.objects import make_event, make_resource
 from tests.assistance.newsletter import objects as newsletters
+from tests.assistance.objects import expert_of, request_of
 from tests.conftest import login, with_totp
 from tests.factories import (
     AgencyFactory,
@@ -53,6 +57,8 @@ ADMINISTRATOR_PAGES = {
     "staff:rules_list",
     "staff:sso_connections",
     "staff:sso_review",
+    "staff:assistance_experts",
+    "staff:assistance_expert_end",
 }
 
 # Pages that open before the session has passed MFA: the one that asks for it.
@@ -82,8 +88,34 @@ def proposed_course() -> Course:
     )
 
 
+# The subject-matter expert the walk's requests are assigned to (the "expert" personas).
+ASSIGNED_EXPERT = "expert@onemind.example"
+_made = {}
+
+
+def assigned_expert() -> User:
+    """The walk's expert (live, made on first use)."""
+    user = User.objects.filter(email=ASSIGNED_EXPERT).first()
+    return user or expert_of(UserFactory(email=ASSIGNED_EXPERT)).user
+
+
+def assigned_request():
+    """An agency's request with a document attached, assigned to the walk's expert."""
+    expert = Expert.objects.get(user=assigned_expert(), ended_at__isnull=True)
+    _made["request"] = request_of(AgencyFactory(), expert=expert, attachment=True)
+    return _made["request"].public_id
+
+
+def its_attachment():
+    """The attachment of the request just made (its id comes first in the URL)."""
+    return RequestAttachment.all_agencies.get(request=_made["request"]).public_id
+
+
 # How to make a real object for each id a staff URL can carry.
 OBJECT_MAKERS = {
+    "request_id": assigned_request,
+    "attachment_id": its_attachment,
+    "expert_id": lambda: expert_of().public_id,
     "user_id": locked_account,
     "agency_id": lambda: submission_of(AgencyFactory()).agency.public_id,
     "course_id": lambda: proposed_course().public_id,
@@ -161,6 +193,18 @@ WRITES = {
         "published": "on",
     },
     "staff:spotlight_edit": lambda: {"title": "Retitled", "body": "The story.", "published": ""},
+    "staff:assistance_request_reply": lambda: {
+        "body": "Try the state's crisis line as the partner.",
+        "token": "6f1d1c1e-8a3b-4a59-9a55-0a0d5b3e9c11",
+    },
+    "staff:assistance_request_assign": lambda: {"expert": str(expert_of().public_id)},
+    "staff:assistance_request_close": lambda: {"outcome": "referred", "outcome_note": "To CSB."},
+    "staff:assistance_experts": lambda: {
+        "email": UserFactory().email,
+        "expertise": ["cit"],
+        "access_until": (timezone.localdate() + timedelta(days=60)).isoformat(),
+    },
+    "staff:assistance_expert_end": dict,
 }
 
 
@@ -215,7 +259,23 @@ def url_for(name, route):
 # Who asks, and what they get.
 
 SIGN_IN, MFA, REFUSED, ALLOWED = "sent to sign in", "sent to MFA", "refused", "allowed"
+NOT_FOUND = "not found"
 STAFF_PERMISSIONS = {"reviewer": {REVIEW}, "administrator": {REVIEW, ADMINISTER}}
+
+# Subject-matter experts: the expert the request is assigned to, another expert, and the
+# assigned expert once their access has ended. An expert holds one permission, for the
+# pages below (and the one that asks for MFA); every other staff page refuses them (403).
+# The request's own pages find the request through the query that fails closed, so for an
+# expert it is not assigned to they answer 404, as for a request that does not exist (a 403
+# would tell them it does); an expert whose access ended holds no permission any more: 403.
+EXPERTS = {"expert", "unassigned expert", "expired expert"}
+EXPERT_PAGES = {
+    "staff:assistance_mine",
+    "staff:assistance_request",
+    "staff:assistance_request_reply",
+    "staff:assistance_request_attachment",
+}
+REQUEST_PAGES = EXPERT_PAGES - {"staff:assistance_mine"}
 
 
 @dataclass(frozen=True)
@@ -231,6 +291,8 @@ class Persona:
     def sign_in(self, client, request):
         if self.who in STAFF_PERMISSIONS:
             user = request.getfixturevalue(self.who)
+        elif self.who in EXPERTS:
+            user = self.expert()
         elif self.who in Role.values:
             user = MembershipFactory(agency=AgencyFactory(), role=self.who).user
         elif self.who == "stranger":
@@ -241,14 +303,34 @@ class Persona:
             with_totp(user)
         login(client, user, mfa=self.mfa)
 
+    def expert(self):
+        """The expert's account; the assigned one is the expert of the URL's request."""
+        if self.who == "unassigned expert":
+            return with_totp(expert_of().user)
+        assigned = assigned_expert()
+        if self.who == "expired expert":
+            Expert.objects.filter(user=assigned).update(access_until=timezone.now())
+        return with_totp(assigned)
+
     def expects(self, name):
         if self.who == "anonymous":
             return SIGN_IN
+        if self.who in EXPERTS:
+            return self.expert_expects(name)
         needed = ADMINISTER if name in ADMINISTRATOR_PAGES else REVIEW
         if needed not in STAFF_PERMISSIONS.get(self.who, set()):
             return REFUSED
         if not self.mfa and name not in BEFORE_MFA_PAGES:
             return MFA
+        return ALLOWED
+
+    def expert_expects(self, name):
+        if self.who == "expired expert" or name not in EXPERT_PAGES | BEFORE_MFA_PAGES:
+            return REFUSED
+        if not self.mfa and name not in BEFORE_MFA_PAGES:
+            return MFA
+        if self.who == "unassigned expert" and name in REQUEST_PAGES:
+            return NOT_FOUND
         return ALLOWED
 
 
@@ -263,6 +345,10 @@ PERSONAS = [
     Persona("administrator"),
     Persona("reviewer", mfa=True),
     Persona("administrator", mfa=True),
+    Persona("expert"),
+    Persona("expert", mfa=True),
+    Persona("unassigned expert", mfa=True),
+    Persona("expired expert", mfa=True),
 ]
 
 
@@ -289,6 +375,14 @@ def cases(admitted: bool):
     ]
 
 
+def turned_away(response, url, expected) -> bool:
+    """The answer expected; for a request's page that does not take the method (405), the
+    same for a request one may open or not: it says nothing of the request."""
+    if expected == NOT_FOUND:
+        return response.status_code in {404, 405}
+    return answer(response, url) == expected
+
+
 @pytest.mark.parametrize(("name", "route", "persona"), cases(admitted=False))
 def test_staff_pages_turn_away_whoever_they_are_not_for(client, db, request, name, route, persona):
     url = url_for(name, route)
@@ -296,8 +390,9 @@ def test_staff_pages_turn_away_whoever_they_are_not_for(client, db, request, nam
     persona.sign_in(client, request)
     events = AuditEvent.objects.count()
 
-    assert answer(client.get(url), url) == persona.expects(name)
-    assert answer(client.post(url, body), url) == persona.expects(name)
+    expected = persona.expects(name)
+    assert turned_away(client.get(url), url, expected)
+    assert turned_away(client.post(url, body), url, expected)
 
     assert AuditEvent.objects.count() == events
 

@@ -1,10 +1,19 @@
-"""Objects the initiative's tests share: an agency's standing on the pledge, and peer sites."""
+"""Objects the initiative's tests share: an agency's standing on the pledge, peer sites,
+technical-assistance requests and experts."""
+
+import uuid
+from datetime import timedelta
 
 from django.utils import timezone
 
-from assistance.models import PeerOffer, PeerRequest
+from agencies.documents import KNOWN_TYPES, check_upload
+from agencies.models import Role
+from assistance.experts.services import expert_add
+from assistance.models import AssistanceRequest, Expert, PeerOffer, PeerRequest, Requirement
+from assistance.requests.services import request_assign, request_open
 from pledges.models import ProgramRules, ProgressSnapshot
-from tests.factories import AgencyFactory, UserFactory
+from tests.factories import AgencyFactory, MembershipFactory, UserFactory
+from tests.files import pdf
 
 
 def standing(agency, *, day=None, **met):
@@ -56,3 +65,34 @@ def unlisted_offer_of(agency):
     which asks for it once per role): a listed offer is meant for every agency."""
     found = PeerOffer.all_agencies.filter(agency=agency).first()
     return found or peer_offer(agency, "cit", met=False)
+
+
+def expert_of(user=None, *, days: int = 30, expertise=(Requirement.PARTNERSHIP,)) -> Expert:
+    """A live expert (a new account unless one is given) for `days` more days."""
+    return expert_add(
+        actor=UserFactory(),
+        email=(user or UserFactory()).email,
+        expertise=list(expertise),
+        access_until=timezone.now() + timedelta(days=days),
+    )
+
+
+def request_of(
+    agency, *, coordinator=None, expert: Expert | None = None, attachment: bool = False
+) -> AssistanceRequest:
+    """An open request of `agency` about its partnership, with a PDF attached if asked,
+    assigned to `expert` if given."""
+    coordinator = coordinator or MembershipFactory(agency=agency, role=Role.COORDINATOR).user
+    files = [check_upload(pdf("draft-mou.pdf"), KNOWN_TYPES)] if attachment else []
+    opened = request_open(
+        agency=agency,
+        actor=coordinator,
+        requirement=Requirement.PARTNERSHIP,
+        subject="No crisis center within 60 miles",
+        tried="We asked the county CSB; they have no staff for an MOU this year.",
+        token=uuid.uuid4(),
+        attachments=files,
+    )
+    if expert is not None:
+        opened = request_assign(request=opened, actor=UserFactory(), expert=expert)
+    return opened

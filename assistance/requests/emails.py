@@ -1,0 +1,71 @@
+"""The email a request's new message sends to the other side: who wrote on which request,
+and the link to the page. The message itself stays on the page, behind sign-in (and MFA
+for the program side), not in an inbox."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from agencies.models import Membership, OutboxEmail, Role
+from agencies.outbox.kinds import Content, Kind, Skip
+from assistance.models import AssistanceRequest, RequestMessage, Side
+from assistance.requests import queries
+from assistance.requests.services import MESSAGE_EMAIL
+
+
+def _message(row: OutboxEmail) -> RequestMessage:
+    message = (
+        RequestMessage.all_agencies.filter(pk=row.context["message_id"])
+        .select_related("request", "author")
+        .first()
+    )
+    if message is None:
+        raise Skip("The message no longer exists.")
+    return message
+
+
+def _still_wanted(row: OutboxEmail) -> None:
+    """The recipient is still on the side the email goes to: a coordinator or editor of
+    the agency, or someone on the program side who may still open the request."""
+    message = _message(row)
+    if message.side == Side.PROGRAM:
+        if not Membership.all_agencies.filter(
+            agency_id=row.agency_id,
+            user_id=row.recipient_id,
+            role__in=[Role.COORDINATOR, Role.EDITOR],
+        ).exists():
+            raise Skip("The recipient is no longer a coordinator or editor of the agency.")
+    elif not queries.program_requests(row.recipient).filter(pk=message.request_id).exists():
+        raise Skip("The recipient may no longer open the request.")
+
+
+def _compose(renderer, row: OutboxEmail) -> Content:
+    message = _message(row)
+    request: AssistanceRequest = message.request
+    if message.side == Side.PROGRAM:
+        path = reverse(
+            "assistance_request_detail",
+            kwargs={"agency_slug": row.agency.slug, "request_id": request.public_id},
+        )
+    else:
+        path = reverse("staff:assistance_request", kwargs={"request_id": request.public_id})
+    return Content(
+        {
+            "request": request,
+            "author_name": message.author.get_full_name() or message.author.email,
+            "from_program": message.side == Side.PROGRAM,
+            "url": settings.SITE_URL + path,
+        }
+    )
+
+
+KINDS = [
+    Kind(
+        name=MESSAGE_EMAIL,
+        label=_("Technical-assistance reply"),
+        compose=_compose,
+        still_wanted=_still_wanted,
+    )
+]
