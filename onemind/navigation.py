@@ -53,6 +53,13 @@ AGENCY_MENU = [
     (None, [Entry(_("Partnerships"), "partnership_list")]),
     (None, [Entry(_("Policy"), "policy_detail")]),
     (
+        (_("Help"), "menu-help"),
+        [
+            Entry(_("Ask the program"), "assistance_request_list"),
+            Entry(_("Peer sites"), "peer_list"),
+        ],
+    ),
+    (
         (_("Agency settings"), "menu-agency"),
         [
             Entry(_("Members"), "member_list"),
@@ -61,6 +68,7 @@ AGENCY_MENU = [
             Entry(_("API tokens"), "api_token_list", Capability.MANAGE),
             Entry(_("Single sign-on"), "sso_settings", Capability.MANAGE),
             Entry(_("Webhooks"), "webhook_list", Capability.MANAGE),
+            Entry(_("Spotlight"), "spotlight_consent", Capability.MANAGE),
             Entry(_("Audit trail"), "agency_audit", Capability.MANAGE),
         ],
     ),

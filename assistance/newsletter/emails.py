@@ -45,6 +45,7 @@ def issue_context(
 ) -> dict:
     """What the email's templates show: the issue, its items, and the footer's links."""
     return {
+        "site_url": settings.SITE_URL,
         "newsletter": newsletter,
         "items": items,
         "issue_url": settings.SITE_URL + newsletter.get_absolute_url(),

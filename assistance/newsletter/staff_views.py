@@ -3,10 +3,13 @@ preview exactly what will be sent, send it after one confirmation; write spotlig
 
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.csp import CSP
 from django.utils.translation import gettext as _
+from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_GET, require_POST
 
 from agencies.outbox.messages import render_email
@@ -123,8 +126,14 @@ def newsletter_preview(request, newsletter_id):
     return render(request, "assistance/newsletter/staff_preview.html", context)
 
 
+# The email itself is styled inline, as email clients need: its page allows inline styles
+# (its body is sanitized, and scripts stay refused).
+EMAIL_PREVIEW_CSP = {**settings.SECURE_CSP, "style-src": [CSP.SELF, CSP.UNSAFE_INLINE]}
+
+
 @staff_view(REVIEW)
 @require_GET
+@csp_override(EMAIL_PREVIEW_CSP)
 def newsletter_preview_html(request, newsletter_id):
     """The HTML email itself, as the staff member would receive it."""
     newsletter = get_object_or_404(Newsletter, public_id=newsletter_id)

@@ -34,7 +34,9 @@ def request_list(request, agency_slug: str):
 
 @agency_view(Capability.MANAGE)
 def request_create(request, agency_slug: str):
-    form = RequestForm(request.POST or None, request.FILES or None)
+    # The dashboard's "ask the program for help" link names the requirement it sits beside.
+    initial = {"requirement": request.GET.get("requirement", "")}
+    form = RequestForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

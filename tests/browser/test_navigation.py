@@ -48,6 +48,7 @@ def test_the_menu_fits_one_line_and_marks_the_page_open(page, coordinator_of_two
         "Roster and training",
         "Partnerships",
         "Policy",
+        "Help",
         "Agency settings",
         "Switch agency",
         "Program staff",
@@ -89,6 +90,7 @@ def test_the_menu_fits_one_line_and_marks_the_page_open(page, coordinator_of_two
         "Agencies",
         "Regions",
         "The program",
+        "Technical assistance",
         "Audit trail",
         "Emails",
     ]
@@ -106,6 +108,7 @@ def test_a_viewer_sees_members_in_place_of_a_group_of_one(page):
         "Roster and training",
         "Partnerships",
         "Policy",
+        "Help",
         "Members",
     ]
     assert current_links(page) == [("Members", "page")]
