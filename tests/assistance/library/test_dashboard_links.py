@@ -59,3 +59,27 @@ def test_the_links_open_the_right_resources(client, dashboard):
         page = client.get(url).content.decode()
         shown = set(re.findall(r'class="usa-card__heading"[^>]*><a href="[^"]+">([^<]+)<', page))
         assert shown == {resource.title for resource in resources}, url
+
+
+def help_links(page: str, label: str) -> list[str]:
+    pattern = rf'<a href="(/a/[^"]+)">{re.escape(label)}</a>'
+    return [unescape(url) for url in re.findall(pattern, page)]
+
+
+def test_a_requirement_not_met_leads_to_peers_and_to_the_program(dashboard, agency_a):
+    keys = ("partnership", "policy", "cit", "coverage")
+    assert help_links(dashboard, "Ask an agency that met it") == [
+        f"/a/{agency_a.slug}/peers/?requirement={key}" for key in keys
+    ]
+    assert help_links(dashboard, "Ask the program for help") == [
+        f"/a/{agency_a.slug}/assistance/new/?requirement={key}" for key in keys
+    ]
+
+
+def test_only_those_who_may_ask_the_program_are_offered_it(client, agency_a, coordinator, viewer):
+    sign(agency_a, coordinator)
+    login(client, viewer)
+    page = client.get(reverse("agency_dashboard", kwargs={"agency_slug": agency_a.slug}))
+    page = page.content.decode()
+    assert len(help_links(page, "Ask an agency that met it")) == 4
+    assert help_links(page, "Ask the program for help") == []
