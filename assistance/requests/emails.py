@@ -1,6 +1,7 @@
-"""The email a request's new message sends to the other side: who wrote on which request,
-and the link to the page. The message itself stays on the page, behind sign-in (and MFA
-for the program side), not in an inbox."""
+"""The emails of a request: a new message to the other side (who wrote on which request,
+and the link to the page), and an assignment to the expert given it. What the agency and
+the program wrote stays on the page, behind sign-in (and MFA for the program side), not in
+an inbox."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from agencies.models import Membership, OutboxEmail, Role
 from agencies.outbox.kinds import Content, Kind, Skip
 from assistance.models import AssistanceRequest, RequestMessage, Side
 from assistance.requests import queries
-from assistance.requests.services import MESSAGE_EMAIL
+from assistance.requests.services import ASSIGNED_EMAIL, MESSAGE_EMAIL
 
 
 def _message(row: OutboxEmail) -> RequestMessage:
@@ -61,11 +62,35 @@ def _compose(renderer, row: OutboxEmail) -> Content:
     )
 
 
+def _assigned_request(row: OutboxEmail) -> AssistanceRequest:
+    """The request, while the recipient is still the live expert assigned to it."""
+    request = (
+        queries.program_requests(row.recipient)
+        .filter(pk=row.context["request_id"], expert__user_id=row.recipient_id)
+        .first()
+    )
+    if request is None or not request.is_open:
+        raise Skip("The recipient is no longer the expert on this open request.")
+    return request
+
+
+def _compose_assigned(renderer, row: OutboxEmail) -> Content:
+    request = _assigned_request(row)
+    path = reverse("staff:assistance_request", kwargs={"request_id": request.public_id})
+    return Content({"request": request, "url": settings.SITE_URL + path})
+
+
 KINDS = [
     Kind(
         name=MESSAGE_EMAIL,
         label=_("Technical-assistance reply"),
         compose=_compose,
         still_wanted=_still_wanted,
-    )
+    ),
+    Kind(
+        name=ASSIGNED_EMAIL,
+        label=_("Technical-assistance request assigned"),
+        compose=_compose_assigned,
+        still_wanted=_assigned_request,
+    ),
 ]

@@ -31,6 +31,7 @@ from assistance.models import (
 from assistance.requests import queries
 
 MESSAGE_EMAIL = "assistance_message"
+ASSIGNED_EMAIL = "assistance_assigned"
 
 
 def request_open(
@@ -203,6 +204,19 @@ def request_assign(
             obj=locked,
             changes={"expert": [before, expert.user.email if expert else None]},
         )
+        if expert is not None:
+            # Once per expert and request: assigning the same expert again writes nothing.
+            outbox_add(
+                [
+                    Letter(
+                        ASSIGNED_EMAIL,
+                        expert.user_id,
+                        locked.agency_id,
+                        f"assigned:{locked.public_id}",
+                        {"request_id": locked.pk},
+                    )
+                ]
+            )
         return locked
 
 

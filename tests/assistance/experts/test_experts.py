@@ -4,10 +4,14 @@ opens only the requests assigned to them, and it ends at `access_until` to the s
 from datetime import UTC, datetime, timedelta
 
 import time_machine
+from django.core import mail
 from django.urls import reverse
 
+from agencies.outbox import sending
+from assistance.experts.services import expert_end
 from assistance.models import ANSWER_REQUESTS, AssistanceRequest, Expert, RequestAttachment
 from assistance.requests import queries
+from assistance.requests.services import request_assign
 from tests.assistance.objects import expert_of, request_of
 from tests.conftest import login, with_totp
 from tests.factories import UserFactory
@@ -120,3 +124,29 @@ def test_an_expert_must_enrol_a_second_factor(client, agency_a):
     login(client, expert.user)
     response = client.get(reverse("staff:assistance_mine"))
     assert response.status_code == 302 and response["Location"] == reverse("mfa_activate_totp")
+
+
+def test_an_expert_is_emailed_once_when_given_a_request(agency_a):
+    expert = expert_of()
+    ta = request_of(agency_a)
+    reviewer = UserFactory()
+    request_assign(request=ta, actor=reviewer, expert=expert)
+    request_assign(request=ta, actor=reviewer, expert=expert)  # saved again: no second email
+
+    sending.dispatch()
+
+    assert [m.to for m in mail.outbox] == [[expert.user.email]]
+    url = reverse("staff:assistance_request", kwargs={"request_id": ta.public_id})
+    assert url in mail.outbox[0].body
+    assert ta.subject in mail.outbox[0].subject
+    assert ta.tried not in mail.outbox[0].body  # what the agency wrote stays behind sign-in
+
+
+def test_no_assignment_email_reaches_an_expert_whose_access_ended_before_it_was_sent(agency_a):
+    expert = expert_of()
+    request_assign(request=request_of(agency_a), actor=UserFactory(), expert=expert)
+    expert_end(actor=UserFactory(), expert=expert)
+
+    sending.dispatch()
+
+    assert mail.outbox == []

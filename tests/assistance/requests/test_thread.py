@@ -106,7 +106,7 @@ def test_a_request_from_question_to_answer(
 
     # The emails link to the page, not the thread, and each reaches its reader.
     sending.dispatch()
-    assert len(mail.outbox) == 4
+    assert len(mail.outbox) == 5  # the four above, and the expert's assignment
     to_coordinator = next(m for m in mail.outbox if m.to == [coordinator.email])
     assert page(ta, agency_a) in to_coordinator.body
     assert "state crisis line" not in to_coordinator.body
@@ -263,4 +263,4 @@ def test_an_email_whose_reader_left_their_side_is_not_sent(agency_a, coordinator
     result = sending.dispatch()
 
     assert [m.to for m in mail.outbox] == [[coordinator.email]]
-    assert result.skipped == 2
+    assert result.skipped == 3  # the editor's, the expert's reply and their assignment
