@@ -68,12 +68,15 @@ def record_event(
     changes: dict[str, list[Any]] | None = None,
     values: dict[str, Any] | None = None,
     actor_email: str = "",
+    shown_as: str = "",
 ) -> AuditEvent:
     """Append one audit event; call inside the transaction of the change it records.
 
     `changes` holds {field: [before, after]}; `values` the facts of a new object or an event,
     stored as {field: [None, value]} so every entry in the trail reads the same way.
-    An API token as the actor is named in the trail by its label.
+    An API token as the actor is named in the trail by its label. `shown_as` records the
+    event in the trail of an agency the actor does not belong to: the actor is named only
+    by it (their agency's name), without their account or address.
     """
     event = AuditEvent(
         **_event_fields(
@@ -85,6 +88,7 @@ def record_event(
             changes=changes,
             values=values,
             actor_email=actor_email,
+            shown_as=shown_as,
         )
     )
     event.save(force_insert=True)
@@ -117,6 +121,7 @@ def _event_fields(
     changes: dict[str, list[Any]] | None = None,
     values: dict[str, Any] | None = None,
     actor_email: str = "",
+    shown_as: str = "",
 ) -> dict[str, Any]:
     api_token = actor if isinstance(actor, ApiToken) else None
     if api_token is not None:
@@ -124,6 +129,8 @@ def _event_fields(
     entries = {name: [_plain(old), _plain(new)] for name, (old, new) in (changes or {}).items()}
     entries.update({name: [None, _plain(value)] for name, value in (values or {}).items()})
     actor = actor if actor is not None and actor.is_authenticated else None
+    if shown_as:
+        actor, actor_email = None, shown_as
     return {
         "action": action,
         "actor": actor,
@@ -135,7 +142,7 @@ def _event_fields(
         "object_id": str(getattr(obj, "public_id", None) or getattr(obj, "pk", "")) if obj else "",
         "object_repr": object_label(obj)[:200] if obj is not None else "",
         "changes": entries,
-        "ip": request_ip.get(),
+        "ip": None if shown_as else request_ip.get(),
     }
 
 

@@ -150,8 +150,13 @@ def peer_request_send(
             "requirement": requirement,
             "message": row.message,
         }
-        for side in (agency, offer.agency):
-            record_event(action="peer.requested", actor=actor, agency=side, obj=row, values=values)
+        record_event(action="peer.requested", actor=actor, agency=agency, obj=row, values=values)
+        # The peer's trail names the asking agency, not its coordinator: no contact detail
+        # of either side is shared before the peer accepts.
+        record_event(
+            action="peer.requested", actor=actor, agency=offer.agency, obj=row, values=values,
+            shown_as=agency.name,
+        )  # fmt: skip
         outbox_add(
             [
                 Letter(PEER_REQUEST_EMAIL, user_id, offer.agency_id, f"peer:{row.pk}", {
@@ -189,11 +194,15 @@ def peer_request_answer(
         locked.status, locked.answered_by, locked.answered_at = answer, actor, timezone.now()
         locked.save(update_fields=["status", "answered_by", "answered_at"])
         changes = {"status": [PeerRequestStatus.PENDING, answer]}
-        for side in (locked.agency, agency):
-            record_event(
-                action=f"peer.request_{answer}", actor=actor, agency=side, obj=locked,
-                changes=changes,
-            )  # fmt: skip
+        record_event(
+            action=f"peer.request_{answer}", actor=actor, agency=agency, obj=locked,
+            changes=changes,
+        )  # fmt: skip
+        # The requester's trail names the peer agency, not the coordinator who answered.
+        record_event(
+            action=f"peer.request_{answer}", actor=actor, agency=locked.agency, obj=locked,
+            changes=changes, shown_as=agency.name,
+        )  # fmt: skip
         if accept:
             outbox_add(
                 [

@@ -1,6 +1,8 @@
 """Asking a peer for help: one open request per pair and requirement, the peer's
 coordinators emailed once, contact details only after acceptance, both trails."""
 
+from html import escape
+
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
@@ -106,6 +108,39 @@ def test_both_trails_record_the_request_and_its_answer(
             AuditEvent.objects.filter(agency=agency).order_by("pk").values_list("action", flat=True)
         )
         assert actions == ["peer.requested", "peer.request_accepted"]
+
+
+@pytest.mark.parametrize("accept", [True, False])
+def test_each_trail_names_the_other_agency_not_its_people(
+    client, agency_a, coordinator, agency_b, coordinator_b, offer, accept
+):
+    login(client, coordinator)
+    url = reverse(
+        "peer_request_create",
+        kwargs={"agency_slug": agency_a.slug, "peer_offer_id": offer.public_id},
+    )
+    client.post(url, {"requirement": "partnership", "message": "Help?"}, REMOTE_ADDR="203.0.113.7")
+    login(client, coordinator_b)
+    row = PeerRequest.all_agencies.get(agency=agency_a)
+    client.post(
+        detail_url(agency_b, row),
+        {"answer": "accept" if accept else "decline"},
+        REMOTE_ADDR="198.51.100.9",
+    )
+
+    trail_b = client.get(reverse("agency_audit", kwargs={"agency_slug": agency_b.slug}))
+    login(client, coordinator)
+    trail_a = client.get(reverse("agency_audit", kwargs={"agency_slug": agency_a.slug}))
+
+    assert AuditEvent.objects.filter(agency=agency_b, action="peer.requested").exists()
+    assert escape(agency_a.name) in trail_b.content.decode()
+    for leaked in (coordinator.email, "203.0.113.7"):
+        assert leaked not in trail_b.content.decode()
+    assert escape(agency_b.name) in trail_a.content.decode()
+    for leaked in (coordinator_b.email, "198.51.100.9"):
+        assert leaked not in trail_a.content.decode()
+    # Each agency's own trail keeps who acted, as every event does.
+    assert AuditEvent.objects.get(agency=agency_a, action="peer.requested").actor == coordinator
 
 
 def test_no_contact_before_acceptance_both_after(
