@@ -19,6 +19,7 @@ from assistance.models import (
     Resource,
     Spotlight,
     SpotlightConsent,
+    Status,
 )
 from pledges.models import Certificate
 
@@ -83,9 +84,10 @@ class IssueItem:
 
 
 def issue_items(newsletter: Newsletter, *, public: bool = True) -> list[IssueItem]:
-    """The issue's items in order, in two queries. A spotlight taken down since (consent
-    withdrawn, certificate revoked, unpublished) is left out of public reads; staff's
-    preview shows every spotlight that still exists."""
+    """The issue's items in order, in two queries. What was taken down since — a spotlight
+    (consent withdrawn, certificate revoked, unpublished), a resource or event no longer
+    published — is left out of public reads (the archive, the letters); staff's preview
+    shows every item that still exists."""
     items = list(newsletter.items.select_related("resource", "event").order_by("position"))
     ids = [item.spotlight_public_id for item in items if item.spotlight_public_id]
     spotlights = {}
@@ -98,7 +100,7 @@ def issue_items(newsletter: Newsletter, *, public: bool = True) -> list[IssueIte
             spotlight = spotlights.get(item.spotlight_public_id)
             if spotlight is not None:
                 found.append(IssueItem(item, spotlight=spotlight))
-        else:
+        elif not public or (item.resource or item.event).status == Status.PUBLISHED:
             found.append(IssueItem(item, resource=item.resource, event=item.event))
     return found
 

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from agencies.models import AuditEvent
+from assistance.models import Event, Resource, Status
 from assistance.newsletter import services
 from tests.assistance.newsletter import objects
 from tests.conftest import login
@@ -75,6 +76,21 @@ def test_a_spotlight_taken_down_after_sending_leaves_the_archived_issue(client):
     assert (
         "A story since withdrawn" not in client.get(newsletter.get_absolute_url()).content.decode()
     )
+
+
+@pytest.mark.parametrize("status", [Status.DRAFT, Status.RETIRED])
+def test_a_resource_or_event_no_longer_published_leaves_the_archived_issue(client, status):
+    newsletter = objects.sent()
+    resource = newsletter.items.get(resource__isnull=False).resource
+    event = newsletter.items.get(event__isnull=False).event
+    page = client.get(newsletter.get_absolute_url()).content.decode()
+    assert resource.title in page and event.title in page
+
+    Resource.objects.filter(pk=resource.pk).update(status=status)
+    Event.objects.filter(pk=event.pk).update(status=status)
+
+    page = client.get(newsletter.get_absolute_url()).content.decode()
+    assert resource.title not in page and event.title not in page
 
 
 def test_the_preview_shows_the_email_as_sent(client, reviewer):
