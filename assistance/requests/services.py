@@ -17,7 +17,7 @@ from agencies.audit import record_event
 from agencies.documents import CheckedUpload
 from agencies.models import Agency, DocumentKind, User
 from agencies.outbox.services import Letter, outbox_add
-from agencies.staff import REVIEWER_GROUP
+from agencies.staff import ADMINISTRATOR_GROUP, REVIEWER_GROUP
 from agencies.tenancy import agency_scope
 from assistance.models import (
     AssistanceRequest,
@@ -85,6 +85,9 @@ def message_post(
         raise ValidationError(_("Only the agency attaches documents to its request."))
     with transaction.atomic():
         existing = _message_of_token(request.agency, token)
+        if existing is not None and existing.request_id != request.pk:
+            # A form's token names one request: reused on another, it would post nothing.
+            raise ValidationError(_("This form was already sent. Open the request again."))
         if existing is not None:
             return existing
         locked = AssistanceRequest.all_agencies.select_for_update().get(pk=request.pk)
@@ -163,24 +166,23 @@ def _post(
 
 def _other_side(request: AssistanceRequest, message: RequestMessage) -> list[int]:
     """Who hears of a message: for the agency's, the assigned expert while their access
-    lasts, else the program staff who answered before, else every reviewer; for the
-    program's, the agency's coordinators and editors."""
+    lasts, else the program staff who answered before and still may (not an expert whose
+    access ended), else every reviewer; for the program's, the agency's coordinators and
+    editors."""
     if message.side == Side.PROGRAM:
         recipients = queries.agency_side_recipients(request)
     elif request.expert_id and request.expert.is_live():
         recipients = [request.expert.user_id]
     else:
-        recipients = list(
-            RequestMessage.all_agencies.filter(
-                agency_id=request.agency_id, request=request, side=Side.PROGRAM
-            )
-            .values_list("author_id", flat=True)
-            .distinct()
-        ) or list(
-            User.objects.filter(groups__name=REVIEWER_GROUP, is_active=True).values_list(
-                "pk", flat=True
-            )
+        staff = User.objects.filter(
+            groups__name__in=[REVIEWER_GROUP, ADMINISTRATOR_GROUP], is_active=True
         )
+        answered = RequestMessage.all_agencies.filter(
+            agency_id=request.agency_id, request=request, side=Side.PROGRAM
+        ).values("author_id")
+        recipients = list(
+            staff.filter(pk__in=answered).values_list("pk", flat=True).distinct()
+        ) or list(staff.filter(groups__name=REVIEWER_GROUP).values_list("pk", flat=True))
     return sorted(set(recipients) - {message.author_id})
 
 

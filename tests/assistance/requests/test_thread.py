@@ -6,14 +6,17 @@ import uuid
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from agencies.models import AuditEvent, Membership, OutboxEmail, Role
 from agencies.outbox import sending
+from assistance.experts.services import expert_end
 from assistance.models import AssistanceRequest, Outcome, RequestMessage, RequestStatus
 from assistance.requests import services
 from tests.assistance.objects import expert_of, request_of
 from tests.conftest import login, member, with_totp
+from tests.factories import UserFactory
 from tests.files import pdf
 
 EMAIL = "assistance_message"
@@ -264,3 +267,34 @@ def test_an_email_whose_reader_left_their_side_is_not_sent(agency_a, coordinator
 
     assert [m.to for m in mail.outbox] == [[coordinator.email]]
     assert result.skipped == 3  # the editor's, the expert's reply and their assignment
+
+
+def test_after_an_experts_access_ends_the_agency_is_heard_by_the_reviewers(
+    agency_a, coordinator, reviewer
+):
+    expert = expert_of()
+    ta = request_of(agency_a, coordinator=coordinator, expert=expert)
+    services.message_post(
+        request=ta, actor=expert.user, side="program", body="Answer.", token=uuid.uuid4()
+    )
+    expert_end(actor=UserFactory(), expert=expert)
+    told = len(emails_to(reviewer))  # of the question, before any expert was assigned
+
+    services.message_post(
+        request=ta, actor=coordinator, side="agency", body="One more question.", token=uuid.uuid4()
+    )
+
+    assert len(emails_to(reviewer)) == told + 1
+    assert emails_to(expert.user) == []
+
+
+def test_a_form_token_used_on_one_request_posts_nothing_silently_on_another(agency_a, coordinator):
+    first, second = request_of(agency_a, coordinator=coordinator), request_of(agency_a)
+    token = uuid.uuid4()
+    services.message_post(request=first, actor=coordinator, side="agency", body="A", token=token)
+
+    with pytest.raises(ValidationError):
+        services.message_post(
+            request=second, actor=coordinator, side="agency", body="B", token=token
+        )
+    assert RequestMessage.all_agencies.filter(request=second).count() == 1  # its question
