@@ -20,7 +20,8 @@ def calendar_of(events: Iterable[Event], *, name: str) -> bytes:
     calendar.add("prodid", PRODUCT_ID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", name)
+    # A calendar's name is one line (an event's title may hold a line break).
+    calendar.add("x-wr-calname", " ".join(name.split()))
     now = timezone.now()
     for event in events:
         calendar.add_component(_vevent(event, stamp=now))

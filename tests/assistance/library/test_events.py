@@ -125,3 +125,12 @@ def test_one_events_calendar_file(client, calendar_of_events):
     entries, _calendar = read_calendar(response)
     assert list(entries) == ["Train the CIT trainers"]
     assert entries["Train the CIT trainers"]["dtend"].dt == datetime(2027, 3, 17, 0, 0, tzinfo=UTC)
+
+
+def test_a_title_with_a_line_break_still_makes_a_calendar(client, db):
+    event = make_event("Webinar\r\nPart two", starts=local(2027, 3, 10, 13, zone="America/Chicago"))
+    response = client.get(reverse("event_ics", kwargs={"event_id": event.public_id}))
+
+    entries, calendar = read_calendar(response)
+    assert list(entries) == ["Webinar\nPart two"]  # escaped in the file, read back whole
+    assert calendar["x-wr-calname"] == "Webinar Part two"
