@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from agencies.audit import record_event
 from agencies.models import User
 from agencies.staff import forget_program_staff
-from assistance.models import AssistanceRequest, Expert, Requirement
+from assistance.models import OPEN_STATUSES, AssistanceRequest, Expert, Requirement
 
 
 def expert_add(
@@ -66,7 +66,24 @@ def expert_end(*, actor: User, expert: Expert) -> Expert:
         locked.ended_at = timezone.now()
         locked.ended_by = actor
         locked.save(update_fields=["ended_at", "ended_by"])
-        released = AssistanceRequest.all_agencies.filter(expert=locked).update(expert=None)
+        # Open requests go back to the queue, each agency's trail saying so; closed ones
+        # keep the expert who answered them.
+        open_requests = list(
+            AssistanceRequest.all_agencies.select_for_update()
+            .filter(expert=locked, status__in=OPEN_STATUSES)
+            .select_related("agency")
+        )
+        for request in open_requests:
+            request.expert = None
+            request.save(update_fields=["expert"])
+            record_event(
+                action="assistance_request.assigned",
+                actor=actor,
+                agency=request.agency,
+                obj=request,
+                changes={"expert": [locked.user.email, None]},
+            )
+        released = len(open_requests)
         record_event(
             action="expert.ended",
             actor=actor,

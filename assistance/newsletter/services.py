@@ -119,7 +119,9 @@ def newsletter_item_move(
     with transaction.atomic():
         locked = _locked_draft(newsletter)
         items = list(locked.items.select_for_update().order_by("position"))
-        index = next(i for i, each in enumerate(items) if each.pk == item.pk)
+        index = next((i for i, each in enumerate(items) if each.pk == item.pk), None)
+        if index is None:  # removed meanwhile, in another tab
+            return
         other = index - 1 if up else index + 1
         if not 0 <= other < len(items):
             return
@@ -214,19 +216,18 @@ def spotlight_update(
 ) -> Spotlight:
     """A story's words and whether it is published (audited)."""
     with transaction.atomic():
+        spotlight = Spotlight.all_agencies.select_for_update().get(pk=spotlight.pk)
         changes = {
             field: [getattr(spotlight, field), value]
             for field, value in (("title", title), ("body", body), ("published", published))
             if getattr(spotlight, field) != value
         }
-        Spotlight.all_agencies.filter(pk=spotlight.pk).update(
-            title=title,
-            body=body,
-            body_html=render_markdown(body),
-            published=published,
-            updated_at=timezone.now(),
-        )
-        spotlight.refresh_from_db()
+        spotlight.title, spotlight.body, spotlight.published = title, body, published
+        spotlight.body_html = render_markdown(body)
+        spotlight.updated_at = timezone.now()
+        with agency_scope(spotlight.agency):  # the model's checks read through the scope
+            spotlight.full_clean()
+        spotlight.save(update_fields=["title", "body", "body_html", "published", "updated_at"])
         record_event(
             action="spotlight.updated",
             actor=actor,

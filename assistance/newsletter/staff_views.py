@@ -5,6 +5,7 @@ import uuid
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.csp import CSP
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_GET, require_POST
 
+from agencies.forms import add_service_error
 from agencies.outbox.messages import render_email
 from agencies.staff import REVIEW, staff_view
 from assistance.models import Newsletter, NewsletterItem, NewsletterStatus, Spotlight
@@ -50,9 +52,15 @@ def newsletter_edit(request, newsletter_id):
     form = NewsletterForm(
         request.POST or None, initial={"subject": newsletter.subject, "intro": newsletter.intro}
     )
-    if request.method == "POST" and newsletter.is_draft and form.is_valid():
-        services.newsletter_update(actor=request.user, newsletter=newsletter, **form.cleaned_data)
-        messages.success(request, _("The draft is saved."))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.newsletter_update(
+                actor=request.user, newsletter=newsletter, **form.cleaned_data
+            )
+        except services.NotADraft:  # sent while the page was open
+            messages.error(request, _("This issue was sent: it cannot change."))
+        else:
+            messages.success(request, _("The draft is saved."))
         return redirect("staff:newsletter_edit", newsletter_id=newsletter.public_id)
     context = {
         "newsletter": newsletter,
@@ -173,9 +181,13 @@ def spotlight_list(request):
 def spotlight_create(request):
     form = SpotlightCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.spotlight_create(actor=request.user, **form.cleaned_data)
-        messages.success(request, _("The spotlight is saved."))
-        return redirect("staff:spotlight_list")
+        try:
+            services.spotlight_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:  # consent withdrawn since the form was shown, say
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("The spotlight is saved."))
+            return redirect("staff:spotlight_list")
     return render(request, "assistance/newsletter/staff_spotlight_form.html", {"form": form})
 
 

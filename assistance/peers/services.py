@@ -66,6 +66,8 @@ def peer_offer_save(
         "contact_phone": contact_phone.strip(),
     }
     with agency_scope(agency), transaction.atomic():
+        # The agency's row, locked: two first offers saved at once make one, not an error.
+        Agency.objects.select_for_update().get(pk=agency.pk)
         offer = PeerOffer.objects.select_for_update().first()
         if offer is None:
             offer = PeerOffer(agency=agency, offered_by=actor, **values)

@@ -63,7 +63,9 @@ def peer_offer(request, agency_slug: str):
             messages.success(request, _("Your agency's offer to be a peer site is saved."))
             return redirect("peer_list", agency_slug=request.agency.slug)
     context = {"form": form, "offer": offer, "met": met}
-    return render(request, "assistance/peers/offer.html", context)
+    # A POST that reaches here did not go through: the form says why.
+    status = 400 if request.method == "POST" else 200
+    return render(request, "assistance/peers/offer.html", context, status=status)
 
 
 @agency_view(Capability.MANAGE, methods=("POST",))
@@ -99,7 +101,9 @@ def peer_request_create(request, agency_slug: str, peer_offer_id):
                 peer_request_id=peer_request.public_id,
             )
     context = {"form": form, "offer": offer, "peer": offer.agency}
-    return render(request, "assistance/peers/request_form.html", context)
+    # A POST that reaches here did not go through: the form says why.
+    status = 400 if request.method == "POST" else 200
+    return render(request, "assistance/peers/request_form.html", context, status=status)
 
 
 @agency_view(Capability.MANAGE, methods=("GET",))
@@ -145,4 +149,6 @@ def peer_request_detail(request, agency_slug: str, peer_request_id):
         # Each side's contact, only once the peer accepted.
         "shared": peer_request.accepted,
     }
-    return render(request, "assistance/peers/request_detail.html", context)
+    # A POST that reaches here did not go through: the form says why.
+    status = 400 if request.method == "POST" else 200
+    return render(request, "assistance/peers/request_detail.html", context, status=status)

@@ -7,7 +7,7 @@ import statistics
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from agencies.models import Agency, Membership, Role, User
@@ -32,7 +32,7 @@ def agency_requests(agency: Agency) -> QuerySet[AssistanceRequest]:
     return (
         AssistanceRequest.objects.filter(agency=agency)
         .annotate(message_count=Count("messages"))
-        .order_by("closed_at", "-opened_at")
+        .order_by(F("closed_at").asc(nulls_first=True), "-opened_at")
     )
 
 
@@ -55,7 +55,7 @@ def queue(user: User, *, status: str = "", requirement: str = "") -> QuerySet[As
     requests = requests.filter(status__in=statuses)
     if requirement:
         requests = requests.filter(requirement=requirement)
-    return requests.order_by("waiting_since", "opened_at")
+    return requests.order_by(F("waiting_since").asc(nulls_last=True), "opened_at")
 
 
 def assigned_open(user: User) -> QuerySet[AssistanceRequest]:
@@ -63,7 +63,7 @@ def assigned_open(user: User) -> QuerySet[AssistanceRequest]:
     return (
         program_requests(user)
         .filter(expert__user=user, status__in=OPEN_STATUSES)
-        .order_by("waiting_since", "opened_at")
+        .order_by(F("waiting_since").asc(nulls_last=True), "opened_at")
     )
 
 

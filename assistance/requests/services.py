@@ -66,7 +66,14 @@ def request_open(
             obj=request,
             values={"requirement": requirement, "subject": subject},
         )
-        _post(request, actor=actor, side=Side.AGENCY, body=tried, token=token, files=attachments)
+        message = _post(
+            request, actor=actor, side=Side.AGENCY, body=tried, token=token, files=attachments
+        )
+        if message.request_id != request.pk:
+            # The same form, sent twice at once: the other one opened the request, so this
+            # one and its audit event are undone.
+            transaction.set_rollback(True)
+            return message.request
         return request
 
 
@@ -196,6 +203,8 @@ def request_assign(
         locked = AssistanceRequest.all_agencies.select_for_update().get(pk=request.pk)
         if not locked.is_open:
             raise ValidationError(_("This request is closed."))
+        if locked.expert_id == (expert.pk if expert else None):
+            return locked  # saved again as it was: nothing to record or send
         before = locked.expert.user.email if locked.expert else None
         locked.expert = expert
         locked.save(update_fields=["expert"])

@@ -7,11 +7,12 @@ import time_machine
 from django.core import mail
 from django.urls import reverse
 
+from agencies.models import AuditEvent
 from agencies.outbox import sending
 from assistance.experts.services import expert_end
 from assistance.models import ANSWER_REQUESTS, AssistanceRequest, Expert, RequestAttachment
 from assistance.requests import queries
-from assistance.requests.services import request_assign
+from assistance.requests.services import request_assign, request_close
 from tests.assistance.objects import expert_of, request_of
 from tests.conftest import login, with_totp
 from tests.factories import UserFactory
@@ -150,3 +151,29 @@ def test_no_assignment_email_reaches_an_expert_whose_access_ended_before_it_was_
     sending.dispatch()
 
     assert mail.outbox == []
+
+
+def test_ending_access_keeps_who_answered_closed_requests_and_tells_each_agency(agency_a):
+    expert = expert_of()
+    answered = request_of(agency_a, expert=expert)
+    request_close(request=answered, actor=UserFactory(), outcome="resolved", outcome_note="")
+    waiting = request_of(agency_a, expert=expert)
+
+    expert_end(actor=UserFactory(), expert=expert)
+
+    assert AssistanceRequest.all_agencies.get(pk=answered.pk).expert == expert
+    assert AssistanceRequest.all_agencies.get(pk=waiting.pk).expert is None
+    released = AuditEvent.objects.filter(
+        agency=agency_a, action="assistance_request.assigned", object_id=str(waiting.public_id)
+    ).order_by("-pk")[0]
+    assert released.changes == {"expert": [expert.user.email, None]}
+
+
+def test_saving_the_same_expert_again_records_nothing(agency_a):
+    expert = expert_of()
+    ta = request_of(agency_a, expert=expert)
+    events = AuditEvent.objects.count()
+
+    request_assign(request=ta, actor=UserFactory(), expert=expert)
+
+    assert AuditEvent.objects.count() == events

@@ -137,10 +137,12 @@ def test_a_sent_issue_cannot_change(client, reviewer):
     newsletter = objects.sent(subject="As sent")
     login(client, reviewer, mfa=True)
 
-    client.post(
+    edited = client.post(
         reverse("staff:newsletter_edit", args=[newsletter.public_id]),
         {"subject": "Rewritten", "intro": ""},
+        follow=True,
     )
+    assert "This issue was sent: it cannot change." in edited.content.decode()
     client.post(
         reverse("staff:newsletter_items", args=[newsletter.public_id]),
         {"action": "remove", "item": newsletter.items.first().public_id},

@@ -99,3 +99,17 @@ def test_editors_and_viewers_cannot_offer(client, agency_a, editor):
     url = reverse("peer_offer", kwargs={"agency_slug": agency_a.slug})
     assert client.post(url, {**OFFER, "requirements": ["cit"]}).status_code == 403
     assert not PeerOffer.all_agencies.exists()
+
+
+def test_an_offer_with_an_error_says_so_once(client, agency_a, coordinator):
+    standing(agency_a, coverage=True)
+    login(client, coordinator)
+    url = reverse("peer_offer", kwargs={"agency_slug": agency_a.slug})
+
+    response = client.post(url, {**OFFER, "requirements": ["coverage"], "contact_email": "x"})
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    check_page(page)
+    assert page.count("data-error-summary") == 1
+    assert page.count("Error:") == 1

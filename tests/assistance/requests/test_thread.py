@@ -298,3 +298,17 @@ def test_a_form_token_used_on_one_request_posts_nothing_silently_on_another(agen
             request=second, actor=coordinator, side="agency", body="B", token=token
         )
     assert RequestMessage.all_agencies.filter(request=second).count() == 1  # its question
+
+
+def test_the_agencys_list_shows_open_requests_before_closed_ones(client, agency_a, coordinator):
+    older = request_of(agency_a, coordinator=coordinator)
+    closed = request_of(agency_a, coordinator=coordinator)
+    services.request_close(request=closed, actor=coordinator, outcome="resolved", outcome_note="")
+    newer = request_of(agency_a, coordinator=coordinator)
+    login(client, coordinator)
+
+    rows = client.get(
+        reverse("assistance_request_list", kwargs={"agency_slug": agency_a.slug})
+    ).context["rows"]
+
+    assert [row.pk for row in rows] == [newer.pk, older.pk, closed.pk]
