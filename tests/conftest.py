@@ -31,9 +31,12 @@ SERVICES = {
 }
 
 
-# What the migrations seed: the program rules, the course catalogue, the staff groups.
+# What the migrations seed: the program rules, the course catalogue, the staff groups (and
+# what they may do), the library's topics.
 SEEDS = [
     ("agencies.migrations.0002_staff_groups", "create_groups"),
+    ("assistance.migrations.0002_library", "seed_topics"),
+    ("assistance.migrations.0003_requests", "grant_to_staff"),
     ("training.migrations.0002_seed_courses", "seed"),
     ("training.migrations.0007_mhfa_for_public_safety_hours", "six_and_a_half"),
     ("pledges.migrations.0003_seed_program_rules", "seed"),
