@@ -5,6 +5,7 @@ a request's thread, its attachments). Every request is found through
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -23,15 +24,23 @@ def _request_of(request, request_id) -> AssistanceRequest:
     return get_object_or_404(queries.program_requests(request.user), public_id=request_id)
 
 
+QUEUE_PAGE_SIZE = 50
+
+
 @staff_view(REVIEW)
 @require_GET
 def request_queue(request):
     status = request.GET.get("status", "")
     requirement = request.GET.get("requirement", "")
     requirement = requirement if requirement in Requirement.values else ""
-    rows = list(queries.queue(request.user, status=status, requirement=requirement))
+    rows = queries.queue(request.user, status=status, requirement=requirement)
+    page = Paginator(rows, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     context = {
-        "rows": rows,
+        "rows": page.object_list,
+        "page": page,
+        "query": query.urlencode(),
         "status": status if status in RequestStatus.values else "",
         "requirement": requirement,
         "statuses": RequestStatus.choices,

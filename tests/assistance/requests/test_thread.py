@@ -13,7 +13,7 @@ from agencies.models import AuditEvent, Membership, OutboxEmail, Role
 from agencies.outbox import sending
 from assistance.experts.services import expert_end
 from assistance.models import AssistanceRequest, Outcome, RequestMessage, RequestStatus
-from assistance.requests import services
+from assistance.requests import services, staff_views
 from tests.assistance.objects import expert_of, request_of
 from tests.conftest import login, member, with_totp
 from tests.factories import UserFactory
@@ -224,7 +224,7 @@ def test_the_queue_lists_the_longest_waiting_first(
     url = reverse("staff:assistance_queue")
     client.get(url)  # the session and the staff standing, read once
 
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):  # with the page's count
         content = client.get(url).content.decode()
     assert content.index(older.subject) < content.index(str(newer.agency.name))
     filtered = client.get(url, {"requirement": "cit"}).content.decode()
@@ -232,8 +232,23 @@ def test_the_queue_lists_the_longest_waiting_first(
 
     for _ in range(3):
         request_of(agency_b)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         client.get(url)
+
+
+def test_the_queue_comes_in_pages(client, agency_a, reviewer, monkeypatch):
+    monkeypatch.setattr(staff_views, "QUEUE_PAGE_SIZE", 2)
+    for _ in range(3):
+        request_of(agency_a)
+    login(client, reviewer, mfa=True)
+    url = reverse("staff:assistance_queue")
+
+    first = client.get(url, {"requirement": "partnership"})
+    last = client.get(url, {"requirement": "partnership", "page": "2"})
+
+    assert len(first.context["rows"]) == 2 and len(last.context["rows"]) == 1
+    assert "requirement=partnership&amp;page=2" in first.content.decode()
+    assert client.get(url, {"page": "not a page"}).status_code == 200
 
 
 def test_a_member_of_two_agencies_reads_each_agencys_requests_only(client, agency_a, agency_b):
