@@ -400,11 +400,13 @@ def store(checked: CheckedUpload, *, agency: Agency, actor: User, kind: str) -> 
 SHARED_FOLDER = "documents/shared"
 
 
-def store_file_once(checked: CheckedUpload) -> str:
-    """Write a file that several agencies' documents will name; its stored name. Call
-    inside the transaction that writes those documents (`document_of_stored`)."""
+def store_file_once(checked: CheckedUpload, *, folder: str = SHARED_FOLDER) -> str:
+    """Write a checked file under a server-made name in `folder`; its stored name. By
+    default a file several agencies' documents will name: call inside the transaction that
+    writes those documents (`document_of_stored`). The program's own files (the library's)
+    name another folder, outside `documents/`, which `sweep_orphans` keeps to agencies'."""
     checked.upload.seek(0)
-    name = f"{SHARED_FOLDER}/{uuid.uuid4().hex}{checked.file_type.extension}"
+    name = f"{folder}/{uuid.uuid4().hex}{checked.file_type.extension}"
     return default_storage.save(name, checked.upload)
 
 

@@ -1,13 +1,12 @@
 """Writes of the library, by program staff: resources and events, each write audited (as
 program-wide changes, with no agency)."""
 
-import uuid
 from typing import Any
 
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
+from agencies import documents
 from agencies.audit import changes_between, record_event, snapshot
 from agencies.documents import CheckedUpload
 from agencies.models import User
@@ -41,9 +40,7 @@ def _resource_facts(resource: Resource) -> dict[str, Any]:
 
 def _store_file(resource: Resource, checked: CheckedUpload) -> None:
     """Write the checked file under a server-made name and name it on the resource."""
-    checked.upload.seek(0)
-    name = f"{LIBRARY_FOLDER}/{uuid.uuid4().hex}{checked.file_type.extension}"
-    resource.file = default_storage.save(name, checked.upload)
+    resource.file = documents.store_file_once(checked, folder=LIBRARY_FOLDER)
     resource.filename = checked.filename
     resource.content_type = checked.file_type.content_type
     resource.size = checked.size

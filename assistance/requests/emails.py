@@ -9,7 +9,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from agencies.models import Membership, OutboxEmail, Role
+from agencies.models import OutboxEmail
 from agencies.outbox.kinds import Content, Kind, Skip
 from assistance.models import AssistanceRequest, RequestMessage, Side
 from assistance.requests import queries
@@ -32,11 +32,7 @@ def _still_wanted(row: OutboxEmail) -> None:
     the agency, or someone on the program side who may still open the request."""
     message = _message(row)
     if message.side == Side.PROGRAM:
-        if not Membership.all_agencies.filter(
-            agency_id=row.agency_id,
-            user_id=row.recipient_id,
-            role__in=[Role.COORDINATOR, Role.EDITOR],
-        ).exists():
+        if row.recipient_id not in queries.agency_side_recipients(message.request):
             raise Skip("The recipient is no longer a coordinator or editor of the agency.")
     elif not queries.program_requests(row.recipient).filter(pk=message.request_id).exists():
         raise Skip("The recipient may no longer open the request.")

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -134,7 +135,13 @@ def request_close(request, request_id):
         else:
             messages.success(request, _("The request is closed."))
             return redirect("staff:assistance_request", request_id=ta.public_id)
-    return render(request, "assistance/requests/staff_close.html", {"ta": ta, "form": form})
+    context = {
+        "ta": ta,
+        "form": form,
+        "back_url": reverse("staff:assistance_request", kwargs={"request_id": ta.public_id}),
+        "where": _("Program staff"),
+    }
+    return render(request, "assistance/requests/close.html", context)
 
 
 @staff_view(ANSWER_REQUESTS)

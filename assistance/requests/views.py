@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from agencies import documents
@@ -114,7 +115,11 @@ def request_close(request, agency_slug: str, request_id):
             return redirect(
                 "assistance_request_detail", agency_slug=agency_slug, request_id=ta.public_id
             )
-    return render(request, "assistance/requests/close.html", {"ta": ta, "form": form})
+    back_url = reverse(
+        "assistance_request_detail", kwargs={"agency_slug": agency_slug, "request_id": ta.public_id}
+    )
+    context = {"ta": ta, "form": form, "back_url": back_url, "where": request.agency.name}
+    return render(request, "assistance/requests/close.html", context)
 
 
 @agency_view(Capability.VIEW, methods=("GET",))
