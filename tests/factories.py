@@ -519,3 +519,11 @@ class RegionWebhookDeliveryFactory(RegionOwnedFactory):
             "data": {},
         }
     )
+
+
+def refresh_standing(*agencies) -> None:
+    """The agencies' standing worked out again, after a test wrote their pledges or snapshots
+    directly (the services write it in the same transaction)."""
+    from pledges.engine import standing
+
+    standing.refresh([agency.pk for agency in agencies])

@@ -34,6 +34,7 @@ from tests.factories import (
     PersonFactory,
     TrainingRecordFactory,
     course,
+    refresh_standing,
     sign,
     staff_digests,
 )
@@ -252,6 +253,7 @@ def test_the_progress_report_counts_one_lapsing_person_and_one_day(
     today = agency_a.today()
     pledge = sign(agency_a, coordinator)
     Pledge.all_agencies.filter(pk=pledge.pk).update(target_date=today + timedelta(days=1))
+    refresh_standing(pledge.agency)
     person = PersonFactory(agency=agency_a)
     lapses = add_months(today, -36) + timedelta(days=20)
     TrainingRecordFactory(person=person, course=course(CourseKind.MHFA), completed_on=lapses)

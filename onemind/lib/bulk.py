@@ -86,7 +86,10 @@ def upsert_rows(
 
 
 def _fields(model: type[models.Model]) -> list[models.Field]:
-    return [f for f in model._meta.concrete_fields if not f.primary_key]
+    """The columns written: all but a key the database numbers itself."""
+    return [
+        f for f in model._meta.concrete_fields if not isinstance(f, models.fields.AutoFieldMixin)
+    ]
 
 
 # Fields whose Python values COPY takes as they are (no database preparation needed).

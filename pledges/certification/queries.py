@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
 from agencies.models import Agency
 from onemind.cache import cached
-from pledges.models import Certificate, Pledge, PledgeStatus, Submission
+from pledges.models import Certificate, PledgeStatus, Submission
 
 DIRECTORY_COUNTS_SECONDS = 60
 # The pledge states the public directory lists (a certified agency is listed while its
@@ -50,13 +50,12 @@ def directory_counts() -> list[dict]:
 def directory_agencies():
     """Verified agencies that opted in, whose latest pledge is open, or certified with a
     certificate that is not revoked."""
-    pledge = Pledge.all_agencies.filter(agency=OuterRef("pk")).order_by("-created_at")
     valid_certificate = Certificate.all_agencies.filter(agency=OuterRef("pk"), revoked_at=None)
     return (
         Agency.objects.filter(directory_opt_in=True, verified=True)
         .annotate(
-            pledge_status=Subquery(pledge.values("status")[:1]),
-            pledged_on=Subquery(pledge.values("pledged_on")[:1]),
+            pledge_status=F("latest__pledge_status"),
+            pledged_on=F("latest__pledged_on"),
         )
         .filter(
             Q(pledge_status__in=LISTED)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from agencies.audit import record_event
 from agencies.models import User
 from agencies.webhooks.services import emit
+from pledges.engine import standing
 from pledges.models import Pledge, PledgeStatus
 
 S = PledgeStatus
@@ -49,6 +50,7 @@ def move(pledge: Pledge, to: str, *, actor: User | None, **facts: Any) -> Pledge
     before = locked.status
     locked.status, locked.status_changed_at = to, timezone.now()
     locked.save(update_fields=["status", "status_changed_at"])
+    standing.pledge_changed(locked.agency_id)
     record_event(
         action=f"pledge.{to}",
         actor=actor,

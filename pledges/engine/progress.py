@@ -16,7 +16,7 @@ from agencies.models import Agency
 from onemind.lib.bulk import upsert_rows
 from onemind.lib.findings import Finding
 from partnerships.queries import agencies_with_partnership_in_force, partnership_finding
-from pledges.engine import requirement_events
+from pledges.engine import requirement_events, standing
 from pledges.engine.evaluation import (
     GROUPS,
     KINDS,
@@ -187,6 +187,8 @@ def recompute(agency_ids: list[int], on: date | None = None) -> int:
             update_fields=[f.name for f in SNAPSHOT_FIELDS],
             newer_by="computed_at",  # `now` was taken before reading: a slower run loses
         )
+        if rows:
+            standing.progress_written(among(list(results)), on)
         requirement_events.emit_changes(previous, rows)
     return len(rows)
 

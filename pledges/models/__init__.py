@@ -28,8 +28,10 @@ from pledges.models.pledge import (
 )
 from pledges.models.policy import NEWEST_FIRST, POLICY_ELEMENTS, CrisisPolicy
 from pledges.models.rules import CitBase, CoverageMode, ProgramRules, ProgramRulesQuerySet
+from pledges.models.standing import AgencyStanding
 
 __all__ = [
+    "AgencyStanding",
     "CERTIFIED_IDENTITY",
     "NEWEST_FIRST",
     "OPEN_STATUSES",

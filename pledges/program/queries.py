@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -32,7 +32,6 @@ from pledges.models import (
     Pledge,
     PledgeStatus,
     ProgramRules,
-    ProgressSnapshot,
     Review,
     Submission,
 )
@@ -62,11 +61,12 @@ class AgencyFilters:
     sort: str = "name"
 
 
-# What each agency row carries of its latest pledge and of its latest progress snapshot, as
-# (annotation, field); the detailed ones only where a page shows each requirement.
+# What each agency row carries of its latest pledge and of its latest progress, as
+# (annotation, column of its `AgencyStanding`); the detailed ones only where a page shows
+# each requirement.
 PLEDGE_COLUMNS = [
-    ("pledge_status", "status"),
-    ("pledge_target", "target_date"),
+    ("pledge_status", "pledge_status"),
+    ("pledge_target", "pledge_target"),
     ("pledged_on", "pledged_on"),
 ]
 PROGRESS_COLUMNS = [
@@ -89,16 +89,11 @@ REQUIREMENT_COLUMNS = [
 
 
 def with_progress(rows: QuerySet[Agency], *, requirements: bool = False) -> QuerySet[Agency]:
-    """The agencies, each with its latest pledge and latest progress snapshot joined in SQL
-    (with `requirements`, each requirement's result and the pace too): a fixed number of
-    queries whatever the number of agencies. Agencies never recomputed read as None."""
-    pledge = Pledge.all_agencies.filter(agency=OuterRef("pk")).order_by("-created_at")
-    snapshot = ProgressSnapshot.all_agencies.filter(agency=OuterRef("pk")).order_by("-day")
-    columns = PROGRESS_COLUMNS + (REQUIREMENT_COLUMNS if requirements else [])
-    return rows.annotate(
-        **{name: Subquery(pledge.values(field)[:1]) for name, field in PLEDGE_COLUMNS},
-        **{name: Subquery(snapshot.values(field)[:1]) for name, field in columns},
-    )
+    """The agencies, each with its latest pledge and latest progress (with `requirements`,
+    each requirement's result and the pace too), read from its standing: one join, whatever
+    the number of agencies. Agencies never pledged or recomputed read as None."""
+    columns = PLEDGE_COLUMNS + PROGRESS_COLUMNS + (REQUIREMENT_COLUMNS if requirements else [])
+    return rows.annotate(**{name: F(f"latest__{column}") for name, column in columns})
 
 
 def members_of(region_slug: str) -> Exists:

@@ -39,7 +39,6 @@ from pledges.models import (
     Pledge,
     PledgeStatus,
     ProgramRules,
-    ProgressSnapshot,
 )
 from pledges.program.queries import with_progress
 from training.queries import RosterFilters, roster_page
@@ -236,39 +235,23 @@ def _member_ids(region: Region) -> QuerySet:
 
 
 def totals(region: Region) -> RegionTotals:
-    """The region's totals, in two aggregate queries: one over each member agency's latest
-    pledge, one over its latest progress snapshot, each found by one index probe per agency
-    (the dashboard's rows read a dozen columns of them, which the totals need not)."""
-    members_now = Agency.objects.filter(pk__in=_member_ids(region))
-    latest_pledge = Pledge.all_agencies.filter(agency=OuterRef("pk")).order_by("-created_at")
-    pledges = (
-        members_now.annotate(pledge_status=Subquery(latest_pledge.values("status")[:1]))
-        .order_by()
-        .aggregate(
-            agencies=Count("pk"),
-            pledged=Count("pk", filter=PLEDGED),
-            certified=Count("pk", filter=Q(pledge_status=PledgeStatus.CERTIFIED)),
-        )
-    )
-    latest_snapshot = ProgressSnapshot.all_agencies.filter(agency=OuterRef("pk")).order_by("-day")
-    snapshots = ProgressSnapshot.all_agencies.filter(
-        pk__in=members_now.annotate(latest=Subquery(latest_snapshot.values("pk")[:1])).values(
-            "latest"
-        )
-    )
-    # The snapshot's pledge is the agency's open pledge when it was computed; asked for its
-    # status now, a pledge ended since then counts as no open pledge, as on the rows.
-    open_pledge = Q(pledge__status__in=SIGNED_OPEN_STATUSES)
-    progress = snapshots.aggregate(
-        on_pace=Count("pk", filter=open_pledge & Q(at_risk=False, projected_on__isnull=False)),
-        at_risk=Count("pk", filter=open_pledge & Q(at_risk=True)),
+    """The region's totals, in one aggregate over its member agencies' standing (the latest
+    pledge and progress of each, as on the rows)."""
+    rows = with_progress(Agency.objects.filter(pk__in=_member_ids(region)), requirements=True)
+    figures = rows.order_by().aggregate(
+        agencies=Count("pk"),
+        pledged=Count("pk", filter=PLEDGED),
+        certified=Count("pk", filter=Q(pledge_status=PledgeStatus.CERTIFIED)),
+        on_pace=Count("pk", filter=ON_PACE),
+        at_risk=Count("pk", filter=AT_RISK),
         all_met=Count("pk", filter=Q(all_met=True)),
         **{column: Count("pk", filter=Q(**{column: True})) for column in REQUIREMENTS.values()},
-        in_scope=Coalesce(Sum("in_scope"), 0),
-        cit=Coalesce(Sum("cit_count"), 0),
-        trained=Coalesce(Sum("covered_count"), 0),
+        # Summed from the standing's columns: an aggregate may not reuse an annotation's name.
+        in_scope=Coalesce(Sum("latest__in_scope"), 0),
+        cit=Coalesce(Sum("latest__cit_count"), 0),
+        trained=Coalesce(Sum("latest__covered_count"), 0),
     )
-    return RegionTotals(**pledges, **progress)
+    return RegionTotals(**figures)
 
 
 # One member agency, as the region sees it

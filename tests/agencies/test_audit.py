@@ -173,6 +173,7 @@ NEVER_AUDITED = {
     "agencies.SignInLock": "a lock is recorded against the account",
     "agencies.Heartbeat": "a process's pulse, not a change",
     "agencies.AuditEvent": "the trail itself",
+    "pledges.AgencyStanding": "a copy of the latest pledge and snapshot, recorded with them",
     "training.ImportMapping": "remembered column choices, recorded with the import",
     "training.ImportTouch": "an import's effect, recorded with the import",
     "partnerships.PartnershipVersion": "recorded against its partnership",

@@ -11,19 +11,23 @@ from agencies.models import Role
 from assistance.experts.services import expert_add
 from assistance.models import AssistanceRequest, Expert, PeerOffer, PeerRequest, Requirement
 from assistance.requests.services import request_assign, request_open
+from pledges.engine import standing as agency_standing
 from pledges.models import ProgramRules, ProgressSnapshot
 from tests.factories import AgencyFactory, MembershipFactory, UserFactory
 from tests.files import pdf
 
 
 def standing(agency, *, day=None, **met):
-    """The agency's latest progress snapshot, meeting the requirements named (cit=True...)."""
-    return ProgressSnapshot.all_agencies.create(
+    """The agency's latest progress snapshot, meeting the requirements named (cit=True...),
+    and its standing as the recompute leaves it."""
+    snapshot = ProgressSnapshot.all_agencies.create(
         agency=agency,
         day=day or timezone.localdate(),
         rules=ProgramRules.objects.get(name="Current rules"),
         **{f"{key}_met": value for key, value in met.items()},
     )
+    agency_standing.refresh([agency.pk])
+    return snapshot
 
 
 def peer_offer(agency, *requirements, met=True, **fields):

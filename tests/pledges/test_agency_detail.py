@@ -25,6 +25,7 @@ from tests.factories import (
     CrisisPolicyFactory,
     PartnershipVersionFactory,
     meets_everything,
+    refresh_standing,
     sign,
 )
 from tests.pages import check_page
@@ -199,6 +200,7 @@ def waiting(agency_a, coordinator):
     Pledge.all_agencies.filter(agency=agency_a).update(
         target_date=agency_a.today() + timedelta(days=30)
     )
+    refresh_standing(agency_a)
     progress.recompute([agency_a.pk])
     agency_services.invitation_create(
         agency=agency_a, actor=coordinator, email="lee@millbrook.example", role=Role.EDITOR

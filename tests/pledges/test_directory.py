@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from pledges.models import Pledge
-from tests.factories import AgencyFactory, MembershipFactory, sign
+from tests.factories import AgencyFactory, MembershipFactory, refresh_standing, sign
 from tests.pages import check_page
 
 
@@ -13,6 +13,7 @@ def pledged_agency(name, region, opt_in=True, status=None, verified=True):
     sign(agency, coordinator)
     if status:
         Pledge.all_agencies.filter(agency=agency).update(status=status)
+        refresh_standing(agency)
     return agency, coordinator
 
 

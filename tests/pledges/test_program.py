@@ -14,7 +14,7 @@ from pledges import tasks
 from pledges.engine import progress
 from pledges.models import Pledge, ProgressSnapshot
 from tests.conftest import login
-from tests.factories import TrainingRecordFactory, sign
+from tests.factories import TrainingRecordFactory, refresh_standing, sign
 
 
 @time_machine.travel(datetime(2026, 3, 2, 14, 5, tzinfo=UTC), tick=False)
@@ -26,6 +26,7 @@ def test_counts_people_due_soon_and_at_risk(client, reviewer, agency_a, agency_b
     TrainingRecordFactory(person__agency=agency_a)
     progress.recompute([agency_a.pk, agency_b.pk])
     ProgressSnapshot.all_agencies.filter(agency=agency_a).update(at_risk=True)
+    refresh_standing(agency_a)
     login(client, reviewer, mfa=True)
 
     response = client.get(reverse("staff:program_dashboard"))

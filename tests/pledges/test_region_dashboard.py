@@ -24,6 +24,7 @@ from tests.factories import (
     RegionFactory,
     TrainingRecordFactory,
     meets_everything,
+    refresh_standing,
     region_member,
     sign,
 )
@@ -110,6 +111,7 @@ def test_no_one_is_named_on_the_dashboard_whatever_the_agencies_share(
 def test_filters_and_sorts(client, region, lead, members):
     agency_a, agency_b = members
     ProgressSnapshot.all_agencies.filter(agency=agency_a).update(at_risk=True)
+    refresh_standing(agency_a)
     login(client, lead)
     home = url(region)
 
@@ -131,11 +133,13 @@ def test_filters_and_sorts(client, region, lead, members):
 def test_at_risk_and_on_pace_are_counted_among_open_pledges(client, region, lead, members):
     agency_a, agency_b = members
     ProgressSnapshot.all_agencies.filter(agency=agency_a).update(at_risk=True)
+    refresh_standing(agency_a)
     login(client, lead)
     totals = client.get(url(region)).context["totals"]
     # Harlan: everyone trained, so projected today and on pace; Millbrook at risk.
     assert (totals.on_pace, totals.at_risk) == (1, 1)
     Pledge.all_agencies.filter(agency=agency_a).update(status="withdrawn")
+    refresh_standing(agency_a)
     totals = client.get(url(region)).context["totals"]
     assert (totals.pledged, totals.at_risk) == (1, 0)
 

@@ -24,6 +24,7 @@ from tests.factories import (
     MemberAgencyFactory,
     PersonFactory,
     RegionFactory,
+    refresh_standing,
     region_member,
     sign,
 )
@@ -53,6 +54,7 @@ def millbrook(region, agency_a, coordinator):
     member = MemberAgencyFactory(region=region, agency=agency_a)
     progress.recompute([agency_a.pk])
     ProgressSnapshot.all_agencies.filter(agency=agency_a).update(at_risk=True)
+    refresh_standing(agency_a)
     return member
 
 

@@ -10,7 +10,7 @@ from pledges.engine import progress
 from pledges.models import Pledge
 from pledges.program import queries as program_queries
 from tests.conftest import login
-from tests.factories import AgencyFactory, sign
+from tests.factories import AgencyFactory, refresh_standing, sign
 
 URL = reverse("staff:dashboard")
 
@@ -25,6 +25,7 @@ def test_filters_by_pledge_status_state_and_target_date(
     pledged = sign(agency_a, coordinator)
     sign(agency_b, coordinator_b)
     Pledge.all_agencies.filter(agency=agency_b).update(status="withdrawn")
+    refresh_standing(agency_b)
     bystander = AgencyFactory(name="Zeta Police", region="TX")
     login(client, reviewer, mfa=True)
 
@@ -45,6 +46,7 @@ def test_at_risk_comes_from_the_latest_snapshot(client, reviewer, agency_a, agen
     from pledges.models import ProgressSnapshot
 
     ProgressSnapshot.all_agencies.filter(agency=agency_a).update(at_risk=True)
+    refresh_standing(agency_a)
     login(client, reviewer, mfa=True)
     assert names(client.get(URL, {"at_risk": "yes"})) == [agency_a.name]
 

@@ -23,6 +23,7 @@ from agencies.models import Agency, Document, DocumentKind, User
 from onemind.lib.bulk import insert_rows
 from onemind.lib.dates import add_months
 from partnerships.models import MentalHealthOrganization, Partnership, PartnershipVersion
+from pledges.engine import standing
 from pledges.models import CrisisPolicy, Pledge, PledgeStatus, ProgramRules
 from training.models import Course, CourseKind, Person, TrainingRecord
 
@@ -212,6 +213,7 @@ class Command(BaseCommand):
                     )
                 )
         Pledge.all_agencies.bulk_create(pledges, batch_size=2000)
+        standing.refresh(sorted({pledge.agency_id for pledge in pledges}))
         documents = Document.all_agencies.bulk_create(documents, batch_size=2000)
         organizations = MentalHealthOrganization.all_agencies.bulk_create(
             organizations, batch_size=2000
