@@ -103,8 +103,8 @@ def with_training_status(people: QuerySet[Person], on: date) -> QuerySet[Person]
     )
 
 
-# Each filter of the roster by training status, as a condition on the stored status on a
-# day (PostgreSQL can use it on the columns, which it could not on the annotations).
+# Each filter of the roster by training status: a condition on the stored columns on a day
+# (rather than on the annotations, which wrap them in CASE for the planner to see through).
 TRAINING_FILTERS = {
     "cit": holds_cit,
     "mhfa_only": lambda on: holds_mhfa(on) & ~holds_cit(on),

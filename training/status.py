@@ -9,6 +9,10 @@ someone holds CIT on a day is then `cit_until >= day` (`training.queries`).
 
 Every write that can change it (a record added, moved or updated, a course approved or
 rejected, an import, a class) calls `refresh_training_status` in its own transaction.
+
+A record counts here from the day it is written, whatever day it was completed: every way
+in (the record's page, a class, a regional class, an import, the API) refuses a completion
+after the agency's today, so on every day the roster is read for, it has been completed.
 """
 
 from __future__ import annotations

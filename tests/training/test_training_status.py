@@ -15,10 +15,12 @@ from agencies.models import Sharing
 from agencies.tenancy import agency_scope
 from tests import files
 from tests.factories import (
+    AgencyFactory,
     MemberAgencyFactory,
     PersonFactory,
     RegionFactory,
     TrainingRecordFactory,
+    UserFactory,
     course,
 )
 from training import services, upserts
@@ -330,6 +332,32 @@ def test_a_roster_page_is_two_queries_however_large_the_roster(
     filters = RosterFilters(training=training)
     with django_assert_num_queries(2):  # the count, the page
         list(roster_page(agency_a, filters, agency_a.today(), 1, 50).object_list)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_records_written_at_once_for_one_person_both_count():
+    """The second writer's refresh waits for the first to commit, then reads its record
+    too: neither stores a status that misses the other's."""
+    from tests.races import in_the_worst_order
+
+    agency, editor = AgencyFactory(), UserFactory()
+    person = PersonFactory(agency=agency, employee_id="1")
+
+    def add(kind):
+        return lambda: services.record_add(
+            agency=agency,
+            actor=editor,
+            person=Person.all_agencies.get(pk=person.pk),
+            course=course(kind),
+            completed_on=agency.today(),
+        )
+
+    first, second = in_the_worst_order(
+        add(CourseKind.MHFA), add(CourseKind.CIT), pause_before=(services, "record_event")
+    )
+    assert not isinstance(first, Exception) and not isinstance(second, Exception)
+    assert assert_stored_is_true(agency) == {"1": (True, True, False, False)}
 
 
 @pytest.mark.parametrize("count", [1, 30])
