@@ -153,32 +153,43 @@ def training_csv(
     return _csv([title, header, *_with_repeats(rows, repeats, rng)])
 
 
-def roster_page_timings(agency, user, repeats: int = 15) -> dict[str, float]:
-    """Median time of the roster page of this agency, first page and filtered views."""
+def roster_page_timings(agency, user, repeats: int = 15) -> dict[str, dict[str, float]]:
+    """Median time of the roster page of this agency, first page and filtered views, and
+    of a trivial view (`/livez`) through the same stack: the floor they stand on. Beside
+    each, the median time its SQL took (as the database driver saw it)."""
     import statistics
 
+    from django.db import connection
     from django.test import Client
+    from django.test.utils import CaptureQueriesContext
 
     from agencies.models import Membership
 
     Membership.all_agencies.create(agency=agency, user=user, role="viewer")
     client = Client()
     client.force_login(user)
-    timings = {}
-    for label, query in [
+    timings, sql = {}, {}
+    for label, path in [
+        ("trivial_view", "/livez"),
         ("first_page", ""),
         ("untrained", "?training=untrained"),
         ("search", "?q=Kowalski"),
         ("last_page_by_id", "?sort=-employee_id&page=last"),
     ]:
-        samples = []
+        samples, sql_samples = [], []
+        url = path if path.startswith("/") else f"/a/{agency.slug}/people/{path}"
         for _ in range(repeats):
             start = time.perf_counter()
-            response = client.get(f"/a/{agency.slug}/people/{query}")
+            response = client.get(url)
             samples.append((time.perf_counter() - start) * 1000)
             assert response.status_code == 200
+        for _ in range(repeats):  # apart: capturing the queries costs a little itself
+            with CaptureQueriesContext(connection) as queries:
+                client.get(url)
+            sql_samples.append(sum(float(q["time"]) for q in queries.captured_queries) * 1000)
         timings[label] = round(statistics.median(samples), 1)
-    return timings
+        sql[label] = round(statistics.median(sql_samples), 1)
+    return {"whole_request": timings, "sql": sql}
 
 
 def main() -> None:

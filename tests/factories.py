@@ -54,6 +54,7 @@ from training.models import (
     RegionalClass,
     TrainingRecord,
 )
+from training.status import refresh_training_status
 
 PASSWORD = "a-long-test-password-42"
 
@@ -195,6 +196,7 @@ def course(kind: str) -> Course:
 class TrainingRecordFactory(TenantFactory):
     class Meta:
         model = TrainingRecord
+        skip_postgeneration_save = True
 
     person = factory.SubFactory(PersonFactory)
     agency = factory.SelfAttribute("person.agency")
@@ -202,6 +204,12 @@ class TrainingRecordFactory(TenantFactory):
     completed_on = factory.LazyFunction(lambda: timezone.localdate() - timezone.timedelta(days=30))
     valid_until = factory.LazyAttribute(lambda r: r.course.valid_until(r.completed_on))
     refresher_due_on = factory.LazyAttribute(lambda r: r.course.refresher_due(r.completed_on))
+
+    @factory.post_generation
+    def training_status(record, create, extracted, **kwargs):
+        """The person's stored status follows, as after every service that writes records."""
+        if create:
+            refresh_training_status([record.person_id])
 
 
 class RegionalClassFactory(RegionOwnedFactory):

@@ -80,6 +80,13 @@ class Person(TenantModel):
     hire_date = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
+    # The person's training status, kept by every write of their records or of a course's
+    # status (`training.status`), so that the roster filters by it without reading records:
+    # the last day they hold counted CIT and MHFA through (9999-12-31: for good; blank:
+    # none), and when their next refresher falls due.
+    cit_until = models.DateField(null=True, blank=True, editable=False)
+    mhfa_until = models.DateField(null=True, blank=True, editable=False)
+    refresher_due_on = models.DateField(null=True, blank=True, editable=False)
 
     class Meta(TenantModel.Meta):
         verbose_name_plural = "people"

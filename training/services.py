@@ -30,6 +30,7 @@ from training.models import (
     Status,
     TrainingRecord,
 )
+from training.status import refresh_holders_of, refresh_training_status
 
 PERSON_FIELDS = [
     "employee_id",
@@ -167,6 +168,7 @@ def record_add(
         if evidence:
             record.evidence = _store_evidence(evidence, agency=agency, actor=actor)
         save_unique(record)
+        refresh_training_status([person.pk])
         record_event(
             action="record.created",
             actor=actor,
@@ -332,6 +334,7 @@ def class_records_create(
     ]
     _create_once(records)
     if records:
+        refresh_training_status([person.pk for person in people])
         announce_evidence_changed(agency)
     return records
 
@@ -390,6 +393,7 @@ def course_decide(*, course: Course, actor: User, approve: bool, reason: str = "
         )
         if not decided:
             raise ValidationError("Someone decided on this course a moment ago; reload the page.")
+        refresh_holders_of(course)
         record_event(
             action="course.approved" if approve else "course.rejected",
             actor=actor,

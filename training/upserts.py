@@ -26,6 +26,7 @@ from onemind.lib.bulk import upsert_rows
 from onemind.lib.dates import PAST_DAYS, check_days
 from training.models import COMPLETION_DAYS, Course, CourseStatus, Person, Source, TrainingRecord
 from training.services import PERSON_FIELDS
+from training.status import refresh_training_status
 
 # The most items one request may carry.
 MAX_ITEMS = 5000
@@ -214,6 +215,7 @@ def records_upsert(
             ).select_for_update()
         )
         _attach(held, people, courses)
+        held_by = {record.pk: record.person_id for record in held}  # before any item moves one
         by_external = {record.external_id: record for record in held if record.external_id}
         by_key = {(r.person_id, r.course_id, r.completed_on): r for r in held}
         written, events, results = [], [], []
@@ -254,6 +256,12 @@ def records_upsert(
             }]) from error  # fmt: skip
         record_events(events)
         if written:
+            # Whose records changed: their holders now, and before for a record moved to
+            # someone else.
+            refresh_training_status(
+                {record.person.pk for record in written}
+                | {held_by[record.pk] for record in written if record.pk in held_by}
+            )
             announce_evidence_changed(agency)
     return _summary(results)
 

@@ -44,6 +44,7 @@ from training.models import (
     Person,
     TrainingRecord,
 )
+from training.status import refresh_imported
 
 logger = logging.getLogger(__name__)
 
@@ -199,6 +200,7 @@ def _run(batch: ImportBatch, token: str) -> None:
             plan=plan,
             progress=lambda percent: cache.set(progress_key(batch.pk), percent, 3600),
         )
+        refresh_imported(batch)
         finished = ImportBatch.all_agencies.filter(
             pk=batch.pk, run_token=token, state=ImportState.RUNNING
         ).update(state=ImportState.DONE, progress=100, result=counts, finished_at=timezone.now())

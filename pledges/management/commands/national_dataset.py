@@ -26,6 +26,7 @@ from partnerships.models import MentalHealthOrganization, Partnership, Partnersh
 from pledges.engine import standing
 from pledges.models import CrisisPolicy, Pledge, PledgeStatus, ProgramRules
 from training.models import Course, CourseKind, Person, TrainingRecord
+from training.status import refresh_agencies_training_status
 
 LARGEST = [36_000, 12_000, 9_000]
 SIGMA = 1.655  # with a median of 10, about 770,000 people over 18,000 agencies
@@ -63,6 +64,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             ids = self._agencies(roster_sizes(agencies, rng), rng)
             people, records = self._rosters(ids, rng, today)
+            refresh_agencies_training_status(Agency.objects.filter(pk__in=list(ids)))
             self._agreements(ids, rng, today)
         self.stdout.write(
             _("%(agencies)s, %(people)s, %(records)s in %(seconds).0f s")

@@ -18,6 +18,7 @@ from training.models import (
     Status,
     TrainingRecord,
 )
+from training.status import refresh_agencies_training_status
 
 FIRST = [
     "James",
@@ -151,3 +152,4 @@ class Command(BaseCommand):
                 )
             )
         TrainingRecord.all_agencies.bulk_create(records)
+        refresh_agencies_training_status([agency.pk])
