@@ -5,6 +5,11 @@ code), then works, pausing LOAD_WAIT seconds between requests ("1,3": a random p
 to 3 s, like a brisk person; "0": none, so 50 users are 50 requests in flight).
 The figures are reset once every user is signed in, and the run stops LOAD_DURATION seconds
 later: what is reported is the steady mix, with sign-in timed on its own.
+
+LOAD_PAGES=trivial plays the same number of users requesting only /livez, a trivial view
+through the whole middleware stack: the floor the mix is compared with, driven by the same
+load generator. When LOAD_MARKS_FD names a pipe, "start" and "end" are written to it as the
+measured window opens and closes, so that load.py can read who used the cores meanwhile.
 """
 
 from __future__ import annotations
@@ -29,6 +34,8 @@ DURATION = int(os.environ.get("LOAD_DURATION", "60"))
 USERS = int(os.environ.get("LOAD_USERS", "50"))
 PAUSE = [float(s) for s in os.environ.get("LOAD_WAIT", "0").split(",")]
 PAUSE_RANGE = (PAUSE[0], PAUSE[-1])
+TRIVIAL = os.environ.get("LOAD_PAGES", "mix") == "trivial"
+MARKS_FD = os.environ.get("LOAD_MARKS_FD")
 PASSWORD = "load-test-password-2026"
 SETTLE_SECONDS = 5
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -56,6 +63,12 @@ def csrf_token(html: str) -> str:
     return match.group(1)
 
 
+def mark(moment: str) -> None:
+    """Tell load.py that the measured window opens ("start") or closes ("end")."""
+    if MARKS_FD:
+        os.write(int(MARKS_FD), f"{moment}\n".encode())
+
+
 def ready(environment) -> None:
     """One more user is signed in; when all are, and the requests queued behind the last
     sign-ins have drained, start measuring and set the end."""
@@ -64,7 +77,12 @@ def ready(environment) -> None:
 
         def measure() -> None:
             environment.stats.reset_all()
-            gevent.spawn_later(DURATION, environment.runner.quit)
+            mark("start")
+            gevent.spawn_later(DURATION, end)
+
+        def end() -> None:
+            mark("end")
+            environment.runner.quit()
 
         gevent.spawn_later(SETTLE_SECONDS, measure)
 
@@ -149,6 +167,7 @@ class SignedIn(Browser):
 class Coordinator(SignedIn):
     """An agency coordinator: the dashboard, the roster, a person, a class recorded."""
 
+    abstract = TRIVIAL
     weight = 6
 
     def on_start(self) -> None:
@@ -201,6 +220,7 @@ class Coordinator(SignedIn):
 class Reviewer(SignedIn):
     """Program staff: the agency list with its filters, the queue, a frozen submission."""
 
+    abstract = TRIVIAL
     weight = 2
 
     def on_start(self) -> None:
@@ -233,6 +253,7 @@ class Reviewer(SignedIn):
 class Visitor(Browser):
     """The public: verifying a certificate by number or link, browsing the directory."""
 
+    abstract = TRIVIAL
     weight = 2
 
     def on_start(self) -> None:
@@ -254,3 +275,16 @@ class Visitor(Browser):
     def directory(self) -> None:
         state = random.choice(PLAN["states"])  # noqa: S311
         self.client.get(f"/directory/?state={state}", name="public: directory")
+
+
+class TrivialView(Browser):
+    """Only /livez, through the whole middleware stack and nothing else: the floor."""
+
+    abstract = not TRIVIAL
+
+    def on_start(self) -> None:
+        ready(self.environment)
+
+    @task
+    def livez(self) -> None:
+        self.client.get("/livez", name="trivial view: /livez")
