@@ -184,15 +184,15 @@ def _training_requirement(
     count: int,
     required: int,
     base: int,
-    shortfall: str,
+    shortfall: str | None,
     *,
     nobody: str = NOBODY,
     sworn_only: bool = False,
 ) -> Requirement:
     """A share of a group in scope (`base` people): met when the group is not empty and
-    enough of it is trained."""
+    enough of it is trained. Without a `shortfall` (figures only), nothing in words."""
     met = base > 0 and count >= required
-    missing = [] if met else [shortfall if base else str(nobody)]
+    missing = [] if met or shortfall is None else [shortfall if base else str(nobody)]
     return Requirement(key, title, met, count, required, base, missing, sworn_only)
 
 
@@ -214,27 +214,29 @@ def _sworn_cit_shortfall(more: int, required: int, sworn: int, cit_name: str) ->
     ) % {"count": more, "course": cit_name, "required": required, "sworn": sworn}
 
 
-def _cit(rules: ProgramRules, training: TrainingFigures, cit_name: str) -> Requirement:
-    """The CIT minimum: a share of everyone in scope, or of the sworn officers among them."""
+def _cit(rules: ProgramRules, training: TrainingFigures, cit_name: str | None) -> Requirement:
+    """The CIT minimum: a share of everyone in scope, or of the sworn officers among them
+    (in words unless `cit_name` is None)."""
     figures = {"course": cit_name, "percent": rules.cit_minimum_percent}
     lapsed_count = not rules.training_must_be_current
     if rules.cit_over_sworn_only:
         held = training.holders(sworn_only=True, lapsed_count=lapsed_count)
         base, shortfall = training.sworn, _sworn_cit_shortfall
-        title = _("%(course)s training for at least %(percent)d%% of sworn officers") % figures
+        title = _("%(course)s training for at least %(percent)d%% of sworn officers")
     else:
         held = training.holders(sworn_only=False, lapsed_count=lapsed_count)
         base, shortfall = training.in_scope, _cit_shortfall
-        title = _("%(course)s training for at least %(percent)d%% in scope") % figures
+        title = _("%(course)s training for at least %(percent)d%% in scope")
     count = held.cit_any if rules.equivalents_count else held.cit_strict
     required = share(base, rules.cit_minimum_percent)
+    words = cit_name is not None
     return _training_requirement(
         "cit",
-        title,
+        title % figures if words else "",
         count,
         required,
         base,
-        shortfall(required - count, required, base, cit_name),
+        shortfall(required - count, required, base, cit_name) if words else None,
         nobody=NO_SWORN_OFFICER if training.in_scope else NOBODY,
         sworn_only=rules.cit_over_sworn_only,
     )
@@ -273,24 +275,26 @@ def _untrained(rules: ProgramRules, untrained: int, needed: int, mhfa_name: str)
     ) % {"shortfall": shortfall, "count": needed}
 
 
-def evaluate(rules: ProgramRules, figures: Figures) -> Evaluation:
-    """Each requirement met or not, its figures, and what is missing in words."""
+def evaluate(rules: ProgramRules, figures: Figures, *, words: bool = True) -> Evaluation:
+    """Each requirement met or not, its figures, and what is missing in words (with
+    `words=False`, the figures alone: titles and reasons left empty, as the recompute of
+    every agency's snapshot needs them)."""
+    if not words:
+        return _judged(rules, figures)
     training = figures.training
     in_scope = training.in_scope
     equivalents = rules.equivalents_count
     cit_name = _("CIT or equivalent") if equivalents else _("CIT")
     mhfa_name = _("MHFA or equivalent") if equivalents else _("MHFA for Public Safety")
 
-    everyone = training.holders(sworn_only=False, lapsed_count=not rules.training_must_be_current)
+    covered = _covered(rules, training)
     if rules.coverage_mode == CoverageMode.CIT_OR_MHFA:
-        covered = everyone.either_any if equivalents else everyone.either_strict
         coverage_title = (
             _("Everyone in scope trained: CIT or MHFA (or an equivalent)")
             if equivalents
             else _("Everyone in scope trained: CIT or MHFA")
         )
     else:
-        covered = everyone.mhfa_any if equivalents else everyone.mhfa_strict
         coverage_title = _("%(course)s for everyone in scope") % {"course": mhfa_name}
     covered_required = share(in_scope, rules.coverage_target_percent)
 
@@ -315,3 +319,27 @@ def evaluate(rules: ProgramRules, figures: Figures) -> Evaluation:
         missing=list(figures.policy.reasons),
     )
     return Evaluation([partnership, policy, _cit(rules, training, cit_name), coverage])
+
+
+def _covered(rules: ProgramRules, training: TrainingFigures) -> int:
+    """How many in scope hold the training everyone needs, as the rules count it."""
+    everyone = training.holders(sworn_only=False, lapsed_count=not rules.training_must_be_current)
+    if rules.coverage_mode == CoverageMode.CIT_OR_MHFA:
+        return everyone.either_any if rules.equivalents_count else everyone.either_strict
+    return everyone.mhfa_any if rules.equivalents_count else everyone.mhfa_strict
+
+
+def _judged(rules: ProgramRules, figures: Figures) -> Evaluation:
+    """`evaluate` without words."""
+    in_scope = figures.training.in_scope
+    coverage = _training_requirement(
+        "coverage",
+        "",
+        _covered(rules, figures.training),
+        share(in_scope, rules.coverage_target_percent),
+        in_scope,
+        None,
+    )
+    partnership = Requirement("partnership", "", figures.partnership.met)
+    policy = Requirement("policy", "", figures.policy.met)
+    return Evaluation([partnership, policy, _cit(rules, figures.training, None), coverage])

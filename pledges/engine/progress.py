@@ -153,6 +153,7 @@ def evaluations(agency_ids: list[int], on: date) -> dict[int, AgencyResult]:
                         partnership=Finding(met=key[2]),
                         policy=Finding(met=key[3]),
                     ),
+                    words=False,  # a snapshot keeps figures; pages word them when shown
                 )
             results[agency_id] = AgencyResult(rules, pledge_id, target, judged[key])
     return results

@@ -235,3 +235,19 @@ def test_partnership_and_policy_pass_through_with_their_reasons(people):
     result = evaluate(CURRENT_RULES, figures(tally(people), partnership=NOT_MET))
     assert not result["partnership"].met and result["partnership"].missing == ["No partnership."]
     assert not result.all_met
+
+
+@every_rules
+@given(people=people_in_scope(), partnership=st.booleans(), policy=st.booleans())
+def test_the_figures_alone_are_those_of_the_evaluation_in_words(rules, people, partnership, policy):
+    """The recompute judges without words: every result and figure is the same."""
+    facts = Figures(tally(people), Finding(partnership), Finding(policy))
+    worded, bare = evaluate(rules, facts), evaluate(rules, facts, words=False)
+    shown = [
+        (r.key, r.met, r.count, r.required, r.total, r.sworn_only) for r in worded.requirements
+    ]
+    assert [
+        (r.key, r.met, r.count, r.required, r.total, r.sworn_only) for r in bare.requirements
+    ] == shown
+    assert bare.all_met == worded.all_met
+    assert all(not r.missing and not r.title for r in bare.requirements)
