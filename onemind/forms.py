@@ -17,7 +17,7 @@ def with_choices_read[F: BaseForm](form: F, *names: str) -> F:
     way (a roster to tick from) would be read whole for nothing."""
     for name in names:
         field = form.fields[name]
-        field.choices = list(field.choices)
+        field.choices = _read(field)
     return form
 
 
@@ -29,6 +29,11 @@ def rows_with_choices_read[S: BaseFormSet](rows: S, *names: str) -> S:
         for form in rows.forms:
             field = form.fields[name]
             if choices is None:
-                choices = list(field.choices)
+                choices = _read(field)
             field.choices = choices
     return rows
+
+
+def _read(field) -> list:
+    # Through iter(): list() would first ask the choices' length, a COUNT query of its own.
+    return list(iter(field.choices))
