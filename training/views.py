@@ -9,6 +9,7 @@ from agencies.access import agency_view
 from agencies.forms import add_service_error
 from agencies.models import Capability
 from onemind.forms import with_choices_read
+from onemind.lib.links import link_for_each
 from training import queries, services
 from training.exports import roster_export
 from training.forms import (
@@ -43,6 +44,10 @@ def roster(request, agency_slug: str):
     filters = _roster_filters(request)
     page = queries.roster_page(
         request.agency, filters, request.agency.today(), request.GET.get("page"), ROSTER_PAGE_SIZE
+    )
+    page.object_list = queries.roster_rows(
+        page.object_list,
+        link_for_each("person_detail", "person_id", agency_slug=request.agency.slug),
     )
     query = request.GET.copy()
     query.pop("page", None)

@@ -19,6 +19,7 @@ from agencies.models import Agency, AgencyType
 from agencies.queries import agency_audit_trail
 from agencies.staff import ADMINISTER, REVIEW, dashboard_panels, staff_view
 from onemind.cache import cached
+from onemind.lib.links import link_for_each
 from onemind.lib.paging import page_of
 from onemind.lib.spreadsheets import write_csv
 from onemind.routers import reads_from_replica
@@ -88,7 +89,10 @@ def agency_list(request):
         name = f"agencies-{timezone.localdate():%Y-%m-%d}.csv"
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
-    page = page_of(rows, request.GET.get("page"), AGENCY_PAGE_SIZE)
+    page = page_of(queries.agency_rows(rows), request.GET.get("page"), AGENCY_PAGE_SIZE)
+    page.object_list = queries.agency_rows_in_words(
+        page.object_list, link_for_each("staff:agency_detail", "agency_id")
+    )
     query = request.GET.copy()
     query.pop("page", None)
     context = {

@@ -28,6 +28,7 @@ from agencies.models import (
     Region,
     RegionInvitation,
     RegionMembership,
+    Sharing,
 )
 from agencies.regions.queries import member_agencies
 from pledges import queries as pledge_queries
@@ -191,6 +192,36 @@ def _share(count: int | None, total: int | None) -> str:
 
 def member_rows(agencies) -> list[MemberRow]:
     return [MemberRow(agency) for agency in agencies]
+
+
+def member_lines(agencies, link) -> list[dict]:
+    """The dashboard's rows as plain values, each worked out once (a MemberRow works its
+    properties out at every reading), so that the page renders each cell from a dict;
+    `link(public_id)` is the agency's page."""
+    lines = []
+    for agency in agencies:
+        row = MemberRow(agency)
+        lines.append(
+            {
+                "link": link(agency.public_id),
+                "name": agency.name,
+                "place": ", ".join(part for part in (agency.locality, agency.region) if part),
+                "shares_roster": agency.sharing == Sharing.ROSTER,
+                "pledge": row.pledge_words,
+                "target": row.target_date,
+                "computed": row.computed,
+                "met": row.met_count,
+                "unmet": ", ".join(row.unmet_names),
+                "cit_share": row.cit_share,
+                "trained_share": row.trained_share,
+                "covered": agency.covered,
+                "in_scope": agency.in_scope,
+                "at_risk": row.at_risk,
+                "on_pace": row.on_pace,
+                "all_trained_by": agency.projected_on if row.is_open else None,
+            }
+        )
+    return lines
 
 
 def member_states(region: Region) -> list[str]:

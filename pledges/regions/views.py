@@ -14,6 +14,7 @@ from agencies import documents
 from agencies.regions.access import region_view
 from agencies.regions.models import RegionCapability, Sharing
 from agencies.regions.queries import shared_agency
+from onemind.lib.links import link_for_each
 from onemind.lib.paging import page_of
 from onemind.lib.spreadsheets import write_csv
 from pledges import tasks
@@ -55,7 +56,9 @@ def region_home(request, region_slug: str):
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
     page = page_of(rows, request.GET.get("page"), queries.PAGE_SIZE)
-    page.object_list = queries.member_rows(page.object_list)
+    page.object_list = queries.member_lines(
+        page.object_list, link_for_each("region_agency", "agency_id", region_slug=region.slug)
+    )
     query = request.GET.copy()
     query.pop("page", None)
     context = {
