@@ -14,7 +14,11 @@ from allauth.account.auth_backends import AuthenticationBackend
 from agencies.models import User
 from onemind.cache import cached, forget
 
-USER_CACHE_SECONDS = 300
+# Kept a minute at most: a change made while Redis could not be told to forget (an outage)
+# or read just before it committed (a race) is seen within a minute, a password change
+# ending the account's other sessions with it. A signed-in user's pages come in bursts, so a
+# minute still answers most requests from the cache.
+USER_CACHE_SECONDS = 60
 
 
 def _user_key(user_id) -> str:
