@@ -8,9 +8,10 @@ class AgenciesConfig(AppConfig):
     def ready(self) -> None:
         from allauth.account.signals import email_confirmed, password_reset
         from allauth.mfa import signals as mfa_signals
+        from allauth.mfa.models import Authenticator
         from celery.signals import after_task_publish
         from django.contrib.auth.models import Group, Permission
-        from django.db.models.signals import m2m_changed, post_save, pre_delete
+        from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
         from agencies import emails, health, signals
         from agencies.models import User
@@ -30,7 +31,13 @@ class AgenciesConfig(AppConfig):
                 sender=relation.through,
                 dispatch_uid=f"staff_standing_{relation.through.__name__}",
             )
-        post_save.connect(signals.user_saved, sender=User, dispatch_uid="staff_standing_user")
+        for change in (post_save, post_delete):
+            change.connect(signals.user_saved_or_deleted, sender=User, dispatch_uid="cached_user")
+            change.connect(
+                signals.authenticator_saved_or_deleted,
+                sender=Authenticator,
+                dispatch_uid="cached_mfa",
+            )
         for model in (Group, Permission):
             pre_delete.connect(
                 signals.group_or_permission_deleted,

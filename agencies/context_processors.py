@@ -13,7 +13,8 @@ def navigation(request) -> dict:
     if user is None or not user.is_authenticated:
         return {}
     membership = getattr(request, "membership", None)
-    memberships = getattr(request, "memberships", None) or user_memberships(user)
+    # Read here, not by the template as it renders (the header lists them).
+    memberships = getattr(request, "memberships", None) or list(user_memberships(user))
     # Known on region pages only (the middleware read them); elsewhere the memberships say
     # whether there are any, so that no page asks the database once more for the header.
     region_memberships = getattr(request, "region_memberships", None) or []

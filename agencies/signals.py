@@ -1,5 +1,6 @@
-"""Receivers: allauth's signals (the only place allauth tells us about its flows), and the
-changes to users, groups and permissions that can make someone program staff or not."""
+"""Receivers: allauth's signals (the only place allauth tells us about its flows), the
+changes to users, groups and permissions that can make someone program staff or not, and
+the changes that make what the cache keeps of a signed-in user stale."""
 
 from allauth.account.internal.flows.login import record_authentication
 from allauth.mfa.models import Authenticator
@@ -7,9 +8,10 @@ from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
 
 from agencies.audit import record_event
+from agencies.auth_backends import forget_signed_in_user
 from agencies.models import User
 from agencies.services import account_unlock, email_address_release
-from agencies.staff import forget_program_staff
+from agencies.staff import forget_mfa, forget_program_staff
 
 
 def unlock_after_password_reset(sender, request, user, **kwargs) -> None:
@@ -41,9 +43,17 @@ def staff_standing_changed(sender, instance, action, model, pk_set, **kwargs) ->
         forget_program_staff(_users_touched(instance, model, pk_set))
 
 
-def user_saved(sender, instance, **kwargs) -> None:
-    """Superuser or active flags may have changed."""
+def user_saved_or_deleted(sender, instance, **kwargs) -> None:
+    """Any field may have changed (the password, the active and superuser flags): the cached
+    user and staff standing are read again."""
+    forget_signed_in_user([instance.pk])
     forget_program_staff([instance.pk])
+
+
+def authenticator_saved_or_deleted(sender, instance, **kwargs) -> None:
+    """A second factor added or removed, however (allauth's pages, the admin, a deletion of
+    the account): whether the user has MFA is asked again."""
+    forget_mfa([instance.user_id])
 
 
 def group_or_permission_deleted(sender, instance, **kwargs) -> None:

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from allauth.account.authentication import get_authentication_records
 from allauth.mfa.models import Authenticator
-from django.core.cache import cache
-from django.db import transaction
 
-from onemind.cache import cached
+from onemind.cache import cached, forget
 
 REVIEW = "agencies.review_agencies"
 ADMINISTER = "agencies.administer_program"
@@ -20,8 +17,6 @@ ADMINISTRATOR_GROUP = "Program administrators"
 # Declared by the staff pages every staff role needs (the one that asks for MFA): open to
 # reviewers, administrators and whoever holds a registered staff role.
 ANY_STAFF_ROLE = "agencies.any_staff_role"
-
-log = logging.getLogger(__name__)
 
 
 # Whether a user is program staff decides the header's staff link and the MFA enrolment
@@ -99,26 +94,30 @@ def has_staff_permission(user, permission: str) -> bool:
 
 
 def forget_program_staff(user_ids) -> None:
-    """The users' staff standing may have changed: their next request asks the database.
-
-    Forgotten now and again on commit, so that a request answered from the database before
-    the change committed cannot keep the old answer."""
-    keys = [_staff_key(pk) for pk in user_ids]
-    _forget(keys)
-    transaction.on_commit(lambda: _forget(keys))
+    """The users' staff standing may have changed: their next request asks the database."""
+    forget([_staff_key(pk) for pk in user_ids])
 
 
-def _forget(keys: list[str]) -> None:
-    try:
-        cache.delete_many(keys)
-    except Exception:  # the entries expire on their own
-        log.exception("Could not forget the staff standing %s", keys)
+def _mfa_key(user_id: int) -> str:
+    return f"mfa-standing:{user_id}"
 
 
 def has_mfa(user) -> bool:
+    """Whether the user has a second factor (an authenticator app or a passkey). Asked of
+    staff on every request, so kept in the cache like the staff standing and forgotten when
+    one of the user's authenticators is added or removed (agencies.signals)."""
+    return cached(_mfa_key(user.pk), lambda: _has_mfa(user), STAFF_CACHE_SECONDS)
+
+
+def _has_mfa(user) -> bool:
     return Authenticator.objects.filter(
         user=user, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
     ).exists()
+
+
+def forget_mfa(user_ids) -> None:
+    """The users' authenticators changed: their next request asks the database."""
+    forget([_mfa_key(pk) for pk in user_ids])
 
 
 def session_passed_mfa(request) -> bool:

@@ -4,7 +4,6 @@ import uuid
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from agencies import queries, services
 from agencies.models import Agency, User
 from agencies.staff import ADMINISTER, ANY_STAFF_ROLE, REVIEW, has_mfa, staff_view
+from onemind.lib.paging import page_of
 
 PAGE_SIZE = 50
 
@@ -60,7 +60,7 @@ def _back(request, next_url: str) -> str:
 @staff_view(ADMINISTER)
 @require_GET
 def locked_accounts(request):
-    return render(request, "staff/locked.html", {"users": queries.locked_accounts()})
+    return render(request, "staff/locked.html", {"users": list(queries.locked_accounts())})
 
 
 @staff_view(ADMINISTER)
@@ -75,5 +75,5 @@ def account_unlock(request, user_id: int):
 @staff_view(REVIEW)
 @require_GET
 def audit(request):
-    page = Paginator(queries.all_audit_events(), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(queries.all_audit_events(), request.GET.get("page"), PAGE_SIZE)
     return render(request, "staff/audit.html", {"page": page})

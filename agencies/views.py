@@ -2,7 +2,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -23,6 +22,7 @@ from agencies.models import Agency, Capability, Document, Invitation, Membership
 from agencies.regions import queries as region_queries
 from agencies.staff import is_program_staff, staff_roles_of
 from agencies.tokens import queries as token_queries
+from onemind.lib.paging import page_of
 
 AUDIT_PAGE_SIZE = 50
 
@@ -213,7 +213,7 @@ def member_list(request, agency_slug: str):
     context = {
         "agency": agency,
         "members": members,
-        "invitations": queries.open_invitations(agency)
+        "invitations": list(queries.open_invitations(agency))
         if request.membership.can(Capability.MANAGE)
         else [],
     }
@@ -314,9 +314,7 @@ def invitation_revoke(request, agency_slug: str, invitation_id):
 @agency_view(Capability.MANAGE, methods=("GET",))
 def agency_audit(request, agency_slug: str):
     agency = request.agency
-    page = Paginator(queries.agency_audit_trail(agency), AUDIT_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = page_of(queries.agency_audit_trail(agency), request.GET.get("page"), AUDIT_PAGE_SIZE)
     return render(request, "agencies/audit.html", {"agency": agency, "page": page})
 
 

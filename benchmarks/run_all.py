@@ -41,6 +41,12 @@ BENCHMARKS = {
         [],
         ["--agencies", "60", "--region-size", "40", "--repeats", "1"],
     ),
+    # After region: the lists' pages use its region (and the dataset recompute loaded).
+    "rendering": (
+        "rendering.py",
+        [],
+        ["--agencies", "60", "--region-size", "40", "--repeats", "3"],
+    ),
     "certificate_pdf": ("pdfs.py", [], ["--renders", "2"]),
     "progress_report": (
         "progress_report.py",
@@ -158,6 +164,19 @@ def rows(results: dict) -> list[tuple[str, str, str]]:
             (f"  its CSV ({reg['csv_rows']:,} rows), whole request", f"{reg['csv_ms']} ms", ""),
             ("  its PDF report, figures and render", f"{reg['report_pdf_seconds']} s", ""),
         ]  # fmt: skip
+    if ren := results.get("rendering"):
+        floor = ren["trivial_view"]["whole_ms"]
+        for label, name in [
+            ("the staff agency list", "staff_agency_list"),
+            (f"the region dashboard ({ren['region_agencies']:,} members)", "region_dashboard"),
+            (f"the roster of {ren['roster_people']:,} people", "roster"),
+        ]:
+            page = ren[name]
+            out.append(
+                (f"{label}, first page of 50, whole request ({page['queries']} queries)",
+                 f"{page['whole_ms']} ms (its templates: {page['template_ms']} ms; a trivial "
+                 f"view: {floor} ms)", "300 ms")
+            )  # fmt: skip
     if pdf := results.get("certificate_pdf"):
         out.append(("certificate PDF, warm median", f"{pdf['warm_median_seconds']} s", "1 s"))
     if rep := results.get("progress_report"):

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from django.core.cache import cache
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
+from django.db import transaction
 from redis.exceptions import RedisError
 
 log = logging.getLogger(__name__)
@@ -124,3 +125,19 @@ def cached[T](key: str, compute: Callable[[], T], seconds: int) -> T:
         except Exception:
             log.exception("Could not keep %s in the cache", key)
     return found
+
+
+def forget(keys: list[str]) -> None:
+    """The values under `keys` may have changed: the next read works them out again.
+
+    Forgotten now and again on commit, so that a request that read the database before the
+    change committed cannot keep the old value."""
+    _forget(keys)
+    transaction.on_commit(lambda: _forget(keys))
+
+
+def _forget(keys: list[str]) -> None:
+    try:
+        cache.delete_many(keys)
+    except Exception:  # the entries expire on their own
+        log.exception("Could not forget %s", keys)

@@ -237,7 +237,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Authentication
 AUTH_USER_MODEL = "agencies.User"
 AUTHENTICATION_BACKENDS = [
-    "allauth.account.auth_backends.AuthenticationBackend",
+    # allauth's sign-in; the signed-in user read from the cache on each request.
+    "agencies.auth_backends.CachedUserBackend",
     # Grants a subject-matter expert's one permission while their access lasts.
     "assistance.experts.backends.ExpertBackend",
 ]

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from agencies.access import agency_view
 from agencies.forms import add_service_error
 from agencies.models import Capability
+from onemind.forms import with_choices_read
 from partnerships import queries, services
 from partnerships.forms import OrganizationForm, PartnershipForm, TerminationForm, VersionForm
 from partnerships.models import (
@@ -27,7 +28,7 @@ def partnership_list(request, agency_slug: str):
     context = {
         "rows": rows,
         "awaiting": list(shared_queries.awaiting_answer(request.agency)),
-        "organizations": queries.organizations(request.agency),
+        "organizations": list(queries.organizations(request.agency)),
         "finding": queries.finding_from(rows),
         "today": today,
     }
@@ -99,7 +100,11 @@ def partnership_create(request, agency_slug: str):
         else:
             messages.success(request, f"{partnership.title} was saved.")
             return _to_detail(partnership)
-    context = {"form": form, "heading": "Add a partnership", "has_organizations": organizations}
+    context = {
+        "form": with_choices_read(form, "organization"),
+        "heading": "Add a partnership",
+        "has_organizations": organizations.exists(),
+    }
     return render(request, "partnerships/partnership_form.html", context)
 
 

@@ -214,6 +214,30 @@ def roster_page(agency: Agency, filters: RosterFilters, on: date, number, size: 
     return Paginator(roster(agency, filters, on), size).get_page(number)
 
 
+def roster_rows(people, link) -> list[dict]:
+    """A page of the roster (`roster_page`) as plain rows of what each cell shows, worked
+    out once per person, so that the page renders each cell from a dict; `link(public_id)`
+    is the person's page."""
+    categories, statuses = dict(Category.choices), dict(Status.choices)
+    return [
+        {
+            "link": link(person.public_id),
+            "last_name": person.last_name,
+            "first_name": person.first_name,
+            "rank": person.rank,
+            "employee_id": person.employee_id,
+            "category": categories.get(person.category, person.category),
+            "selected": person.selected,
+            "status": statuses.get(person.status, person.status),
+            "has_cit": person.has_cit,
+            "has_mhfa": person.has_mhfa,
+            "expiring_soon": person.expiring_soon,
+            "refresher_due": person.refresher_due,
+        }
+        for person in people
+    ]
+
+
 @dataclass(frozen=True)
 class ScopeCounts:
     """How the roster divides against the pledge's scope."""

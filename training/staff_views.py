@@ -14,7 +14,7 @@ from training.models import Course
 @staff_view(ADMINISTER)
 @require_GET
 def course_proposals(request):
-    context = {"courses": queries.proposed_courses(), "form": CourseDecisionForm()}
+    context = {"courses": list(queries.proposed_courses()), "form": CourseDecisionForm()}
     return render(request, "staff/courses.html", context)
 
 

@@ -8,6 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from agencies.access import agency_view
 from agencies.forms import add_service_error
 from agencies.models import Capability
+from onemind.forms import with_choices_read
+from onemind.lib.links import link_for_each
 from training import queries, services
 from training.exports import roster_export
 from training.forms import (
@@ -42,6 +44,10 @@ def roster(request, agency_slug: str):
     filters = _roster_filters(request)
     page = queries.roster_page(
         request.agency, filters, request.agency.today(), request.GET.get("page"), ROSTER_PAGE_SIZE
+    )
+    page.object_list = queries.roster_rows(
+        page.object_list,
+        link_for_each("person_detail", "person_id", agency_slug=request.agency.slug),
     )
     query = request.GET.copy()
     query.pop("page", None)
@@ -116,7 +122,7 @@ def person_detail(request, agency_slug: str, person_id):
         "person": person,
         "records": records,
         "next_refresher": queries.next_refresher(records),
-        "imports": queries.person_imports(person),
+        "imports": list(queries.person_imports(person)),
         "today": request.agency.today(),
     }
     return render(request, "training/person_detail.html", context)
@@ -173,7 +179,8 @@ def record_create(request, agency_slug: str, person_id):
         else:
             messages.success(request, f"Training recorded for {person.full_name}.")
             return redirect("person_detail", agency_slug=agency_slug, person_id=person.public_id)
-    return render(request, "training/record_form.html", {"form": form, "person": person})
+    context = {"form": with_choices_read(form, "course"), "person": person}
+    return render(request, "training/record_form.html", context)
 
 
 @agency_view(Capability.EDIT)
@@ -230,7 +237,7 @@ def class_create(request, agency_slug: str):
     # Ticked before the form came back with an error; only well-formed ids are looked up.
     ticked = {str(pk) for pk in (form["attendees"].value() or []) if str(pk).isdigit()}
     context = {
-        "form": form,
+        "form": with_choices_read(form, "course"),
         "ticked": ticked,
         "find": find,
         "find_limit": queries.CLASS_FIND_LIMIT,
@@ -241,7 +248,7 @@ def class_create(request, agency_slug: str):
 
 @agency_view(Capability.VIEW, methods=("GET",))
 def course_list(request, agency_slug: str):
-    context = {"courses": queries.catalogue(request.agency)}
+    context = {"courses": list(queries.catalogue(request.agency))}
     return render(request, "training/courses.html", context)
 
 

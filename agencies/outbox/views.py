@@ -4,7 +4,6 @@ sending a failed email again."""
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from agencies.models import OutboxEmail, OutboxStatus
 from agencies.outbox import kinds, services
 from agencies.staff import REVIEW, staff_view
+from onemind.lib.paging import page_of
 
 
 @staff_view(REVIEW)
@@ -23,7 +23,7 @@ def outbox_list(request):
     rows = OutboxEmail.objects.select_related("agency", "recipient").order_by("-created_at")
     if status in OutboxStatus.values:
         rows = rows.filter(status=status)
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    page = page_of(rows, request.GET.get("page"), 50)
     context = {
         "page": page,
         "emails": [(email, kinds.label(email.kind)) for email in page],

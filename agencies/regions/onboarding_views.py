@@ -4,7 +4,6 @@ stands. And the link an invited coordinator-to-be follows to register the agency
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -26,6 +25,7 @@ from agencies.regions.onboarding_rows import (
     plan_list,
     read_list,
 )
+from onemind.lib.paging import page_of
 
 PER_PAGE = 50
 
@@ -36,8 +36,8 @@ def _page(request, *, invite_form=None, list_form=None, status=200):
     context = {
         "region": region,
         "progress": progress,
-        "page": Paginator(progress.rows, PER_PAGE).get_page(request.GET.get("page")),
-        "lists": onboarding_queries.onboarding_lists(region)[:20],
+        "page": page_of(progress.rows, request.GET.get("page"), PER_PAGE),
+        "lists": list(onboarding_queries.onboarding_lists(region)[:20]),
         "invite_form": invite_form or OnboardingInviteForm(region=region),
         "list_form": list_form or OnboardingListForm(),
         "columns": COLUMN_LABELS,

@@ -5,7 +5,6 @@ import uuid
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -16,6 +15,7 @@ from agencies.regions import queries, services
 from agencies.regions.forms import RegionCreateForm
 from agencies.regions.models import Region
 from agencies.staff import REVIEW, staff_view
+from onemind.lib.paging import page_of
 
 PAGE_SIZE = 50
 # The list's filter: ?verified=no (awaiting verification) or yes; all regions otherwise.
@@ -27,7 +27,7 @@ VERIFIED_FILTER = {"no": False, "yes": True}
 def region_list(request):
     shown = request.GET.get("verified", "")
     regions = queries.regions_for_staff(verified=VERIFIED_FILTER.get(shown))
-    page = Paginator(regions, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(regions, request.GET.get("page"), PAGE_SIZE)
     shown = shown if shown in VERIFIED_FILTER else ""
     context = {"page": page, "shown": shown, "query": f"verified={shown}" if shown else ""}
     return render(request, "staff/regions.html", context)

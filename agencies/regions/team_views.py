@@ -5,7 +5,6 @@ role; every write goes through `agencies.regions.services`."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -20,6 +19,7 @@ from agencies.regions.forms import (
     RegionRoleForm,
 )
 from agencies.regions.models import Region, RegionCapability, RegionInvitation, RegionMembership
+from onemind.lib.paging import page_of
 
 AUDIT_PAGE_SIZE = 50
 
@@ -176,7 +176,5 @@ def region_settings(request, region_slug: str):
 @region_view(RegionCapability.MANAGE, methods=("GET",))
 def region_audit(request, region_slug: str):
     region = request.region
-    page = Paginator(queries.region_audit_trail(region), AUDIT_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = page_of(queries.region_audit_trail(region), request.GET.get("page"), AUDIT_PAGE_SIZE)
     return render(request, "regions/audit.html", {"region": region, "page": page})

@@ -84,9 +84,11 @@ def connection_settings(request, agency_slug: str):
 @staff_view(ADMINISTER)
 @require_GET
 def connection_list(request):
-    connections = SSOConnection.all_agencies.select_related(
-        "agency", "updated_by", "reviewed_by"
-    ).order_by("status", "-updated_at")
+    connections = list(
+        SSOConnection.all_agencies.select_related("agency", "updated_by", "reviewed_by").order_by(
+            "status", "-updated_at"
+        )
+    )
     return render(request, "staff/sso_connections.html", {"connections": connections})
 
 

@@ -5,7 +5,6 @@ region's member agencies, as each one's sharing allows (`services.emit`)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -18,6 +17,7 @@ from agencies.webhooks.delivery import MAX_ATTEMPTS
 from agencies.webhooks.forms import EndpointForm
 from agencies.webhooks.models import DeliveryStatus, RegionWebhookDelivery, RegionWebhookEndpoint
 from agencies.webhooks.views import DELIVERIES_PER_PAGE
+from onemind.lib.paging import page_of
 
 MANAGE = RegionCapability.MANAGE
 
@@ -124,7 +124,7 @@ def delivery_log(request, region_slug: str, endpoint_id):
     deliveries = RegionWebhookDelivery.objects.filter(endpoint=endpoint).order_by(
         "-created_at", "-pk"
     )
-    page = Paginator(deliveries, DELIVERIES_PER_PAGE).get_page(request.GET.get("page"))
+    page = page_of(deliveries, request.GET.get("page"), DELIVERIES_PER_PAGE)
     context = {
         "region": request.region,
         "endpoint": endpoint,

@@ -4,7 +4,6 @@ reads each one's deliveries, sending a failed one again."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -16,6 +15,7 @@ from agencies.webhooks import services
 from agencies.webhooks.delivery import MAX_ATTEMPTS
 from agencies.webhooks.forms import EndpointForm
 from agencies.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
+from onemind.lib.paging import page_of
 
 DELIVERIES_PER_PAGE = 25
 
@@ -115,7 +115,7 @@ def send_test_event(request, agency_slug: str, endpoint_id):
 def delivery_log(request, agency_slug: str, endpoint_id):
     endpoint = get_object_or_404(WebhookEndpoint.objects, public_id=endpoint_id)
     deliveries = WebhookDelivery.objects.filter(endpoint=endpoint).order_by("-created_at", "-pk")
-    page = Paginator(deliveries, DELIVERIES_PER_PAGE).get_page(request.GET.get("page"))
+    page = page_of(deliveries, request.GET.get("page"), DELIVERIES_PER_PAGE)
     context = {
         "agency": request.agency,
         "endpoint": endpoint,

@@ -3,7 +3,6 @@ changed, published and retired; never deleted, since newsletters and requests ci
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -13,6 +12,8 @@ from agencies.staff import REVIEW, staff_view
 from assistance.library import queries, services
 from assistance.library.forms import STATUS_FILTER, EventForm, ResourceForm
 from assistance.models import Event, Resource
+from onemind.forms import with_choices_read
+from onemind.lib.paging import page_of
 
 PAGE_SIZE = 50
 
@@ -22,7 +23,7 @@ PAGE_SIZE = 50
 def resource_list(request):
     shown = request.GET.get("status", "")
     shown = shown if shown in STATUS_FILTER else ""
-    page = Paginator(queries.staff_resources(shown), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(queries.staff_resources(shown), request.GET.get("page"), PAGE_SIZE)
     context = {"page": page, "shown": shown, "query": f"status={shown}" if shown else ""}
     return render(request, "assistance/library/staff/resources.html", context)
 
@@ -39,7 +40,7 @@ def resource_create(request):
         else:
             messages.success(request, _("%(title)s is in the library.") % {"title": resource})
             return redirect("staff:library_resources")
-    context = {"form": form, "resource": None}
+    context = {"form": with_choices_read(form, "topics"), "resource": None}
     return render(request, "assistance/library/staff/resource_form.html", context)
 
 
@@ -58,14 +59,14 @@ def resource_edit(request, resource_id):
         else:
             messages.success(request, _("%(title)s is saved.") % {"title": resource})
             return redirect("staff:library_resources")
-    context = {"form": form, "resource": resource}
+    context = {"form": with_choices_read(form, "topics"), "resource": resource}
     return render(request, "assistance/library/staff/resource_form.html", context)
 
 
 @staff_view(REVIEW)
 @require_GET
 def event_list(request):
-    page = Paginator(queries.staff_events(), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(queries.staff_events(), request.GET.get("page"), PAGE_SIZE)
     return render(request, "assistance/library/staff/events.html", {"page": page, "query": ""})
 
 

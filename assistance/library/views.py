@@ -1,7 +1,6 @@
 """The public library, no sign-in: resources with search and filters, a resource's page and
 file, and the events with their iCalendar feed. Only published items are shown."""
 
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_GET
 from agencies.documents import serve_file
 from assistance.library import calendar, queries
 from assistance.library.forms import LibraryFilterForm
+from onemind.lib.paging import page_of
 
 PAGE_SIZE = 20
 UPCOMING_IN_PANEL = 3
@@ -31,9 +31,7 @@ def library(request):
         requirement=asked["requirement"],
         audience=asked["audience"],
     )
-    page = Paginator(queries.library_resources(filters), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = page_of(queries.library_resources(filters), request.GET.get("page"), PAGE_SIZE)
     context = {
         "form": form,
         "page": page,

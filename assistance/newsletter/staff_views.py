@@ -26,12 +26,13 @@ from assistance.newsletter.forms import (
     SpotlightForm,
 )
 from assistance.newsletter.sending import KIND
+from onemind.forms import with_choices_read
 
 
 @staff_view(REVIEW)
 @require_GET
 def newsletter_list(request):
-    newsletters = Newsletter.objects.order_by("-created_at")
+    newsletters = list(Newsletter.objects.order_by("-created_at"))
     return render(request, "assistance/newsletter/staff_list.html", {"newsletters": newsletters})
 
 
@@ -188,7 +189,8 @@ def spotlight_create(request):
         else:
             messages.success(request, _("The spotlight is saved."))
             return redirect("staff:spotlight_list")
-    return render(request, "assistance/newsletter/staff_spotlight_form.html", {"form": form})
+    context = {"form": with_choices_read(form, "agency")}
+    return render(request, "assistance/newsletter/staff_spotlight_form.html", context)
 
 
 @staff_view(REVIEW)

@@ -109,8 +109,8 @@ def peer_request_create(request, agency_slug: str, peer_offer_id):
 @agency_view(Capability.MANAGE, methods=("GET",))
 def peer_request_list(request, agency_slug: str):
     context = {
-        "received": queries.received_requests(request.agency)[:100],
-        "sent": queries.sent_requests(request.agency)[:100],
+        "received": list(queries.received_requests(request.agency)[:100]),
+        "sent": list(queries.sent_requests(request.agency)[:100]),
     }
     return render(request, "assistance/peers/requests.html", context)
 

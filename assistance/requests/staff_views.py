@@ -5,7 +5,6 @@ a request's thread, its attachments). Every request is found through
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,6 +17,8 @@ from agencies.staff import REVIEW, staff_view
 from assistance.models import ANSWER_REQUESTS, AssistanceRequest, RequestStatus, Requirement, Side
 from assistance.requests import queries, services
 from assistance.requests.forms import AssignForm, CloseForm, MessageForm
+from onemind.forms import with_choices_read
+from onemind.lib.paging import page_of
 
 
 def _request_of(request, request_id) -> AssistanceRequest:
@@ -35,7 +36,7 @@ def request_queue(request):
     requirement = request.GET.get("requirement", "")
     requirement = requirement if requirement in Requirement.values else ""
     rows = queries.queue(request.user, status=status, requirement=requirement)
-    page = Paginator(rows, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(rows, request.GET.get("page"), QUEUE_PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -59,20 +60,17 @@ def my_requests(request):
 
 def _detail(request, ta: AssistanceRequest, *, form=None, assign_form=None, status=200):
     reviewer = request.user.has_perm(REVIEW)
+    if assign_form is None and reviewer and ta.is_open:
+        assign_form = AssignForm(
+            experts=queries.live_experts(),
+            initial={"expert": ta.expert.public_id if ta.expert else None},
+        )
     context = {
         "ta": ta,
         "thread": queries.thread(ta),
         "form": form or (MessageForm(attachments=False) if ta.is_open else None),
         "reviewer": reviewer,
-        "assign_form": assign_form
-        or (
-            AssignForm(
-                experts=queries.live_experts(),
-                initial={"expert": ta.expert.public_id if ta.expert else None},
-            )
-            if reviewer and ta.is_open
-            else None
-        ),
+        "assign_form": assign_form and with_choices_read(assign_form, "expert"),
     }
     return render(request, "assistance/requests/staff_detail.html", context, status=status)
 

@@ -12,6 +12,7 @@ from agencies import documents
 from agencies.forms import add_service_error
 from agencies.regions.access import region_view
 from agencies.regions.models import RegionCapability
+from onemind.forms import with_choices_read
 from partnerships.models import Partnership, PartnershipVersion
 from partnerships.shared import queries, services
 from partnerships.shared.forms import RegionPartnershipForm
@@ -55,7 +56,7 @@ def region_partnership_create(request, region_slug: str):
                 partnership_id=partnership.public_id,
             )
     context = {
-        "form": form,
+        "form": with_choices_read(form, "lead", "parties"),
         "heading": "Record a shared partnership",
         "intro": "One agreement signed by several member agencies, recorded once: it is kept "
         "by the lead agency, and counts for each party once that party's coordinator confirms "

@@ -10,6 +10,7 @@ from agencies import documents
 from agencies.access import agency_view
 from agencies.forms import add_service_error
 from agencies.models import Capability
+from onemind.forms import with_choices_read
 from partnerships import queries
 from partnerships.models import Partnership, PartnershipParty, PartnershipVersion
 from partnerships.shared import queries as shared_queries
@@ -53,11 +54,11 @@ def shared_partnership_create(request, agency_slug: str):
             )
             return _to_detail(request, partnership)
     context = {
-        "form": form,
+        "form": with_choices_read(form, "organization", "parties"),
         "heading": "Add a shared partnership",
         "intro": "One agreement signed by several agencies (a county MOU, say): recorded "
         "once, kept by your agency, confirmed by each other party for itself.",
-        "has_organizations": organizations,
+        "has_organizations": organizations.exists(),
         "no_parties": ""
         if fellows
         else "Your agency can share a partnership with the other members of a region it "

@@ -2,11 +2,11 @@
 
 import re
 
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from onemind.lib.paging import page_of
 from onemind.ratelimit import limited_per_client
 from pledges.certification import queries
 from pledges.models import Certificate, PledgeStatus
@@ -95,7 +95,7 @@ def directory(request):
     counts = queries.directory_counts()
     if region:
         listed = listed.filter(region__iexact=region)
-    page = Paginator(listed.order_by("name"), DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(listed.order_by("name"), request.GET.get("page"), DIRECTORY_PAGE_SIZE)
     rows = [
         (agency.name, agency.region, agency.pledged_on, _public_status(agency.pledge_status))
         for agency in page

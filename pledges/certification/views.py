@@ -32,7 +32,7 @@ def review_queue(request):
 @staff_view(REVIEW)
 def review_detail(request, submission_id):
     submission = get_object_or_404(
-        Submission.all_agencies.select_related("agency", "pledge", "pledge__rules"),
+        Submission.all_agencies.select_related("agency", "pledge", "pledge__rules", "submitted_by"),
         public_id=submission_id,
     )
     form = DecisionForm(request.POST or None, can_approve=submission.agency.verified)
@@ -62,11 +62,13 @@ def review_detail(request, submission_id):
         "people": people,
         "scope": scope,
         "left_out": left_out,
-        "earlier": Review.all_agencies.filter(submission__pledge=submission.pledge)
-        .select_related("reviewer", "submission")
-        .order_by("-decided_at"),
-        "certificates": Certificate.all_agencies.filter(pledge=submission.pledge),
-        "events": agency_audit_trail(submission.agency)[:50],
+        "earlier": list(
+            Review.all_agencies.filter(submission__pledge=submission.pledge)
+            .select_related("reviewer", "submission")
+            .order_by("-decided_at")
+        ),
+        "certificates": list(Certificate.all_agencies.filter(pledge=submission.pledge)),
+        "events": list(agency_audit_trail(submission.agency)[:50]),
         "form": form,
         "decided": submission.pledge.status != PledgeStatus.SUBMITTED
         or Review.all_agencies.filter(submission=submission).exists(),

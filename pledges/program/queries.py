@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from agencies.models import (
     Agency,
+    AgencyType,
     AuditEvent,
     Invitation,
     MemberAgency,
@@ -139,6 +140,36 @@ def agencies(filters: AgencyFilters) -> QuerySet[Agency]:
     if filters.target_to:
         rows = rows.filter(pledge_target__lte=filters.target_to)
     return rows.order_by(*SORTS.get(filters.sort, SORTS["name"]))
+
+
+# What a row of the staff agency list shows, read as plain values: the page renders each
+# cell from a dict, without a call into a model (see `agency_rows`).
+AGENCY_ROW = (
+    "public_id", "name", "agency_type", "ori", "locality", "region", "verified",
+    "pledge_status", "pledge_target", "in_scope", "covered", "all_met", "at_risk",
+)  # fmt: skip
+
+
+def agency_rows(rows: QuerySet[Agency]) -> QuerySet:
+    """`agencies(...)` as plain rows (dicts of AGENCY_ROW), for `agency_rows_in_words`."""
+    return rows.values(*AGENCY_ROW)
+
+
+def agency_rows_in_words(rows, link) -> list[dict]:
+    """A page of `agency_rows`, with what the cells say worked out once per row: the type's
+    and the pledge's words, the place, and the link to the agency (`link(public_id)`)."""
+    types = dict(AgencyType.choices)
+    statuses = dict(PledgeStatus.choices)
+    return [
+        {
+            **row,
+            "link": link(row["public_id"]),
+            "type": types.get(row["agency_type"], row["agency_type"]),
+            "place": ", ".join(part for part in (row["locality"], row["region"]) if part),
+            "pledge": statuses.get(row["pledge_status"], ""),
+        }
+        for row in rows
+    ]
 
 
 @dataclass(frozen=True)

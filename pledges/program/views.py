@@ -6,7 +6,6 @@ from datetime import date
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,6 +19,8 @@ from agencies.models import Agency, AgencyType
 from agencies.queries import agency_audit_trail
 from agencies.staff import ADMINISTER, REVIEW, dashboard_panels, staff_view
 from onemind.cache import cached
+from onemind.lib.links import link_for_each
+from onemind.lib.paging import page_of
 from onemind.lib.spreadsheets import write_csv
 from onemind.routers import reads_from_replica
 from pledges import services, tasks
@@ -39,7 +40,7 @@ def rules_list(request):
         else:
             messages.success(request, f"{rules.name} takes effect on {rules.effective_on}.")
             return redirect("staff:rules_list")
-    context = {"versions": ProgramRules.objects.select_related("created_by"), "form": form}
+    context = {"versions": list(ProgramRules.objects.select_related("created_by")), "form": form}
     return render(request, "staff/rules.html", context)
 
 
@@ -88,7 +89,10 @@ def agency_list(request):
         name = f"agencies-{timezone.localdate():%Y-%m-%d}.csv"
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
-    page = Paginator(rows, AGENCY_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(queries.agency_rows(rows), request.GET.get("page"), AGENCY_PAGE_SIZE)
+    page.object_list = queries.agency_rows_in_words(
+        page.object_list, link_for_each("staff:agency_detail", "agency_id")
+    )
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -133,11 +137,10 @@ def agency_detail(request, agency_id):
     pledge with what happened to it, today's figures, its documents, its members and its
     audit trail."""
     agency = get_object_or_404(Agency.objects.select_related("verified_by"), public_id=agency_id)
-    trail = Paginator(agency_audit_trail(agency), AUDIT_PAGE_SIZE)
     context = {
         "record": queries.agency_record(agency),
         "agency": agency,
-        "page": trail.get_page(request.GET.get("page")),
+        "page": page_of(agency_audit_trail(agency), request.GET.get("page"), AUDIT_PAGE_SIZE),
     }
     return render(request, "staff/agency_detail.html", context)
 

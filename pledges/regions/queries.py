@@ -28,8 +28,10 @@ from agencies.models import (
     Region,
     RegionInvitation,
     RegionMembership,
+    Sharing,
 )
 from agencies.regions.queries import member_agencies
+from onemind.lib.dates import day
 from pledges import queries as pledge_queries
 from pledges.engine import evaluation_cache
 from pledges.engine.evaluation import Evaluation, Requirement, as_percent, per_mille
@@ -190,6 +192,44 @@ def _share(count: int | None, total: int | None) -> str:
 
 def member_rows(agencies) -> list[MemberRow]:
     return [MemberRow(agency) for agency in agencies]
+
+
+def member_lines(agencies, link) -> list[dict]:
+    """The dashboard's rows as plain values, each worked out once (a MemberRow works its
+    properties out at every reading), so that the page renders each cell from a dict; its
+    sentences are translated here, where a translation costs a twentieth of a template
+    tag's. `link(public_id)` is the agency's page."""
+    lines = []
+    for agency in agencies:
+        row = MemberRow(agency)
+        unmet = ", ".join(row.unmet_names) if row.computed else ""
+        all_trained_by = agency.projected_on if row.is_open else None
+        lines.append(
+            {
+                "link": link(agency.public_id),
+                "name": agency.name,
+                "place": ", ".join(part for part in (agency.locality, agency.region) if part),
+                "shares_roster": agency.sharing == Sharing.ROSTER,
+                "pledge": row.pledge_words,
+                "target": row.target_date,
+                "requirements": gettext("%(met)s of 4 met") % {"met": row.met_count}
+                if row.computed
+                else gettext("Not worked out yet"),
+                "not_met": gettext("Not met: %(names)s") % {"names": unmet} if unmet else "",
+                "cit_share": row.cit_share,
+                "trained_share": row.trained_share,
+                "trained": gettext("%(covered)s of %(in_scope)s")
+                % {"covered": agency.covered, "in_scope": agency.in_scope}
+                if agency.in_scope
+                else "",
+                "at_risk": row.at_risk,
+                "on_pace": row.on_pace,
+                "all_trained_by": gettext("All trained by %(on)s") % {"on": day(all_trained_by)}
+                if all_trained_by
+                else "",
+            }
+        )
+    return lines
 
 
 def member_states(region: Region) -> list[str]:

@@ -4,7 +4,6 @@ choice of the monthly digest."""
 
 from django.contrib import messages
 from django.core.files.storage import default_storage
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,6 +14,8 @@ from agencies import documents
 from agencies.regions.access import region_view
 from agencies.regions.models import RegionCapability, Sharing
 from agencies.regions.queries import shared_agency
+from onemind.lib.links import link_for_each
+from onemind.lib.paging import page_of
 from onemind.lib.spreadsheets import write_csv
 from pledges import tasks
 from pledges.emails import services as email_services
@@ -54,8 +55,10 @@ def region_home(request, region_slug: str):
         name = f"{region.slug}-agencies-{queries.region_today():%Y-%m-%d}.csv"
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
-    page = Paginator(rows, queries.PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = queries.member_rows(page.object_list)
+    page = page_of(rows, request.GET.get("page"), queries.PAGE_SIZE)
+    page.object_list = queries.member_lines(
+        page.object_list, link_for_each("region_agency", "agency_id", region_slug=region.slug)
+    )
     query = request.GET.copy()
     query.pop("page", None)
     context = {

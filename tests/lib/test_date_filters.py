@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.template import Context, Template
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.dateformat import format as format_date
 
+from onemind.lib import dates
 from onemind.lib.date_filters import day, day_if_date, day_time
 
 STAFF_TEMPLATES = Path(settings.BASE_DIR) / "templates" / "staff"
@@ -49,3 +51,16 @@ def test_staff_pages_format_no_date_of_their_own(template):
     machines read, stay ISO."""
     formats = re.findall(r"""\|date:["']([^"']*)["']""", template.read_text())
     assert set(formats) <= {"Y-m-d", "c"}, f"{template.name}: {formats}"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [date(2026, 3, 1), date(1950, 12, 31), datetime(2026, 12, 2, 9, 5, 7), datetime(2026, 7, 4)],
+)
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_days_and_times_read_as_django_writes_them(value, language):
+    with translation.override(language):
+        assert dates.day(value) == format_date(value, "M j, Y")
+        if isinstance(value, datetime):
+            assert dates.day_and_time(value) == format_date(value, "M j, Y H:i")
+            assert dates.day_and_time(value, seconds=True) == format_date(value, "M j, Y H:i:s")

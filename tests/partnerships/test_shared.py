@@ -487,11 +487,11 @@ def test_the_region_reads_its_mous_in_a_fixed_number_of_queries(
     login(client, region_coordinator)
     list_url = region_url("region_partnership_list", region)
     client.get(list_url)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = client.get(list_url)
     assert response.status_code == 200
     shared_agreement(agency_a, agency_b, agency_c, region=region)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         client.get(list_url)
 
 

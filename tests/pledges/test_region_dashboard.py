@@ -67,7 +67,7 @@ def url(region):
 
 
 def names(response):
-    return [row.agency.name for row in response.context["page"]]
+    return [row["name"] for row in response.context["page"]]
 
 
 def test_the_dashboard_shows_the_members_now_with_their_standing_and_the_totals(
@@ -92,9 +92,9 @@ def test_the_dashboard_shows_the_members_now_with_their_standing_and_the_totals(
     for absent in ("Fairview", "Oakdale", "Riverton"):
         assert absent not in page
     harlan, millbrook = response.context["page"]
-    assert (harlan.met_count, harlan.trained_share) == (4, "100.0%")
-    assert (millbrook.met_count, millbrook.trained_share) == (0, "0.0%")
-    assert millbrook.unmet_names == ["Partnership", "Policy", "CIT minimum", "Everyone trained"]
+    assert (harlan["requirements"], harlan["trained_share"]) == ("4 of 4 met", "100.0%")
+    assert (millbrook["requirements"], millbrook["trained_share"]) == ("0 of 4 met", "0.0%")
+    assert millbrook["not_met"] == "Not met: Partnership, Policy, CIT minimum, Everyone trained"
     assert "0 of 4 met" in page and "4 of 4 met" in page
 
 

@@ -16,7 +16,7 @@ URL = reverse("staff:dashboard")
 
 
 def names(response):
-    return [a.name for a in response.context["page"]]
+    return [a["name"] for a in response.context["page"]]
 
 
 def test_filters_by_pledge_status_state_and_target_date(

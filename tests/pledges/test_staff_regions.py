@@ -49,7 +49,7 @@ def test_the_agency_list_shows_a_region_s_members_now(client, reviewer, region, 
 
     response = client.get(reverse("staff:dashboard"), {"region": region.slug})
 
-    assert [a.name for a in response.context["page"]] == ["Millbrook Police Department"]
+    assert [a["name"] for a in response.context["page"]] == ["Millbrook Police Department"]
     assert response.context["filters"].region == region.slug
     csv = client.get(reverse("staff:dashboard"), {"region": region.slug, "format": "csv"})
     assert csv.content.decode("utf-8-sig").count("\r\n") == 2  # the header and Millbrook

@@ -3,7 +3,6 @@ the result."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 from agencies.access import agency_view
 from agencies.forms import add_service_error
 from agencies.models import Capability
+from onemind.lib.paging import page_of
 from onemind.lib.spreadsheets import write_csv
 from onemind.lib.tables import BLANK_ROWS_ENDING_A_TABLE
 from training.forms import ImportMappingForm, ImportUploadForm, ImportValuesForm
@@ -32,7 +32,7 @@ SHOWN_ERRORS = 200
 @agency_view(Capability.VIEW, methods=("GET",))
 def import_list(request, agency_slug: str):
     batches = ImportBatch.objects.select_related("uploaded_by").order_by("-created_at")
-    page = Paginator(batches, 25).get_page(request.GET.get("page"))
+    page = page_of(batches, request.GET.get("page"), 25)
     return render(request, "training/imports.html", {"page": page})
 
 

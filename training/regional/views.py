@@ -15,6 +15,7 @@ from agencies.forms import add_service_error
 from agencies.models import Agency, Capability, MemberAgency, MemberAgencyStatus, Region
 from agencies.regions.access import region_view
 from agencies.regions.models import RegionCapability
+from onemind.forms import rows_with_choices_read, with_choices_read
 from training.models import Person
 from training.regional import queries, services
 from training.regional.forms import (
@@ -31,7 +32,7 @@ from training.regional.models import AttendeeStatus, ClassAttendee, RegionalClas
 
 @region_view(RegionCapability.VIEW, methods=("GET",))
 def regional_class_list(request, region_slug: str):
-    context = {"region": request.region, "classes": queries.region_classes(request.region)}
+    context = {"region": request.region, "classes": list(queries.region_classes(request.region))}
     return render(request, "training/regional/class_list.html", context)
 
 
@@ -101,8 +102,8 @@ def _record_class(request, region: Region, *, host_agency: Agency | None):
     context = {
         "region": region,
         "host_agency": host_agency,
-        "form": form,
-        "rows": rows,
+        "form": with_choices_read(form, "course"),
+        "rows": rows_with_choices_read(rows, "agency"),
         "members": member_list,
         "more_rows": min(len(rows.forms) + ATTENDEE_ROWS, MAX_ATTENDEE_FORM_ROWS),
     }
@@ -173,8 +174,8 @@ def hosted_class_list(request, agency_slug: str):
     """The regions the agency is a member of, to host a class for, and the classes it hosted."""
     context = {
         "agency": request.agency,
-        "regions": queries.regions_to_host_for(request.agency),
-        "classes": queries.hosted_classes(request.agency),
+        "regions": list(queries.regions_to_host_for(request.agency)),
+        "classes": list(queries.hosted_classes(request.agency)),
     }
     return render(request, "training/regional/hosted_list.html", context)
 
@@ -224,7 +225,7 @@ def hosted_class_sheet(request, agency_slug: str, region_id, class_id):
 def pending_attendee_list(request, agency_slug: str):
     context = {
         "agency": request.agency,
-        "attendees": queries.pending_attendees(request.agency),
+        "attendees": list(queries.pending_attendees(request.agency)),
     }
     return render(request, "training/regional/pending_list.html", context)
 

@@ -224,7 +224,7 @@ def test_the_queue_lists_the_longest_waiting_first(
     url = reverse("staff:assistance_queue")
     client.get(url)  # the session and the staff standing, read once
 
-    with django_assert_num_queries(8):  # with the page's count
+    with django_assert_num_queries(6):  # with the page's count
         content = client.get(url).content.decode()
     assert content.index(older.subject) < content.index(str(newer.agency.name))
     filtered = client.get(url, {"requirement": "cit"}).content.decode()
@@ -232,7 +232,7 @@ def test_the_queue_lists_the_longest_waiting_first(
 
     for _ in range(3):
         request_of(agency_b)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(6):
         client.get(url)
 
 

@@ -1,0 +1,43 @@
+"""Sign-in with allauth, and the signed-in user read from the cache on each request.
+
+Django's session authentication loads the user on every request; this backend keeps the
+user's row in the cache and forgets it on every save or deletion of the user
+(agencies.signals). The session is still checked against the password's hash as Django
+always does, so a password changed elsewhere (a save) ends the other sessions on their next
+request, and a deactivated account is signed out on its next request.
+"""
+
+from __future__ import annotations
+
+from allauth.account.auth_backends import AuthenticationBackend
+
+from agencies.models import User
+from onemind.cache import cached, forget
+
+# Kept a minute at most: a change made while Redis could not be told to forget (an outage)
+# or read just before it committed (a race) is seen within a minute, a password change
+# ending the account's other sessions with it. A signed-in user's pages come in bursts, so a
+# minute still answers most requests from the cache.
+USER_CACHE_SECONDS = 60
+
+
+def _user_key(user_id) -> str:
+    return f"signed-in-user:{user_id}"
+
+
+def _user_row(user_id) -> User | None:
+    return User._default_manager.filter(pk=user_id).first()
+
+
+class CachedUserBackend(AuthenticationBackend):
+    """allauth's backend (sign-in by email and password), whose `get_user` (called by Django
+    for each request of a session this backend signed in) reads the cache first."""
+
+    def get_user(self, user_id):
+        user = cached(_user_key(user_id), lambda: _user_row(user_id), USER_CACHE_SECONDS)
+        return user if user is not None and self.user_can_authenticate(user) else None
+
+
+def forget_signed_in_user(user_ids) -> None:
+    """The users' rows changed or went: their next request reads them from the database."""
+    forget([_user_key(pk) for pk in user_ids])
