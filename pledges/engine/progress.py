@@ -106,7 +106,14 @@ def training_figures(agency_ids: list[int], on: date) -> dict[int, TrainingFigur
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    found = {row[0]: _figures(row[1:]) for row in rows}
+    # Small agencies often share the same figures: each distinct row is read once.
+    distinct: dict[tuple, TrainingFigures] = {}
+    found = {}
+    for agency_id, *figures in rows:
+        key = tuple(figures)
+        if key not in distinct:
+            distinct[key] = _figures(key)
+        found[agency_id] = distinct[key]
     return {agency_id: found.get(agency_id, TrainingFigures()) for agency_id in agency_ids}
 
 
@@ -175,10 +182,32 @@ def recompute(agency_ids: list[int], on: date | None = None) -> int:
     now = timezone.now()
     results = evaluations(agency_ids, on)
     baselines = pace_baselines(agency_ids, on)
-    rows = [
-        _snapshot_row(agency_id, result, baselines.get(agency_id), on, now)
-        for agency_id, result in results.items()
-    ]
+    columns_of: dict[int, dict] = {}  # an evaluation's columns, by the evaluation's id
+    rows = []
+    for agency_id, result in results.items():
+        evaluation = result.evaluation  # shared by agencies with the same figures
+        if id(evaluation) not in columns_of:
+            columns_of[id(evaluation)] = _evaluation_columns(evaluation)
+        columns = columns_of[id(evaluation)]
+        pace = project(
+            baselines.get(agency_id),
+            columns["covered_count"],
+            columns["covered_required"],
+            on,
+            result.target_date,
+        )
+        rows.append(
+            {
+                "agency_id": agency_id,
+                "day": on,
+                "rules_id": result.rules.pk,
+                "pledge_id": result.pledge_id,
+                **columns,
+                "projected_on": pace.projected_on,
+                "at_risk": pace.at_risk,
+                "computed_at": now,
+            }
+        )
     with transaction.atomic():
         previous = requirement_events.previous_results(list(results), on)
         upsert_rows(
@@ -229,15 +258,10 @@ def pace_baselines(agency_ids: list[int], on: date) -> dict[int, tuple[date, int
     return found
 
 
-def _snapshot_row(agency_id: int, result: AgencyResult, baseline, on: date, now) -> dict:
-    evaluation = result.evaluation
+def _evaluation_columns(evaluation: Evaluation) -> dict:
+    """The snapshot's columns an evaluation decides."""
     cit, coverage = evaluation["cit"], evaluation["coverage"]
-    pace = project(baseline, coverage.count, coverage.required, on, result.target_date)
     return {
-        "agency_id": agency_id,
-        "day": on,
-        "rules_id": result.rules.pk,
-        "pledge_id": result.pledge_id,
         "in_scope": coverage.total,
         "cit_count": cit.count,
         "cit_total": cit.total,
@@ -249,9 +273,6 @@ def _snapshot_row(agency_id: int, result: AgencyResult, baseline, on: date, now)
         "cit_met": cit.met,
         "coverage_met": coverage.met,
         "all_met": evaluation.all_met,
-        "projected_on": pace.projected_on,
-        "at_risk": pace.at_risk,
-        "computed_at": now,
     }
 
 
