@@ -10,6 +10,7 @@ request, and a deactivated account is signed out on its next request.
 from __future__ import annotations
 
 from allauth.account.auth_backends import AuthenticationBackend
+from django.db import DEFAULT_DB_ALIAS
 
 from agencies.models import User
 from onemind.cache import cached, forget
@@ -25,8 +26,27 @@ def _user_key(user_id) -> str:
     return f"signed-in-user:{user_id}"
 
 
-def _user_row(user_id) -> User | None:
-    return User._default_manager.filter(pk=user_id).first()
+# What the cache keeps of the user: every column but the password's hash (an attacker who
+# reads the cache learns no hash to crack), and instead the session hash Django checks.
+CACHED_FIELDS = [f.attname for f in User._meta.concrete_fields if f.attname != "password"]
+
+
+def _user_entry(user_id) -> dict | None:
+    user = User._default_manager.filter(pk=user_id).first()
+    if user is None:
+        return None
+    return {
+        "values": [getattr(user, name) for name in CACHED_FIELDS],
+        "session_auth_hash": user.get_session_auth_hash(),
+    }
+
+
+def _user_from(entry: dict) -> User:
+    """The user as the database holds it, its password left unread (read from the database
+    if anything asks for it; a save writes only the columns read)."""
+    user = User.from_db(DEFAULT_DB_ALIAS, CACHED_FIELDS, entry["values"])
+    user.kept_session_auth_hash = entry["session_auth_hash"]
+    return user
 
 
 class CachedUserBackend(AuthenticationBackend):
@@ -34,8 +54,11 @@ class CachedUserBackend(AuthenticationBackend):
     for each request of a session this backend signed in) reads the cache first."""
 
     def get_user(self, user_id):
-        user = cached(_user_key(user_id), lambda: _user_row(user_id), USER_CACHE_SECONDS)
-        return user if user is not None and self.user_can_authenticate(user) else None
+        entry = cached(_user_key(user_id), lambda: _user_entry(user_id), USER_CACHE_SECONDS)
+        if entry is None:
+            return None
+        user = _user_from(entry)
+        return user if self.user_can_authenticate(user) else None
 
 
 def forget_signed_in_user(user_ids) -> None:

@@ -54,6 +54,11 @@ class User(AbstractUser):
     def is_locked(self) -> bool:
         return SignInLock.objects.filter(email=self.email.lower()).exists()
 
+    def get_session_auth_hash(self) -> str:
+        """The HMAC of the password's hash that each session must match: as the signed-in
+        user's cached row keeps it (`agencies.auth_backends`), else worked out."""
+        return getattr(self, "kept_session_auth_hash", None) or super().get_session_auth_hash()
+
 
 class SignInFailure(models.Model):
     """One failed sign-in for an address (known or not); counted in a sliding window."""
