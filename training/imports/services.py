@@ -25,6 +25,7 @@ from onemind.lib.tables import guess_mapping
 from training.imports import courses as course_matching
 from training.imports import runs
 from training.imports.effect import import_effect
+from training.imports.kept_plans import drop_kept_plan, keep_plan, plan_inputs
 from training.imports.rows import RowError, mapping_problems, synonyms_for
 from training.imports.values_step import value_lines
 from training.models import (
@@ -193,7 +194,7 @@ def import_values(
             memory.save(update_fields=["values", "updated_at"])
         _preview(agency, batch)
         batch.state = ImportState.PREVIEWED
-        batch.save(update_fields=["values", "preview", "state"])
+        batch.save(update_fields=["values", "preview", "state", "kept_plan"])
         record_event(
             action="import.checked",
             actor=actor,
@@ -242,9 +243,12 @@ def _proposed_course(agency, actor, batch, line: dict, choice: str) -> str:
 
 
 def _preview(agency: Agency, batch: ImportBatch) -> None:
-    """The dry run's findings, kept on the batch for its page."""
+    """The dry run's findings, kept on the batch for its page, and its plan for the run."""
     today = agency.today()
-    plan = runs.plan_of(batch, runs.table_of(batch))
+    data = runs.stored_file(batch)
+    inputs = plan_inputs(batch, file_sha256=hashlib.sha256(data).hexdigest())
+    plan = runs.plan_of(batch, runs.table_of(batch, data))
+    keep_plan(batch, inputs=inputs, writes=plan.writes())
     batch.preview.update(
         counts=plan.counts,
         errors=_for_storage(plan.errors),
@@ -333,7 +337,12 @@ def import_cancel(*, agency: Agency, actor: User, batch: ImportBatch) -> None:
         if not cancelled:
             raise ValidationError(_why_not(batch))
         record_event(action="import.cancelled", actor=actor, agency=agency, obj=batch)
-        transaction.on_commit(lambda: batch.file.delete(save=False))
+        transaction.on_commit(lambda: _delete_files(batch))
+
+
+def _delete_files(batch: ImportBatch) -> None:
+    batch.file.delete(save=False)
+    drop_kept_plan(batch)
 
 
 def import_progress(batch: ImportBatch) -> int:
