@@ -293,9 +293,9 @@ REFRESH_STATISTICS_AFTER = 1000
 def _refresh_statistics(kind: str) -> None:
     if connection.vendor != "postgresql":
         return
-    tables = [Person._meta.db_table, ImportTouch._meta.db_table]
-    if kind == ImportKind.TRAINING:
-        tables.append(TrainingRecord._meta.db_table)
+    # The tables the import wrote: a training import leaves the roster as it was.
+    written = TrainingRecord if kind == ImportKind.TRAINING else Person
+    tables = [written._meta.db_table, ImportTouch._meta.db_table]
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(t) for t in tables))
 

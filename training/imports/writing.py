@@ -70,10 +70,14 @@ def _apply_roster(agency, batch, plan, progress) -> dict[int, str]:
             Person.objects.bulk_update(chunk, fields)
             done += len(chunk)
             progress(int(90 * done / total))
-    created_ids = [values["employee_id"] for values in plan.create]
+    created = {values["employee_id"] for values in plan.create}
     touched = {pk: "updated" for pk, _ in plan.update}
-    for chunk in _chunks(created_ids):
-        for pk in Person.objects.filter(employee_id__in=chunk).values_list("pk", flat=True):
+    # Many people new: one read of the roster costs less than naming each of them.
+    people = Person.objects.values_list("employee_id", "pk")
+    if len(created) <= BATCH_SIZE:
+        people = people.filter(employee_id__in=created)
+    for employee_id, pk in people:
+        if employee_id in created:
             touched[pk] = "created"
     return touched
 
