@@ -7,7 +7,7 @@ import pytest
 
 from tests.factories import PersonFactory, TrainingRecordFactory, course
 from tests.files import ROSTER_CSV
-from training.imports import runs
+from training.imports import kept_plans, runs
 from training.imports.services import import_retry
 from training.models import CourseKind, ImportState, Person, TrainingRecord
 from training.services import person_update
@@ -160,3 +160,14 @@ def test_a_failed_run_plans_afresh_when_run_again(importer, agency_a, planned, m
     runs.import_run(batch_id=batch.pk)
     batch.refresh_from_db()
     assert batch.state == ImportState.DONE and len(plans) == 2
+
+
+def test_a_plan_kept_by_another_version_of_the_code_is_planned_again(
+    importer, planned, monkeypatch
+):
+    plans, _reads = planned
+    batch = importer.check(importer.upload(ROSTER_CSV))
+    monkeypatch.setattr(kept_plans, "PLAN_FORMAT", kept_plans.PLAN_FORMAT + 1)
+    batch = importer.confirm(batch)
+    assert batch.state == ImportState.DONE and len(plans) == 2
+    assert batch.result["create"] == 3

@@ -82,16 +82,26 @@ def kept_writes(batch: ImportBatch, *, inputs: str) -> PlannedWrites | None:
     if not constant_time_compare(signature, _signature(batch, blob)):
         logger.warning("The kept plan of import %s is not the one kept; planning again", batch.pk)
         return None
-    plan_format, planned_from, kind, create, update, counts = pickle.loads(zlib.decompress(blob))  # noqa: S301 - signed above
-    if plan_format != PLAN_FORMAT or planned_from != inputs or kind != batch.kind:
+    kept = pickle.loads(zlib.decompress(blob))  # noqa: S301 - signed by this module, checked above
+    if kept[0] != PLAN_FORMAT:  # kept by another version of the code
+        return None
+    _format, planned_from, kind, create, update, counts = kept
+    if planned_from != inputs or kind != batch.kind:
         return None
     return PlannedWrites(kind, create, update, counts)
 
 
 def drop_kept_plan(batch: ImportBatch) -> None:
-    """Delete the kept plan's file, if any (the caller saves the batch's `kept_plan`)."""
-    if batch.kept_plan:
+    """Delete the kept plan's file, if any (the caller saves the batch's `kept_plan`). A file
+    that cannot be deleted is left behind, never taken again: its import's name for it is
+    cleared, and a plan is only taken under that name."""
+    if not batch.kept_plan:
+        return
+    try:
         batch.kept_plan.delete(save=False)
+    except OSError:
+        logger.warning("The kept plan of import %s could not be deleted", batch.pk)
+        batch.kept_plan = ""
 
 
 def _signature(batch: ImportBatch, blob: bytes) -> bytes:
