@@ -39,5 +39,6 @@ class ImportBatchAdmin(AllAgenciesAdmin):
     list_filter = ["kind", "state"]
     search_fields = ["filename", "sha256", "agency__name"]
     # The file is served by the agency's pages only; the preview (the file's first rows and
-    # skipped rows) is shown on the import's own page.
-    exclude = ["file", "preview"]
+    # skipped rows) is shown on the import's own page; the plan kept for its run is no one's
+    # to read.
+    exclude = ["file", "kept_plan", "preview"]

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import UUID4, Now
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext, ngettext
@@ -23,6 +24,17 @@ from training.regional.models import (  # noqa: F401
     ClassAttendee,
     RegionalClass,
 )
+
+
+def imported_public_id() -> models.UUIDField:
+    """The random public id of a row an import writes in bulk: given by Python to rows the
+    ORM saves, and by the database itself to rows COPY writes without it."""
+    return models.UUIDField(default=uuid.uuid4, db_default=UUID4(), editable=False)
+
+
+def imported_timestamp() -> models.DateTimeField:
+    """When a row an import writes in bulk was written: as `imported_public_id`."""
+    return models.DateTimeField(default=timezone.now, db_default=Now(), editable=False)
 
 
 class Category(models.TextChoices):
@@ -62,6 +74,11 @@ LEFT_OUT = {
 class Person(TenantModel):
     """Someone on the agency's roster. Never deleted: separation keeps the history."""
 
+    # Not indexed alone: every index of the table leads with the agency.
+    agency = models.ForeignKey(
+        "agencies.Agency", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+
     employee_id = models.CharField("employee ID", max_length=64)
     first_name = NameField(max_length=100, blank=True)
     last_name = NameField(max_length=100)
@@ -78,8 +95,9 @@ class Person(TenantModel):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
     status_changed_on = models.DateField("status since", null=True, blank=True)
     hire_date = models.DateField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+    public_id = imported_public_id()
+    created_at = imported_timestamp()
+    updated_at = imported_timestamp()
     # The person's training status, kept by every write of their records or of a course's
     # status (`training.status`), so that the roster filters by it without reading records:
     # the last day they hold counted CIT and MHFA through (9999-12-31: for good; blank:
@@ -101,6 +119,10 @@ class Person(TenantModel):
         indexes = [
             models.Index(fields=["agency", "last_name", "first_name"], name="person_agency_name"),
             models.Index(fields=["agency", "status", "category"], name="person_agency_scope"),
+            # The roster's training filters and their counts, read from this index alone.
+            models.Index(
+                fields=["agency", "cit_until", "mhfa_until"], name="person_agency_training"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -305,10 +327,11 @@ class TrainingRecord(TenantModel):
     import_batch = models.ForeignKey(
         "training.ImportBatch", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    public_id = imported_public_id()
+    created_at = imported_timestamp()
     # Set by every write, as a person's is (bulk writes bypass `auto_now`): what the API's
     # `updated_since` reads.
-    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = imported_timestamp()
     # The caller's own id of the record (a learning system's), unique in the agency when given.
     external_id = models.CharField("external ID", max_length=100, blank=True)
 
@@ -376,6 +399,11 @@ def import_file_path(batch: ImportBatch, filename: str) -> str:
     return f"imports/{batch.agency.public_id}/{uuid.uuid4().hex}{extension}"
 
 
+def kept_plan_path(batch: ImportBatch, filename: str) -> str:
+    """Beside the import's file, under a server-made name."""
+    return f"imports/{batch.agency.public_id}/{uuid.uuid4().hex}.plan"
+
+
 class ImportBatch(TenantModel):
     """One uploaded file, from preview to result. Its file is kept privately.
 
@@ -390,6 +418,9 @@ class ImportBatch(TenantModel):
     )
     filename = models.CharField(max_length=255)
     file = models.FileField(upload_to=import_file_path, max_length=255)
+    # The preview's plan, kept for the run while nothing it was planned from changes
+    # (`training.imports.kept_plans`).
+    kept_plan = models.FileField(upload_to=kept_plan_path, max_length=255, blank=True)
     sha256 = models.CharField(max_length=64)
     mapping = models.JSONField(default=dict)
     # What each value of the file's vocabulary columns means: {field: {value: meaning}}.
@@ -478,6 +509,7 @@ class ImportTouch(TenantModel):
     )
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+", db_index=False)
     action = models.CharField(max_length=20)
+    public_id = imported_public_id()
 
     class Meta(TenantModel.Meta):
         indexes = [models.Index(fields=["agency", "person"], name="import_touch_person")]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import json
 import uuid
+from collections.abc import Callable
 from datetime import date, datetime
 
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
@@ -18,16 +19,23 @@ from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 PAGE_SIZE = 2000
 
 
-def insert_rows(model: type[models.Model], rows: list[dict]) -> None:
-    """Insert rows given as {attname: value}; fields left out take their defaults."""
+def insert_rows(model: type[models.Model], rows: list[dict], *, shared: dict | None = None) -> None:
+    """Insert rows given as {attname: value}; `shared` holds the values every row has (the
+    agency, the batch), given once. Fields left out take their defaults: the database's own
+    where the field has one (`db_default`) and no row gives it, so COPY leaves them out."""
     if not rows:
         return
+    shared = shared or {}
     connection = connections[DEFAULT_DB_ALIAS]  # the real connection, looked up once
     if connection.vendor != "postgresql":
-        model._base_manager.bulk_create([model(**row) for row in rows], batch_size=PAGE_SIZE)
+        model._base_manager.bulk_create(
+            [model(**shared, **row) for row in rows], batch_size=PAGE_SIZE
+        )
         return
+    given = set(shared).union(*rows)
+    fields = [f for f in _fields(model) if f.attname in given or not f.has_db_default()]
     with connection.cursor() as cursor:
-        _copy(connection, cursor, model._meta.db_table, _fields(model), rows)
+        _copy(connection, cursor, model._meta.db_table, fields, rows, shared)
 
 
 def upsert_rows(
@@ -92,37 +100,78 @@ def _fields(model: type[models.Model]) -> list[models.Field]:
     ]
 
 
-# Fields whose Python values COPY takes as they are (no database preparation needed).
-_PLAIN = (
-    models.IntegerField,
-    models.BooleanField,
-    models.DateField,
-    models.CharField,
-    models.TextField,
-    models.ForeignKey,
-)
+_MISSING = object()
 
 
-def _copy(connection, cursor, table: str, fields: list[models.Field], rows: list[dict]) -> None:
-    plain = [isinstance(f, _PLAIN) and not isinstance(f, models.DateTimeField) for f in fields]
-    # JSON goes in as its text (the database adapter's value is an SQL literal, not COPY's).
-    as_json = [isinstance(f, models.JSONField) for f in fields]
+def _copy(
+    connection,
+    cursor,
+    table: str,
+    fields: list[models.Field],
+    rows: list[dict],
+    shared: dict | None = None,
+) -> None:
+    """COPY the rows into `fields` of the table: the shared values are written once as
+    text, and each field's way from value to text is chosen once, not once per row."""
+    shared = shared or {}
+    fixed = [f for f in fields if f.attname in shared]
+    varying = [f for f in fields if f.attname not in shared]
+    prefix = "".join(_copy_text_of(f, connection)[1](shared[f.attname]) + "\t" for f in fixed)
+    columns = [(f.attname, *_copy_text_of(f, connection)) for f in varying]
     lines = io.StringIO()
+    write = lines.write
     for row in rows:
-        values = []
-        for field, as_is, is_json in zip(fields, plain, as_json, strict=True):
-            value = row[field.attname] if field.attname in row else field.get_default()
-            if is_json:
-                value = None if value is None else json.dumps(value, cls=field.encoder)
-            elif not as_is:
-                value = field.get_db_prep_save(value, connection)
-            values.append(_copy_text(value))
-        lines.write("\t".join(values))
-        lines.write("\n")
+        get = row.get
+        write(prefix + "\t".join([text(get(name, default)) for name, default, text in columns]))
+        write("\n")
     lines.seek(0)
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(f.column) for f in fields)
-    cursor.cursor.copy_expert(f"COPY {quote(table)} ({columns}) FROM STDIN", lines)
+    names = ", ".join(quote(f.column) for f in (*fixed, *varying))
+    cursor.cursor.copy_expert(f"COPY {quote(table)} ({names}) FROM STDIN", lines)
+
+
+def _copy_text_of(field: models.Field, connection) -> tuple[object, Callable[[object], str]]:
+    """A field's value when a row leaves it out, and the function from its value to its
+    COPY text: chosen once per field, since most of a COPY's time is spent here per value."""
+    if isinstance(field, models.JSONField):
+
+        def json_text(value) -> str:
+            # JSON goes in as its text (the adapter's value is an SQL literal, not COPY's).
+            if value is _MISSING:
+                value = field.get_default()
+            return (
+                "\\N" if value is None else json.dumps(value, cls=field.encoder).translate(_ESCAPES)
+            )
+
+        return _MISSING, json_text
+    text = next((text for kind, text in _TEXTS if isinstance(field, kind)), None)
+    if text is None or (field.has_default() and callable(field.default)):
+
+        def prepared_text(value) -> str:
+            if value is _MISSING:
+                value = field.get_default()
+            return _copy_text(field.get_db_prep_save(value, connection))
+
+        return _MISSING, prepared_text
+    return field.get_default(), text
+
+
+def _number_text(value) -> str:
+    return "\\N" if value is None else str(value)
+
+
+def _date_text(value) -> str:
+    return "\\N" if value is None else value.isoformat()
+
+
+def _bool_text(value) -> str:
+    return "\\N" if value is None else ("t" if value else "f")
+
+
+def _str_text(value) -> str:
+    if type(value) is str:
+        return value.translate(_ESCAPES)
+    return _copy_text(value)
 
 
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
@@ -140,3 +189,18 @@ def _copy_text(value) -> str:
     if isinstance(value, datetime | date):
         return value.isoformat()
     return str(value).translate(_ESCAPES)
+
+
+# Fields whose Python values need no database preparation, and their COPY text; a
+# date-time is prepared (made aware) first. Order matters: the first match is taken.
+_TEXTS = (
+    (models.DateTimeField, None),
+    (models.BooleanField, _bool_text),
+    (models.DateField, _date_text),
+    (models.CharField, _str_text),
+    (models.TextField, _str_text),
+    (models.DecimalField, _number_text),
+    (models.UUIDField, _number_text),
+    (models.IntegerField, _number_text),
+    (models.ForeignKey, _copy_text),
+)

@@ -4,7 +4,7 @@ import pytest
 
 from agencies.models import WebhookDelivery
 from agencies.webhooks import network
-from tests.factories import WebhookEndpointFactory
+from tests.factories import PersonFactory, WebhookEndpointFactory
 from tests.files import ROSTER_CSV
 from training.imports import runs as import_runs
 from training.models import ImportState
@@ -38,6 +38,7 @@ def test_an_import_that_failed_tells_it(importer, agency_a):
     batch = importer.check(importer.upload(ROSTER_CSV))
     batch.preview["counts"]["rows_with_errors"] = -1  # the file now has more errors than shown
     batch.save(update_fields=["preview"])
+    PersonFactory(agency=agency_a)  # the roster changed meanwhile: the run plans again
     batch = importer.confirm(batch)
     assert batch.state == ImportState.FAILED
     (finished,) = WebhookDelivery.all_agencies.filter(agency=agency_a)

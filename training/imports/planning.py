@@ -45,6 +45,18 @@ SAMPLE_ROWS = 10
 FEW_PEOPLE = 1000
 
 
+@dataclass(frozen=True)
+class PlannedWrites:
+    """What a confirmed run writes: the rows to create ({attname: value}, the values every
+    row shares left to the writer), the changes to make ((pk, changed values)), and the
+    plan's counts, which the run records as its result."""
+
+    kind: str
+    create: list[dict]
+    update: list[tuple[int, dict]]
+    counts: dict[str, int]
+
+
 @dataclass
 class ImportPlan:
     kind: str
@@ -75,6 +87,9 @@ class ImportPlan:
             "imported_rows": self.rows_read - len(self.skipped_rows) - self.not_for_the_pledge,
             "repeats": len(self.notes),
         }
+
+    def writes(self) -> PlannedWrites:
+        return PlannedWrites(self.kind, self.create, self.update, self.counts)
 
     def skip(self, error: RowError, *rows: int) -> None:
         """Leave rows out (the error's own row by default), each with the reason."""
@@ -127,7 +142,7 @@ def _planned(
             rows.append(row)
     with agency_scope(agency):
         if kind == ImportKind.ROSTER:
-            _plan_roster(plan, rows, choices)
+            _plan_roster(plan, rows, choices, today)
         else:
             _plan_training(plan, rows, agency, choices, title_keys)
     plan.errors.sort(key=lambda e: (e.row, e.column))
@@ -213,7 +228,7 @@ def _person_fields() -> list[str]:
             if c.field not in {"employee_id", "full_name"}]  # fmt: skip
 
 
-def _plan_roster(plan: ImportPlan, rows: list[ParsedRow], choices: Choices) -> None:
+def _plan_roster(plan: ImportPlan, rows: list[ParsedRow], choices: Choices, today: date) -> None:
     fields = _person_fields()
     existing = {p["employee_id"]: p for p in Person.objects.values("pk", "employee_id", *fields)}
     from_title = choices.get(RANK_CATEGORY.field, {})
@@ -222,7 +237,7 @@ def _plan_roster(plan: ImportPlan, rows: list[ParsedRow], choices: Choices) -> N
         employee_id = values["employee_id"]
         current = existing.get(employee_id)
         if current is None:
-            new = {**PERSON_DEFAULTS, **values}
+            new = {**PERSON_DEFAULTS, "status_changed_on": today, **values}
             if not new.get("category"):
                 meaning = from_title.get(value_key(new["rank"])) if new["rank"] else None
                 if meaning == SKIP:

@@ -13,6 +13,7 @@ was taken over, rolls back instead of importing the rows a second time.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import secrets
 import threading
@@ -32,7 +33,8 @@ from agencies.audit import record_event
 from agencies.hooks import announce_evidence_changed
 from agencies.webhooks.services import emit, event_id_for
 from onemind.lib.tables import Table, TableError, read_table
-from training.imports.planning import ImportPlan, plan_import
+from training.imports.kept_plans import drop_kept_plan, kept_writes, plan_inputs
+from training.imports.planning import ImportPlan, PlannedWrites, plan_import
 from training.imports.rows import synonyms_for
 from training.imports.writing import apply_plan
 from training.models import (
@@ -62,9 +64,15 @@ def read_checked(data: bytes, filename: str, kind: str) -> Table:
         raise ValidationError({"file": str(error)}) from error
 
 
-def table_of(batch: ImportBatch) -> Table:
+def stored_file(batch: ImportBatch) -> bytes:
     with batch.file.open("rb") as stored:
-        return read_checked(stored.read(), batch.filename, batch.kind)
+        return stored.read()
+
+
+def table_of(batch: ImportBatch, data: bytes | None = None) -> Table:
+    """The import's table, from its stored file (or from `data`, its bytes read already)."""
+    data = stored_file(batch) if data is None else data
+    return read_checked(data, batch.filename, batch.kind)
 
 
 def column_indexes(batch: ImportBatch, table: Table) -> dict[str, int]:
@@ -175,10 +183,14 @@ def import_run(*, batch_id: int) -> None:
         cache.delete(progress_key(batch.pk))
 
 
-def _run(batch: ImportBatch, token: str) -> None:
-    agency = batch.agency
-    # Planned again: the roster may have changed since the preview.
-    plan = plan_of(batch, table_of(batch))
+def planned_writes(batch: ImportBatch) -> PlannedWrites:
+    """What the run writes: the preview's plan while nothing it was planned from changed,
+    else the file planned again (the roster may have changed since the preview)."""
+    data = stored_file(batch)
+    inputs = plan_inputs(batch, file_sha256=hashlib.sha256(data).hexdigest())
+    if (kept := kept_writes(batch, inputs=inputs)) is not None:
+        return kept
+    plan = plan_of(batch, table_of(batch, data))
     new = plan.counts["rows_with_errors"] - batch.preview.get("counts", {}).get(
         "rows_with_errors", 0
     )
@@ -193,11 +205,17 @@ def _run(batch: ImportBatch, token: str) -> None:
             )
             % {"count": new}
         )
+    return plan.writes()
+
+
+def _run(batch: ImportBatch, token: str) -> None:
+    agency = batch.agency
+    writes = planned_writes(batch)
     with transaction.atomic():
         counts = apply_plan(
             agency=agency,
             batch=batch,
-            plan=plan,
+            plan=writes,
             progress=lambda percent: cache.set(progress_key(batch.pk), percent, 3600),
         )
         refresh_imported(batch)
@@ -216,8 +234,14 @@ def _run(batch: ImportBatch, token: str) -> None:
         _finished(batch, "done", counts=counts)
         if counts["create"] or counts["update"]:
             announce_evidence_changed(agency)
+        transaction.on_commit(lambda: _drop_kept_plan(batch))
     if counts["create"] + counts["update"] >= REFRESH_STATISTICS_AFTER:
         _refresh_statistics(batch.kind)
+
+
+def _drop_kept_plan(batch: ImportBatch) -> None:
+    drop_kept_plan(batch)
+    ImportBatch.all_agencies.filter(pk=batch.pk).update(kept_plan="")
 
 
 def _fail(batch: ImportBatch, token: str, error: Exception) -> None:
@@ -242,6 +266,8 @@ def _fail(batch: ImportBatch, token: str, error: Exception) -> None:
                 values={"reason": message},
             )
             _finished(batch, "failed", error=message)
+    # Run again, it plans afresh: whatever failed may have come from the plan itself.
+    _drop_kept_plan(batch)
 
 
 def _finished(batch: ImportBatch, state: str, *, counts=None, error: str = "") -> None:
@@ -269,9 +295,9 @@ REFRESH_STATISTICS_AFTER = 1000
 def _refresh_statistics(kind: str) -> None:
     if connection.vendor != "postgresql":
         return
-    tables = [Person._meta.db_table, ImportTouch._meta.db_table]
-    if kind == ImportKind.TRAINING:
-        tables.append(TrainingRecord._meta.db_table)
+    # The tables the import wrote: a training import leaves the roster as it was.
+    written = TrainingRecord if kind == ImportKind.TRAINING else Person
+    tables = [written._meta.db_table, ImportTouch._meta.db_table]
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(t) for t in tables))
 

@@ -21,10 +21,11 @@ from agencies.models import Agency, User
 from agencies.tenancy import agency_scope
 from agencies.validation import check_same_agency
 from onemind.enqueue import enqueue_on_commit
-from onemind.lib.tables import guess_mapping
+from onemind.lib.tables import Table, guess_mapping
 from training.imports import courses as course_matching
 from training.imports import runs
 from training.imports.effect import import_effect
+from training.imports.kept_plans import drop_kept_plan, keep_plan, plan_inputs
 from training.imports.rows import RowError, mapping_problems, synonyms_for
 from training.imports.values_step import value_lines
 from training.models import (
@@ -118,13 +119,19 @@ def _editable(agency: Agency, batch: ImportBatch) -> None:
 
 
 def import_columns(
-    *, agency: Agency, actor: User, batch: ImportBatch, mapping: dict[str, str]
+    *,
+    agency: Agency,
+    actor: User,
+    batch: ImportBatch,
+    mapping: dict[str, str],
+    table: Table | None = None,
 ) -> ImportBatch:
     """The columns step: keep the chosen columns (remembered for the agency's next file) and
-    find each distinct value the values or courses step asks about. Nothing is imported."""
+    find each distinct value the values or courses step asks about. Nothing is imported.
+    `table` is the file's table when the caller has read it already."""
     _editable(agency, batch)
     batch.mapping = {field: header for field, header in mapping.items() if header}
-    table = runs.table_of(batch)
+    table = runs.table_of(batch) if table is None else table
     indexes = runs.column_indexes(batch, table)
     if problems := mapping_problems(batch.kind, indexes):
         raise ValidationError(problems)
@@ -152,7 +159,7 @@ def import_columns(
                 defaults={"columns": batch.mapping, "updated_at": timezone.now()},
             )
     if not lines:
-        return import_values(agency=agency, actor=actor, batch=batch, meanings={})
+        return import_values(agency=agency, actor=actor, batch=batch, meanings={}, table=table)
     return batch
 
 
@@ -163,6 +170,7 @@ def import_values(
     batch: ImportBatch,
     meanings: dict[int, str],
     allow_unchosen: bool = False,
+    table: Table | None = None,
 ) -> ImportBatch:
     """The values (or courses) step, then the dry run: each distinct value's meaning as
     chosen (`meanings`: line number -> meaning), remembered for the agency's next file;
@@ -191,9 +199,9 @@ def import_values(
                 memory.values[field] = {**memory.values.get(field, {}), **values}
             memory.updated_at = timezone.now()
             memory.save(update_fields=["values", "updated_at"])
-        _preview(agency, batch)
+        _preview(agency, batch, runs.table_of(batch) if table is None else table)
         batch.state = ImportState.PREVIEWED
-        batch.save(update_fields=["values", "preview", "state"])
+        batch.save(update_fields=["values", "preview", "state", "kept_plan"])
         record_event(
             action="import.checked",
             actor=actor,
@@ -210,16 +218,18 @@ def import_check(
     """The columns and values steps at once, with what they propose (the agency's remembered
     choices, the built-in synonyms, the closest courses): for program staff importing an
     agency's files from the command line. Values nothing proposed are left unchosen, and
-    their rows skipped with the reason."""
+    their rows skipped with the reason. The file is read once for both steps."""
+    table = runs.table_of(batch)
     batch = import_columns(
         agency=agency,
         actor=actor,
         batch=batch,
         mapping=batch.mapping if mapping is None else mapping,
+        table=table,
     )
     if batch.state == ImportState.UPLOADED:
         batch = import_values(
-            agency=agency, actor=actor, batch=batch, meanings={}, allow_unchosen=True
+            agency=agency, actor=actor, batch=batch, meanings={}, allow_unchosen=True, table=table
         )
     return batch
 
@@ -241,10 +251,13 @@ def _proposed_course(agency, actor, batch, line: dict, choice: str) -> str:
     return str(existing.public_id)
 
 
-def _preview(agency: Agency, batch: ImportBatch) -> None:
-    """The dry run's findings, kept on the batch for its page."""
+def _preview(agency: Agency, batch: ImportBatch, table: Table) -> None:
+    """The dry run's findings, kept on the batch for its page, and its plan for the run
+    (planned from the file as uploaded: the run checks the stored file is still that)."""
     today = agency.today()
-    plan = runs.plan_of(batch, runs.table_of(batch))
+    inputs = plan_inputs(batch, file_sha256=batch.sha256)
+    plan = runs.plan_of(batch, table)
+    keep_plan(batch, inputs=inputs, writes=plan.writes())
     batch.preview.update(
         counts=plan.counts,
         errors=_for_storage(plan.errors),
@@ -333,7 +346,12 @@ def import_cancel(*, agency: Agency, actor: User, batch: ImportBatch) -> None:
         if not cancelled:
             raise ValidationError(_why_not(batch))
         record_event(action="import.cancelled", actor=actor, agency=agency, obj=batch)
-        transaction.on_commit(lambda: batch.file.delete(save=False))
+        transaction.on_commit(lambda: _delete_files(batch))
+
+
+def _delete_files(batch: ImportBatch) -> None:
+    batch.file.delete(save=False)
+    drop_kept_plan(batch)
 
 
 def import_progress(batch: ImportBatch) -> int:

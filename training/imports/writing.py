@@ -13,7 +13,7 @@ from django.utils import timezone
 from agencies.models import Agency
 from agencies.tenancy import agency_scope
 from onemind.lib.bulk import insert_rows
-from training.imports.planning import ImportPlan
+from training.imports.planning import PlannedWrites
 from training.models import ImportBatch, ImportKind, ImportTouch, Person, Source, TrainingRecord
 
 BATCH_SIZE = 2000
@@ -23,7 +23,7 @@ def apply_plan(
     *,
     agency: Agency,
     batch: ImportBatch,
-    plan: ImportPlan,
+    plan: PlannedWrites,
     progress: Callable[[int], None] = lambda percent: None,
 ) -> dict[str, int]:
     """Write the rows a plan keeps, in bulk; call inside the import's transaction."""
@@ -32,10 +32,11 @@ def apply_plan(
             touched = _apply_roster(agency, batch, plan, progress)
         else:
             touched = _apply_training(agency, batch, plan, progress)
-        insert_rows(ImportTouch, [
-            {"agency_id": agency.pk, "batch_id": batch.pk, "person_id": pk, "action": action}
-            for pk, action in touched.items()
-        ])  # fmt: skip
+        insert_rows(
+            ImportTouch,
+            [{"person_id": pk, "action": action} for pk, action in touched.items()],
+            shared={"agency_id": agency.pk, "batch_id": batch.pk},
+        )
     progress(100)
     return plan.counts
 
@@ -50,9 +51,7 @@ def _apply_roster(agency, batch, plan, progress) -> dict[int, str]:
     total = max(len(plan.create) + len(plan.update), 1)
     done = 0
     for chunk in _chunks(plan.create):
-        insert_rows(
-            Person, [{"agency_id": agency.pk, "status_changed_on": today, **v} for v in chunk]
-        )
+        insert_rows(Person, chunk, shared={"agency_id": agency.pk})
         done += len(chunk)
         progress(int(90 * done / total))
     by_fields: dict[tuple, list[Person]] = {}
@@ -71,10 +70,14 @@ def _apply_roster(agency, batch, plan, progress) -> dict[int, str]:
             Person.objects.bulk_update(chunk, fields)
             done += len(chunk)
             progress(int(90 * done / total))
-    created_ids = [values["employee_id"] for values in plan.create]
+    created = {values["employee_id"] for values in plan.create}
     touched = {pk: "updated" for pk, _ in plan.update}
-    for chunk in _chunks(created_ids):
-        for pk in Person.objects.filter(employee_id__in=chunk).values_list("pk", flat=True):
+    # Many people new: one read of the roster costs less than naming each of them.
+    people = Person.objects.values_list("employee_id", "pk")
+    if len(created) <= BATCH_SIZE:
+        people = people.filter(employee_id__in=created)
+    for employee_id, pk in people:
+        if employee_id in created:
             touched[pk] = "created"
     return touched
 
@@ -83,11 +86,10 @@ def _apply_training(agency, batch, plan, progress) -> dict[int, str]:
     total = max(len(plan.create) + len(plan.update), 1)
     done = 0
     for chunk in _chunks(plan.create):
-        insert_rows(TrainingRecord, [
-            {"agency_id": agency.pk, "source": Source.IMPORTED,
-             "entered_by_id": batch.uploaded_by_id, "import_batch_id": batch.pk, **values}
-            for values in chunk
-        ])  # fmt: skip
+        insert_rows(TrainingRecord, chunk, shared={
+            "agency_id": agency.pk, "source": Source.IMPORTED,
+            "entered_by_id": batch.uploaded_by_id, "import_batch_id": batch.pk,
+        })  # fmt: skip
         done += len(chunk)
         progress(int(90 * done / total))
     updates = dict(plan.update)

@@ -19,6 +19,7 @@ from django.db import transaction
 from agencies.models import Agency, User
 from agencies.staff import is_program_staff
 from training.imports import runs, services
+from training.imports.kept_plans import drop_kept_plan
 from training.imports.queries import SCOPE_LABELS, preview
 from training.models import ImportBatch, ImportKind, ImportState
 
@@ -74,7 +75,9 @@ class Command(BaseCommand):
                 checked = self._checked(agency, actor, kind, filename, data)
                 raise _DryRun
         except _DryRun:
-            checked.file.delete(save=False)  # the rows went with the rollback; the file too
+            # The rows went with the rollback; the file and the plan kept for a run too.
+            checked.file.delete(save=False)
+            drop_kept_plan(checked)
         return checked
 
     def _checked(self, agency, actor, kind, filename, data) -> ImportBatch:
