@@ -56,8 +56,12 @@ class User(AbstractUser):
 
     def get_session_auth_hash(self) -> str:
         """The HMAC of the password's hash that each session must match: as the signed-in
-        user's cached row keeps it (`agencies.auth_backends`), else worked out."""
-        return getattr(self, "kept_session_auth_hash", None) or super().get_session_auth_hash()
+        user's cached row keeps it while the password is unread (`agencies.auth_backends`),
+        else worked out from the password (a new one, once set)."""
+        kept = getattr(self, "kept_session_auth_hash", None)
+        if kept and "password" in self.get_deferred_fields():
+            return kept
+        return super().get_session_auth_hash()
 
 
 class SignInFailure(models.Model):

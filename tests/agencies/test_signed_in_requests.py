@@ -154,3 +154,25 @@ def test_with_the_cache_down_the_user_is_read_from_the_database(client, agency_a
         with CaptureQueriesContext(connection) as queries:
             assert client.get(members_page(agency_a)).status_code == 200
         assert tables_read(queries)[:2] == ["django_session", "agencies_user"]
+
+
+def test_the_cache_keeps_no_password_hash_and_a_save_keeps_the_password(
+    client, agency_a, coordinator
+):
+    from django.core.cache import cache
+
+    from agencies.auth_backends import CachedUserBackend, _user_key
+    from agencies.models import User
+
+    sign_in(client, coordinator)
+    client.get(members_page(agency_a))
+    stored = cache.get(_user_key(coordinator.pk))
+    assert stored is not None and coordinator.password not in repr(stored)
+
+    cached_user = CachedUserBackend().get_user(coordinator.pk)
+    assert "password" in cached_user.get_deferred_fields()
+    cached_user.first_name = "Dana"
+    cached_user.save()  # as a page saving the signed-in user would
+
+    saved = User.objects.get(pk=coordinator.pk)
+    assert saved.first_name == "Dana" and saved.check_password(PASSWORD)
