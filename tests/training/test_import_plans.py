@@ -81,6 +81,25 @@ def test_a_person_edited_before_the_confirmation_is_planned_again(importer, agen
     assert (batch.result["update"], batch.result["unchanged"]) == (0, 3)
 
 
+def test_an_edit_stamped_earlier_than_the_latest_write_is_still_noticed(
+    importer, agency_a, planned
+):
+    """A host whose clock is behind writes a person: the latest `updated_at` is unchanged,
+    and the count too, yet the plan is made again."""
+    plans, _reads = planned
+    importer.run(ROSTER_CSV)
+    batch = importer.check(importer.upload(ROSTER_CSV))
+    plans.clear()
+    first, second = Person.all_agencies.filter(agency=agency_a).order_by("pk")[:2]
+    Person.all_agencies.filter(pk=first.pk).update(employee_id="swap", updated_at=first.updated_at)
+    Person.all_agencies.filter(pk=second.pk).update(
+        employee_id=first.employee_id, updated_at=second.updated_at
+    )
+    Person.all_agencies.filter(pk=first.pk).update(employee_id=second.employee_id)
+    batch = importer.confirm(batch)
+    assert batch.state == ImportState.DONE and plans == [batch.pk]
+
+
 def test_a_record_added_before_the_confirmation_is_planned_again(importer, agency_a, planned):
     plans, _reads = planned
     PersonFactory(agency=agency_a, employee_id="1001")
@@ -168,6 +187,7 @@ def test_a_plan_kept_by_another_version_of_the_code_is_planned_again(
     plans, _reads = planned
     batch = importer.check(importer.upload(ROSTER_CSV))
     monkeypatch.setattr(kept_plans, "PLAN_FORMAT", kept_plans.PLAN_FORMAT + 1)
+    monkeypatch.setattr(kept_plans, "_FORMAT", b"plan-format-next\n")
     batch = importer.confirm(batch)
     assert batch.state == ImportState.DONE and len(plans) == 2
     assert batch.result["create"] == 3

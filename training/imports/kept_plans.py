@@ -4,10 +4,10 @@ checking and planning the file a second time, while nothing it was planned from 
 A plan is kept in a private file beside the upload (compressed; a few MB for 100,000 rows),
 so it survives between the preview's request and the run on another worker. With it is a
 hash of what it was planned from: the file's bytes, the columns and values chosen, the
-agency's day, and a cheap fingerprint of the agency's roster (and, for training records,
-of its records and the courses it may use) — how many rows and when the latest was
-written, since every write of a person or a record sets `updated_at`. The run takes the
-plan only when that hash is still the same; otherwise it plans again, as it always did.
+agency's day, and a digest of the agency's roster (and, for training records, of its
+records and the courses it may use): each row's id, last write and key, in id order. The
+run takes the plan only when that hash is still the same; otherwise it plans again, as it
+always did.
 The file is signed, so the run never unpickles anything the product did not write.
 """
 
@@ -20,7 +20,6 @@ import pickle  # noqa: S403 - only files this module wrote and signed are read b
 import zlib
 
 from django.core.files.base import ContentFile
-from django.db.models import Count, Max
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from agencies.tenancy import agency_scope
@@ -33,6 +32,7 @@ logger = logging.getLogger(__name__)
 # Changed whenever planning or this file's layout changes: a plan kept by an earlier
 # version of the code is planned again.
 PLAN_FORMAT = 1
+_FORMAT = f"plan-format-{PLAN_FORMAT}\n".encode()  # read before anything is unpickled
 _SALT = "training.imports.kept_plans"
 _SIGNATURE_BYTES = 32
 
@@ -42,12 +42,13 @@ def plan_inputs(batch: ImportBatch, *, file_sha256: str) -> str:
     planning: a change landing meanwhile makes the run plan again, never the reverse."""
     agency = batch.agency
     with agency_scope(agency):
-        people = Person.objects.aggregate(count=Count("pk"), latest=Max("updated_at"))
+        people = _rows_digest(Person.objects.values_list("pk", "updated_at", "employee_id"))
         inputs = [PLAN_FORMAT, batch.kind, file_sha256, batch.mapping, batch.values,
-                  agency.today(), people["count"], people["latest"]]  # fmt: skip
+                  agency.today(), people]  # fmt: skip
         if batch.kind == ImportKind.TRAINING:
-            records = TrainingRecord.objects.aggregate(count=Count("pk"), latest=Max("updated_at"))
-            inputs += [records["count"], records["latest"]]
+            inputs.append(
+                _rows_digest(TrainingRecord.objects.values_list("pk", "updated_at", "person_id"))
+            )
             inputs += [
                 (c.pk, str(c.public_id), c.status, c.kind, str(c.hours), c.validity_months,
                  c.refresh_after_months)
@@ -57,12 +58,22 @@ def plan_inputs(batch: ImportBatch, *, file_sha256: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def _rows_digest(rows) -> str:
+    """A digest of every row's id, last write and key, in id order: a row added, removed or
+    written again changes it, whatever the clocks of the hosts that wrote them said (the
+    latest `updated_at` alone would miss a write stamped earlier than it)."""
+    digest = hashlib.sha256()
+    for row in rows.order_by("pk").iterator(chunk_size=10_000):
+        digest.update(repr(row).encode())
+    return digest.hexdigest()
+
+
 def keep_plan(batch: ImportBatch, *, inputs: str, writes: PlannedWrites) -> None:
     """Keep the preview's plan for the run, replacing one kept before (the caller saves the
     batch's `kept_plan`)."""
     drop_kept_plan(batch)
-    kept = (PLAN_FORMAT, inputs, writes.kind, writes.create, writes.update, writes.counts)
-    blob = zlib.compress(pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL), 1)
+    kept = (inputs, writes.kind, writes.create, writes.update, writes.counts)
+    blob = _FORMAT + zlib.compress(pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL), 1)
     signed = _signature(batch, blob) + blob
     batch.kept_plan.save(f"{batch.public_id}.plan", ContentFile(signed), save=False)
 
@@ -82,10 +93,14 @@ def kept_writes(batch: ImportBatch, *, inputs: str) -> PlannedWrites | None:
     if not constant_time_compare(signature, _signature(batch, blob)):
         logger.warning("The kept plan of import %s is not the one kept; planning again", batch.pk)
         return None
-    kept = pickle.loads(zlib.decompress(blob))  # noqa: S301 - signed by this module, checked above
-    if kept[0] != PLAN_FORMAT:  # kept by another version of the code
+    if not blob.startswith(_FORMAT):  # kept by another version of the code
         return None
-    _format, planned_from, kind, create, update, counts = kept
+    try:
+        kept = pickle.loads(zlib.decompress(blob[len(_FORMAT) :]))  # noqa: S301 - signed by this module, checked above
+        planned_from, kind, create, update, counts = kept
+    except Exception:  # written by this module, yet not read back: planned again
+        logger.exception("The kept plan of import %s could not be read back", batch.pk)
+        return None
     if planned_from != inputs or kind != batch.kind:
         return None
     return PlannedWrites(kind, create, update, counts)
