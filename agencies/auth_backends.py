@@ -9,6 +9,8 @@ request, and a deactivated account is signed out on its next request.
 
 from __future__ import annotations
 
+import hashlib
+
 from allauth.account.auth_backends import AuthenticationBackend
 from django.db import DEFAULT_DB_ALIAS
 
@@ -22,13 +24,18 @@ from onemind.cache import cached, forget
 USER_CACHE_SECONDS = 60
 
 
-def _user_key(user_id) -> str:
-    return f"signed-in-user:{user_id}"
-
-
 # What the cache keeps of the user: every column but the password's hash (an attacker who
 # reads the cache learns no hash to crack), and instead the session hash Django checks.
 CACHED_FIELDS = [f.attname for f in User._meta.concrete_fields if f.attname != "password"]
+
+
+# Part of the key: a worker whose User has other columns (during a deploy that changes them)
+# never reads an entry another wrote.
+_LAYOUT = hashlib.sha256(" ".join(CACHED_FIELDS).encode()).hexdigest()[:12]
+
+
+def _user_key(user_id) -> str:
+    return f"signed-in-user:{_LAYOUT}:{user_id}"
 
 
 def _user_entry(user_id) -> dict | None:
@@ -36,15 +43,19 @@ def _user_entry(user_id) -> dict | None:
     if user is None:
         return None
     return {
-        "values": [getattr(user, name) for name in CACHED_FIELDS],
+        "values": {name: getattr(user, name) for name in CACHED_FIELDS},
         "session_auth_hash": user.get_session_auth_hash(),
     }
 
 
-def _user_from(entry: dict) -> User:
+def _user_from(entry: dict) -> User | None:
     """The user as the database holds it, its password left unread (read from the database
-    if anything asks for it; a save writes only the columns read)."""
-    user = User.from_db(DEFAULT_DB_ALIAS, CACHED_FIELDS, entry["values"])
+    if anything asks for it; a save writes only the columns read); None if the entry is not
+    of this layout."""
+    values = entry["values"]
+    if list(values) != CACHED_FIELDS:
+        return None
+    user = User.from_db(DEFAULT_DB_ALIAS, CACHED_FIELDS, list(values.values()))
     user.kept_session_auth_hash = entry["session_auth_hash"]
     return user
 
@@ -55,10 +66,10 @@ class CachedUserBackend(AuthenticationBackend):
 
     def get_user(self, user_id):
         entry = cached(_user_key(user_id), lambda: _user_entry(user_id), USER_CACHE_SECONDS)
-        if entry is None:
-            return None
-        user = _user_from(entry)
-        return user if self.user_can_authenticate(user) else None
+        user = _user_from(entry) if entry is not None else None
+        if entry is not None and user is None:  # not this layout: read afresh
+            user = User._default_manager.filter(pk=user_id).first()
+        return user if user is not None and self.user_can_authenticate(user) else None
 
 
 def forget_signed_in_user(user_ids) -> None:

@@ -176,3 +176,19 @@ def test_the_cache_keeps_no_password_hash_and_a_save_keeps_the_password(
 
     saved = User.objects.get(pk=coordinator.pk)
     assert saved.first_name == "Dana" and saved.check_password(PASSWORD)
+
+
+def test_an_entry_of_another_layout_is_read_afresh(coordinator):
+    """During a deploy that changes the account's columns, a worker never misreads what
+    another worker kept."""
+    from django.core.cache import cache
+
+    from agencies.auth_backends import CachedUserBackend, _user_entry, _user_key
+
+    entry = _user_entry(coordinator.pk)
+    entry["values"].pop("last_name")  # kept by a version without the column
+    cache.set(_user_key(coordinator.pk), entry)
+
+    user = CachedUserBackend().get_user(coordinator.pk)
+
+    assert (user.pk, user.last_name) == (coordinator.pk, coordinator.last_name)
