@@ -178,6 +178,7 @@ def pledge_sign(
 
 
 SERIALIZATION_FAILURE = "40001"  # PostgreSQL's code for a REPEATABLE READ conflict
+SUBMIT_ATTEMPTS = 3
 
 
 def pledge_submit(*, agency: Agency, actor: User, pledge: Pledge) -> Submission:
@@ -187,15 +188,20 @@ def pledge_submit(*, agency: Agency, actor: User, pledge: Pledge) -> Submission:
     (REPEATABLE READ on PostgreSQL), so the counts and the people list agree.
     """
     check_same_agency(agency, pledge, message="This pledge is not this agency's.")
-    try:
-        return _submit(agency, actor, pledge)
-    except OperationalError as error:
-        if getattr(error.__cause__, "pgcode", None) != SERIALIZATION_FAILURE:
-            raise
-        # Another request changed the pledge since this one began reading (a double click).
-        raise ValidationError(
-            "This pledge changed a moment ago, perhaps submitted already: reload the page."
-        ) from error
+    for _attempt in range(SUBMIT_ATTEMPTS):
+        try:
+            return _submit(agency, actor, pledge)
+        except OperationalError as error:
+            if getattr(error.__cause__, "pgcode", None) != SERIALIZATION_FAILURE:
+                raise
+            # Something this submission writes changed since it began reading: the agency's
+            # standing by a recompute (read again, it goes through), or the pledge itself by
+            # a double click (read again, the pledge is found submitted and says so).
+            conflict = error
+            pledge.refresh_from_db()
+    raise ValidationError(
+        "This pledge changed a moment ago, perhaps submitted already: reload the page."
+    ) from conflict
 
 
 def _submit(agency: Agency, actor: User, pledge: Pledge) -> Submission:

@@ -209,7 +209,8 @@ class TrainingRecordFactory(TenantFactory):
     def training_status(record, create, extracted, **kwargs):
         """The person's stored status follows, as after every service that writes records."""
         if create:
-            refresh_training_status([record.person_id])
+            with transaction.atomic():  # as in the service's transaction
+                refresh_training_status([record.person_id])
 
 
 class RegionalClassFactory(RegionOwnedFactory):

@@ -175,3 +175,25 @@ def test_refresh_works_out_what_bulk_writes_left(agencies):
         AgencyStanding.objects.all().delete()  # as after a dataset loaded in bulk
         standing.refresh([a.pk for a in agencies])
         assert_standing_is_true()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_recompute_committing_during_a_submission_does_not_fail_it(coordinator, agency_a):
+    """The submission reads in one snapshot, then writes the agency's standing; a recompute
+    that wrote the standing meanwhile makes it read again, not fail."""
+    import pledges.services as pledge_services
+    from tests.races import in_the_worst_order
+
+    meets_everything(agency_a)
+    pledge = sign(agency_a, coordinator)
+
+    submitted, recomputed = in_the_worst_order(
+        lambda: services.pledge_submit(agency=agency_a, actor=coordinator, pledge=pledge),
+        lambda: progress.recompute([agency_a.pk]),
+        pause_before=(pledge_services, "frozen_evidence"),
+    )
+
+    assert recomputed == 1
+    assert isinstance(submitted, pledge_services.Submission), submitted
+    assert assert_standing_is_true()[agency_a.pk]["pledge_status"] == PledgeStatus.SUBMITTED
