@@ -45,8 +45,10 @@ def upsert_rows(
     update_fields: list[str],
     *,
     newer_by: str | None = None,
+    shared: dict | None = None,
 ) -> None:
-    """Insert rows, or update `update_fields` of those whose `unique_fields` already exist.
+    """Insert rows, or update `update_fields` of those whose `unique_fields` already exist;
+    `shared` holds the values every row has, given once (as for `insert_rows`).
 
     With `newer_by` (a timestamp field), a stored row is replaced only by one at least as
     new, so a slow run never overwrites what a later one wrote (PostgreSQL; SQLite, the
@@ -56,13 +58,15 @@ def upsert_rows(
     """
     if not rows:
         return
+    shared = shared or {}
     attnames = [model._meta.get_field(n).attname for n in unique_fields]
-    if len({tuple(row[a] for a in attnames) for row in rows}) != len(rows):
+    keys = {tuple(row.get(a, shared.get(a)) for a in attnames) for row in rows}
+    if len(keys) != len(rows):
         raise ValueError("upsert_rows needs each key once")
     connection = connections[DEFAULT_DB_ALIAS]
     if connection.vendor != "postgresql":
         model._base_manager.bulk_create(
-            [model(**row) for row in rows],
+            [model(**shared, **row) for row in rows],
             batch_size=PAGE_SIZE,
             update_conflicts=True,
             unique_fields=unique_fields,
@@ -71,7 +75,8 @@ def upsert_rows(
         return
     quote = connection.ops.quote_name
     table, staging = model._meta.db_table, f"staging_{uuid.uuid4().hex}"
-    fields = _fields(model)
+    given = set(shared).union(*rows)
+    fields = [f for f in _fields(model) if f.attname in given or not f.has_db_default()]
     columns = ", ".join(quote(f.column) for f in fields)
     column = {f.name: quote(f.column) for f in model._meta.concrete_fields}
     conflict = ", ".join(column[n] for n in unique_fields)
@@ -86,7 +91,7 @@ def upsert_rows(
             f"CREATE TEMP TABLE {quote(staging)} ON COMMIT DROP AS "  # noqa: S608 - our names
             f"SELECT {columns} FROM {quote(table)} WITH NO DATA"
         )
-        _copy(connection, cursor, staging, fields, rows)
+        _copy(connection, cursor, staging, fields, rows, shared)
         cursor.execute(  # names from the model only, quoted
             f"INSERT INTO {quote(table)} ({columns}) SELECT {columns} "  # noqa: S608
             f"FROM {quote(staging)} ON CONFLICT ({conflict}) DO UPDATE SET {updates}{newer}"

@@ -199,13 +199,11 @@ def recompute(agency_ids: list[int], on: date | None = None) -> int:
         rows.append(
             {
                 "agency_id": agency_id,
-                "day": on,
                 "rules_id": result.rules.pk,
                 "pledge_id": result.pledge_id,
                 **columns,
                 "projected_on": pace.projected_on,
                 "at_risk": pace.at_risk,
-                "computed_at": now,
             }
         )
     with transaction.atomic():
@@ -216,10 +214,11 @@ def recompute(agency_ids: list[int], on: date | None = None) -> int:
             unique_fields=["agency", "day"],
             update_fields=[f.name for f in SNAPSHOT_FIELDS],
             newer_by="computed_at",  # `now` was taken before reading: a slower run loses
+            shared={"day": on, "computed_at": now},
         )
         if rows:
             standing.progress_written(among(list(results)), on)
-        requirement_events.emit_changes(previous, rows)
+        requirement_events.emit_changes(previous, rows, day=on, computed_at=now)
     return len(rows)
 
 

@@ -40,14 +40,17 @@ def previous_results(agency_ids: list[int], on: date) -> dict[int, ProgressSnaps
     return {snapshot.agency_id: snapshot for snapshot in snapshots.filter(wanted)}
 
 
-def emit_changes(previous: dict[int, ProgressSnapshot], rows: list[dict]) -> int:
-    """An event for each requirement whose result differs from the previous snapshot's."""
+def emit_changes(
+    previous: dict[int, ProgressSnapshot], rows: list[dict], *, day: date, computed_at
+) -> int:
+    """An event for each requirement whose result differs from the previous snapshot's, of
+    the snapshots of `day` computed at `computed_at` (`rows`: their other columns)."""
     written = 0
     for row in rows:
         before = previous.get(row["agency_id"])
         # None: the agency's first snapshot. Newer: a run that began after this one wrote
         # first; this one's row was not written, and its results are not news.
-        if before is None or before.computed_at >= row["computed_at"]:
+        if before is None or before.computed_at >= computed_at:
             continue
         for name, (met_field, count_field, required_field) in REQUIREMENTS.items():
             if getattr(before, met_field) == row[met_field]:
@@ -56,7 +59,7 @@ def emit_changes(previous: dict[int, ProgressSnapshot], rows: list[dict]) -> int
                 "requirement": name,
                 "met": row[met_field],
                 "previous_met": getattr(before, met_field),
-                "day": row["day"].isoformat(),
+                "day": day.isoformat(),
                 "all_met": row["all_met"],
             }
             if count_field:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import UUID4
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -104,6 +107,8 @@ class ProgressSnapshot(TenantModel):
     """An agency's figures and requirement results on one day, updated in place during the
     day; the rows over time are the progress chart."""
 
+    # Given by the database to the rows the recompute writes in bulk, without it.
+    public_id = models.UUIDField(default=uuid.uuid4, db_default=UUID4(), editable=False)
     day = models.DateField()
     # Not indexed: the snapshot is rewritten for every agency nightly, and nothing looks
     # snapshots up by rules or pledge.
