@@ -197,3 +197,21 @@ def test_a_recompute_committing_during_a_submission_does_not_fail_it(coordinator
     assert recomputed == 1
     assert isinstance(submitted, pledge_services.Submission), submitted
     assert assert_standing_is_true()[agency_a.pk]["pledge_status"] == PledgeStatus.SUBMITTED
+
+
+def test_the_refresh_command_repairs_what_an_older_version_left(agencies):
+    """A pledge signed by the previous version of the code during a deploy, which knew
+    nothing of the standing, is on it once the command has run."""
+    from django.core.management import call_command
+
+    from training.models import Person
+
+    met, _, lagging = agencies
+    with time_machine.travel(NOON, tick=False):
+        sign(met, coordinator_of(met))
+        AgencyStanding.objects.all().delete()
+        Person.all_agencies.update(cit_until=None, mhfa_until=None)
+        call_command("refresh_standing", stdout=open("/dev/null", "w"))  # noqa: SIM115
+        assert assert_standing_is_true()[met.pk]["pledge_status"] == PledgeStatus.PLEDGED
+        repaired = Person.all_agencies.filter(agency=lagging)
+        assert repaired.exclude(cit_until=None, mhfa_until=None).exists()
