@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from agencies.models import Agency, Membership, Role
 from agencies.tenancy import agency_scope
 from assistance.models import PeerOffer, PeerRequest, Requirement
+from pledges.models import place_in_words
 from pledges.program.queries import with_progress
 
 PAGE_SIZE = 25
@@ -108,7 +109,7 @@ def peer_page(agency: Agency, filters: PeerFilters, number) -> tuple[Page, list[
         PeerRow(
             offer_id=row.offer_id,
             name=row.name,
-            place=", ".join(part for part in (row.locality, row.region) if part),
+            place=place_in_words(row.locality, row.region),
             size=size_band(row.sworn_strength),
             requirements=[str(labels[key]) for key in helps_with(row)],
             note=row.offer_note,

@@ -76,9 +76,9 @@ def certificate_path(certificate: Certificate, filename: str) -> str:
     return f"certificates/{certificate.agency.public_id}/{certificate.number}.pdf"
 
 
-def place_in_words(locality: str, region: str, country) -> str:
+def place_in_words(locality: str, region: str, country=None) -> str:
     """An agency's place in words: "Millbrook, NY", with the country outside the United
-    States ("Ottawa, ON, Canada")."""
+    States ("Ottawa, ON, Canada") when it is given."""
     parts = [locality, region]
     if country and str(country) != "US":
         parts.append(getattr(country, "name", str(country)))

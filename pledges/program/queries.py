@@ -35,6 +35,7 @@ from pledges.models import (
     ProgramRules,
     Review,
     Submission,
+    place_in_words,
 )
 from pledges.queries import pledge_and_rules
 
@@ -165,7 +166,7 @@ def agency_rows_in_words(rows, link) -> list[dict]:
             **row,
             "link": link(row["public_id"]),
             "type": types.get(row["agency_type"], row["agency_type"]),
-            "place": ", ".join(part for part in (row["locality"], row["region"]) if part),
+            "place": place_in_words(row["locality"], row["region"]),
             "pledge": statuses.get(row["pledge_status"], ""),
         }
         for row in rows

@@ -41,6 +41,7 @@ from pledges.models import (
     Pledge,
     PledgeStatus,
     ProgramRules,
+    place_in_words,
 )
 from pledges.program.queries import with_progress
 from training.queries import RosterFilters, roster_page
@@ -208,7 +209,7 @@ def member_lines(agencies, link) -> list[dict]:
             {
                 "link": link(agency.public_id),
                 "name": agency.name,
-                "place": ", ".join(part for part in (agency.locality, agency.region) if part),
+                "place": place_in_words(agency.locality, agency.region),
                 "shares_roster": agency.sharing == Sharing.ROSTER,
                 "pledge": row.pledge_words,
                 "target": row.target_date,
