@@ -17,11 +17,13 @@ from pledges.models import AgencyStanding, Pledge, ProgressSnapshot
 from pledges.models.standing import PLEDGE_FIELDS, PROGRESS_FIELDS
 
 BATCH_SIZE = 2000
+# Which of an agency's pledges is its latest: the one created last.
+LATEST_PLEDGE_FIRST = ("-created_at", "-pk")
 
 
 def latest_pledge() -> QuerySet[Pledge]:
     """The agency's pledges, latest first (for a subquery on the agency's `pk`)."""
-    return Pledge.all_agencies.filter(agency=OuterRef("pk")).order_by("-created_at", "-pk")
+    return Pledge.all_agencies.filter(agency=OuterRef("pk")).order_by(*LATEST_PLEDGE_FIRST)
 
 
 def latest_snapshot() -> QuerySet[ProgressSnapshot]:
@@ -67,7 +69,7 @@ def pledge_changed(agency_id: int) -> None:
     columns are read again, in the caller's transaction."""
     latest = (
         Pledge.all_agencies.filter(agency_id=agency_id)
-        .order_by("-created_at", "-pk")
+        .order_by(*LATEST_PLEDGE_FIRST)
         .values(*PLEDGE_FIELDS.values())
         .first()
     )

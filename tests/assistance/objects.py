@@ -11,9 +11,8 @@ from agencies.models import Role
 from assistance.experts.services import expert_add
 from assistance.models import AssistanceRequest, Expert, PeerOffer, PeerRequest, Requirement
 from assistance.requests.services import request_assign, request_open
-from pledges.engine import standing as agency_standing
 from pledges.models import ProgramRules, ProgressSnapshot
-from tests.factories import AgencyFactory, MembershipFactory, UserFactory
+from tests.factories import AgencyFactory, MembershipFactory, UserFactory, refresh_standing
 from tests.files import pdf
 
 
@@ -26,7 +25,7 @@ def standing(agency, *, day=None, **met):
         rules=ProgramRules.objects.get(name="Current rules"),
         **{f"{key}_met": value for key, value in met.items()},
     )
-    agency_standing.refresh([agency.pk])
+    refresh_standing(agency)
     return snapshot
 
 
