@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchmarks.clients import bench_reviewer, signed_in  # noqa: E402
 from benchmarks.own_database import use_own_database  # noqa: E402
 
 
@@ -37,29 +38,7 @@ def staff_page_timings(repeats: int) -> dict[str, float]:
     middleware, with a session that passed MFA."""
     import time as clock
 
-    from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
-    from allauth.mfa.models import Authenticator
-    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-    from django.contrib.auth.models import Group
-    from django.test import Client
-
-    from agencies.models import User
-    from agencies.staff import REVIEWER_GROUP
-
-    reviewer, created = User.objects.get_or_create(email="bench-reviewer@example.org")
-    if created:
-        reviewer.groups.add(Group.objects.get(name=REVIEWER_GROUP))
-        TOTP.activate(reviewer, generate_totp_secret())
-    client = Client()
-    client.force_login(reviewer)
-    session = client.session
-    authenticator = Authenticator.objects.get(user=reviewer, type=Authenticator.Type.TOTP)
-    session[AUTHENTICATION_METHODS_SESSION_KEY] = [
-        {"method": "password", "at": clock.time(), "email": reviewer.email},
-        {"method": "mfa", "at": clock.time(), "id": authenticator.pk, "type": "totp"},
-    ]
-    session["account_authentication_methods_user"] = str(reviewer.pk)
-    session.save()
+    client = signed_in(bench_reviewer(), mfa=True)
     timings = {}
     for label, path in [
         ("trivial_view", "/livez"),  # the floor: the same stack, no work

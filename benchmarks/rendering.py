@@ -20,41 +20,15 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchmarks.clients import bench_reviewer, signed_in  # noqa: E402
 from benchmarks.own_database import use_own_database  # noqa: E402
-
-
-def signed_in(user, *, mfa: bool = False):
-    """A test client with `user` signed in (with MFA passed, for staff)."""
-    from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
-    from allauth.mfa.models import Authenticator
-    from django.test import Client
-
-    client = Client()
-    client.force_login(user)
-    session = client.session
-    records = [{"method": "password", "at": time.time(), "email": user.email}]
-    if mfa:
-        totp = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
-        records.append({"method": "mfa", "at": time.time(), "id": totp.pk, "type": "totp"})
-    session[AUTHENTICATION_METHODS_SESSION_KEY] = records
-    session["account_authentication_methods_user"] = str(user.pk)  # whose records they are
-    session.save()
-    return client
 
 
 def readers():
     """A reviewer with an authenticator, and a coordinator of the largest agency."""
-    from allauth.mfa.models import Authenticator
-    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-    from django.contrib.auth.models import Group
-
     from agencies.models import Agency, Membership, Role, User
-    from agencies.staff import REVIEWER_GROUP
 
-    reviewer, _ = User.objects.get_or_create(email="bench-reviewer@example.org")
-    reviewer.groups.add(Group.objects.get(name=REVIEWER_GROUP))
-    if not Authenticator.objects.filter(user=reviewer).exists():
-        TOTP.activate(reviewer, generate_totp_secret())
+    reviewer = bench_reviewer()
     largest = Agency.objects.filter(slug__startswith="national-").order_by("pk").first()
     coordinator, _ = User.objects.get_or_create(email="bench-roster@example.org")
     Membership.all_agencies.get_or_create(
