@@ -32,8 +32,7 @@ def insert_rows(model: type[models.Model], rows: list[dict], *, shared: dict | N
             [model(**shared, **row) for row in rows], batch_size=PAGE_SIZE
         )
         return
-    given = set(shared).union(*rows)
-    fields = [f for f in _fields(model) if f.attname in given or not f.has_db_default()]
+    fields = _fields(model, rows, shared)
     with connection.cursor() as cursor:
         _copy(connection, cursor, model._meta.db_table, fields, rows, shared)
 
@@ -75,8 +74,7 @@ def upsert_rows(
         return
     quote = connection.ops.quote_name
     table, staging = model._meta.db_table, f"staging_{uuid.uuid4().hex}"
-    given = set(shared).union(*rows)
-    fields = [f for f in _fields(model) if f.attname in given or not f.has_db_default()]
+    fields = _fields(model, rows, shared)
     columns = ", ".join(quote(f.column) for f in fields)
     column = {f.name: quote(f.column) for f in model._meta.concrete_fields}
     conflict = ", ".join(column[n] for n in unique_fields)
@@ -98,10 +96,15 @@ def upsert_rows(
         )
 
 
-def _fields(model: type[models.Model]) -> list[models.Field]:
-    """The columns written: all but a key the database numbers itself."""
+def _fields(model: type[models.Model], rows: list[dict], shared: dict) -> list[models.Field]:
+    """The columns written: all but a key the database numbers itself, and but those the
+    database gives a default (`db_default`) when no row gives them."""
+    given = set(shared).union(*rows)
     return [
-        f for f in model._meta.concrete_fields if not isinstance(f, models.fields.AutoFieldMixin)
+        f
+        for f in model._meta.concrete_fields
+        if not isinstance(f, models.fields.AutoFieldMixin)
+        and (f.attname in given or not f.has_db_default())
     ]
 
 
